@@ -1,0 +1,339 @@
+"""The `event-console` command line: parses, calls the core, prints. Nothing else lives here.
+
+Exit statuses of `send`: 0 sent and answered 2xx (or a valid --dry-run); 1 validation errors,
+nothing sent; 2 usage error; 3 sent, answered non-2xx; 4 sent, no answer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any
+
+from console import APP_NAME, __version__
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_NON_2XX, EXIT_NO_ANSWER = 0, 1, 2, 3, 4
+
+
+class UsageError(Exception):
+    """A mistake in how the command was called; printed as one line, exit status 2."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=APP_NAME,
+        description="Build, check, send and inspect server-side tracking events. "
+                    "Without a command, the desktop window opens.")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check definitions, the sandbox and the keyring, then exit")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    send = commands.add_parser("send", help="validate and send one event (or batch)")
+    send.add_argument("vendor")
+    send.add_argument("operation")
+    send.add_argument("--data", metavar="FILE|-", help="payload JSON file, - for stdin (default: the example)")
+    send.add_argument("--profile", default="sandbox", help="profile to use (default: sandbox)")
+    send.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                      help="a setting or secret for this run only (repeatable; never saved)")
+    send.add_argument("--base-url", help="replace the operation's base_url for this run")
+    send.add_argument("--timeout", type=float, metavar="SECONDS", help="connect and read timeout")
+    send.add_argument("--dry-run", action="store_true", help="validate and show the request; send nothing")
+    send.add_argument("--force", action="store_true", help="send even when validation finds errors")
+    send.add_argument("--json", action="store_true", help="print one JSON object")
+
+    sandbox = commands.add_parser("sandbox", help="run the sandbox in the foreground")
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=int, default=8765)
+
+    vendors = commands.add_parser("vendors", help="list vendors, operations, settings, secrets")
+    vendors.add_argument("--json", action="store_true")
+
+    profile = commands.add_parser("profile", help="manage profiles")
+    profile_commands = profile.add_subparsers(dest="profile_command", metavar="ACTION", required=True)
+    profile_set = profile_commands.add_parser("set", help="save settings of a profile")
+    profile_set.add_argument("vendor")
+    profile_set.add_argument("profile")
+    profile_set.add_argument("values", nargs="+", metavar="KEY=VALUE")
+
+    secret = commands.add_parser("secret", help="manage secrets in the OS keyring")
+    secret_commands = secret.add_subparsers(dest="secret_command", metavar="ACTION", required=True)
+    secret_set = secret_commands.add_parser("set", help="read a secret from stdin into the keyring")
+    secret_set.add_argument("vendor")
+    secret_set.add_argument("profile")
+    secret_set.add_argument("name")
+
+    history = commands.add_parser("history", help="list recent exchanges")
+    history.add_argument("--limit", type=int, default=20)
+    history.add_argument("--json", action="store_true")
+    return parser
+
+
+def main(argv: list[str] | None = None, stdin: IO[str] | None = None, stdout: IO[str] | None = None,
+         stderr: IO[str] | None = None, make_context: Callable[[], Any] | None = None) -> int:
+    """Runs the command line; returns the exit status. Tests pass their own streams and a
+    factory for the AppContext (temporary home, in-memory keyring)."""
+    stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
+    argv = sys.argv[1:] if argv is None else argv
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse prints its own message
+        return EXIT_USAGE if exc.code else EXIT_OK
+
+    if args.self_test:
+        from console.selftest import run_self_test
+
+        return run_self_test(stdout)
+    if args.command is None:
+        from console.app import main as window_main
+
+        return window_main()
+
+    def context():
+        if make_context is not None:
+            return make_context()
+        from console.core.context import AppContext
+
+        return AppContext()
+
+    handlers = {"send": _send, "sandbox": _sandbox, "vendors": _vendors, "profile": _profile,
+                "secret": _secret, "history": _history}
+    try:
+        return handlers[args.command](args, context, stdin, stdout, stderr)
+    except UsageError as exc:
+        print(f"{APP_NAME}: {exc}", file=stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+def _load_payload(source: str | None, stdin: IO[str]) -> Any:
+    if source is None:
+        return None
+    try:
+        text = stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read {source}: {exc}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        name = "stdin" if source == "-" else source
+        raise UsageError(f"{name} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+
+
+def _overrides(pairs: list[str], vendor, op) -> dict[str, str]:
+    known = set(op.settings) | set(vendor.secrets)
+    values = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--set takes KEY=VALUE, not {pair!r}")
+        if key not in known:
+            raise UsageError(f"{key!r} is not a setting or secret of {vendor.name} {op.name}; "
+                             f"known: {', '.join(sorted(known))}")
+        values[key] = value
+    return values
+
+
+def _send(args, context, stdin, stdout, stderr) -> int:
+    from console.core.definitions import find_operation
+
+    try:
+        vendor, op = find_operation(args.vendor, args.operation)
+    except KeyError as exc:
+        raise UsageError(exc.args[0]) from None
+    if args.timeout is not None and args.timeout <= 0:
+        raise UsageError("--timeout takes a number of seconds above 0")
+    overrides = _overrides(args.overrides, vendor, op)
+    payload = _load_payload(args.data, stdin)
+
+    from console.core import pipeline
+    from console.core.profiles import ProfileError
+
+    ctx = context()
+    try:
+        if not ctx.profiles.exists(vendor.name, args.profile):
+            raise UsageError(f"no profile {args.profile!r} for {vendor.name}; "
+                             f"known: {', '.join(ctx.profiles.names(vendor.name))}")
+        draft = pipeline.Draft(vendor.name, op.name, args.profile, payload, overrides, args.base_url)
+        prepared = pipeline.prepare(ctx, draft)
+        if prepared.missing:
+            raise UsageError(prepared.missing[0].message)
+        result: dict[str, Any] = {
+            "vendor": vendor.name, "operation": op.name, "sent": False,
+            "issues": [i.to_json() for i in prepared.issues],
+            "request": prepared.preview().to_json(), "response": None, "error": None,
+        }
+        if args.dry_run or (prepared.errors and not args.force):
+            status = EXIT_OK if not prepared.errors else EXIT_INVALID
+            _print_send(args, result, None, stdout, stderr, show_request=args.dry_run)
+            return status
+        timeout = (min(ctx.connect_timeout, args.timeout), args.timeout) if args.timeout else None
+        outcome = pipeline.send(ctx, prepared, force=args.force, timeout=timeout)
+    except ProfileError as exc:
+        raise UsageError(str(exc)) from None
+    finally:
+        ctx.close()
+
+    exchange = outcome.exchange
+    result["sent"] = True
+    result["request"] = exchange.request.to_json()
+    result["error"] = exchange.error
+    result["explanation"] = outcome.explanation
+    result["history_id"] = outcome.history_id
+    if exchange.response is not None:
+        r = exchange.response
+        result["response"] = {"status": r.status, "reason": r.reason, "headers": r.headers,
+                              "body": r.text(), "elapsed_ms": round(exchange.elapsed_ms, 2),
+                              "size": r.size, "truncated": r.truncated}
+    _print_send(args, result, exchange, stdout, stderr, show_request=False)
+    if exchange.response is None:
+        return EXIT_NO_ANSWER
+    return EXIT_OK if exchange.response.ok else EXIT_NON_2XX
+
+
+def _print_send(args, result, exchange, stdout, stderr, show_request: bool) -> None:
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2), file=stdout)
+        return
+    for issue in result["issues"]:
+        where = issue["path"] or "(payload)"
+        print(f"{issue['severity']:<7} {where}: {issue['message']}", file=stderr)
+    if show_request:
+        request = result["request"]
+        print(f"{request['method']} {request['url']}", file=stdout)
+        for name, value in request["headers"].items():
+            print(f"{name}: {value}", file=stdout)
+        if request["body"]:
+            print("", file=stdout)
+            print(request["body"], file=stdout)
+        return
+    if not result["sent"]:
+        print("Not sent: fix the errors above, or use --force to see the vendor's own answer.", file=stderr)
+        return
+    response = result["response"]
+    if response is None:
+        print(f"No answer: {result['error']}", file=stderr)
+        return
+    size = f"{response['size']:,} B" + (" (truncated)" if response["truncated"] else "")
+    print(f"{response['status']} {response['reason']}  ({response['elapsed_ms']:.0f} ms, {size})", file=stderr)
+    if result.get("explanation"):
+        print(result["explanation"], file=stderr)
+    if response["body"]:
+        print(response["body"], file=stdout)
+
+
+def _sandbox(args, context, stdin, stdout, stderr) -> int:
+    from console.sandbox.server import SandboxServer
+
+    try:
+        server = SandboxServer(args.host, args.port, log=lambda line: print(line, file=stderr, flush=True))
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
+    print(f"Sandbox listening on {server.url} (Ctrl+C stops it). Base URLs:", file=stdout)
+    for name, url in server.base_urls().items():
+        print(f"  {name:<10} {url}", file=stdout)
+    stdout.flush()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    return EXIT_OK
+
+
+def _vendors(args, context, stdin, stdout, stderr) -> int:
+    from console.core.catalogue import catalogue, catalogue_text
+
+    if args.json:
+        print(json.dumps(catalogue(), indent=2, ensure_ascii=False), file=stdout)
+    else:
+        print(catalogue_text(), file=stdout)
+    return EXIT_OK
+
+
+def _profile(args, context, stdin, stdout, stderr) -> int:
+    from console.core.definitions import vendors
+    from console.core.profiles import ProfileError
+
+    vendor = vendors().get(args.vendor)
+    if vendor is None:
+        raise UsageError(f"unknown vendor {args.vendor!r}; known: {', '.join(vendors())}")
+    values = {}
+    for pair in args.values:
+        key, sep, value = pair.partition("=")
+        name = key.split(".", 1)[-1]
+        scope = key.split(".", 1)[0] if "." in key else None
+        if not sep or name not in vendor.settings or (scope and scope not in vendor.operations):
+            if name in vendor.secrets:
+                raise UsageError(f"{name} is a secret: use 'event-console secret set {vendor.name} {args.profile} {name}'")
+            raise UsageError(f"{key!r} is not a setting of {vendor.name}; known: {', '.join(vendor.settings)} "
+                             "(optionally OPERATION.KEY for one operation)")
+        values[key] = value
+    ctx = context()
+    try:
+        ctx.profiles.update(vendor.name, args.profile, values)
+    except ProfileError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"Saved {', '.join(values)} in profile {args.profile!r} of {vendor.name}.", file=stdout)
+    return EXIT_OK
+
+
+def _secret(args, context, stdin, stdout, stderr) -> int:
+    from console.core.definitions import vendors
+    from console.core.profiles import SANDBOX, ProfileError, check_profile_name
+
+    vendor = vendors().get(args.vendor)
+    if vendor is None:
+        raise UsageError(f"unknown vendor {args.vendor!r}; known: {', '.join(vendors())}")
+    if args.name not in vendor.secrets:
+        raise UsageError(f"{args.name!r} is not a secret of {vendor.name}; known: {', '.join(vendor.secrets)}")
+    if args.profile == SANDBOX:
+        raise UsageError("the sandbox profile has built-in dummy credentials; choose another profile")
+    try:
+        check_profile_name(args.profile)
+    except ProfileError as exc:
+        raise UsageError(str(exc)) from None
+    value = stdin.readline().rstrip("\r\n")
+    if not value:
+        raise UsageError(f"no value on standard input for {args.name}")
+    ctx = context()
+    if not ctx.secrets.available:
+        raise UsageError(ctx.secrets.problem)
+    if not ctx.secrets.set(vendor.name, args.profile, args.name, value):
+        raise UsageError(ctx.secrets.problem)
+    print(f"Stored {vendor.name}/{args.profile}/{args.name} in the keyring ({ctx.secrets.backend_name()}).", file=stdout)
+    return EXIT_OK
+
+
+def _history(args, context, stdin, stdout, stderr) -> int:
+    if args.limit < 1:
+        raise UsageError("--limit takes a number above 0")
+    ctx = context()
+    try:
+        rows = ctx.history.recent(args.limit)
+        message = ctx.history.message
+    finally:
+        ctx.close()
+    if message:
+        print(message, file=stderr)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2), file=stdout)
+        return EXIT_OK
+    if not rows:
+        print("History is empty.", file=stdout)
+    for row in rows:
+        status = row["status"] if row["status"] is not None else (row["error_kind"] or "-")
+        elapsed = f"{row['elapsed_ms']:.0f} ms" if row["elapsed_ms"] is not None else ""
+        print(f"#{row['id']:<6} {row['time'][:19]}  {row['vendor']}/{row['operation']} [{row['profile']}]  "
+              f"{status}  {elapsed}  {row['method']} {row['url']}", file=stdout)
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The Qt-free core: definitions, validation, transport, secrets, profiles, history."""

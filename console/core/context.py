@@ -1,0 +1,94 @@
+"""AppContext: everything a run touches (data home, keyring, clock, transport, history,
+profiles, the embedded sandbox), built once by cli.py or app.py and passed down, so tests can
+build one with a temporary home, an in-memory keyring and a fixed clock."""
+
+from __future__ import annotations
+
+import os
+import random
+import threading
+from collections.abc import Callable
+from datetime import datetime, timezone
+from pathlib import Path
+
+from console import APP_NAME
+from console.core.profiles import ProfileStore
+from console.core.secrets import SecretStore
+from console.core.transport import DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT
+
+HOME_VARIABLE = "EVENT_CONSOLE_HOME"
+
+
+def default_home() -> Path:
+    """$EVENT_CONSOLE_HOME when set (portable mode), else the platform's user data folder."""
+    if os.environ.get(HOME_VARIABLE):
+        return Path(os.environ[HOME_VARIABLE]).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class AppContext:
+    """The collaborators of one run of the app. Heavy parts are made on first use."""
+
+    def __init__(self, home: Path | None = None, secrets: SecretStore | None = None,
+                 clock: Callable[[], datetime] = utc_now, rng: random.Random | None = None,
+                 connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+                 read_timeout: float = DEFAULT_READ_TIMEOUT):
+        self.home = Path(home) if home is not None else default_home()
+        self.secrets = secrets if secrets is not None else SecretStore()
+        self.clock = clock
+        self.rng = rng or random.Random()
+        self.connect_timeout = connect_timeout
+        self.read_timeout = read_timeout
+        self.profiles = ProfileStore(self.home)
+        # Tokens obtained by a token exchange (Synerise login), in memory only.
+        self.tokens: dict[tuple[str, str], str] = {}
+        self._lock = threading.Lock()
+        self._transport = None
+        self._history = None
+        self._sandbox = None
+
+    @property
+    def transport(self):
+        with self._lock:
+            if self._transport is None:
+                from console.core.transport import Transport
+
+                self._transport = Transport(self.connect_timeout, self.read_timeout)
+            return self._transport
+
+    @property
+    def history(self):
+        with self._lock:
+            if self._history is None:
+                from console.core.history import HistoryStore
+
+                self._history = HistoryStore(self.home)
+            return self._history
+
+    def sandbox_url(self) -> str:
+        """The base URL of the embedded sandbox, started on first use."""
+        with self._lock:
+            if self._sandbox is None:
+                from console.sandbox.server import SandboxServer
+
+                self._sandbox = SandboxServer()
+                self._sandbox.start()
+            return self._sandbox.url
+
+    def close(self) -> None:
+        with self._lock:
+            if self._sandbox is not None:
+                self._sandbox.stop()
+                self._sandbox = None
+            if self._transport is not None:
+                self._transport.close()
+                self._transport = None
+            if self._history is not None:
+                self._history.close()
+                self._history = None

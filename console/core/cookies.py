@@ -1,0 +1,77 @@
+"""The `_vt_user` cookie: VibeTrace's web pixel keeps the visitor's user ID and session ID in it.
+
+Its value looks like `8139618027113397_253412802711339765_false_false`: split on `_`, the
+first field is the user ID, the second the session ID, the rest are flags.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote
+
+COOKIE_NAME = "_vt_user"
+
+
+class CookieError(ValueError):
+    """The text holds no usable _vt_user value; the message says why in plain words."""
+
+
+@dataclass(frozen=True)
+class VtUser:
+    """What a _vt_user cookie says."""
+
+    user_id: str
+    session_id: str
+    flags: tuple[str, ...]
+    raw: str
+
+
+def _find_value(text: str) -> str:
+    text = text.strip()
+    if text.lower().startswith("cookie:"):
+        text = text[len("cookie:"):].strip()
+    text = text.strip().strip("'\"`").strip()
+    if "=" in text or ";" in text:
+        for part in text.split(";"):
+            name, sep, value = part.strip().partition("=")
+            if sep and unquote(name.strip()) == COOKIE_NAME:
+                return value.strip().strip('"')
+        if re.search(r"(^|;)\s*" + re.escape(COOKIE_NAME) + r"\s*(;|$)", text):
+            raise CookieError("The _vt_user cookie is there but has no value.")
+        names = [p.split("=", 1)[0].strip() for p in text.split(";") if "=" in p]
+        if names:
+            raise CookieError(
+                "No _vt_user cookie in this text (cookies found: "
+                + ", ".join(n for n in names[:8] if n) + ")."
+            )
+    return text
+
+
+def parse_vt_user(text: str) -> VtUser:
+    """Reads a _vt_user value from the bare value, `_vt_user=…`, a whole `Cookie:` header or
+    a `document.cookie` string, URL-encoded or not. Raises CookieError when it cannot."""
+    if not isinstance(text, str) or not text.strip():
+        raise CookieError("Paste the _vt_user cookie: its value, or a Cookie header that holds it.")
+    value = _find_value(text)
+    for _ in range(3):  # values are sometimes encoded twice (%255F)
+        decoded = unquote(value)
+        if decoded == value:
+            break
+        value = decoded
+    value = value.strip()
+    if not value:
+        raise CookieError("The _vt_user cookie is empty.")
+    if any(c.isspace() for c in value):
+        raise CookieError(f"A _vt_user value has no spaces; this does not look like one: {value[:60]!r}.")
+    fields = value.split("_")
+    if len(fields) < 2 or not fields[1]:
+        raise CookieError(
+            "A _vt_user value has at least two fields separated by '_' (user ID and session ID), "
+            f"like 8139618027113397_253412802711339765_false_false; got {value[:60]!r}."
+        )
+    user_id, session_id = fields[0], fields[1]
+    for label, part in (("user ID (first field)", user_id), ("session ID (second field)", session_id)):
+        if not part.isdigit():
+            raise CookieError(f"The {label} should be digits, like 8139618027113397; got {part[:40]!r}.")
+    return VtUser(user_id=user_id, session_id=session_id, flags=tuple(fields[2:]), raw=value)

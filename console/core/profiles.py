@@ -1,0 +1,96 @@
+"""Profiles: named sets of settings per vendor (`production`, `staging`, …), kept as JSON in
+the data home. The built-in `sandbox` profile of every vendor is not stored: it always
+points at the embedded sandbox with dummy credentials. Secrets are never kept here."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+
+SANDBOX = "sandbox"
+FORMAT_VERSION = 1
+PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$")
+
+
+class ProfileError(ValueError):
+    """A profile operation that cannot be done; the message says why."""
+
+
+class ProfileStore:
+    """Reads and writes `profiles.json`: {"version": 1, "profiles": {vendor: {name: {"settings": {…}}}}}."""
+
+    def __init__(self, home: Path):
+        self.path = Path(home) / "profiles.json"
+
+    def _read(self) -> dict:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {"version": FORMAT_VERSION, "profiles": {}}
+        except (OSError, ValueError) as exc:
+            raise ProfileError(f"{self.path} cannot be read ({exc}); fix or move it away.") from exc
+        if not isinstance(data, dict) or not isinstance(data.get("profiles"), dict):
+            raise ProfileError(f"{self.path} is not a profiles file; fix or move it away.")
+        return data
+
+    def names(self, vendor: str) -> list[str]:
+        """The vendor's profiles, `sandbox` first."""
+        stored = self._read()["profiles"].get(vendor, {})
+        return [SANDBOX, *sorted(n for n in stored if n != SANDBOX)]
+
+    def settings(self, vendor: str, profile: str) -> dict[str, str]:
+        """The stored settings of a profile ({} for `sandbox` and for unknown profiles)."""
+        if profile == SANDBOX:
+            return {}
+        entry = self._read()["profiles"].get(vendor, {}).get(profile, {})
+        return dict(entry.get("settings", {}))
+
+    def exists(self, vendor: str, profile: str) -> bool:
+        return profile == SANDBOX or profile in self._read()["profiles"].get(vendor, {})
+
+    def update(self, vendor: str, profile: str, values: dict[str, str]) -> None:
+        """Creates the profile if needed and sets these settings (an empty value removes one)."""
+        check_profile_name(profile)
+        if profile == SANDBOX:
+            raise ProfileError("The sandbox profile is built in and cannot be changed; create another profile.")
+        data = self._read()
+        if data.get("version", FORMAT_VERSION) > FORMAT_VERSION:
+            raise ProfileError(f"{self.path} was written by a newer event-console; it is left as it is.")
+        entry = data["profiles"].setdefault(vendor, {}).setdefault(profile, {"settings": {}})
+        for key, value in values.items():
+            if value == "":
+                entry["settings"].pop(key, None)
+            else:
+                entry["settings"][key] = value
+        data["version"] = FORMAT_VERSION
+        self._write(data)
+
+    def delete(self, vendor: str, profile: str) -> None:
+        if profile == SANDBOX:
+            raise ProfileError("The sandbox profile is built in and cannot be deleted.")
+        data = self._read()
+        data["profiles"].get(vendor, {}).pop(profile, None)
+        self._write(data)
+
+    def _write(self, data: dict) -> None:
+        # Write to a temporary file and rename: a crash leaves the old file or the new one.
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".profiles-", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(data, f, indent=2, sort_keys=True)
+            os.replace(tmp, self.path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+
+
+def check_profile_name(name: str) -> None:
+    if not PROFILE_NAME.match(name or ""):
+        raise ProfileError(
+            f"{name!r} is not a usable profile name: 1 to 64 letters, digits, spaces, '.', '_' or '-', "
+            "starting with a letter or digit."
+        )

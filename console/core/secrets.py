@@ -1,0 +1,130 @@
+"""Secrets: the OS keyring wrapper and the one masking function used for every output.
+
+Only this module imports keyring. Secrets live in the keyring under service `event-console`,
+user `<vendor>/<profile>/<name>`; without a usable keyring they are kept in memory for the
+session and never written to a file.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from urllib.parse import quote, quote_plus
+
+SERVICE = "event-console"
+MASK = "***"
+NO_KEYRING_MESSAGE = (
+    "No OS keyring is available, so keys are kept for this session only. "
+    "Install and unlock one to keep them (Linux: gnome-keyring or KWallet with the "
+    "Secret Service, e.g. 'apt install gnome-keyring'; macOS and Windows have one built in)."
+)
+
+
+def _forms(secret: str) -> list[str]:
+    """The ways a secret can appear in a URL, header or JSON body."""
+    forms = {secret, quote(secret, safe=""), quote_plus(secret), json.dumps(secret)[1:-1]}
+    return sorted((f for f in forms if f), key=len, reverse=True)
+
+
+def mask_text(text: str, secrets: Iterable[str]) -> str:
+    """`text` with every occurrence of every secret (raw, URL- or JSON-encoded) replaced by ***."""
+    for secret in secrets:
+        if not secret:
+            continue
+        for form in _forms(secret):
+            text = text.replace(form, MASK)
+    return text
+
+
+def mask_bytes(data: bytes, secrets: Iterable[str]) -> bytes:
+    """mask_text for bytes: secrets are matched in their UTF-8 encoding."""
+    for secret in secrets:
+        if not secret:
+            continue
+        for form in _forms(secret):
+            data = data.replace(form.encode("utf-8"), MASK.encode())
+    return data
+
+
+def keyring_user(vendor: str, profile: str, name: str) -> str:
+    return f"{vendor}/{profile}/{name}"
+
+
+class SecretStore:
+    """Reads and writes secrets in the OS keyring, or in memory when there is none.
+
+    `backend` is a keyring backend object (tests pass an in-memory one); None means the
+    keyring library's choice for this machine, looked up on first use.
+    """
+
+    def __init__(self, backend=None):
+        self._backend = backend
+        self._resolved = backend is not None
+        self._session: dict[str, str] = {}
+        self.problem: str | None = None
+
+    def _keyring(self):
+        if not self._resolved:
+            self._resolved = True
+            try:
+                import keyring
+
+                self._backend = keyring.get_keyring()
+            except Exception as exc:  # a broken keyring configuration must not stop the app
+                self._backend = None
+                self.problem = f"The keyring could not be loaded ({exc}). {NO_KEYRING_MESSAGE}"
+                return None
+        backend = self._backend
+        if backend is None or getattr(backend, "priority", 1) <= 0:
+            self.problem = self.problem or NO_KEYRING_MESSAGE
+            return None
+        return backend
+
+    @property
+    def available(self) -> bool:
+        """True when a real keyring backend is there to keep secrets across sessions."""
+        return self._keyring() is not None
+
+    def backend_name(self) -> str:
+        backend = self._keyring()
+        if backend is None:
+            return "none (session only)"
+        return f"{type(backend).__module__}.{type(backend).__name__}"
+
+    def get(self, vendor: str, profile: str, name: str) -> str | None:
+        user = keyring_user(vendor, profile, name)
+        if user in self._session:
+            return self._session[user]
+        backend = self._keyring()
+        if backend is None:
+            return None
+        try:
+            return backend.get_password(SERVICE, user)
+        except Exception as exc:  # locked or broken keyring: report, do not crash
+            self.problem = f"Could not read {user} from the keyring: {exc}"
+            return None
+
+    def set(self, vendor: str, profile: str, name: str, value: str) -> bool:
+        """Stores a secret; returns True when it went to the keyring, False when only the
+        session keeps it (see `problem`)."""
+        user = keyring_user(vendor, profile, name)
+        backend = self._keyring()
+        if backend is not None:
+            try:
+                backend.set_password(SERVICE, user, value)
+                self._session.pop(user, None)
+                return True
+            except Exception as exc:
+                self.problem = f"Could not write {user} to the keyring ({exc}); kept for this session only."
+        self._session[user] = value
+        return False
+
+    def delete(self, vendor: str, profile: str, name: str) -> None:
+        user = keyring_user(vendor, profile, name)
+        self._session.pop(user, None)
+        backend = self._keyring()
+        if backend is not None:
+            try:
+                backend.delete_password(SERVICE, user)
+            except Exception:  # not there, or the keyring refused: nothing left to delete
+                pass

@@ -1,0 +1,278 @@
+"""Validation issues and the schema half of validation (the vendor half is in console/vendors).
+
+JSON Schema errors are turned into plain sentences that name the field and the rule.
+Definitions may add:
+- `x-number` {minimum, maximum, enum, integer}: a number or a numeric string (myTracker's own
+  examples send "age": "25"), range-checked on its value;
+- `x-warn-unknown`: fields not listed in `properties` give a warning (names are case-sensitive);
+- `x-messages` {keyword: sentence}: the sentence for that keyword's failure at that node, with
+  {field} (readable path), {name} (last part of the path), {count} and {limit} filled in.
+jsonschema is imported on first use: it costs start-up time the command line should not pay.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+ERROR = "error"
+WARNING = "warning"
+WARNING_KEYWORDS = frozenset({"x-warn-unknown"})
+
+EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+TYPE_WORDS = {"string": "text", "integer": "a whole number", "number": "a number",
+              "object": "an object {…}", "array": "a list […]", "boolean": "true or false",
+              "null": "null"}
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One finding about a payload: `path` is a JSON Pointer into the payload, or
+    `settings/<name>` / `secrets/<name>`; errors block a send unless forced."""
+
+    severity: str
+    path: str
+    message: str
+
+    def to_json(self) -> dict[str, str]:
+        return asdict(self)
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+
+def pointer(parts) -> str:
+    """A JSON Pointer (RFC 6901) from path parts."""
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def field_label(parts) -> str:
+    """A readable name for a place in the payload: `client.email`, `customUserId (item 2)`."""
+    names = [str(p) for p in parts if not isinstance(p, int)]
+    items = [p for p in parts if isinstance(p, int)]
+    label = ".".join(names) if names else "the payload"
+    if items:
+        label += f" (item {items[0] + 1}" + "".join(f", {i + 1}" for i in items[1:]) + ")"
+    return label
+
+
+def is_iso_datetime(value: str) -> bool:
+    """ISO 8601 date and time, e.g. 2022-05-23T09:00:00-04:00 or 2022-05-23T13:00:00.176Z."""
+    if not isinstance(value, str) or "T" not in value.upper():
+        return False
+    try:
+        datetime.fromisoformat(value.replace("z", "Z").replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
+
+
+def parse_iso_datetime(value: str) -> datetime | None:
+    if not is_iso_datetime(value):
+        return None
+    return datetime.fromisoformat(value.replace("z", "Z").replace("Z", "+00:00"))
+
+
+def is_email(value: str) -> bool:
+    return isinstance(value, str) and len(value) <= 254 and bool(EMAIL.match(value))
+
+
+def numeric_value(value: Any) -> float | None:
+    """The value of a number or a numeric string; None for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str) and re.fullmatch(r"\s*-?\d+(\.\d+)?\s*", value):
+        return float(value)
+    return None
+
+
+def _x_number(validator, spec, instance, schema):
+    from jsonschema import ValidationError
+
+    value = numeric_value(instance)
+    if value is None:
+        yield ValidationError(f"{instance!r} is not a number", validator_value=spec)
+        return
+    if spec.get("integer") and value != int(value):
+        yield ValidationError(f"{instance!r} is not a whole number", validator_value=spec)
+    if "enum" in spec and value not in spec["enum"]:
+        yield ValidationError(f"{instance!r} not allowed", validator_value=spec)
+    if "minimum" in spec and value < spec["minimum"]:
+        yield ValidationError(f"{instance!r} below minimum", validator_value=spec)
+    if "maximum" in spec and value > spec["maximum"]:
+        yield ValidationError(f"{instance!r} above maximum", validator_value=spec)
+
+
+def _x_warn_unknown(validator, enabled, instance, schema):
+    from jsonschema import ValidationError
+
+    if not enabled or not isinstance(instance, dict):
+        return
+    known = schema.get("properties", {})
+    for name in instance:
+        if name not in known:
+            error = ValidationError(f"{name!r} is not a documented field")
+            error.path.append(name)
+            yield error
+
+
+def _required(validator, required, instance, schema):
+    # jsonschema's own keyword yields errors that do not say which name is missing in a
+    # machine-readable way; this one puts the name at the end of the error's path.
+    from jsonschema import ValidationError
+
+    if not isinstance(instance, dict):
+        return
+    for name in required:
+        if name not in instance:
+            error = ValidationError(f"{name!r} is a required property")
+            error.path.append(name)
+            error.missing = name
+            yield error
+
+
+@cache
+def _validator_class():
+    from jsonschema import Draft202012Validator, FormatChecker, validators
+
+    checker = FormatChecker(formats=())
+    checker.checks("email")(is_email)
+    checker.checks("date-time")(is_iso_datetime)
+    cls = validators.extend(
+        Draft202012Validator,
+        {"x-number": _x_number, "x-warn-unknown": _x_warn_unknown, "required": _required},
+    )
+    return cls, checker
+
+
+@cache
+def _compiled(vendor: str, operation: str):
+    from console.core.definitions import find_operation
+
+    v, op = find_operation(vendor, operation)
+    cls, checker = _validator_class()
+    schema = op.full_schema(v.defs)
+    cls.check_schema(schema)
+    return cls(schema, format_checker=checker)
+
+
+def check_schema(vendor: str, operation: str) -> None:
+    """Raises when the operation's schema is not a valid JSON Schema (used by tests)."""
+    _compiled(vendor, operation)
+
+
+def _describe(error) -> tuple[str, str]:
+    """(JSON Pointer, sentence) for one jsonschema error."""
+    parts = list(error.absolute_path)
+    keyword = error.validator
+    value = error.validator_value
+    instance = error.instance
+    custom = (error.schema.get("x-messages") or {}).get(keyword) if isinstance(error.schema, dict) else None
+    field = field_label(parts)
+    description = error.schema.get("description") if isinstance(error.schema, dict) else None
+    limit = value if isinstance(value, (int, float)) else None
+    count = len(instance) if isinstance(instance, (list, dict, str)) else None
+    if custom:
+        name = str(parts[-1]) if parts else "the payload"
+        for key, value in (("{field}", field), ("{name}", name), ("{count}", count), ("{limit}", limit)):
+            custom = custom.replace(key, str(value))
+        return pointer(parts), custom
+
+    if keyword == "required":
+        return pointer(parts), f"{field} is required."
+    if keyword == "type":
+        wanted = [value] if isinstance(value, str) else list(value)
+        words = " or ".join(TYPE_WORDS.get(t, t) for t in wanted)
+        got = TYPE_WORDS.get(_json_type(instance), _json_type(instance))
+        return pointer(parts), f"{field} must be {words}, not {got}."
+    if keyword in ("minLength", "maxLength"):
+        low = error.schema.get("minLength")
+        high = error.schema.get("maxLength")
+        n = len(instance)
+        if low is not None and low == high:
+            return pointer(parts), f"{field} must be exactly {low} characters long (it has {n})."
+        if keyword == "minLength":
+            if value == 1:
+                return pointer(parts), f"{field} must not be empty."
+            return pointer(parts), f"{field} is too short: {n} characters, at least {value} needed."
+        return pointer(parts), f"{field} is too long: {n} characters, at most {value} allowed."
+    if keyword == "minimum":
+        return pointer(parts), f"{field} is {instance}, below the minimum of {value}."
+    if keyword == "maximum":
+        return pointer(parts), f"{field} is {instance}, above the maximum of {value}."
+    if keyword == "enum":
+        return pointer(parts), f"{field} must be one of {', '.join(map(str, value))} (not {json.dumps(instance)})."
+    if keyword == "const":
+        return pointer(parts), f"{field} must be {json.dumps(value)}."
+    if keyword == "maxItems":
+        return pointer(parts), f"{field} has {count} items; at most {value} allowed."
+    if keyword == "minItems":
+        return pointer(parts), f"{field} needs at least {value} item(s)."
+    if keyword == "minProperties":
+        return pointer(parts), f"{field} must not be empty."
+    if keyword == "format":
+        if value == "email":
+            return pointer(parts), f"{field} is not a valid email address: {json.dumps(instance)}."
+        if value == "date-time":
+            return pointer(parts), (f"{field} is not an ISO 8601 date and time "
+                                    f"(like 2022-11-28T12:18:27Z): {json.dumps(instance)}.")
+        return pointer(parts), f"{field} is not a valid {value}."
+    if keyword == "x-number":
+        n = numeric_value(instance)
+        if n is None:
+            return pointer(parts), f"{field} must be a number (or a numeric string), not {json.dumps(instance)}."
+        if value.get("integer") and n != int(n):
+            return pointer(parts), f"{field} must be a whole number, not {json.dumps(instance)}."
+        if "enum" in value and n not in value["enum"]:
+            allowed = ", ".join(map(str, value["enum"]))
+            meaning = f" ({description})" if description else ""
+            return pointer(parts), f"{field} must be one of {allowed}{meaning}, not {json.dumps(instance)}."
+        if "minimum" in value and n < value["minimum"]:
+            return pointer(parts), f"{field} is {json.dumps(instance)}, below the minimum of {value['minimum']}."
+        return pointer(parts), f"{field} is {json.dumps(instance)}, above the maximum of {value.get('maximum')}."
+    if keyword == "x-warn-unknown":
+        return pointer(parts), (f"{field} is not a documented field here; the vendor may ignore or "
+                                f"reject it (field names are case-sensitive).")
+    if keyword == "propertyNames":
+        return pointer(parts), f"A field name in {field} breaks the rule: {error.message}."
+    if keyword in ("anyOf", "oneOf"):
+        return pointer(parts), f"{field} does not match any of the allowed forms."
+    return pointer(parts), f"{field}: {error.message}."
+
+
+def _json_type(instance: Any) -> str:
+    if isinstance(instance, bool):
+        return "boolean"
+    if isinstance(instance, int):
+        return "integer"
+    if isinstance(instance, float):
+        return "number"
+    if isinstance(instance, str):
+        return "string"
+    if isinstance(instance, list):
+        return "array"
+    if isinstance(instance, dict):
+        return "object"
+    return "null"
+
+
+def schema_issues(vendor: str, operation: str, payload: Any) -> list[Issue]:
+    """The issues the operation's JSON Schema finds in `payload`, in document order."""
+    validator = _compiled(vendor, operation)
+    issues: list[Issue] = []
+    seen = set()
+    for error in validator.iter_errors(payload):
+        path, message = _describe(error)
+        severity = WARNING if error.validator in WARNING_KEYWORDS else ERROR
+        if (path, message) in seen:
+            continue
+        seen.add((path, message))
+        issues.append(Issue(severity, path, message))
+    return sorted(issues, key=lambda i: (i.path, i.severity))

@@ -1,0 +1,1 @@
+"""The sandbox: a loopback HTTP server that answers like the five vendor APIs."""

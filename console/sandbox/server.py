@@ -1,0 +1,130 @@
+"""The sandbox's HTTP side: one server on 127.0.0.1, each vendor under its own prefix
+(`/vibetrace`, `/mytracker`, `/octeth`, `/synerise`). Runs in a thread for the `sandbox`
+profile, or in the foreground with `event-console sandbox`."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+from console import __version__
+from console.sandbox.emulators import EMULATORS, Answer, Incoming, SandboxState, parse_query
+
+MAX_BODY = 32 * 1024 * 1024
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_version = f"event-console-sandbox/{__version__}"
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format, *args):  # the sandbox is quiet unless asked
+        if self.server.log is not None:
+            self.server.log(f"{self.command} {self.path} → " + (args[1] if len(args) > 1 else ""))
+
+    def _read_body(self) -> bytes:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            chunks = []
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    self.rfile.readline()
+                    return b"".join(chunks)
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > MAX_BODY:
+            raise ValueError("body too large")
+        return self.rfile.read(length) if length > 0 else b""
+
+    def _handle(self) -> None:
+        try:
+            body = self._read_body()
+        except (ValueError, OSError):
+            self._send(Answer.json(413, {"error": "Request body too large or malformed"}))
+            self.close_connection = True
+            return
+        parts = urlsplit(self.path)
+        segments = parts.path.split("/", 2)
+        vendor = segments[1] if len(segments) > 1 else ""
+        emulator = EMULATORS.get(vendor)
+        if emulator is None:
+            self._send(Answer.json(404, {"error": "Unknown sandbox path", "vendors": [
+                f"/{name}" for name in EMULATORS]}))
+            return
+        incoming = Incoming(
+            method=self.command, path="/" + (segments[2] if len(segments) > 2 else ""),
+            query=parse_query(parts.query),
+            headers={k.lower(): v for k, v in self.headers.items()}, body=body,
+        )
+        if self.server.delay:
+            time.sleep(self.server.delay)
+        try:
+            answer = emulator(incoming, self.server.state)
+        except Exception as exc:  # a sandbox bug must look like the vendor's 500, not a dead socket
+            answer = Answer.json(500, {"error": "Internal Server Error", "detail": type(exc).__name__})
+        self._send(answer)
+
+    def _send(self, answer: Answer) -> None:
+        self.send_response(answer.status)
+        if answer.body or answer.status != 202:
+            self.send_header("Content-Type", answer.content_type + "; charset=utf-8")
+        self.send_header("Content-Length", str(len(answer.body)))
+        self.end_headers()
+        if answer.body and self.command != "HEAD":
+            self.wfile.write(answer.body)
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _handle
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address, state: SandboxState, log):
+        super().__init__(address, _Handler)
+        self.state = state
+        self.log = log
+        self.delay = 0.0
+
+
+class SandboxServer:
+    """The sandbox on 127.0.0.1 (port 0: a free one). `delay` makes every answer wait, for
+    trying out timeouts and cancelling."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0,
+                 log: Callable[[str], None] | None = None):
+        self.state = SandboxState()
+        self._server = _Server((host, port), self.state, log)
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def base_urls(self) -> dict[str, str]:
+        return {name: f"{self.url}/{name}" for name in EMULATORS}
+
+    @property
+    def delay(self) -> float:
+        return self._server.delay
+
+    @delay.setter
+    def delay(self, seconds: float) -> None:
+        self._server.delay = seconds
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._server.serve_forever, name="sandbox", daemon=True)
+        self._thread.start()
+
+    def serve_forever(self) -> None:
+        self._server.serve_forever()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)

@@ -1,0 +1,47 @@
+"""myTracker S2S: registration, login and custom events, single and in batches."""
+
+from __future__ import annotations
+
+from console.core.validation import ERROR, Issue
+from console.vendors.base import VendorRules
+
+NAME = "mytracker"
+MAX_BODY_BYTES = 10 * 1024
+ERRORS = {
+    "bad request": "myTracker did not accept the parameters: a rule of the parameter table is broken "
+                   "(in a batch, one bad event fails the whole batch).",
+    "forbidden": "myTracker refused the token: it is wrong, or not for this app (idApp).",
+    "empty post data": "The request body was empty.",
+    "bad json": "The body is not valid JSON.",
+    "bad api version": "The API version in the path is not supported (use /v1/).",
+    "method not found": "No such method: use registration, login, customEvent or their …Batch forms.",
+    "internal server error": "myTracker failed internally; try again later.",
+}
+
+
+class MyTrackerRules(VendorRules):
+    name = NAME
+
+    def request_issues(self, op, spec):
+        size = len(spec.body)
+        if size > MAX_BODY_BYTES:
+            return [Issue(ERROR, "", (
+                f"The body is {size:,} bytes; myTracker imports at most 10 KB ({MAX_BODY_BYTES:,} bytes) "
+                "per request. Send fewer events or shorter values."))]
+        return []
+
+    def explain(self, op, response):
+        if response.ok:
+            return "Accepted. Imported data shows in myTracker's reports after up to about 4 hours."
+        body = response.json()
+        error = body.get("error") if isinstance(body, dict) else None
+        if isinstance(error, str) and error.strip().lower() in ERRORS:
+            return f"{error}: {ERRORS[error.strip().lower()]}"
+        if response.status == 403:
+            return ERRORS["forbidden"]
+        if response.status == 404:
+            return ERRORS["method not found"]
+        return None
+
+
+RULES = MyTrackerRules()

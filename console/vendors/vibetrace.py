@@ -1,0 +1,142 @@
+"""VibeTrace: legacy GET tracking and REST v1 events."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from console.core.cookies import CookieError, parse_vt_user
+from console.core.validation import ERROR, WARNING, Issue
+from console.vendors.base import CheckContext, VendorRules, json_error_items
+
+NAME = "vibetrace"
+# The documents name an "email open" event without giving its type string; these are the
+# spellings treated as one ([guess] in vendor-facts.md).
+EMAIL_OPEN_TYPES = frozenset({"email_open", "emailOpen", "emailopen", "email.open", "open"})
+EMAIL_OPEN_WINDOW = timedelta(minutes=20)
+URL_WARN_BYTES = 8 * 1024
+PATH_UNSAFE = set("/?#% \t\r\n")
+
+
+def _events(payload: Any) -> list[tuple[int, dict]]:
+    if not isinstance(payload, list):
+        return []
+    return [(i, e) for i, e in enumerate(payload) if isinstance(e, dict)]
+
+
+def _who(event: dict) -> str | None:
+    for key in ("email", "userId", "_vtsid"):
+        if isinstance(event.get(key), (str, int)) and str(event[key]):
+            return f"{key}={event[key]}"
+    return None
+
+
+def _order_id(event: dict) -> str | None:
+    generic = event.get("generic")
+    if event.get("type") == "confirmation" and isinstance(generic, dict):
+        order = generic.get("orderId")
+        if isinstance(order, (str, int)) and str(order):
+            return str(order)
+    return None
+
+
+class VibeTraceRules(VendorRules):
+    name = NAME
+
+    def template_values(self, op, payload):
+        if op.name != "track":
+            return {}
+        events = _events(payload)
+        event_type = events[0][1].get("type") if events else None
+        return {"event_type": event_type if isinstance(event_type, str) else ""}
+
+    def payload_issues(self, op, payload, ctx: CheckContext):
+        if op.name != "track":
+            return []
+        issues: list[Issue] = []
+        events = _events(payload)
+        first_type = events[0][1].get("type") if events else None
+        for i, event in events:
+            event_type = event.get("type")
+            if isinstance(event_type, str):
+                if i and isinstance(first_type, str) and event_type != first_type:
+                    issues.append(Issue(ERROR, f"/{i}/type", (
+                        f"All events of one request must have the same type (it is part of the URL): "
+                        f"event 1 is {first_type!r}, event {i + 1} is {event_type!r}. Send them separately.")))
+                if PATH_UNSAFE & set(event_type):
+                    issues.append(Issue(ERROR, f"/{i}/type", (
+                        f"type {event_type!r} goes into the URL path and cannot contain spaces, '/', '?', '#' or '%'.")))
+            for key in ("userId", "sessionId"):
+                value = event.get(key)
+                if isinstance(value, str) and "_" in value:
+                    try:
+                        parsed = parse_vt_user(value)
+                        hint = f" use {parsed.user_id} as userId and {parsed.session_id} as sessionId."
+                    except CookieError:
+                        hint = " use only the first (userId) and second (sessionId) fields."
+                    issues.append(Issue(ERROR, f"/{i}/{key}",
+                                        f"{key} looks like a whole _vt_user cookie value:{hint}"))
+            if "_vtsid" in event and ("userId" in event or "sessionId" in event):
+                issues.append(Issue(WARNING, f"/{i}/_vtsid", (
+                    "_vtsid is sent from the server alone: the web pixel already tied it to userId and "
+                    "sessionId, so they are not needed here.")))
+            if ctx.history is None:
+                continue
+            order = _order_id(event)
+            if order is not None:
+                hit = ctx.history.find(f"order/{order}")
+                if hit:
+                    issues.append(Issue(WARNING, f"/{i}/generic/orderId", (
+                        f"A confirmation with orderId {order!r} was already sent (history #{hit.id}, {hit.time}): "
+                        "VibeTrace keeps only the first one per orderId and discards this one.")))
+            who = _who(event)
+            if event_type in EMAIL_OPEN_TYPES and who:
+                hit = ctx.history.find(f"email-open/{who}", since=ctx.now - EMAIL_OPEN_WINDOW)
+                if hit:
+                    issues.append(Issue(WARNING, f"/{i}/type", (
+                        f"An email open for {who} was already sent within 20 minutes (history #{hit.id}, {hit.time}): "
+                        "VibeTrace keeps one email open per 20 minutes and discards this one.")))
+        return issues
+
+    def request_issues(self, op, spec):
+        if op.name == "track" and len(spec.url.encode()) > URL_WARN_BYTES:
+            return [Issue(WARNING, "", (
+                f"The URL is {len(spec.url.encode()):,} bytes long; the events ride in the query string and "
+                "servers often refuse URLs over about 8 KB. Send fewer events per request."))]
+        return []
+
+    def history_keys(self, op, payload):
+        if op.name != "track":
+            return []
+        keys = []
+        for _, event in _events(payload):
+            order = _order_id(event)
+            if order is not None:
+                keys.append(f"order/{order}")
+            who = _who(event)
+            if event.get("type") in EMAIL_OPEN_TYPES and who:
+                keys.append(f"email-open/{who}")
+        return keys
+
+    def explain(self, op, response):
+        body = response.json()
+        errors = json_error_items(body, "errors")
+        if errors:
+            parts = [" — ".join(str(e.get(k)) for k in ("message", "description") if e.get(k)) for e in errors]
+            text = "VibeTrace refused the request: " + "; ".join(parts) + "."
+            if any("user" in p.lower() and "not" in p.lower() for p in parts):
+                text += " The user must already exist in VibeTrace."
+            return text
+        if response.status in (401, 403):
+            return ("VibeTrace refused the API key: copy it from the account profile (sent raw, without "
+                    "'Bearer'); your account manager must enable API access.")
+        if response.status == 404:
+            return "VibeTrace has no such path: paths are case-sensitive and /x is not /x/."
+        if response.ok and op.name == "track":
+            return "Received. VibeTrace does not document its tracking answers: check the user's profile to see the event."
+        if response.ok:
+            return "Event created. Check the user's profile in a little while to see it."
+        return None
+
+
+RULES = VibeTraceRules()
