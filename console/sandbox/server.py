@@ -117,7 +117,7 @@ class SandboxServer:
         self._server.delay = seconds
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="sandbox", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="sandbox", daemon=True)
         self._thread.start()
 
     def serve_forever(self) -> None:

@@ -1,0 +1,96 @@
+"""Small real HTTP servers on 127.0.0.1 for tests: one that records requests and answers as
+told, including the bad ways (slow, reset, non-JSON, huge)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str  # path with query, exactly as received
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: bytes = b'{"ok": true}'
+    content_type: str = "application/json"
+    delay: float = 0.0
+    reset: bool = False  # close the socket without answering
+    stream_bytes: int = 0  # send this many bytes of filler as the body instead
+
+
+@dataclass
+class RecordingServer:
+    reply: Reply = field(default_factory=Reply)
+    requests: list[Recorded] = field(default_factory=list)
+
+    def __post_init__(self):
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args):
+                pass
+
+            def handle_one(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                outer.requests.append(Recorded(self.command, self.path, dict(self.headers), body))
+                reply = outer.reply
+                if reply.delay:
+                    time.sleep(reply.delay)
+                if reply.reset:
+                    self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+                    self.connection.close()
+                    self.close_connection = True
+                    return
+                self.send_response(reply.status)
+                self.send_header("Content-Type", reply.content_type)
+                size = reply.stream_bytes or len(reply.body)
+                self.send_header("Content-Length", str(size))
+                self.end_headers()
+                try:
+                    if reply.stream_bytes:
+                        chunk = b"x" * 65536
+                        left = reply.stream_bytes
+                        while left > 0:
+                            self.wfile.write(chunk[:left])
+                            left -= len(chunk)
+                    else:
+                        self.wfile.write(reply.body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            do_GET = do_POST = do_PUT = handle_one
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def stop(self):
+        self._server.shutdown()
+        self._server.server_close()
+
+
+def refused_url() -> str:
+    """A loopback URL where nothing listens."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return f"http://127.0.0.1:{port}"
