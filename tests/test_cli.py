@@ -1,0 +1,186 @@
+"""The command line as the contract describes it: exit statuses, --json shape, profiles,
+secrets, history, vendors."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from console import __version__
+from tests.servers import Reply, refused_url
+
+
+def test_send_example_to_sandbox_exits_0(run_cli):
+    result = run_cli("send", "mytracker", "login")
+    assert result.status == 0, result.err
+    assert json.loads(result.out) == {"message": "OK"}
+    assert "200 OK" in result.err and "4 hours" in result.err
+
+
+def test_json_output_shape(run_cli):
+    result = run_cli("send", "octeth", "event", "--json")
+    assert result.status == 0
+    data = json.loads(result.out)
+    assert {"vendor", "operation", "sent", "issues", "request", "response", "error"} <= set(data)
+    assert data["sent"] is True and data["error"] is None
+    assert set(data["request"]) == {"method", "url", "headers", "body"}
+    assert {"status", "reason", "headers", "body", "elapsed_ms"} <= set(data["response"])
+    assert data["response"]["status"] == 200
+    assert json.loads(data["request"]["body"])["APIKey"] == "***"
+
+
+def test_validation_errors_exit_1_and_send_nothing(run_cli, make_ctx):
+    result = run_cli("send", "mytracker", "login", "--data", "-", stdin='{"lvid": "x"}')
+    assert result.status == 1
+    assert "customUserId is required" in result.err and "exactly 32" in result.err
+    assert "Not sent" in result.err
+    assert make_ctx().history.count() == 0
+
+
+def test_json_with_errors_reports_sent_false(run_cli):
+    result = run_cli("send", "mytracker", "login", "--data", "-", "--json", stdin="{}")
+    assert result.status == 1
+    data = json.loads(result.out)
+    assert data["sent"] is False and data["response"] is None
+    assert data["issues"][0] == {"severity": "error", "path": "/customUserId",
+                                 "message": "customUserId is required: login events name the user by their ID in your app."}
+
+
+def test_force_sends_and_non_2xx_exits_3(run_cli):
+    result = run_cli("send", "octeth", "event", "--data", "-", "--force", stdin='{"ListID": 1, "event": "e"}')
+    assert result.status == 3
+    assert "error 6" in result.err
+
+
+def test_dry_run(run_cli, make_ctx):
+    ok = run_cli("send", "synerise", "ai-event", "--dry-run")
+    assert ok.status == 0
+    assert ok.out.startswith("POST http://127.0.0.1:") and "token=***" in ok.out
+    bad = run_cli("send", "synerise", "ai-event", "--dry-run", "--data", "-", stdin="{}")
+    assert bad.status == 1
+    assert make_ctx().history.count() == 0
+
+
+@pytest.mark.parametrize("argv,stdin,words", [
+    (["send", "nope", "x"], "", "unknown vendor"),
+    (["send", "mytracker", "nope"], "", "unknown operation"),
+    (["send", "mytracker", "login", "--data", "/does/not/exist.json"], "", "cannot read"),
+    (["send", "mytracker", "login", "--data", "-"], '{"a": 1,,}', "line 1, column 9"),
+    (["send", "mytracker", "login", "--set", "nokey=1"], "", "not a setting or secret"),
+    (["send", "mytracker", "login", "--set", "novalue"], "", "KEY=VALUE"),
+    (["send", "mytracker", "login", "--profile", "ghost"], "", "no profile 'ghost'"),
+    (["send", "mytracker", "login", "--timeout", "0"], "", "--timeout"),
+    (["send"], "", ""),
+    (["frobnicate"], "", ""),
+])
+def test_usage_errors_exit_2(run_cli, argv, stdin, words):
+    result = run_cli(*argv, stdin=stdin)
+    assert result.status == 2
+    assert words in result.err
+    if words:
+        assert len(result.err.strip().splitlines()) == 1
+
+
+def test_missing_setting_and_secret_exit_2(run_cli):
+    assert run_cli("profile", "set", "mytracker", "production", "base_url=https://tracker-s2s.my.com").status == 0
+    missing_app = run_cli("send", "mytracker", "login", "--profile", "production")
+    assert missing_app.status == 2 and "app_id" in missing_app.err
+    run_cli("profile", "set", "mytracker", "production", "app_id=666")
+    missing_token = run_cli("send", "mytracker", "login", "--profile", "production")
+    assert missing_token.status == 2 and "secret set mytracker production token" in missing_token.err
+
+
+def test_refused_connection_exits_4(run_cli, make_ctx):
+    result = run_cli("send", "mytracker", "login", "--base-url", refused_url(), "--json")
+    assert result.status == 4
+    data = json.loads(result.out)
+    assert data["sent"] is True and data["response"] is None
+    assert "refused" in data["error"]
+    assert make_ctx().history.recent(1)[0]["error"] == data["error"]
+
+
+def test_timeout_exits_4(run_cli, recorder):
+    recorder.reply = Reply(delay=1.5)
+    result = run_cli("send", "mytracker", "login", "--base-url", recorder.url, "--timeout", "0.3")
+    assert result.status == 4
+    assert "within 0.3 s" in result.err
+
+
+def test_server_error_exits_3(run_cli, recorder):
+    recorder.reply = Reply(status=500, body=b'{"error": "Internal Server Error"}')
+    result = run_cli("send", "mytracker", "login", "--base-url", recorder.url)
+    assert result.status == 3
+    assert "try again later" in result.err
+
+
+def test_connection_reset_exits_4(run_cli, recorder):
+    recorder.reply = Reply(reset=True)
+    result = run_cli("send", "mytracker", "login", "--base-url", recorder.url, "--json")
+    assert result.status == 4
+    assert json.loads(result.out)["error"]
+
+
+def test_non_json_answer_is_shown_raw(run_cli, recorder):
+    recorder.reply = Reply(status=200, body=b"<html>hello</html>", content_type="text/html")
+    result = run_cli("send", "synerise", "custom", "--base-url", recorder.url, "--set", "jwt=abc")
+    assert result.status == 0
+    assert result.out.strip() == "<html>hello</html>"
+
+
+def test_profile_set_rejects_unknown_keys_and_the_sandbox(run_cli):
+    assert run_cli("profile", "set", "mytracker", "prod", "nope=1").status == 2
+    secret = run_cli("profile", "set", "mytracker", "prod", "token=abc")
+    assert secret.status == 2 and "secret set" in secret.err
+    assert run_cli("profile", "set", "mytracker", "sandbox", "app_id=1").status == 2
+    assert run_cli("profile", "set", "nope", "prod", "a=1").status == 2
+    assert run_cli("profile", "set", "vibetrace", "prod", "rest-event.base_url=https://eu.example.com").status == 0
+
+
+def test_operation_scoped_setting_wins(run_cli, recorder):
+    run_cli("profile", "set", "vibetrace", "prod", "base_url=https://unused.invalid", "account_id=7",
+            f"rest-event.base_url={recorder.url}")
+    run_cli("secret", "set", "vibetrace", "prod", "api_key", stdin="K\n")
+    assert run_cli("send", "vibetrace", "rest-event", "--profile", "prod").status == 0
+    assert recorder.requests[-1].path == "/v1/event/"
+
+
+def test_secret_set_goes_to_the_keyring(run_cli, keyring_backend):
+    result = run_cli("secret", "set", "mytracker", "production", "token", stdin="s3cr3t\n")
+    assert result.status == 0, result.err
+    assert keyring_backend.store[("event-console", "mytracker/production/token")] == "s3cr3t"
+    assert "s3cr3t" not in result.out
+    assert run_cli("secret", "set", "mytracker", "production", "nope", stdin="x").status == 2
+    assert run_cli("secret", "set", "mytracker", "sandbox", "token", stdin="x").status == 2
+    assert run_cli("secret", "set", "mytracker", "production", "token", stdin="").status == 2
+
+
+def test_history_lists_newest_first(run_cli):
+    run_cli("send", "mytracker", "login")
+    run_cli("send", "octeth", "event")
+    result = run_cli("history", "--json")
+    rows = json.loads(result.out)
+    assert [r["vendor"] for r in rows] == ["octeth", "mytracker"]
+    for row in rows:
+        assert {"id", "time", "vendor", "operation", "profile", "method", "url", "status", "error", "elapsed_ms"} <= set(row)
+    assert json.loads(run_cli("history", "--limit", "1", "--json").out)[0]["vendor"] == "octeth"
+    text = run_cli("history").out
+    assert "octeth/event" in text and "mytracker/login" in text
+
+
+def test_vendors_lists_everything(run_cli):
+    data = json.loads(run_cli("vendors", "--json").out)
+    assert [v["vendor"] for v in data] == ["vibetrace", "mytracker", "octeth", "synerise"]
+    synerise = data[3]
+    assert synerise["operations"][0]["secrets"] == ["jwt", "api_key"]
+    assert "customEventBatch" in run_cli("vendors").out
+
+
+def test_entry_points_run_as_programs(tmp_path):
+    env = {"EVENT_CONSOLE_HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
+    version = subprocess.run([sys.executable, "-m", "console", "--version"], capture_output=True, text=True, env=env)
+    assert version.returncode == 0 and version.stdout.strip() == f"event-console {__version__}"
+    sent = subprocess.run([sys.executable, "-m", "console", "send", "synerise", "ai-batch", "--json"],
+                          capture_output=True, text=True, env=env, timeout=60)
+    assert sent.returncode == 0, sent.stderr
+    assert json.loads(sent.stdout)["response"]["status"] == 202
