@@ -3,6 +3,7 @@ told, including the bad ways (slow, reset, non-JSON, huge)."""
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
@@ -26,6 +27,7 @@ class Reply:
     delay: float = 0.0
     reset: bool = False  # close the socket without answering
     stream_bytes: int = 0  # send this many bytes of filler as the body instead
+    echo: bool = False  # answer with the request itself (path, headers, body) as JSON
 
 
 @dataclass
@@ -44,8 +46,8 @@ class RecordingServer:
 
             def handle_one(self):
                 length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
-                outer.requests.append(Recorded(self.command, self.path, dict(self.headers), body))
+                body_in = self.rfile.read(length) if length else b""
+                outer.requests.append(Recorded(self.command, self.path, dict(self.headers), body_in))
                 reply = outer.reply
                 if reply.delay:
                     time.sleep(reply.delay)
@@ -54,9 +56,14 @@ class RecordingServer:
                     self.connection.close()
                     self.close_connection = True
                     return
+                body = reply.body
+                if reply.echo:
+                    body = json.dumps({"path": self.path, "headers": dict(self.headers),
+                                       "body": body_text(body_in)}).encode()
                 self.send_response(reply.status)
                 self.send_header("Content-Type", reply.content_type)
-                size = reply.stream_bytes or len(reply.body)
+                self.send_header("X-Echo-Path", self.path if reply.echo else "")
+                size = reply.stream_bytes or len(body)
                 self.send_header("Content-Length", str(size))
                 self.end_headers()
                 try:
@@ -67,7 +74,7 @@ class RecordingServer:
                             self.wfile.write(chunk[:left])
                             left -= len(chunk)
                     else:
-                        self.wfile.write(reply.body)
+                        self.wfile.write(body)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
@@ -85,6 +92,10 @@ class RecordingServer:
     def stop(self):
         self._server.shutdown()
         self._server.server_close()
+
+
+def body_text(body: bytes) -> str:
+    return body.decode("utf-8", errors="replace")
 
 
 def refused_url() -> str:

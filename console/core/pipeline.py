@@ -137,14 +137,16 @@ def resolve_settings(ctx: AppContext, vendor: Vendor, op: Operation, draft: Draf
 
 
 def resolve_credential(ctx: AppContext, vendor: Vendor, op: Operation, draft: Draft) -> tuple[str | None, str | None]:
-    """(secret name, value) of the first of the operation's credentials that is available."""
+    """(secret name, value) of the credential to use: one given for this run wins, then the
+    first of the operation's credentials that the profile has."""
     for name in op.credentials:
-        value = draft.overrides.get(name)
-        if not value:
-            if draft.profile == SANDBOX:
-                value = vendor.sandbox_secrets.get(name)
-            else:
-                value = ctx.secrets.get(vendor.name, draft.profile, name)
+        if draft.overrides.get(name):
+            return name, draft.overrides[name]
+    for name in op.credentials:
+        if draft.profile == SANDBOX:
+            value = vendor.sandbox_secrets.get(name)
+        else:
+            value = ctx.secrets.get(vendor.name, draft.profile, name)
         if value:
             return name, value
     return None, None

@@ -89,6 +89,13 @@ class _Server(ThreadingHTTPServer):
         self.log = log
         self.delay = 0.0
 
+    def handle_error(self, request, client_address):
+        # A client that hangs up or sends garbage is the client's problem: note it, go on.
+        if self.log is not None:
+            import sys
+
+            self.log(f"connection from {client_address[0]} dropped: {sys.exc_info()[1]!r}")
+
 
 class SandboxServer:
     """The sandbox on 127.0.0.1 (port 0: a free one). `delay` makes every answer wait, for

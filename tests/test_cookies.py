@@ -1,0 +1,39 @@
+"""The _vt_user cookie helper reads every form users paste."""
+
+import pytest
+
+from console.core.cookies import CookieError, parse_vt_user
+
+DOC = "8139618027113397_253412802711339765_false_false"
+
+
+@pytest.mark.parametrize("text", [
+    DOC,
+    f"_vt_user={DOC}",
+    f"Cookie: _ga=GA1.2.3; _vt_user={DOC}; other=1",
+    f"_ga=GA1.2.3; _vt_user={DOC}",  # document.cookie
+    "8139618027113397%5F253412802711339765%5Ffalse%5Ffalse",
+    f"_vt_user={DOC.replace('_', '%5F')}",
+    f"  '{DOC}'  ",
+    f'_vt_user="{DOC}"',
+    "_vt_user=8139618027113397%255F253412802711339765%255Ffalse%255Ffalse",
+])
+def test_reads_the_documents_example_in_every_form(text):
+    user = parse_vt_user(text)
+    assert user.user_id == "8139618027113397"
+    assert user.session_id == "253412802711339765"
+    assert user.flags == ("false", "false")
+
+
+@pytest.mark.parametrize("text,words", [
+    ("", "Paste"),
+    ("_vt_user=", "empty"),
+    ("_ga=1; other=2", "No _vt_user cookie"),
+    ("8139618027113397", "at least two fields"),
+    ("abc_def", "should be digits"),
+    ("123_", "at least two fields"),
+    ("123 456_789", "no spaces"),
+])
+def test_explains_what_is_wrong(text, words):
+    with pytest.raises(CookieError, match=words):
+        parse_vt_user(text)

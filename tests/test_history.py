@@ -1,0 +1,96 @@
+"""History: versioned schema, migration from older versions, read-only for newer ones, and
+the lookups vendor rules use."""
+
+import shutil
+import sqlite3
+
+import pytest
+
+from console.core import pipeline
+from console.core.history import SCHEMA_VERSION, HistoryStore
+from tests.test_definitions import ALL_OPERATIONS
+
+
+def test_new_database_carries_its_version_and_wal(tmp_path):
+    store = HistoryStore(tmp_path)
+    db = sqlite3.connect(store.path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    store.close()
+
+
+def test_empty_version_0_file_is_migrated(tmp_path):
+    sqlite3.connect(tmp_path / "history.sqlite3").close()
+    store = HistoryStore(tmp_path)
+    assert store.count() == 0 and not store.read_only
+    store.close()
+
+
+@pytest.mark.parametrize("fixture", sorted(p.name for p in (__import__("pathlib").Path(__file__).parent / "fixtures").glob("history-v*.sqlite3")))
+def test_every_released_schema_version_opens(tmp_path, fixture):
+    shutil.copy(__import__("pathlib").Path(__file__).parent / "fixtures" / fixture, tmp_path / "history.sqlite3")
+    store = HistoryStore(tmp_path)
+    assert not store.read_only
+    assert store.count() >= 1
+    row = store.get(store.recent(1)[0]["id"])
+    assert row["vendor"] and row["issues"] is not None
+    store.close()
+
+
+def test_database_from_the_future_is_left_untouched(tmp_path):
+    path = tmp_path / "history.sqlite3"
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE exchanges (id INTEGER PRIMARY KEY, time TEXT, vendor TEXT, operation TEXT, profile TEXT, "
+               "method TEXT, url TEXT, status INTEGER, reason TEXT, error TEXT, error_kind TEXT, elapsed_ms REAL, "
+               "outcome TEXT, forced INTEGER, future_column TEXT)")
+    db.execute("INSERT INTO exchanges (time, vendor, operation, profile, method, url, outcome, forced) "
+               "VALUES ('2030-01-01T00:00:00', 'mytracker', 'login', 'sandbox', 'POST', 'http://x', 'answered', 0)")
+    db.execute(f"PRAGMA user_version={SCHEMA_VERSION + 1}")
+    db.commit()
+    db.close()
+    before = path.read_bytes()
+    store = HistoryStore(tmp_path)
+    assert store.read_only and "newer" in store.message
+    assert store.recent(5)[0]["vendor"] == "mytracker"
+    store.close()
+    assert path.read_bytes() == before
+
+
+def test_send_into_future_database_is_not_recorded_but_works(make_ctx, tmp_path):
+    ctx = make_ctx()
+    ctx.home.mkdir(parents=True)
+    db = sqlite3.connect(ctx.home / "history.sqlite3")
+    db.execute("CREATE TABLE exchanges (id INTEGER PRIMARY KEY)")
+    db.execute(f"PRAGMA user_version={SCHEMA_VERSION + 5}")
+    db.commit()
+    db.close()
+    outcome = pipeline.send(ctx, pipeline.prepare(ctx, pipeline.Draft("mytracker", "login")))
+    assert outcome.exchange.response.status == 200 and outcome.history_id is None
+
+
+def test_history_keys_are_scoped_to_vendor_and_profile(ctx):
+    pipeline.send(ctx, pipeline.prepare(ctx, pipeline.Draft("vibetrace", "track")))
+    assert ctx.history.find_key("vibetrace", "sandbox", "order/order_id_example")
+    assert ctx.history.find_key("vibetrace", "production", "order/order_id_example") is None
+    assert ctx.history.find_key("mytracker", "sandbox", "order/order_id_example") is None
+
+
+def test_failed_sends_do_not_count_for_duplicate_checks(ctx, recorder):
+    from tests.servers import Reply
+
+    recorder.reply = Reply(status=500)
+    draft = pipeline.Draft("vibetrace", "track", base_url=recorder.url)
+    pipeline.send(ctx, pipeline.prepare(ctx, draft))
+    assert ctx.history.find_key("vibetrace", "sandbox", "order/order_id_example") is None
+
+
+def make_fixture(path):
+    """Writes tests/fixtures/history-v<N>.sqlite3 for the current schema (run by hand on a release)."""
+    from console.core.context import AppContext
+    from console.core.secrets import SecretStore
+    from tests.memory_keyring import MemoryKeyring
+
+    ctx = AppContext(home=path, secrets=SecretStore(MemoryKeyring()))
+    for vendor, operation in ALL_OPERATIONS:
+        pipeline.send(ctx, pipeline.prepare(ctx, pipeline.Draft(vendor, operation)))
+    ctx.close()
