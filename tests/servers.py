@@ -40,6 +40,8 @@ class RecordingServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Buffer the answer so headers and body leave in one write (no Nagle/delayed-ACK stall).
+            wbufsize = -1
 
             def log_message(self, *args):
                 pass

@@ -19,6 +19,8 @@ MAX_BODY = 32 * 1024 * 1024
 class _Handler(BaseHTTPRequestHandler):
     server_version = f"event-console-sandbox/{__version__}"
     protocol_version = "HTTP/1.1"
+    # Buffer the answer so headers and body leave in one write (no Nagle/delayed-ACK stall).
+    wbufsize = -1
 
     def log_message(self, format, *args):  # the sandbox is quiet unless asked
         if self.server.log is not None:
