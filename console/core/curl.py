@@ -73,17 +73,20 @@ def parse_curl(text: str) -> CurlRequest:
         raise CurlError("This is not a cURL command: it should start with 'curl'.")
     method, url, headers, data, get = None, None, [], [], False
     i = 1
+
+    def value() -> str:
+        """The value of the option at words[i]: `--name=value`, or the next word."""
+        nonlocal i
+        option = words[i]
+        if "=" in option and option.startswith("--"):
+            return option.split("=", 1)[1]
+        i += 1
+        if i >= len(words):
+            raise CurlError(f"{option} needs a value.")
+        return words[i]
+
     while i < len(words):
         word = words[i]
-
-        def value() -> str:
-            nonlocal i
-            if "=" in word and word.startswith("--"):
-                return word.split("=", 1)[1]
-            i += 1
-            if i >= len(words):
-                raise CurlError(f"{word} needs a value.")
-            return words[i]
 
         name = word.split("=", 1)[0] if word.startswith("--") else word
         if name in ("-X", "--request"):

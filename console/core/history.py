@@ -189,6 +189,27 @@ class HistoryStore:
                 (limit,)).fetchall()
         return [dict(row) for row in rows]
 
+    def page(self, before_id: int | None = None, limit: int = 100,
+             search: str = "") -> list[dict[str, Any]]:
+        """One page of the list, newest first: exchanges older than `before_id`, optionally
+        only those whose URL, vendor/operation, payload or response body contain `search`."""
+        sql = ("SELECT id, time, vendor, operation, profile, method, url, status, reason, error, "
+               "error_kind, elapsed_ms, outcome, forced FROM exchanges WHERE 1=1")
+        args: list[Any] = []
+        if before_id is not None:
+            sql += " AND id < ?"
+            args.append(before_id)
+        if search:
+            pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            sql += (" AND (url LIKE ? ESCAPE '\\' OR (vendor || '/' || operation) LIKE ? ESCAPE '\\'"
+                    " OR payload LIKE ? ESCAPE '\\' OR CAST(response_body AS TEXT) LIKE ? ESCAPE '\\')")
+            args += [pattern] * 4
+        sql += " ORDER BY id DESC LIMIT ?"
+        args.append(limit)
+        with self._lock:
+            rows = self._db.execute(sql, args).fetchall()
+        return [dict(row) for row in rows]
+
     def get(self, exchange_id: int) -> dict[str, Any] | None:
         """One exchange with everything stored about it."""
         with self._lock:

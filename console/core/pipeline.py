@@ -301,3 +301,20 @@ def _finish(ctx: AppContext, prepared: Prepared, result: Exchange, forced: bool,
     )
     history_id = ctx.history.record(record)
     return Outcome(masked, history_id, explanation, cancelled)
+
+
+def test_credentials(ctx: AppContext, vendor: str, operation: str, profile: str) -> str:
+    """Checks a profile's credential where the vendor has a way without sending an event
+    (Synerise: log in with the API key). Returns a plain sentence."""
+    prepared = prepare(ctx, Draft(vendor, operation, profile), check_history=False)
+    exchange_def = prepared.op.request.token_exchange
+    if prepared.credential is None:
+        return "No key is set for this profile."
+    if exchange_def is None or prepared.credential != exchange_def.secret:
+        return f"{prepared.credential} is set; the vendor checks it when you send."
+    token, login = _login(ctx, prepared)
+    if token:
+        ctx.tokens[_token_key(prepared.settings, prepared.credential_value)] = token
+        return "Login worked: the API key is valid and a token was issued (kept in memory only)."
+    failed = _login_failed(login).masked((prepared.credential_value,))
+    return failed.error or "Login failed."

@@ -61,6 +61,8 @@ class SecretStore:
         self._backend = backend
         self._resolved = backend is not None
         self._session: dict[str, str] = {}
+        # Values read from the keyring, so that live validation does not ask it every keystroke.
+        self._cache: dict[str, str | None] = {}
         self.problem: str | None = None
 
     def _keyring(self):
@@ -95,14 +97,18 @@ class SecretStore:
         user = keyring_user(vendor, profile, name)
         if user in self._session:
             return self._session[user]
+        if user in self._cache:
+            return self._cache[user]
         backend = self._keyring()
         if backend is None:
             return None
         try:
-            return backend.get_password(SERVICE, user)
+            value = backend.get_password(SERVICE, user)
         except Exception as exc:  # locked or broken keyring: report, do not crash
             self.problem = f"Could not read {user} from the keyring: {exc}"
             return None
+        self._cache[user] = value
+        return value
 
     def set(self, vendor: str, profile: str, name: str, value: str) -> bool:
         """Stores a secret; returns True when it went to the keyring, False when only the
@@ -113,15 +119,21 @@ class SecretStore:
             try:
                 backend.set_password(SERVICE, user, value)
                 self._session.pop(user, None)
+                self._cache[user] = value
                 return True
             except Exception as exc:
                 self.problem = f"Could not write {user} to the keyring ({exc}); kept for this session only."
         self._session[user] = value
         return False
 
+    def remember(self, vendor: str, profile: str, name: str, value: str) -> None:
+        """Keeps a secret for this session only, whatever keyring there is."""
+        self._session[keyring_user(vendor, profile, name)] = value
+
     def delete(self, vendor: str, profile: str, name: str) -> None:
         user = keyring_user(vendor, profile, name)
         self._session.pop(user, None)
+        self._cache.pop(user, None)
         backend = self._keyring()
         if backend is not None:
             try:

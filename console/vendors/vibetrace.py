@@ -90,7 +90,7 @@ class VibeTraceRules(VendorRules):
                         f"A confirmation with orderId {order!r} was already sent (history #{hit.id}, {hit.time}): "
                         "VibeTrace keeps only the first one per orderId and discards this one.")))
             who = _who(event)
-            if event_type in EMAIL_OPEN_TYPES and who:
+            if isinstance(event_type, str) and event_type in EMAIL_OPEN_TYPES and who:
                 hit = ctx.history.find(f"email-open/{who}", since=ctx.now - EMAIL_OPEN_WINDOW)
                 if hit:
                     issues.append(Issue(WARNING, f"/{i}/type", (
@@ -114,7 +114,7 @@ class VibeTraceRules(VendorRules):
             if order is not None:
                 keys.append(f"order/{order}")
             who = _who(event)
-            if event.get("type") in EMAIL_OPEN_TYPES and who:
+            if isinstance(event.get("type"), str) and event["type"] in EMAIL_OPEN_TYPES and who:
                 keys.append(f"email-open/{who}")
         return keys
 

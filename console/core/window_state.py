@@ -1,0 +1,69 @@
+"""What the window remembers across restarts (geometry, last choices, unsent drafts), as JSON
+in the data home. Drafts are redacted before writing: a credential pasted into a payload
+never reaches the disk."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from console.core.definitions import vendors
+from console.core.secrets import MASK, mask_text
+
+FILE_NAME = "window.json"
+FORMAT_VERSION = 1
+
+
+@dataclass
+class WindowState:
+    geometry: str = ""
+    splitters: dict[str, str] = field(default_factory=dict)
+    vendor: str = ""
+    operation: str = ""
+    profiles: dict[str, str] = field(default_factory=dict)  # vendor → last profile
+    drafts: dict[str, str] = field(default_factory=dict)  # "vendor/operation" → JSON text
+
+
+def load_state(home: Path) -> WindowState:
+    """The saved state, or a fresh one when there is none or it cannot be read."""
+    try:
+        data = json.loads((Path(home) / FILE_NAME).read_text(encoding="utf-8"))
+        data.pop("version", None)
+        known = WindowState.__dataclass_fields__
+        return WindowState(**{k: v for k, v in data.items() if k in known})
+    except (OSError, ValueError, TypeError):
+        return WindowState()
+
+
+def redact_draft(vendor: str, text: str, secrets: list[str]) -> str:
+    """A draft with known secret values and credential fields (Octeth's APIKey) masked."""
+    text = mask_text(text, [s for s in secrets if s])
+    fields = vendors()[vendor].secret_fields if vendor in vendors() else ()
+    if fields:
+        try:
+            payload = json.loads(text)
+        except ValueError:
+            return text
+        if isinstance(payload, dict) and any(payload.get(f) for f in fields):
+            for name in fields:
+                if payload.get(name):
+                    payload[name] = MASK
+            return json.dumps(payload, indent=2, ensure_ascii=False)
+    return text
+
+
+def save_state(home: Path, state: WindowState) -> None:
+    home = Path(home)
+    home.mkdir(parents=True, exist_ok=True)
+    data = {"version": FORMAT_VERSION, **asdict(state)}
+    fd, tmp = tempfile.mkstemp(prefix=".window-", dir=home)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f, indent=1)
+        os.replace(tmp, home / FILE_NAME)
+    except BaseException:
+        os.unlink(tmp)
+        raise

@@ -1,0 +1,359 @@
+"""Dialogs: profiles and keys, the _vt_user cookie helper, and cURL import."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.core.cookies import CookieError, VtUser, parse_vt_user
+from console.core.curl import CurlError, CurlImport, import_curl
+from console.core.profiles import SANDBOX, ProfileError, check_profile_name
+
+
+def banner(text: str, kind: str = "info") -> QLabel:
+    """A coloured strip of text across a window."""
+    colours = {"info": ("#e3f2fd", "#0d47a1"), "warn": ("#fff8e1", "#6d4c00"), "error": ("#ffebee", "#b71c1c")}
+    background, foreground = colours[kind]
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet(f"background: {background}; color: {foreground}; padding: 6px; border-radius: 3px")
+    return label
+
+
+class _Call(QRunnable):
+    class Signals(QObject):
+        done = Signal(object)
+
+    def __init__(self, fn):
+        super().__init__()
+        self.fn = fn
+        self.signals = _Call.Signals()
+
+    def run(self):
+        try:
+            result = self.fn()
+        except Exception as exc:  # reported in the dialog, never as a traceback
+            result = exc
+        self.signals.done.emit(result)
+
+
+def run_in_pool(fn, on_done, owner: QObject) -> None:
+    """Runs fn() on a worker thread; on_done(result or exception) runs on the GUI thread."""
+    call = _Call(fn)
+    call.signals.setParent(None)
+    owner._pending_calls = getattr(owner, "_pending_calls", set())
+    owner._pending_calls.add(call.signals)
+    call.signals.done.connect(on_done)
+    call.signals.done.connect(lambda _r, s=call.signals: owner._pending_calls.discard(s))
+    QThreadPool.globalInstance().start(call)
+
+
+class ProfilesDialog(QDialog):
+    """Add and edit profiles of one vendor: settings go to profiles.json, keys to the keyring."""
+
+    def __init__(self, ctx, vendor, current: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx, self.vendor = ctx, vendor
+        self.setWindowTitle(f"Profiles and keys — {vendor.title}")
+        self.resize(720, 460)
+        layout = QVBoxLayout(self)
+        if not ctx.secrets.available:
+            layout.addWidget(banner(ctx.secrets.problem or "No keyring", "warn"))
+        body = QHBoxLayout()
+        left = QVBoxLayout()
+        self.list = QListWidget()
+        self.list.setAccessibleName("Profiles")
+        left.addWidget(self.list, 1)
+        row = QHBoxLayout()
+        self.new_button = QPushButton("New…")
+        self.delete_button = QPushButton("Delete")
+        row.addWidget(self.new_button)
+        row.addWidget(self.delete_button)
+        left.addLayout(row)
+        body.addLayout(left, 1)
+        right = QVBoxLayout()
+        self.note = QLabel("")
+        self.note.setWordWrap(True)
+        right.addWidget(self.note)
+        form = QFormLayout()
+        self.settings: dict[str, QLineEdit] = {}
+        for name, setting in vendor.settings.items():
+            edit = QLineEdit()
+            edit.setAccessibleName(f"Setting {name}")
+            edit.setToolTip(setting.help)
+            self.settings[name] = edit
+            form.addRow(f"{setting.label} ({name})", edit)
+        self.secrets: dict[str, QLineEdit] = {}
+        self.forget: dict[str, QPushButton] = {}
+        for name, secret in vendor.secrets.items():
+            edit = QLineEdit()
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+            edit.setAccessibleName(f"Secret {name}")
+            edit.setToolTip(secret.help)
+            forget = QPushButton("Forget")
+            forget.setAccessibleName(f"Forget {name}")
+            forget.clicked.connect(lambda _=False, n=name: self._forget(n))
+            line = QHBoxLayout()
+            line.addWidget(edit, 1)
+            line.addWidget(forget)
+            self.secrets[name] = edit
+            self.forget[name] = forget
+            form.addRow(f"{secret.label} ({name})", line)
+        right.addLayout(form)
+        self.test_button = QPushButton("Test credentials")
+        self.test_button.setVisible(any(op.request.token_exchange for op in vendor.operations.values()))
+        self.test_result = QLabel("")
+        self.test_result.setWordWrap(True)
+        right.addWidget(self.test_button)
+        right.addWidget(self.test_result)
+        right.addStretch(1)
+        body.addLayout(right, 2)
+        layout.addLayout(body, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.new_button.clicked.connect(self._new)
+        self.delete_button.clicked.connect(self._delete)
+        self.test_button.clicked.connect(self._test)
+        self.list.currentTextChanged.connect(self._show)
+        self._reload(current)
+
+    @property
+    def profile(self) -> str:
+        item = self.list.currentItem()
+        return item.text() if item else SANDBOX
+
+    def _reload(self, select: str) -> None:
+        self.list.blockSignals(True)
+        self.list.clear()
+        names = self.ctx.profiles.names(self.vendor.name)
+        self.list.addItems(names)
+        self.list.blockSignals(False)
+        self.list.setCurrentRow(names.index(select) if select in names else 0)
+
+    def _show(self, profile: str) -> None:
+        sandbox = profile == SANDBOX
+        stored = self.ctx.profiles.settings(self.vendor.name, profile)
+        for name, edit in self.settings.items():
+            default = self.vendor.settings[name].default or ""
+            edit.setText(stored.get(name, ""))
+            edit.setPlaceholderText("the built-in sandbox" if sandbox and name == "base_url" else
+                                    self.vendor.sandbox_settings.get(name, default) if sandbox else
+                                    (f"default: {default}" if default else "not set"))
+            edit.setEnabled(not sandbox)
+        for name, edit in self.secrets.items():
+            edit.clear()
+            has = (self.vendor.sandbox_secrets.get(name) if sandbox
+                   else self.ctx.secrets.get(self.vendor.name, profile, name))
+            where = "in the keyring" if self.ctx.secrets.available else "for this session"
+            edit.setPlaceholderText("built-in dummy" if sandbox and has else
+                                    f"•••••••• (stored {where})" if has else "not set")
+            edit.setEnabled(not sandbox)
+            self.forget[name].setEnabled(bool(has) and not sandbox)
+        self.delete_button.setEnabled(not sandbox)
+        self.save_button.setEnabled(not sandbox)
+        self.note.setText("The sandbox profile is built in: it talks to the embedded sandbox with dummy keys. "
+                          "Create a profile for a real account." if sandbox else
+                          "Settings are saved in the data home; keys go to the OS keyring only.")
+        self.test_result.setText("")
+
+    def _new(self) -> None:
+        name, ok = QInputDialog.getText(self, "New profile", "Profile name (e.g. production, staging):")
+        if not ok:
+            return
+        name = name.strip()
+        try:
+            check_profile_name(name)
+            if name == SANDBOX:
+                raise ProfileError("sandbox is the built-in profile's name.")
+            self.ctx.profiles.update(self.vendor.name, name, {})
+        except ProfileError as exc:
+            QMessageBox.warning(self, "Profile", str(exc))
+            return
+        self._reload(name)
+
+    def _delete(self) -> None:
+        profile = self.profile
+        if profile == SANDBOX:
+            return
+        answer = QMessageBox.question(self, "Delete profile",
+                                      f"Delete profile {profile!r} of {self.vendor.title} and its keys?")
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        for name in self.vendor.secrets:
+            self.ctx.secrets.delete(self.vendor.name, profile, name)
+        self.ctx.profiles.delete(self.vendor.name, profile)
+        self._reload(SANDBOX)
+
+    def _forget(self, name: str) -> None:
+        self.ctx.secrets.delete(self.vendor.name, self.profile, name)
+        self._show(self.profile)
+
+    def save(self) -> bool:
+        profile = self.profile
+        if profile == SANDBOX:
+            return False
+        try:
+            self.ctx.profiles.update(self.vendor.name, profile,
+                                     {n: e.text().strip() for n, e in self.settings.items()})
+        except ProfileError as exc:
+            QMessageBox.warning(self, "Profile", str(exc))
+            return False
+        for name, edit in self.secrets.items():
+            if edit.text():
+                self.ctx.secrets.set(self.vendor.name, profile, name, edit.text())
+        self._show(profile)
+        self.test_result.setText("Saved." if self.ctx.secrets.available else
+                                 "Saved; keys are kept for this session only (no keyring).")
+        return True
+
+    def _test(self) -> None:
+        from console.core import pipeline
+
+        self.save()
+        vendor, profile = self.vendor, self.profile
+        op = next(op for op in vendor.operations.values() if op.request.token_exchange)
+        self.test_result.setText("Testing…")
+        self.test_button.setEnabled(False)
+
+        def work():
+            return pipeline.test_credentials(self.ctx, vendor.name, op.name, profile)
+
+        def done(result):
+            self.test_button.setEnabled(True)
+            self.test_result.setText(str(result))
+
+        run_in_pool(work, done, self)
+
+
+class CookieDialog(QDialog):
+    """Reads a _vt_user cookie and offers its user and session IDs for the payload."""
+
+    use = Signal(object)
+
+    def __init__(self, can_use: bool, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("_vt_user cookie helper")
+        self.resize(560, 320)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Paste the _vt_user value, _vt_user=…, a Cookie: header or document.cookie:"))
+        self.input = QPlainTextEdit()
+        self.input.setAccessibleName("Cookie text")
+        self.input.setPlaceholderText("8139618027113397_253412802711339765_false_false")
+        layout.addWidget(self.input, 1)
+        self.result = QLabel("")
+        self.result.setWordWrap(True)
+        self.result.setAccessibleName("Cookie result")
+        self.result.setTextInteractionFlags(self.result.textInteractionFlags() | self.result.textInteractionFlags().TextSelectableByMouse)
+        layout.addWidget(self.result)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.use_button = buttons.addButton("Use in payload", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.use_button.setEnabled(False)
+        self.use_button.setToolTip("Fill userId and sessionId into every event of the VibeTrace track payload"
+                                   if can_use else "Choose VibeTrace → track to use the cookie in a payload")
+        self._can_use = can_use
+        buttons.rejected.connect(self.reject)
+        self.use_button.clicked.connect(self._use)
+        layout.addWidget(buttons)
+        self.parsed: VtUser | None = None
+        self.input.textChanged.connect(self._parse)
+
+    def _parse(self) -> None:
+        text = self.input.toPlainText()
+        try:
+            self.parsed = parse_vt_user(text)
+        except CookieError as exc:
+            self.parsed = None
+            self.result.setText(f"⚠ {exc}" if text.strip() else "")
+            self.result.setStyleSheet("color: #c62828")
+        else:
+            flags = ", ".join(self.parsed.flags) or "none"
+            self.result.setText(f"User ID: {self.parsed.user_id}\nSession ID: {self.parsed.session_id}\n"
+                                f"Other fields: {flags}")
+            self.result.setStyleSheet("")
+        self.use_button.setEnabled(self.parsed is not None and self._can_use)
+
+    def _use(self) -> None:
+        if self.parsed is not None:
+            self.use.emit(self.parsed)
+            self.accept()
+
+
+class CurlDialog(QDialog):
+    """Reads a pasted cURL command; the window then fills vendor, operation, settings, payload."""
+
+    def __init__(self, keyring_available: bool, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Import cURL")
+        self.resize(720, 460)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Paste a cURL command (the vendors' documents' examples work, multi-line with \\):"))
+        self.input = QPlainTextEdit()
+        self.input.setAccessibleName("cURL command")
+        layout.addWidget(self.input, 1)
+        self.summary = QLabel("")
+        self.summary.setWordWrap(True)
+        self.summary.setAccessibleName("cURL import result")
+        layout.addWidget(self.summary)
+        form = QFormLayout()
+        self.profile = QLineEdit("imported")
+        self.profile.setAccessibleName("Profile for the imported settings")
+        form.addRow("Save settings in profile", self.profile)
+        self.store = QCheckBox("Store keys found in the command in the OS keyring" if keyring_available
+                               else "Keep keys found in the command for this session (no keyring)")
+        self.store.setChecked(True)
+        form.addRow(self.store)
+        layout.addLayout(form)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.import_button = buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button.setEnabled(False)
+        buttons.rejected.connect(self.reject)
+        self.import_button.clicked.connect(self._accept)
+        layout.addWidget(buttons)
+        self.result: CurlImport | None = None
+        self.input.textChanged.connect(self._parse)
+
+    def _parse(self) -> None:
+        text = self.input.toPlainText()
+        try:
+            self.result = import_curl(text)
+        except CurlError as exc:
+            self.result = None
+            self.summary.setText(f"⚠ {exc}" if text.strip() else "")
+            self.summary.setStyleSheet("color: #c62828")
+        else:
+            r = self.result
+            secrets = ", ".join(r.secrets) or "none"
+            settings = ", ".join(f"{k}={v}" for k, v in r.settings.items())
+            self.summary.setText(f"{r.vendor} → {r.operation}\nSettings: {settings}\nKeys found: {secrets}"
+                                 + "".join(f"\nNote: {n}" for n in r.notes))
+            self.summary.setStyleSheet("")
+            self.store.setEnabled(bool(r.secrets))
+        self.import_button.setEnabled(self.result is not None)
+
+    def _accept(self) -> None:
+        try:
+            check_profile_name(self.profile.text().strip())
+            if self.profile.text().strip() == SANDBOX:
+                raise ProfileError("The sandbox profile is built in; choose another name.")
+        except ProfileError as exc:
+            QMessageBox.warning(self, "Import cURL", str(exc))
+            return
+        self.accept()

@@ -1,0 +1,307 @@
+"""The payload form: fields rendered from the operation's JSON Schema.
+
+The form edits the payload document in place, one path at a time, so fields it does not know
+stay as they are; the JSON editor and the form are two views of one document.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.core.validation import field_label
+
+REMOVE = object()
+
+
+def resolve(schema: dict, defs: dict) -> dict:
+    """Follows `$ref`s into the vendor's $defs, keeping local keywords (description, …)."""
+    seen = 0
+    while isinstance(schema, dict) and "$ref" in schema and seen < 10:
+        target = defs.get(schema["$ref"].rsplit("/", 1)[-1], {})
+        schema = {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
+        seen += 1
+    return schema if isinstance(schema, dict) else {}
+
+
+def kind_of(schema: dict, defs: dict) -> str:
+    schema = resolve(schema, defs)
+    if "enum" in schema:
+        return "enum"
+    if "x-number" in schema:
+        return "number-text"
+    kind = schema.get("type")
+    if kind == "object":
+        return "object" if schema.get("properties") else "json"
+    if kind == "array":
+        items = resolve(schema.get("items", {}), defs)
+        if items.get("type") == "object":
+            return "array-objects"
+        if items.get("type") == "string":
+            return "array-strings"
+        return "json"
+    if kind == "boolean":
+        return "bool"
+    if kind in ("integer", "number"):
+        return "number"
+    if kind == "string":
+        return "text"
+    return "any"
+
+
+def set_at(document: Any, path: list, value: Any) -> Any:
+    """`document` with the value at `path` replaced (or removed when value is REMOVE)."""
+    if not path:
+        return value
+    parent = document
+    for part in path[:-1]:
+        parent = parent[part]
+    if value is REMOVE:
+        if isinstance(parent, dict):
+            parent.pop(path[-1], None)
+        else:
+            del parent[path[-1]]
+    else:
+        parent[path[-1]] = value
+    return document
+
+
+def _number(text: str) -> Any:
+    try:
+        return int(text)
+    except ValueError:
+        try:
+            return float(text)
+        except ValueError:
+            return text
+
+
+def text_to_value(kind: str, text: str, original: Any) -> Any:
+    """What a field's text means in JSON, keeping the type the document already used."""
+    if text == "":
+        return REMOVE
+    if kind == "number":
+        return _number(text)
+    if kind in ("number-text", "any"):
+        if isinstance(original, str) or (original is None and kind == "any"):
+            return text
+        return _number(text)
+    return text
+
+
+def value_to_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+class PayloadForm(QScrollArea):
+    """Form view of the payload. `edited(document)` fires after every change made here;
+    `set_document` rebuilds the fields from a document edited elsewhere."""
+
+    edited = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.schema: dict = {}
+        self.defs: dict = {}
+        self.example: Any = None
+        self.document: Any = None
+        self._fields: dict[str, QWidget] = {}
+
+    # -- building --------------------------------------------------------------------------
+    def set_schema(self, schema: dict, defs: dict, example: Any) -> None:
+        self.schema, self.defs, self.example = schema, defs, example
+
+    def set_document(self, document: Any) -> None:
+        self.document = copy.deepcopy(document)
+        self._fields = {}
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        try:
+            layout.addWidget(self._build(self.schema, self.document, []))
+        except (TypeError, KeyError, IndexError):
+            layout.addWidget(QLabel("The form cannot show this payload; edit it in the JSON tab."))
+        layout.addStretch(1)
+        old = self.takeWidget()
+        if old is not None:
+            old.deleteLater()
+        self.setWidget(body)
+
+    def field(self, pointer: str) -> QWidget | None:
+        """The editor of a field by JSON Pointer (tests and issue clicks use it)."""
+        return self._fields.get(pointer)
+
+    def _pointer(self, path: list) -> str:
+        return "".join(f"/{p}" for p in path)
+
+    def _build(self, schema: dict, value: Any, path: list) -> QWidget:
+        schema = resolve(schema, self.defs)
+        kind = kind_of(schema, self.defs)
+        if kind == "object":
+            return self._object(schema, value if isinstance(value, dict) else {}, path)
+        if kind == "array-objects":
+            return self._array(schema, value if isinstance(value, list) else [], path)
+        return self._leaf(schema, kind, value, path)
+
+    def _object(self, schema: dict, value: dict, path: list) -> QWidget:
+        box = QWidget()
+        form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        required = set(schema.get("required", []))
+        for name, sub in schema.get("properties", {}).items():
+            sub_resolved = resolve(sub, self.defs)
+            label = QLabel(name + (" *" if name in required else ""))
+            help_text = sub_resolved.get("description", "")
+            label.setToolTip(help_text + (" (required)" if name in required else ""))
+            sub_kind = kind_of(sub_resolved, self.defs)
+            editor = self._build(sub_resolved, value.get(name), path + [name])
+            if sub_kind in ("object", "array-objects"):
+                group = QGroupBox(label.text())
+                group.setToolTip(label.toolTip())
+                inner = QVBoxLayout(group)
+                inner.addWidget(editor)
+                if name not in value and sub_kind == "object":
+                    add = QPushButton(f"Add {name}")
+                    add.setAccessibleName(f"Add {field_label(path + [name])}")
+                    add.clicked.connect(lambda _=False, p=path + [name]: self._apply(p, {}, rebuild=True))
+                    inner.addWidget(add)
+                    editor.setVisible(False)
+                form.addRow(group)
+            else:
+                label.setBuddy(editor)
+                form.addRow(label, editor)
+        unknown = [k for k in value if k not in schema.get("properties", {})]
+        if unknown:
+            note = QLabel("Also in the payload (edit in JSON): " + ", ".join(unknown))
+            note.setWordWrap(True)
+            form.addRow(note)
+        return box
+
+    def _array(self, schema: dict, value: list, path: list) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        item_schema = schema.get("items", {})
+        for index, item in enumerate(value):
+            group = QGroupBox(f"Item {index + 1}")
+            inner = QVBoxLayout(group)
+            inner.addWidget(self._build(item_schema, item, path + [index]))
+            remove = QPushButton(f"Remove item {index + 1}")
+            remove.setAccessibleName(f"Remove item {index + 1}" + (f" of {field_label(path)}" if path else ""))
+            remove.clicked.connect(lambda _=False, p=path + [index]: self._apply(p, REMOVE, rebuild=True))
+            inner.addWidget(remove)
+            layout.addWidget(group)
+        add = QPushButton("Add item")
+        add.setAccessibleName("Add item" + (f" to {field_label(path)}" if path else ""))
+        add.clicked.connect(lambda _=False, p=path, v=value: self._apply(p + [len(v)], self._new_item(p), rebuild=True))
+        limit = schema.get("maxItems")
+        add.setEnabled(limit is None or len(value) < limit)
+        layout.addWidget(add)
+        return box
+
+    def _new_item(self, path: list) -> Any:
+        """A new array item: a copy of the example's first item at the same place, or {}."""
+        example = self.example
+        try:
+            for part in path:
+                example = example[part]
+            return copy.deepcopy(example[0])
+        except (KeyError, IndexError, TypeError):
+            return {}
+
+    def _leaf(self, schema: dict, kind: str, value: Any, path: list) -> QWidget:
+        pointer = self._pointer(path)
+        name = field_label(path)
+        if kind == "enum":
+            editor = QComboBox()
+            editor.addItem("")
+            editor.addItems([str(v) for v in schema["enum"]])
+            if value is not None and editor.findText(str(value)) < 0:
+                editor.addItem(str(value))
+            editor.setCurrentText(value_to_text(value))
+            editor.currentTextChanged.connect(lambda text, p=path: self._apply(p, text if text else REMOVE))
+        elif kind == "bool":
+            editor = QCheckBox()
+            editor.setTristate(True)
+            states = {True: Qt.CheckState.Checked, False: Qt.CheckState.Unchecked}
+            editor.setCheckState(states.get(value, Qt.CheckState.PartiallyChecked) if isinstance(value, bool)
+                                 else Qt.CheckState.PartiallyChecked)
+            editor.setToolTip("Partly checked: not in the payload")
+            editor.stateChanged.connect(lambda _state, p=path, e=editor: self._apply(
+                p, {Qt.CheckState.Checked: True, Qt.CheckState.Unchecked: False}.get(e.checkState(), REMOVE)))
+        else:
+            editor = QLineEdit(self._leaf_text(kind, value))
+            if kind == "array-strings":
+                editor.setPlaceholderText("comma-separated")
+            elif kind == "json":
+                editor.setPlaceholderText("JSON, e.g. {\"key\": \"value\"}")
+            editor.textEdited.connect(lambda text, p=path, k=kind, e=editor: self._leaf_edited(p, k, text, e))
+        editor.setAccessibleName(name)
+        editor.setToolTip(schema.get("description", editor.toolTip()))
+        self._fields[pointer] = editor
+        return editor
+
+    @staticmethod
+    def _leaf_text(kind: str, value: Any) -> str:
+        if kind == "array-strings" and isinstance(value, list):
+            return ", ".join(value_to_text(v) for v in value)
+        return value_to_text(value)
+
+    # -- editing ---------------------------------------------------------------------------
+    def _current(self, path: list) -> Any:
+        node = self.document
+        try:
+            for part in path:
+                node = node[part]
+            return node
+        except (KeyError, IndexError, TypeError):
+            return None
+
+    def _leaf_edited(self, path: list, kind: str, text: str, editor: QLineEdit) -> None:
+        if kind == "array-strings":
+            value = [part.strip() for part in text.split(",") if part.strip()]
+        elif kind == "json":
+            if not text.strip():
+                value = REMOVE
+            else:
+                try:
+                    value = json.loads(text)
+                except ValueError:
+                    editor.setStyleSheet("border: 1px solid #c62828")
+                    editor.setToolTip("Not valid JSON yet: the payload keeps its last valid value.")
+                    return
+        else:
+            value = text_to_value(kind, text, self._current(path))
+        editor.setStyleSheet("")
+        self._apply(path, value)
+
+    def _apply(self, path: list, value: Any, rebuild: bool = False) -> None:
+        if self.document is None:
+            self.document = {} if isinstance(self.schema.get("type"), str) and self.schema["type"] == "object" else []
+        try:
+            self.document = set_at(self.document, path, value)
+        except (KeyError, IndexError, TypeError):
+            return
+        self.edited.emit(copy.deepcopy(self.document))
+        if rebuild:
+            self.set_document(self.document)
+

@@ -1,0 +1,167 @@
+"""The response panel: status coloured by class, time and size, the vendor's answer in plain
+words, the body (pretty, capped, "show all" loaded in slices) and headers."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.core.exchange import Exchange
+from console.ui.rendering import RenderedBody
+from console.ui.theme import is_dark, status_colour
+
+SLICE = 256 * 1024
+
+
+def human_size(size: int | None) -> str:
+    if size is None:
+        return "—"
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return ""
+
+
+class ResponseView(QWidget):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        top = QHBoxLayout()
+        self.status = QLabel("No response yet")
+        self.status.setAccessibleName("Response status")
+        self.status.setStyleSheet("font-weight: bold; font-size: 14px")
+        self.meta = QLabel("")
+        self.meta.setAccessibleName("Response details")
+        top.addWidget(self.status)
+        top.addWidget(self.meta, 1)
+        self.show_all = QPushButton("Show all")
+        self.show_all.setToolTip("The body is shown capped; load all of it")
+        self.show_all.setVisible(False)
+        self.show_all.clicked.connect(self._load_all)
+        self.raw = QPushButton("Raw")
+        self.raw.setCheckable(True)
+        self.raw.setToolTip("Show the body exactly as received (no pretty-printing, JSONP kept)")
+        self.raw.toggled.connect(self._show_body)
+        top.addWidget(self.raw)
+        top.addWidget(self.show_all)
+        layout.addLayout(top)
+        self.explanation = QLabel("")
+        self.explanation.setWordWrap(True)
+        self.explanation.setAccessibleName("Response explanation")
+        self.explanation.setVisible(False)
+        layout.addWidget(self.explanation)
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        self.tabs = QTabWidget()
+        self.body = QPlainTextEdit()
+        self.body.setReadOnly(True)
+        self.body.setFont(mono)
+        self.body.setAccessibleName("Response body")
+        self.body.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.headers = QPlainTextEdit()
+        self.headers.setReadOnly(True)
+        self.headers.setFont(mono)
+        self.headers.setAccessibleName("Response headers")
+        self.sent = QPlainTextEdit()
+        self.sent.setReadOnly(True)
+        self.sent.setFont(mono)
+        self.sent.setAccessibleName("Request sent")
+        self.tabs.addTab(self.body, "Body")
+        self.tabs.addTab(self.headers, "Headers")
+        self.tabs.addTab(self.sent, "Request sent")
+        layout.addWidget(self.tabs, 1)
+        self._rendered: RenderedBody | None = None
+        self._raw_text = ""
+        self._pending = ""
+        self._slicer = QTimer(self)
+        self._slicer.setInterval(0)
+        self._slicer.timeout.connect(self._append_slice)
+
+    def clear(self, text: str = "No response yet") -> None:
+        self._slicer.stop()
+        self.status.setText(text)
+        self.status.setStyleSheet("font-weight: bold; font-size: 14px")
+        self.meta.setText("")
+        self.explanation.setVisible(False)
+        self.body.setPlainText("")
+        self.headers.setPlainText("")
+        self.sent.setPlainText("")
+        self.show_all.setVisible(False)
+        self._rendered = None
+
+    def show_exchange(self, exchange: Exchange, rendered: RenderedBody | None, explanation: str | None,
+                      cancelled: bool = False) -> None:
+        """Shows one exchange (already masked)."""
+        self._slicer.stop()
+        dark = is_dark(self.palette())
+        response = exchange.response
+        request = exchange.request
+        self.sent.setPlainText(
+            f"{request.method} {request.url}\n" + "".join(f"{k}: {v}\n" for k, v in request.headers.items())
+            + ("\n" + request.body_text() if request.body else ""))
+        if response is None:
+            self.status.setText("Cancelled" if cancelled else "No answer")
+            self.status.setStyleSheet(f"font-weight: bold; font-size: 14px; color: {status_colour(None, dark)}")
+            self.meta.setText(f"{exchange.elapsed_ms:.0f} ms")
+            self._set_explanation(exchange.error or explanation)
+            self.body.setPlainText("")
+            self.headers.setPlainText("")
+            self.show_all.setVisible(False)
+            self._rendered = None
+            return
+        self.status.setText(f"{response.status} {response.reason}")
+        self.status.setStyleSheet(f"font-weight: bold; font-size: 14px; color: {status_colour(response.status, dark)}")
+        kind = response.headers.get("Content-Type", response.headers.get("content-type", ""))
+        size = human_size(response.size) + (" (kept the first 5 MB)" if response.truncated else "")
+        self.meta.setText(f"{exchange.elapsed_ms:.0f} ms · {size}" + (f" · {kind}" if kind else ""))
+        self._set_explanation(explanation)
+        self.headers.setPlainText("".join(f"{k}: {v}\n" for k, v in response.headers.items()))
+        self._rendered = rendered
+        self._raw_text = ""
+        self._response = response
+        self._show_body()
+
+    def _set_explanation(self, text: str | None) -> None:
+        self.explanation.setText(text or "")
+        self.explanation.setVisible(bool(text))
+
+    def _show_body(self, *_):
+        self._slicer.stop()
+        rendered = self._rendered
+        if rendered is None:
+            return
+        if self.raw.isChecked():
+            raw = self._response.text()
+            self.body.setPlainText(raw[:len(rendered.preview)])
+            self.show_all.setVisible(len(raw) > len(rendered.preview))
+            self._pending_source = raw
+        else:
+            self.body.setPlainText(rendered.preview)
+            self.show_all.setVisible(rendered.capped)
+            self._pending_source = rendered.full
+
+    def _load_all(self) -> None:
+        """Appends the rest in slices, one per event-loop turn, so the window stays responsive."""
+        source = getattr(self, "_pending_source", "")
+        self._pending = source[len(self.body.toPlainText()):]
+        self.show_all.setVisible(False)
+        self._slicer.start()
+
+    def _append_slice(self) -> None:
+        if not self._pending:
+            self._slicer.stop()
+            return
+        piece, self._pending = self._pending[:SLICE], self._pending[SLICE:]
+        cursor = self.body.textCursor()
+        cursor.movePosition(cursor.MoveOperation.End)
+        cursor.insertText(piece)

@@ -1,0 +1,83 @@
+"""Sends on a worker thread: the GUI thread never waits for the network.
+
+Workers get plain data (an AppContext and a Prepared draft) and hand back plain data (an
+Outcome and the rendered body) through a signal; they never touch a widget.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
+
+from console.core import pipeline
+from console.ui.rendering import RenderedBody, render_body
+
+_ids = itertools.count(1)
+
+
+@dataclass
+class SendJob:
+    """One send in flight. `cancel()` stops the window waiting at once; the worker still
+    finishes and records the exchange as cancelled."""
+
+    prepared: pipeline.Prepared
+    force: bool
+    id: int = field(default_factory=lambda: next(_ids))
+    cancelled: threading.Event = field(default_factory=threading.Event)
+
+    def cancel(self) -> None:
+        self.cancelled.set()
+
+
+@dataclass(frozen=True)
+class SendResult:
+    job: SendJob
+    outcome: pipeline.Outcome | None
+    body: RenderedBody | None
+    error: str | None
+
+
+class _Signals(QObject):
+    finished = Signal(object)
+
+
+class _SendTask(QRunnable):
+    def __init__(self, ctx, job: SendJob, signals: _Signals):
+        super().__init__()
+        self.ctx, self.job, self.signals = ctx, job, signals
+
+    def run(self) -> None:
+        try:
+            outcome = pipeline.send(self.ctx, self.job.prepared, force=self.job.force,
+                                    cancelled=self.job.cancelled.is_set)
+            body = render_body(outcome.exchange.response) if not self.job.cancelled.is_set() else None
+            result = SendResult(self.job, outcome, body, None)
+        except Exception as exc:  # shown to the user as a message, never as a traceback
+            result = SendResult(self.job, None, None, f"{type(exc).__name__}: {exc}")
+        self.signals.finished.emit(result)
+
+
+class Sender(QObject):
+    """Runs SendJobs on a thread pool; `finished(SendResult)` arrives on the GUI thread."""
+
+    finished = Signal(object)
+
+    def __init__(self, ctx, parent: QObject | None = None):
+        super().__init__(parent)
+        self.ctx = ctx
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(8)
+        # The signals object outlives any window, so a late answer never hits a deleted object.
+        self._signals = _Signals(QCoreApplication.instance())
+        self._signals.finished.connect(self.finished)
+
+    def start(self, prepared: pipeline.Prepared, force: bool = False) -> SendJob:
+        job = SendJob(prepared, force)
+        self.pool.start(_SendTask(self.ctx, job, self._signals))
+        return job
+
+    def wait(self, msecs: int = 5000) -> bool:
+        return self.pool.waitForDone(msecs)

@@ -1,0 +1,28 @@
+"""Colours that follow the system's light or dark palette."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QPalette
+
+
+def is_dark(palette: QPalette) -> bool:
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def status_colour(status: int | None, dark: bool) -> str:
+    """Colour of a response status by class; None is "no answer"."""
+    if status is None:
+        return "#9e9e9e"
+    if 200 <= status < 300:
+        return "#66bb6a" if dark else "#2e7d32"
+    if 300 <= status < 400:
+        return "#64b5f6" if dark else "#1565c0"
+    if 400 <= status < 500:
+        return "#ffa726" if dark else "#e65100"
+    return "#ef5350" if dark else "#c62828"
+
+
+def severity_colour(severity: str, dark: bool) -> str:
+    if severity == "error":
+        return "#ef5350" if dark else "#c62828"
+    return "#ffca28" if dark else "#8d6e00"
