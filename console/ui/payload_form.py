@@ -76,6 +76,8 @@ def set_at(document: Any, path: list, value: Any) -> Any:
             parent.pop(path[-1], None)
         else:
             del parent[path[-1]]
+    elif isinstance(parent, list) and path[-1] == len(parent):
+        parent.append(value)
     else:
         parent[path[-1]] = value
     return document

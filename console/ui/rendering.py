@@ -10,6 +10,18 @@ from console.core.exchange import Response, unwrap_jsonp
 
 PREVIEW_CHARS = 200_000
 PRETTY_LIMIT = 2_000_000
+# Qt lays out a line at once; one multi-megabyte line would stall the window, so the display
+# (not the stored body) breaks lines longer than this.
+DISPLAY_LINE = 4096
+
+
+def break_long_lines(text: str) -> str:
+    if len(text) <= DISPLAY_LINE or all(len(line) <= DISPLAY_LINE for line in text.split("\n")):
+        return text
+    out = []
+    for line in text.split("\n"):
+        out.extend(line[i:i + DISPLAY_LINE] for i in range(0, max(len(line), 1), DISPLAY_LINE))
+    return "\n".join(out)
 
 
 @dataclass(frozen=True)
@@ -35,6 +47,6 @@ def render_body(response: Response | None) -> RenderedBody | None:
             pretty = json.dumps(json.loads(unwrapped), indent=2, ensure_ascii=False)
         except ValueError:
             pretty = None
-    shown = pretty if pretty is not None else text
+    shown = break_long_lines(pretty if pretty is not None else text)
     return RenderedBody(preview=shown[:PREVIEW_CHARS], full=shown,
                         is_json=pretty is not None, jsonp=unwrapped is not text and pretty is not None)

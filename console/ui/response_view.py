@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.core.exchange import Exchange
-from console.ui.rendering import RenderedBody
+from console.ui.rendering import RenderedBody, break_long_lines
 from console.ui.theme import is_dark, status_colour
 
 SLICE = 256 * 1024
@@ -141,7 +141,7 @@ class ResponseView(QWidget):
         if rendered is None:
             return
         if self.raw.isChecked():
-            raw = self._response.text()
+            raw = break_long_lines(self._response.text())
             self.body.setPlainText(raw[:len(rendered.preview)])
             self.show_all.setVisible(len(raw) > len(rendered.preview))
             self._pending_source = raw
