@@ -23,16 +23,7 @@ from PySide6.QtWidgets import (
 from console.core.cookies import CookieError, VtUser, parse_vt_user
 from console.core.curl import CurlError, CurlImport, import_curl
 from console.core.profiles import SANDBOX, ProfileError, check_profile_name
-
-
-def banner(text: str, kind: str = "info") -> QLabel:
-    """A coloured strip of text across a window."""
-    colours = {"info": ("#e3f2fd", "#0d47a1"), "warn": ("#fff8e1", "#6d4c00"), "error": ("#ffebee", "#b71c1c")}
-    background, foreground = colours[kind]
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setStyleSheet(f"background: {background}; color: {foreground}; padding: 6px; border-radius: 3px")
-    return label
+from console.ui.banner import banner
 
 
 class _Call(QRunnable):

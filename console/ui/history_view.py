@@ -28,9 +28,9 @@ def describe_row(row: dict) -> str:
 class HistoryModel(QAbstractListModel):
     """Rows of HistoryStore.page(), fetched a page at a time (canFetchMore/fetchMore)."""
 
-    def __init__(self, store, dark: bool, parent=None):
+    def __init__(self, dark: bool, parent=None):
         super().__init__(parent)
-        self.store = store
+        self.store = None
         self.dark = dark
         self.rows: list[dict] = []
         self.search = ""
@@ -54,7 +54,7 @@ class HistoryModel(QAbstractListModel):
         return None
 
     def canFetchMore(self, parent=ROOT) -> bool:
-        return not parent.isValid() and self._more
+        return self.store is not None and not parent.isValid() and self._more
 
     def fetchMore(self, parent=ROOT) -> None:
         before = self.rows[-1]["id"] if self.rows else None
@@ -82,7 +82,7 @@ class HistoryPanel(QWidget):
     show_requested = Signal(int)
     open_requested = Signal(int)
 
-    def __init__(self, store, parent: QWidget | None = None):
+    def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -91,7 +91,7 @@ class HistoryPanel(QWidget):
         self.search.setAccessibleName("History search")
         self.search.setClearButtonEnabled(True)
         layout.addWidget(self.search)
-        self.model = HistoryModel(store, is_dark(self.palette()), self)
+        self.model = HistoryModel(is_dark(self.palette()), self)
         self.list = QListView()
         self.list.setAccessibleName("History")
         self.list.setModel(self.model)
@@ -111,6 +111,10 @@ class HistoryPanel(QWidget):
         self.list.activated.connect(lambda index: self.show_requested.emit(index.data(Qt.ItemDataRole.UserRole)))
         self.list.clicked.connect(lambda index: self.show_requested.emit(index.data(Qt.ItemDataRole.UserRole)))
         self.open_button.clicked.connect(self._open_selected)
+
+    def set_store(self, store) -> None:
+        """Connects the list to the history database (after the window's first paint)."""
+        self.model.store = store
         self.model.reload()
 
     def selected_id(self) -> int | None:

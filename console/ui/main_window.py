@@ -27,19 +27,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.core import pipeline
-from console.core.curl import to_curl
 from console.core.definitions import vendors
 from console.core.exchange import Exchange, RequestSpec, Response
 from console.core.profiles import SANDBOX
 from console.core.window_state import WindowState, load_state, redact_draft, save_state
-from console.ui.dialogs import CookieDialog, CurlDialog, ProfilesDialog, banner, run_in_pool
+from console.ui.banner import banner
 from console.ui.history_view import HistoryPanel
 from console.ui.json_editor import JsonEditor
 from console.ui.payload_form import PayloadForm
-from console.ui.rendering import render_body
 from console.ui.response_view import ResponseView
-from console.ui.sending import Sender, SendResult
 from console.ui.theme import is_dark, severity_colour
 
 VALIDATE_DELAY_MS = 250
@@ -52,15 +48,16 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.state: WindowState = load_state(ctx.home)
         self.drafts: dict[str, str] = dict(self.state.drafts)
-        self.prepared: pipeline.Prepared | None = None
+        self.prepared = None  # pipeline.Prepared of the current payload
         self.job = None
         self._sent_at = 0.0
         self._closed = False
+        self._started = False
+        self._start_scheduled = False
         self._loading = False
         self._form_dirty = True
         self.setWindowTitle("Event Console")
-        self.sender = Sender(ctx, self)
-        self.sender.finished.connect(self._finished)
+        self.sender = None  # made in start(): the worker pool is not needed for the first paint
         self._build()
         self._shortcuts()
         self._validate_timer = QTimer(self, singleShot=True, interval=VALIDATE_DELAY_MS)
@@ -206,7 +203,7 @@ class MainWindow(QMainWindow):
         right.addWidget(preview_box)
         self.response = ResponseView()
         right.addWidget(self.response)
-        self.history = HistoryPanel(self.ctx.history)
+        self.history = HistoryPanel()
         right.addWidget(self.history)
         right.setSizes([220, 320, 220])
         split.addWidget(right)
@@ -279,12 +276,33 @@ class MainWindow(QMainWindow):
             op_index = self.operation.findData(state.operation)
             if op_index >= 0:
                 self.operation.setCurrentIndex(op_index)
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if not self._started and not self._start_scheduled:
+            # The window paints first; the keyring, history, sandbox and schema validator
+            # (each costs start-up time) are brought up right after.
+            self._start_scheduled = True
+            QTimer.singleShot(0, self.start)
+
+    def start(self) -> None:
+        """Brings up what the first paint does not need. Idempotent; tests may call it."""
+        if self._started:
+            return
+        self._started = True
+        from console.ui.sending import Sender
+
+        self.sender = Sender(self.ctx, self)
+        self.sender.finished.connect(self._finished)
+        self.history.set_store(self.ctx.history)
         if not self.ctx.secrets.available:
             self.keyring_banner.setText(self.ctx.secrets.problem or "No keyring")
             self.keyring_banner.setVisible(True)
         if self.ctx.history.message:
             self.history_banner.setText(self.ctx.history.message)
             self.history_banner.setVisible(True)
+        self._update_sandbox_banner()
+        self.validate_now()
 
     def _vendor_changed(self, *_):
         vendor = self.vendor_def
@@ -328,6 +346,8 @@ class MainWindow(QMainWindow):
         self._schedule_save()
 
     def _update_sandbox_banner(self) -> None:
+        if not self._started:
+            return
         sandbox = self.profile.currentText() == SANDBOX
         if sandbox:
             self.sandbox_banner.setText(
@@ -400,6 +420,9 @@ class MainWindow(QMainWindow):
     def validate_now(self) -> None:
         """Parses the JSON, runs the core's validation and shows issues and the preview."""
         self._validate_timer.stop()
+        if not self._started:
+            self._update_buttons()
+            return
         self.issues.clear()
         dark = is_dark(self.palette())
         text = self.editor.toPlainText()
@@ -419,6 +442,8 @@ class MainWindow(QMainWindow):
         self.editor.mark_error(None)
         if self.tabs.currentIndex() == 0:
             self._sync_form()
+        from console.core import pipeline
+
         draft = pipeline.Draft(self.vendor.currentData(), self.operation.currentData(),
                                self.profile.currentText() or SANDBOX, payload)
         try:
@@ -444,6 +469,8 @@ class MainWindow(QMainWindow):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
+        if not hasattr(self, "_busy_timer"):
+            return
         busy = self.job is not None
         prepared = self.prepared
         sendable = prepared is not None and not prepared.missing
@@ -506,7 +533,7 @@ class MainWindow(QMainWindow):
         self.busy_label.setText("")
         self._update_buttons()
 
-    def _finished(self, result: SendResult) -> None:
+    def _finished(self, result) -> None:
         if self._closed:
             return
         self.history.refresh()
@@ -536,6 +563,9 @@ class MainWindow(QMainWindow):
         row = self.ctx.history.get(exchange_id)
         if row is None:
             return
+        from console.ui.dialogs import run_in_pool
+        from console.ui.rendering import render_body
+
         exchange = self._row_exchange(row)
 
         def done(rendered):
@@ -566,6 +596,8 @@ class MainWindow(QMainWindow):
 
     # -- dialogs ---------------------------------------------------------------------------
     def open_profiles(self) -> None:
+        from console.ui.dialogs import ProfilesDialog
+
         dialog = ProfilesDialog(self.ctx, self.vendor_def, self.profile.currentText(), self)
         dialog.exec()
         self._fill_profiles(dialog.profile)
@@ -573,6 +605,8 @@ class MainWindow(QMainWindow):
         self.validate_now()
 
     def open_cookie_helper(self) -> None:
+        from console.ui.dialogs import CookieDialog
+
         can_use = (self.vendor.currentData(), self.operation.currentData()) == ("vibetrace", "track")
         dialog = CookieDialog(can_use, self)
         dialog.use.connect(self.use_cookie)
@@ -595,6 +629,8 @@ class MainWindow(QMainWindow):
         self.editor.replace_all(json.dumps(events, indent=2, ensure_ascii=False))
 
     def open_curl_import(self) -> None:
+        from console.ui.dialogs import CurlDialog
+
         dialog = CurlDialog(self.ctx.secrets.available, self)
         dialog.accepted.connect(lambda: self.apply_curl_import(dialog.result, dialog.profile.text().strip(),
                                                                dialog.store.isChecked()))
@@ -622,6 +658,8 @@ class MainWindow(QMainWindow):
     def copy_as_curl(self, include_secrets: bool = False) -> str:
         if self.prepared is None:
             return ""
+        from console.core.curl import to_curl
+
         spec = self.prepared.spec if include_secrets else self.prepared.preview()
         text = to_curl(spec)
         QGuiApplication.clipboard().setText(text)
@@ -655,12 +693,15 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Could not save the window state: {exc}", 8000)
 
     def closeEvent(self, event) -> None:
+        if self._closed:
+            return super().closeEvent(event)
         self.save_state()
         if self.job is not None:
             self.job.cancel()
         self._closed = True
         # Let a late answer land in history (marked cancelled) before the database closes.
-        self.sender.wait(3000)
+        if self.sender is not None:
+            self.sender.wait(3000)
         self.ctx.close()
         super().closeEvent(event)
 

@@ -25,6 +25,7 @@ def make_window(qtbot, tmp_path, keyring_backend):
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)
+        qtbot.waitUntil(lambda: window._started, timeout=5000)
         made.append(window)
         return window
 

@@ -28,6 +28,7 @@ def test_create_main_window_opens_on_the_sandbox(qtbot, tmp_path):
     window = create_main_window(tmp_path / "home")
     qtbot.addWidget(window)
     window.show()
+    qtbot.waitUntil(lambda: window._started, timeout=5000)
     assert named(window, "Profile").currentText() == "sandbox"
     assert "nothing leaves it" in named(window, "Sandbox banner").text()
     assert payload(window) == window.op_def.example

@@ -1,0 +1,77 @@
+"""Start-up of the window: time from process start to the first painted main window, and
+peak memory at that moment, for Event Console and for a bare PySide6 window (a QMainWindow
+with one label), in one run, interleaved. Target: each at most 1.5x the bare window.
+
+Run: QT_QPA_PLATFORM=offscreen python bench/gui_startup.py [runs]   (or under xvfb-run)
+"""
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PAINTED = """
+import resource, sys, time
+from PySide6.QtCore import QEvent, QObject
+class Painted(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint:
+            print(time.time(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
+            sys.stdout.flush()
+            import os; os._exit(0)
+        return False
+"""
+
+BARE = PAINTED + """
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+app = QApplication(sys.argv[:1])
+window = QMainWindow()
+window.setCentralWidget(QLabel("Hello"))
+watcher = Painted()
+window.installEventFilter(watcher)
+window.show()
+app.exec()
+"""
+
+APP = PAINTED + """
+from console.app import create_main_window
+window = create_main_window(sys.argv[1])
+watcher = Painted()
+window.installEventFilter(watcher)
+window.show()
+from PySide6.QtWidgets import QApplication
+QApplication.instance().exec()
+"""
+
+
+def run(code: str, home: str) -> tuple[float, float]:
+    start = time.time()
+    out = subprocess.run([sys.executable, "-c", code, home], capture_output=True, text=True, cwd=ROOT,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60, check=True).stdout.split()
+    painted, rss_kb = float(out[0]), float(out[1])
+    return (painted - start) * 1000, rss_kb / 1024
+
+
+def main(runs: int = 9) -> None:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    home = tempfile.mkdtemp(prefix="bench-gui-")
+    run(BARE, home), run(APP, home)  # warm caches, create the data home
+    bare, app = [], []
+    for _ in range(runs):
+        bare.append(run(BARE, home))
+        app.append(run(APP, home))
+    bt, bm = statistics.median(t for t, _ in bare), statistics.median(m for _, m in bare)
+    at, am = statistics.median(t for t, _ in app), statistics.median(m for _, m in app)
+    print(f"runs: {runs}, platform: {os.environ['QT_QPA_PLATFORM']}")
+    print(f"bare QMainWindow: first paint {bt:.0f} ms, peak memory {bm:.1f} MB")
+    print(f"Event Console:    first paint {at:.0f} ms, peak memory {am:.1f} MB")
+    print(f"ratios: time {at / bt:.2f}x, memory {am / bm:.2f}x (target <= 1.5x each)")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 9)
