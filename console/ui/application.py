@@ -11,6 +11,10 @@ def application() -> QApplication:
     """The running QApplication, made on first use."""
     app = QApplication.instance()
     if app is None:
+        # Workers (sends, rendering, schema compiling) share the GIL with the GUI thread; a
+        # short switch interval hands it back to the GUI thread sooner, so the window stays
+        # responsive while they run.
+        sys.setswitchinterval(0.001)
         app = QApplication(sys.argv[:1])
     app.setApplicationName("Event Console")
     app.setOrganizationName("event-console")

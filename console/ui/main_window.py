@@ -64,6 +64,8 @@ class MainWindow(QMainWindow):
         self._validate_timer.timeout.connect(self.validate_now)
         self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self.save_state)
+        self._history_timer = QTimer(self, singleShot=True, interval=100)
+        self._history_timer.timeout.connect(lambda: self.history.refresh())
         self._busy_timer = QTimer(self, interval=100)
         self._busy_timer.timeout.connect(self._tick)
         self._restore()
@@ -303,6 +305,9 @@ class MainWindow(QMainWindow):
             self.history_banner.setVisible(True)
         self._update_sandbox_banner()
         self.validate_now()
+        from console.ui.dialogs import run_in_pool
+
+        run_in_pool(lambda: _warm_up(self.ctx), lambda _result: None, self)
 
     def _vendor_changed(self, *_):
         vendor = self.vendor_def
@@ -343,6 +348,9 @@ class MainWindow(QMainWindow):
         self.state.profiles[self.vendor.currentData()] = self.profile.currentText()
         self._update_sandbox_banner()
         self.validate_now()
+        from console.ui.dialogs import run_in_pool
+
+        run_in_pool(lambda: _warm_up(self.ctx), lambda _result: None, self)
         self._schedule_save()
 
     def _update_sandbox_banner(self) -> None:
@@ -503,7 +511,8 @@ class MainWindow(QMainWindow):
     def send(self, force: bool = False) -> None:
         if self.job is not None:
             return
-        self.validate_now()
+        if self._validate_timer.isActive() or self.prepared is None:
+            self.validate_now()  # an edit is waiting for its check: check it now
         prepared = self.prepared
         if prepared is None or prepared.missing or (prepared.errors and not force):
             return
@@ -536,7 +545,8 @@ class MainWindow(QMainWindow):
     def _finished(self, result) -> None:
         if self._closed:
             return
-        self.history.refresh()
+        # Many answers can land together: reload the history list once for all of them.
+        self._history_timer.start()
         if result.job is not self.job:
             return  # cancelled or superseded: it is in history, not the current response
         self.job = None
@@ -704,6 +714,18 @@ class MainWindow(QMainWindow):
             self.sender.wait(3000)
         self.ctx.close()
         super().closeEvent(event)
+
+
+def _warm_up(ctx) -> None:
+    """Start-up work that would otherwise hold up the first send: import the HTTP library
+    (its C parts hold the GIL while they load) and compile every operation's schema."""
+    from console.core.validation import check_schema
+
+    ctx.transport  # noqa: B018 - builds the one requests.Session
+
+    for vendor in vendors().values():
+        for op in vendor.operations.values():
+            check_schema(vendor.name, op.name)
 
 
 def _pretty_body(text: str) -> str:

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 from console.core.exchange import Response, unwrap_jsonp
 
-PREVIEW_CHARS = 200_000
+PREVIEW_CHARS = 64_000
 PRETTY_LIMIT = 2_000_000
 # Qt lays out a line at once; one multi-megabyte line would stall the window, so the display
 # (not the stored body) breaks lines longer than this.
-DISPLAY_LINE = 4096
+DISPLAY_LINE = 1024
 
 
 def break_long_lines(text: str) -> str:

@@ -19,7 +19,7 @@ from console.core.exchange import Exchange
 from console.ui.rendering import RenderedBody, break_long_lines
 from console.ui.theme import is_dark, status_colour
 
-SLICE = 256 * 1024
+SLICE = 8 * 1024
 
 
 def human_size(size: int | None) -> str:
@@ -83,12 +83,13 @@ class ResponseView(QWidget):
         self._rendered: RenderedBody | None = None
         self._raw_text = ""
         self._pending = ""
+        self._offset = 0
         self._slicer = QTimer(self)
         self._slicer.setInterval(0)
         self._slicer.timeout.connect(self._append_slice)
 
     def clear(self, text: str = "No response yet") -> None:
-        self._slicer.stop()
+        self._stop_loading()
         self.status.setText(text)
         self.status.setStyleSheet("font-weight: bold; font-size: 14px")
         self.meta.setText("")
@@ -102,7 +103,7 @@ class ResponseView(QWidget):
     def show_exchange(self, exchange: Exchange, rendered: RenderedBody | None, explanation: str | None,
                       cancelled: bool = False) -> None:
         """Shows one exchange (already masked)."""
-        self._slicer.stop()
+        self._stop_loading()
         dark = is_dark(self.palette())
         response = exchange.response
         request = exchange.request
@@ -135,8 +136,14 @@ class ResponseView(QWidget):
         self.explanation.setText(text or "")
         self.explanation.setVisible(bool(text))
 
-    def _show_body(self, *_):
+    def _stop_loading(self) -> None:
         self._slicer.stop()
+        self.body.setUpdatesEnabled(True)
+        self.show_all.setEnabled(True)
+        self.show_all.setText("Show all")
+
+    def _show_body(self, *_):
+        self._stop_loading()
         rendered = self._rendered
         if rendered is None:
             return
@@ -152,16 +159,24 @@ class ResponseView(QWidget):
 
     def _load_all(self) -> None:
         """Appends the rest in slices, one per event-loop turn, so the window stays responsive."""
-        source = getattr(self, "_pending_source", "")
-        self._pending = source[len(self.body.toPlainText()):]
-        self.show_all.setVisible(False)
+        self._pending = getattr(self, "_pending_source", "")
+        self._offset = len(self.body.toPlainText())
+        self.show_all.setEnabled(False)
+        # No repaint per slice: the view is drawn once when everything is in.
+        self.body.setUpdatesEnabled(False)
         self._slicer.start()
 
     def _append_slice(self) -> None:
-        if not self._pending:
+        if self._offset >= len(self._pending):
             self._slicer.stop()
+            self.body.setUpdatesEnabled(True)
+            self.show_all.setVisible(False)
+            self.show_all.setEnabled(True)
+            self.show_all.setText("Show all")
             return
-        piece, self._pending = self._pending[:SLICE], self._pending[SLICE:]
+        piece = self._pending[self._offset:self._offset + SLICE]
+        self._offset += len(piece)
+        self.show_all.setText(f"Loading… {100 * self._offset // len(self._pending)}%")
         cursor = self.body.textCursor()
         cursor.movePosition(cursor.MoveOperation.End)
         cursor.insertText(piece)

@@ -44,7 +44,7 @@ def test_every_operation_sends_its_example_from_the_window(qtbot, window, vendor
     qtbot.mouseClick(named(window, "Send"), Qt.MouseButton.LeftButton)
     status = named(window, "Response status")
     qtbot.waitUntil(lambda: status.text()[:1] == "2", timeout=10000)
-    assert history.rowCount() == before + 1
+    qtbot.waitUntil(lambda: history.rowCount() == before + 1, timeout=3000)
     assert history.rows[0]["vendor"] == vendor and history.rows[0]["operation"] == operation
     assert named(window, "Send").isEnabled()
 
@@ -148,7 +148,9 @@ def test_errors_disable_send_but_send_anyway_shows_the_vendor_answer(qtbot, wind
     qtbot.mouseClick(window.send_anyway, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: named(window, "Response status").text().startswith("422"), timeout=10000)
     assert "error 8" in named(window, "Response explanation").text()
-    assert named(window, "History").model().rows[0]["forced"] == 1
+    model = named(window, "History").model()
+    qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=3000)
+    assert model.rows[0]["forced"] == 1
 
 
 def test_cancel_frees_the_window_and_history_keeps_the_late_answer(qtbot, window):
@@ -256,7 +258,7 @@ def test_error_answers_and_large_bodies(qtbot, window, recorder):
     qtbot.mouseClick(named(window, "Send"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: named(window, "Response status").text().startswith("200"), timeout=15000)
     body = named(window, "Response body")
-    assert len(body.toPlainText()) == 200_000
+    assert len(body.toPlainText()) == 64_000
     assert "kept the first 5 MB" in named(window, "Response details").text()
     qtbot.mouseClick(window.response.show_all, Qt.MouseButton.LeftButton)
     full = window.response._rendered.full
