@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
         self.vendor.setAccessibleName("Vendor")
         for v in vendors().values():
             self.vendor.addItem(v.title, v.name)
+        self.vendor.setMinimumContentsLength(10)
         self.operation = QComboBox()
         self.operation.setAccessibleName("Operation")
         self.operation.setMinimumContentsLength(16)
@@ -473,6 +474,7 @@ class MainWindow(QMainWindow):
         spec = self.prepared.preview()
         self.preview.setPlainText(
             f"{spec.method} {spec.url}\n" + "".join(f"{k}: {v}\n" for k, v in spec.headers.items())
+            + _readable_query(spec.url)
             + ("\n" + _pretty_body(spec.body_text()) if spec.body else ""))
         self._update_buttons()
 
@@ -726,6 +728,19 @@ def _warm_up(ctx) -> None:
     for vendor in vendors().values():
         for op in vendor.operations.values():
             check_schema(vendor.name, op.name)
+
+
+def _readable_query(url: str) -> str:
+    """The query string decoded, one parameter a line (VibeTrace's events ride there)."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    query = parse_qsl(urlsplit(url).query, keep_blank_values=True)
+    if not query:
+        return ""
+    lines = ["", "Query parameters (decoded):"]
+    for name, value in query:
+        lines.append(f"  {name} = {_pretty_body(value) if value[:1] in '[{' else value}")
+    return "\n".join(lines) + "\n"
 
 
 def _pretty_body(text: str) -> str:

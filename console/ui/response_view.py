@@ -68,6 +68,7 @@ class ResponseView(QWidget):
         self.body.setFont(mono)
         self.body.setAccessibleName("Response body")
         self.body.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.body.setPlaceholderText("(no body)")
         self.headers = QPlainTextEdit()
         self.headers.setReadOnly(True)
         self.headers.setFont(mono)

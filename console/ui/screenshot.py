@@ -1,7 +1,9 @@
-"""Saves a picture of a window once it has painted (for the README and for looking at it)."""
+"""Saves a picture of a window once it has painted (the README's screenshot, and a way to
+look at the window without a display: `python -m console.ui.screenshot out.png`)."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
@@ -16,3 +18,28 @@ def save_when_painted(window, path: Path, delay_ms: int = 800, quit_after: bool 
             QApplication.instance().quit()
 
     QTimer.singleShot(delay_ms, save)
+
+
+def main(out: str) -> int:
+    """Opens the window on $EVENT_CONSOLE_HOME, sends Synerise's custom-event example to the
+    sandbox, and saves the window once the answer is shown."""
+    from console.app import _application, create_main_window
+    from console.core.context import default_home
+
+    app = _application()
+    window = create_main_window(default_home())
+    window.resize(1360, 880)
+    window.show()
+
+    def send():
+        window.vendor.setCurrentIndex(window.vendor.findData("synerise"))
+        window.operation.setCurrentIndex(window.operation.findData("custom"))
+        window.send()
+        window.sender.finished.connect(lambda _r: save_when_painted(window, Path(out), 600))
+
+    QTimer.singleShot(600, send)
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "screenshot.png"))
