@@ -49,7 +49,13 @@ def main() -> int:
     window = create_main_window(home)
     window.show()
     if os.environ.get("EVENT_CONSOLE_SCREENSHOT"):
+        # Diagnostics for CI and the README: save a picture once painted, then quit.
         from console.ui.screenshot import save_when_painted
 
         save_when_painted(window, Path(os.environ["EVENT_CONSOLE_SCREENSHOT"]))
+    if os.environ.get("EVENT_CONSOLE_PAINT_PROBE"):
+        # Diagnostics for bench/: print the wall-clock time of the first paint, then quit.
+        from console.ui.screenshot import report_first_paint
+
+        report_first_paint(window)
     return app.exec()

@@ -8,6 +8,7 @@ session and never written to a file.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from urllib.parse import quote, quote_plus
 
@@ -44,6 +45,17 @@ def mask_bytes(data: bytes, secrets: Iterable[str]) -> bytes:
         for form in _forms(secret):
             data = data.replace(form.encode("utf-8"), MASK.encode())
     return data
+
+
+_LOG_SECRETS = re.compile(
+    r'(?i)(token=|bearer\s+|authorization["\']?\s*[:=]\s*["\']?|["\']?(?:apikey|api_key|sessionid|jwt|tracker_key)'
+    r'["\']?\s*[:=]\s*["\']?)([^\s"\'&,;)}]+)')
+
+
+def redact_log_text(text: str, secrets: Iterable[str] = ()) -> str:
+    """Text for a log file: known secret values masked, and anything that looks like a
+    credential (token=…, Bearer …, Authorization: …, "APIKey": …) masked too."""
+    return _LOG_SECRETS.sub(lambda m: m.group(1) + MASK, mask_text(text, secrets))
 
 
 def keyring_user(vendor: str, profile: str, name: str) -> str:

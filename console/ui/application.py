@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import sys
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
+
+from console.core.resources import resources_dir
 
 
 def application() -> QApplication:
@@ -18,4 +21,8 @@ def application() -> QApplication:
         app = QApplication(sys.argv[:1])
     app.setApplicationName("Event Console")
     app.setOrganizationName("event-console")
+    app.setDesktopFileName("event-console")
+    icon = resources_dir() / "icons" / "event-console-256.png"
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
     return app

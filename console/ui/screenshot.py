@@ -20,6 +20,24 @@ def save_when_painted(window, path: Path, delay_ms: int = 800, quit_after: bool 
     QTimer.singleShot(delay_ms, save)
 
 
+def report_first_paint(window) -> None:
+    """Prints time.time() at the window's first paint and ends the process (bench/)."""
+    import os
+    import time
+
+    from PySide6.QtCore import QEvent, QObject
+
+    class FirstPaint(QObject):
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Type.Paint:
+                print(f"first-paint {time.time():.6f}", flush=True)
+                os._exit(0)
+            return False
+
+    window._paint_probe = FirstPaint(window)
+    window.installEventFilter(window._paint_probe)
+
+
 def main(out: str) -> int:
     """Opens the window on $EVENT_CONSOLE_HOME, sends Synerise's custom-event example to the
     sandbox, and saves the window once the answer is shown."""
