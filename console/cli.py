@@ -170,6 +170,8 @@ def _send(args, context, stdin, stdout, stderr) -> int:
         }
         if args.dry_run or (prepared.errors and not args.force):
             status = EXIT_OK if not prepared.errors else EXIT_INVALID
+            if not args.dry_run:
+                result["history_id"] = pipeline.record_not_sent(ctx, prepared)
             _print_send(args, result, None, stdout, stderr, show_request=args.dry_run)
             return status
         timeout = (min(ctx.connect_timeout, args.timeout), args.timeout) if args.timeout else None

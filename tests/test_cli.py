@@ -35,7 +35,8 @@ def test_validation_errors_exit_1_and_send_nothing(run_cli, make_ctx):
     assert result.status == 1
     assert "customUserId is required" in result.err and "exactly 32" in result.err
     assert "Not sent" in result.err
-    assert make_ctx().history.count() == 0
+    (row,) = make_ctx().history.recent(5)
+    assert row["outcome"] == "not-sent" and row["status"] is None and "2 validation errors" in row["error"]
 
 
 def test_json_with_errors_reports_sent_false(run_cli):

@@ -3,7 +3,8 @@
 Secrets are already masked when a record reaches this module (see pipeline.py); it stores
 what it is given. The database carries its schema version (PRAGMA user_version) from the
 first version on; older databases are migrated in a transaction, newer ones are opened
-read-only and never changed.
+read-only and never changed. Lists are paged by id (newest first) and never load everything;
+full-text search uses SQLite FTS5 where the Python build has it, LIKE where it does not.
 """
 
 from __future__ import annotations
@@ -12,12 +13,19 @@ import json
 import sqlite3
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 FILE_NAME = "history.sqlite3"
+# Text of a body indexed for search (the first part is where people look; it keeps the
+# index small when answers are megabytes).
+INDEXED_CHARS = 65536
+
+_COLUMNS = ("time, vendor, operation, profile, method, url, request_headers, request_body, payload, "
+            "settings, credential, status, reason, response_headers, response_body, response_size, "
+            "response_truncated, error, error_kind, elapsed_ms, issues, forced, outcome")
 
 _SCHEMA_V1 = """
 CREATE TABLE exchanges (
@@ -50,12 +58,43 @@ CREATE TABLE exchange_keys (
     key TEXT NOT NULL,
     exchange_id INTEGER NOT NULL REFERENCES exchanges(id) ON DELETE CASCADE
 );
-CREATE INDEX exchange_keys_by_key ON exchange_keys(key, exchange_id);
+CREATE INDEX exchange_keys_by_key ON exchange_keys(key, exchange_id)
+"""
+
+# Version 2: pins, filters' indexes, the undo area for deletes, settings (retention).
+_SCHEMA_V2 = """
+ALTER TABLE exchanges ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX exchanges_by_vendor ON exchanges(vendor, operation, id);
+CREATE INDEX exchanges_by_time ON exchanges(time);
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE trash AS SELECT * FROM exchanges WHERE 0;
+CREATE TABLE trash_keys (key TEXT NOT NULL, exchange_id INTEGER NOT NULL)
 """
 
 # Each entry brings a database from version N-1 to N; index 0 creates version 1.
-MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1,)
+MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _SCHEMA_V2)
 assert len(MIGRATIONS) == SCHEMA_VERSION
+
+_FTS = f"""
+CREATE VIRTUAL TABLE exchanges_fts USING fts5(url, payload, response_body, tokenize = 'unicode61');
+CREATE TRIGGER exchanges_fts_insert AFTER INSERT ON exchanges BEGIN
+    INSERT INTO exchanges_fts(rowid, url, payload, response_body)
+    VALUES (new.id, new.url, substr(new.payload, 1, {INDEXED_CHARS}), substr(CAST(new.response_body AS TEXT), 1, {INDEXED_CHARS}));
+END;
+CREATE TRIGGER exchanges_fts_delete AFTER DELETE ON exchanges BEGIN
+    DELETE FROM exchanges_fts WHERE rowid = old.id;
+END
+"""
+
+STATUS_CLASSES = {
+    "2xx": "status BETWEEN 200 AND 299",
+    "3xx": "status BETWEEN 300 AND 399",
+    "4xx": "status BETWEEN 400 AND 499",
+    "5xx": "status BETWEEN 500 AND 599",
+    "no answer": "outcome = 'no-answer'",
+    "cancelled": "outcome = 'cancelled'",
+    "not sent": "outcome = 'not-sent'",
+}
 
 
 class HistoryError(RuntimeError):
@@ -91,6 +130,43 @@ class Record:
     outcome: str
     keys: list[str] = field(default_factory=list)
 
+    def row(self) -> tuple:
+        return (
+            self.time, self.vendor, self.operation, self.profile, self.method, self.url,
+            json.dumps(self.request_headers), self.request_body, self.payload, json.dumps(self.settings),
+            self.credential, self.status, self.reason,
+            None if self.response_headers is None else json.dumps(self.response_headers),
+            self.response_body, self.response_size, int(self.response_truncated), self.error,
+            self.error_kind, self.elapsed_ms, json.dumps(self.issues), int(self.forced), self.outcome,
+        )
+
+
+@dataclass(frozen=True)
+class HistoryFilter:
+    """What the list shows: every field empty means everything."""
+
+    vendor: str = ""
+    operation: str = ""
+    profile: str = ""
+    status_class: str = ""  # a key of STATUS_CLASSES
+    since: str = ""  # ISO 8601, inclusive
+    until: str = ""  # ISO 8601, exclusive
+    search: str = ""
+    pinned_only: bool = False
+
+
+@dataclass(frozen=True)
+class Retention:
+    """Keep the last `keep_last` exchanges and those of the last `keep_days` days (0: no
+    limit); pinned exchanges are always kept."""
+
+    keep_last: int = 0
+    keep_days: int = 0
+
+
+_LIST_COLUMNS = ("id, time, vendor, operation, profile, method, url, status, reason, error, "
+                 "error_kind, elapsed_ms, outcome, forced, pinned, response_size")
+
 
 class HistoryStore:
     """The history database. Safe to use from several threads (one connection, one lock)."""
@@ -100,16 +176,15 @@ class HistoryStore:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.read_only = False
         self.message: str | None = None
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        self._db.row_factory = sqlite3.Row
+        self.fts = False
+        self._lock = threading.RLock()
+        self._db = self._connect(self.path)
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             self._db.close()
-            self._db = sqlite3.connect(f"{self.path.as_uri()}?mode=ro", uri=True,
-                                       check_same_thread=False, isolation_level=None)
-            self._db.row_factory = sqlite3.Row
+            self._db = self._connect(f"{self.path.as_uri()}?mode=ro", uri=True)
             self.read_only = True
+            self._columns = self._list_columns()
             self.message = (f"History was written by a newer event-console (schema {version}, this one "
                             f"knows {SCHEMA_VERSION}); it is shown read-only and new sends are not recorded.")
             return
@@ -119,7 +194,22 @@ class HistoryStore:
         self._db.execute("PRAGMA foreign_keys=ON")
         if version < SCHEMA_VERSION:
             self._migrate(version)
+        self._ensure_fts()
+        self._columns = self._list_columns()
 
+    def _list_columns(self) -> str:
+        """The list's columns; NULL for any a newer (read-only) database no longer has."""
+        present = {row[1] for row in self._db.execute("PRAGMA table_info(exchanges)")}
+        wanted = [c.strip() for c in _LIST_COLUMNS.split(",")]
+        return ", ".join(f"e.{c}" if c in present else f"NULL AS {c}" for c in wanted)
+
+    @staticmethod
+    def _connect(target, uri: bool = False) -> sqlite3.Connection:
+        db = sqlite3.connect(target, uri=uri, check_same_thread=False, isolation_level=None)
+        db.row_factory = sqlite3.Row
+        return db
+
+    # -- schema ----------------------------------------------------------------------------
     def _migrate(self, version: int) -> None:
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
@@ -134,27 +224,39 @@ class HistoryStore:
                 self._db.execute("ROLLBACK")
                 raise
 
+    def _ensure_fts(self) -> None:
+        """Creates (and fills) the full-text index when this SQLite has FTS5."""
+        with self._lock:
+            exists = self._db.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = 'exchanges_fts'").fetchone()
+            if exists:
+                self.fts = True
+                return
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                for statement in _FTS.split(";\nCREATE"):
+                    sql = statement if statement.lstrip().startswith("CREATE") else "CREATE" + statement
+                    self._db.execute(sql)
+                self._db.execute(
+                    f"INSERT INTO exchanges_fts(rowid, url, payload, response_body) SELECT id, url, "
+                    f"substr(payload, 1, {INDEXED_CHARS}), substr(CAST(response_body AS TEXT), 1, {INDEXED_CHARS}) "
+                    "FROM exchanges")
+                self._db.execute("COMMIT")
+                self.fts = True
+            except sqlite3.OperationalError:  # no FTS5 in this SQLite: search falls back to LIKE
+                self._db.execute("ROLLBACK")
+                self.fts = False
+
+    # -- writing ---------------------------------------------------------------------------
     def record(self, r: Record) -> int | None:
         """Stores one exchange; returns its id (None when history is read-only)."""
         if self.read_only:
             return None
-        row = (
-            r.time, r.vendor, r.operation, r.profile, r.method, r.url,
-            json.dumps(r.request_headers), r.request_body, r.payload, json.dumps(r.settings),
-            r.credential, r.status, r.reason,
-            None if r.response_headers is None else json.dumps(r.response_headers),
-            r.response_body, r.response_size, int(r.response_truncated), r.error, r.error_kind,
-            r.elapsed_ms, json.dumps(r.issues), int(r.forced), r.outcome,
-        )
         with self._lock:
             self._db.execute("BEGIN")
             try:
                 cur = self._db.execute(
-                    "INSERT INTO exchanges (time, vendor, operation, profile, method, url, "
-                    "request_headers, request_body, payload, settings, credential, status, reason, "
-                    "response_headers, response_body, response_size, response_truncated, error, "
-                    "error_kind, elapsed_ms, issues, forced, outcome) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", row)
+                    f"INSERT INTO exchanges ({_COLUMNS}) VALUES ({','.join('?' * 23)})", r.row())
                 exchange_id = cur.lastrowid
                 self._db.executemany(
                     "INSERT INTO exchange_keys (key, exchange_id) VALUES (?, ?)",
@@ -165,6 +267,125 @@ class HistoryStore:
                 raise
         return exchange_id
 
+    def record_many(self, records: list[Record]) -> list[int]:
+        """Stores several exchanges in one transaction (imports, generated test data)."""
+        if self.read_only:
+            return []
+        ids = []
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                for r in records:
+                    cur = self._db.execute(
+                        f"INSERT INTO exchanges ({_COLUMNS}) VALUES ({','.join('?' * 23)})", r.row())
+                    ids.append(cur.lastrowid)
+                    if r.keys:
+                        self._db.executemany(
+                            "INSERT INTO exchange_keys (key, exchange_id) VALUES (?, ?)",
+                            [(_scoped(r.vendor, r.profile, k), cur.lastrowid) for k in r.keys])
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        return ids
+
+    def set_pinned(self, ids: list[int], pinned: bool) -> None:
+        """Pinned exchanges are never removed by retention."""
+        if self.read_only or not ids:
+            return
+        with self._lock:
+            self._db.execute(f"UPDATE exchanges SET pinned = ? WHERE id IN ({_marks(ids)})", [int(pinned), *ids])
+
+    def delete(self, ids: list[int] | None) -> int:
+        """Deletes these exchanges (None: all of them). They can be brought back with
+        `undo_delete` until the next delete. Returns how many were deleted."""
+        if self.read_only:
+            return 0
+        where, args = ("", []) if ids is None else (f"WHERE id IN ({_marks(ids)})", list(ids))
+        key_where = "" if ids is None else f"WHERE exchange_id IN ({_marks(ids)})"
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.execute("DELETE FROM trash")
+                self._db.execute("DELETE FROM trash_keys")
+                self._db.execute(f"INSERT INTO trash SELECT * FROM exchanges {where}", args)
+                self._db.execute(f"INSERT INTO trash_keys SELECT key, exchange_id FROM exchange_keys {key_where}", args)
+                count = self._db.execute(f"DELETE FROM exchanges {where}", args).rowcount
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        return count
+
+    def undo_delete(self) -> int:
+        """Brings back what the last delete removed; returns how many came back."""
+        if self.read_only:
+            return 0
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                count = self._db.execute("INSERT OR IGNORE INTO exchanges SELECT * FROM trash").rowcount
+                self._db.execute("INSERT INTO exchange_keys SELECT key, exchange_id FROM trash_keys "
+                                 "WHERE exchange_id IN (SELECT id FROM exchanges)")
+                self._db.execute("DELETE FROM trash")
+                self._db.execute("DELETE FROM trash_keys")
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        return count
+
+    def can_undo(self) -> bool:
+        if self.read_only:
+            return False
+        with self._lock:
+            return self._db.execute("SELECT 1 FROM trash LIMIT 1").fetchone() is not None
+
+    # -- retention -------------------------------------------------------------------------
+    def retention(self) -> Retention:
+        if self.read_only:
+            return Retention()
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'retention'").fetchone()
+        if row is None:
+            return Retention()
+        data = json.loads(row["value"])
+        return Retention(int(data.get("keep_last", 0)), int(data.get("keep_days", 0)))
+
+    def set_retention(self, retention: Retention) -> None:
+        if self.read_only:
+            return
+        value = json.dumps({"keep_last": max(0, retention.keep_last), "keep_days": max(0, retention.keep_days)})
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('retention', ?)", (value,))
+
+    def apply_retention(self, now: datetime) -> int:
+        """Removes unpinned exchanges beyond the retention settings; returns how many. Not
+        undoable (it is not a user's delete)."""
+        rules = self.retention()
+        if self.read_only or (not rules.keep_last and not rules.keep_days):
+            return 0
+        removed = 0
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                if rules.keep_last:
+                    edge = self._db.execute("SELECT id FROM exchanges ORDER BY id DESC LIMIT 1 OFFSET ?",
+                                            (rules.keep_last - 1,)).fetchone()
+                    if edge is not None:
+                        removed += self._db.execute("DELETE FROM exchanges WHERE id < ? AND pinned = 0",
+                                                    (edge["id"],)).rowcount
+                if rules.keep_days:
+                    cutoff = (now - timedelta(days=rules.keep_days)).isoformat(timespec="milliseconds")
+                    removed += self._db.execute("DELETE FROM exchanges WHERE time < ? AND pinned = 0",
+                                                (cutoff,)).rowcount
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        return removed
+
+    # -- reading ---------------------------------------------------------------------------
     def find_key(self, vendor: str, profile: str, key: str,
                  since: datetime | None = None) -> tuple[int, str] | None:
         """(id, time) of the newest 2xx exchange recorded under `key`, optionally not older
@@ -182,53 +403,120 @@ class HistoryStore:
 
     def recent(self, limit: int = 20) -> list[dict[str, Any]]:
         """The newest exchanges, newest first, as plain dicts (bodies left out)."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT id, time, vendor, operation, profile, method, url, status, reason, error, "
-                "error_kind, elapsed_ms, outcome, forced FROM exchanges ORDER BY id DESC LIMIT ?",
-                (limit,)).fetchall()
-        return [dict(row) for row in rows]
+        return self.page(None, limit)
 
-    def page(self, before_id: int | None = None, limit: int = 100,
-             search: str = "") -> list[dict[str, Any]]:
-        """One page of the list, newest first: exchanges older than `before_id`, optionally
-        only those whose URL, vendor/operation, payload or response body contain `search`."""
-        sql = ("SELECT id, time, vendor, operation, profile, method, url, status, reason, error, "
-               "error_kind, elapsed_ms, outcome, forced FROM exchanges WHERE 1=1")
-        args: list[Any] = []
+    def page(self, before_id: int | None = None, limit: int = 100, search: str = "",
+             filters: HistoryFilter | None = None) -> list[dict[str, Any]]:
+        """One page of the list, newest first: exchanges older than `before_id` that pass
+        the filters (`search` is a shorthand for filters.search)."""
+        f = filters or HistoryFilter(search=search)
+        if search and not f.search:
+            f = HistoryFilter(**{**f.__dict__, "search": search})
+        where, args = _where(f)
         if before_id is not None:
-            sql += " AND id < ?"
+            where.append("e.id < ?")
             args.append(before_id)
-        if search:
-            pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            sql += (" AND (url LIKE ? ESCAPE '\\' OR (vendor || '/' || operation) LIKE ? ESCAPE '\\'"
-                    " OR payload LIKE ? ESCAPE '\\' OR CAST(response_body AS TEXT) LIKE ? ESCAPE '\\')")
-            args += [pattern] * 4
-        sql += " ORDER BY id DESC LIMIT ?"
+        source = "exchanges e"
+        order = "e.id DESC"
+        text = f.search.strip()
+        if text:
+            if self.fts and _fts_query(text):
+                # Driven from the index, newest match first (FTS5 walks rowids backwards).
+                source = "exchanges_fts f JOIN exchanges e ON e.id = f.rowid"
+                order = "f.rowid DESC"
+                where.insert(0, "exchanges_fts MATCH ?")
+                args.insert(0, _fts_query(text))
+            else:
+                pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+                where.append("(e.url LIKE ? ESCAPE '\\' OR (e.vendor || '/' || e.operation) LIKE ? ESCAPE '\\'"
+                             " OR e.payload LIKE ? ESCAPE '\\' OR CAST(e.response_body AS TEXT) LIKE ? ESCAPE '\\')")
+                args += [pattern] * 4
+        sql = (f"SELECT {self._columns} FROM {source} "
+               + (f"WHERE {' AND '.join(where)} " if where else "") + f"ORDER BY {order} LIMIT ?")
         args.append(limit)
         with self._lock:
-            rows = self._db.execute(sql, args).fetchall()
+            try:
+                rows = self._db.execute(sql, args).fetchall()
+            except sqlite3.OperationalError:  # a search FTS cannot parse: fall back to LIKE
+                if source == "exchanges e":
+                    raise
+                return self._like_page(before_id, limit, f)
         return [dict(row) for row in rows]
+
+    def _like_page(self, before_id, limit, f: HistoryFilter) -> list[dict[str, Any]]:
+        fts, self.fts = self.fts, False
+        try:
+            return self.page(before_id, limit, filters=f)
+        finally:
+            self.fts = fts
 
     def get(self, exchange_id: int) -> dict[str, Any] | None:
         """One exchange with everything stored about it."""
         with self._lock:
             row = self._db.execute("SELECT * FROM exchanges WHERE id = ?", (exchange_id,)).fetchone()
-        if row is None:
-            return None
-        item = dict(row)
-        for key in ("request_headers", "settings", "response_headers", "issues"):
-            if item[key] is not None:
-                item[key] = json.loads(item[key])
-        return item
+        return _decoded(row) if row is not None else None
+
+    def get_many(self, ids: list[int]) -> list[dict[str, Any]]:
+        """Several exchanges, in the order of `ids` (exports)."""
+        if not ids:
+            return []
+        with self._lock:
+            rows = self._db.execute(f"SELECT * FROM exchanges WHERE id IN ({_marks(ids)})", list(ids)).fetchall()
+        by_id = {row["id"]: _decoded(row) for row in rows}
+        return [by_id[i] for i in ids if i in by_id]
 
     def count(self) -> int:
         with self._lock:
             return self._db.execute("SELECT COUNT(*) FROM exchanges").fetchone()[0]
 
+    def profiles_seen(self) -> list[str]:
+        with self._lock:
+            return [r[0] for r in self._db.execute("SELECT DISTINCT profile FROM exchanges ORDER BY profile")]
+
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+def _decoded(row: sqlite3.Row) -> dict[str, Any]:
+    item = dict(row)
+    for key in ("request_headers", "settings", "response_headers", "issues"):
+        if item.get(key) is not None:
+            item[key] = json.loads(item[key])
+    return item
+
+
+def _where(f: HistoryFilter) -> tuple[list[str], list[Any]]:
+    where: list[str] = []
+    args: list[Any] = []
+    for column in ("vendor", "operation", "profile"):
+        value = getattr(f, column)
+        if value:
+            where.append(f"e.{column} = ?")
+            args.append(value)
+    if f.status_class:
+        where.append("(" + STATUS_CLASSES[f.status_class].replace("status", "e.status").replace("outcome", "e.outcome") + ")")
+    if f.since:
+        where.append("e.time >= ?")
+        args.append(f.since)
+    if f.until:
+        where.append("e.time < ?")
+        args.append(f.until)
+    if f.pinned_only:
+        where.append("e.pinned = 1")
+    return where, args
+
+
+def _fts_query(text: str) -> str:
+    """User words → an FTS5 query: every word must appear, each as a prefix."""
+    import re
+
+    words = re.findall(r"\w+", text, flags=re.UNICODE)
+    return " ".join('"' + w.replace('"', '""') + '"*' for w in words)
+
+
+def _marks(ids) -> str:
+    return ",".join("?" * len(ids))
 
 
 def _scoped(vendor: str, profile: str, key: str) -> str:

@@ -303,6 +303,24 @@ def _finish(ctx: AppContext, prepared: Prepared, result: Exchange, forced: bool,
     return Outcome(masked, history_id, explanation, cancelled)
 
 
+def record_not_sent(ctx: AppContext, prepared: Prepared) -> int | None:
+    """Records a send that validation stopped (outcome "not sent"), with its issues, so the
+    attempt can be found, compared and fixed later."""
+    preview = prepared.preview()
+    errors = len(prepared.errors)
+    record = Record(
+        time=ctx.clock().isoformat(timespec="milliseconds"), vendor=prepared.vendor.name,
+        operation=prepared.op.name, profile=prepared.draft.profile, method=preview.method,
+        url=preview.url, request_headers=preview.headers, request_body=preview.body,
+        payload=mask_text(json.dumps(prepared.payload, ensure_ascii=False), prepared.spec.secrets),
+        settings=prepared.settings, credential=prepared.credential, status=None, reason=None,
+        response_headers=None, response_body=None, response_size=None, response_truncated=False,
+        error=f"Not sent: {errors} validation error{'s' if errors != 1 else ''}.", error_kind="not-sent",
+        elapsed_ms=None, issues=[i.to_json() for i in prepared.issues], forced=False, outcome="not-sent",
+    )
+    return ctx.history.record(record)
+
+
 def test_credentials(ctx: AppContext, vendor: str, operation: str, profile: str) -> str:
     """Checks a profile's credential where the vendor has a way without sending an event
     (Synerise: log in with the API key). Returns a plain sentence."""

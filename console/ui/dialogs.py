@@ -38,9 +38,12 @@ class _Call(QRunnable):
     def run(self):
         try:
             result = self.fn()
-        except Exception as exc:  # reported in the dialog, never as a traceback
+        except Exception as exc:  # reported to the caller, never as a traceback
             result = exc
-        self.signals.done.emit(result)
+        try:
+            self.signals.done.emit(result)
+        except RuntimeError:  # the window closed meanwhile: nobody is waiting for the answer
+            pass
 
 
 def run_in_pool(fn, on_done, owner: QObject) -> None:

@@ -57,7 +57,10 @@ class _SendTask(QRunnable):
             result = SendResult(self.job, outcome, body, None)
         except Exception as exc:  # shown to the user as a message, never as a traceback
             result = SendResult(self.job, None, None, f"{type(exc).__name__}: {exc}")
-        self.signals.finished.emit(result)
+        try:
+            self.signals.finished.emit(result)
+        except RuntimeError:  # the application is shutting down
+            pass
 
 
 class Sender(QObject):

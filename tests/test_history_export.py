@@ -1,0 +1,129 @@
+"""Exports (cURL, JSON, HAR 1.2) and imports: the HAR validates against the HAR 1.2
+structure, both formats round-trip, and nothing secret leaves or comes in."""
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from console.core import pipeline
+from console.core.diff import compare, json_changes
+from console.core.history import HistoryStore
+from console.core.history_export import (
+    HistoryImportError,
+    from_har,
+    read_import,
+    to_curl_commands,
+    to_har,
+    to_json_export,
+)
+from tests.servers import Reply
+from tests.test_secrets import CANARY, SECRET_OPERATIONS
+
+HAR_SCHEMA = json.loads((Path(__file__).parent / "har-1.2.schema.json").read_text())
+
+
+@pytest.fixture
+def sent(make_ctx, recorder):
+    """One exchange of every secret-bearing operation, sent with the canary, answered with an echo."""
+    ctx = make_ctx()
+    recorder.reply = Reply(echo=True)
+    ids = []
+    for vendor, operation, secret in SECRET_OPERATIONS:
+        draft = pipeline.Draft(vendor, operation, overrides={secret: CANARY}, base_url=recorder.url)
+        ids.append(pipeline.send(ctx, pipeline.prepare(ctx, draft)).history_id)
+    # And one that got no answer, and one from the sandbox.
+    ids.append(pipeline.send(ctx, pipeline.prepare(ctx, pipeline.Draft("mytracker", "login", base_url="http://127.0.0.1:9"))).history_id)
+    ids.append(pipeline.send(ctx, pipeline.prepare(ctx, pipeline.Draft("vibetrace", "track"))).history_id)
+    return ctx, ids
+
+
+def test_har_export_is_valid_har_12_and_keeps_no_secret(sent):
+    ctx, ids = sent
+    har = to_har(ctx.history.get_many(ids))
+    jsonschema.validate(har, HAR_SCHEMA)
+    text = json.dumps(har)
+    assert CANARY not in text
+    assert len(har["log"]["entries"]) == len(ids)
+    assert har["log"]["entries"][-2]["response"]["status"] == 0  # no answer
+
+
+def test_har_round_trips_through_import(sent, tmp_path):
+    ctx, ids = sent
+    rows = ctx.history.get_many(ids)
+    records, skipped = read_import(json.dumps(to_har(rows)))
+    assert skipped == 0 and len(records) == len(rows)
+    other = HistoryStore(tmp_path / "other")
+    new_ids = other.record_many(records)
+    for old, new in zip(rows, other.get_many(new_ids), strict=True):
+        for key in ("vendor", "operation", "profile", "method", "url", "status", "payload", "outcome",
+                    "request_body", "response_body", "issues"):
+            assert old[key] == new[key], key
+        assert compare(old, new).payload == []
+
+
+def test_json_export_round_trips(sent, tmp_path):
+    ctx, ids = sent
+    rows = ctx.history.get_many(ids)
+    text = to_json_export(rows)
+    assert CANARY not in text
+    records, _ = read_import(text)
+    other = HistoryStore(tmp_path / "other")
+    again = other.get_many(other.record_many(records))
+    assert [(r["vendor"], r["operation"], r["status"], r["request_body"], r["response_body"]) for r in rows] == \
+           [(r["vendor"], r["operation"], r["status"], r["request_body"], r["response_body"]) for r in again]
+
+
+def test_curl_export_masks(sent):
+    ctx, ids = sent
+    text = to_curl_commands(ctx.history.get_many(ids))
+    assert CANARY not in text and text.count("curl -X") == len(ids)
+
+
+def test_foreign_har_is_matched_and_redacted():
+    foreign = {"log": {"version": "1.2", "creator": {"name": "browser", "version": "1"}, "entries": [
+        {"startedDateTime": "2026-11-01T10:00:00.000Z", "time": 12.5,
+         "request": {"method": "POST", "url": "https://api.synerise.com/events/v1/batch?token=LIVEKEY&x=1",
+                     "httpVersion": "HTTP/2", "cookies": [], "headers": [{"name": "Authorization", "value": "Bearer LIVEJWT"}],
+                     "queryString": [], "postData": {"mimeType": "application/json", "text": '{"eventType": "recommendation.view", "items": []}'},
+                     "headersSize": -1, "bodySize": 10},
+         "response": {"status": 202, "statusText": "Accepted", "httpVersion": "HTTP/2", "cookies": [], "headers": [],
+                      "content": {"size": 0, "mimeType": ""}, "redirectURL": "", "headersSize": -1, "bodySize": 0},
+         "cache": {}, "timings": {"send": 0, "wait": 12, "receive": 0}},
+        {"startedDateTime": "2026-11-01T10:00:01.000Z", "time": 1,
+         "request": {"method": "GET", "url": "https://example.com/favicon.ico", "httpVersion": "HTTP/2", "cookies": [],
+                     "headers": [], "queryString": [], "headersSize": -1, "bodySize": 0},
+         "response": {"status": 200, "statusText": "OK", "httpVersion": "HTTP/2", "cookies": [], "headers": [],
+                      "content": {"size": 0, "mimeType": ""}, "redirectURL": "", "headersSize": -1, "bodySize": 0},
+         "cache": {}, "timings": {"send": 0, "wait": 1, "receive": 0}}]}}
+    records, skipped = from_har(json.dumps(foreign))
+    assert skipped == 1
+    (record,) = records
+    assert (record.vendor, record.operation, record.status) == ("synerise", "ai-batch", 202)
+    assert "LIVEKEY" not in record.url and "x=1" in record.url
+    assert record.request_headers["Authorization"] == "Bearer ***"
+
+
+@pytest.mark.parametrize("text", ["", "not json", "[]", '{"format": "other"}', '{"log": {}}',
+                                  '{"format": "event-console-history", "version": 1, "exchanges": [{"vendor": "x"}]}'])
+def test_bad_import_files_get_a_message(text):
+    with pytest.raises(HistoryImportError):
+        read_import(text)
+
+
+def test_diff_of_two_exchanges(make_ctx):
+    ctx = make_ctx()
+    a = pipeline.send(ctx, pipeline.prepare(ctx, pipeline.Draft("mytracker", "customEvent"))).history_id
+    changed = {"customUserId": "1", "customEventName": "levelDown", "customEventParams": {"level": "3", "new": "x"},
+               "instanceId": "00000000-0000-0000-0000-000000000000"}
+    b = pipeline.send(ctx, pipeline.prepare(ctx, pipeline.Draft("mytracker", "customEvent", payload=changed))).history_id
+    diff = compare(ctx.history.get(a), ctx.history.get(b))
+    kinds = {(c.kind, c.path) for c in diff.payload}
+    assert ("changed", "/customEventName") in kinds
+    assert ("changed", "/customEventParams/level") in kinds
+    assert ("added", "/customEventParams/new") in kinds
+    assert ("removed", "/age") in kinds
+    assert diff.status == (200, 200) and not diff.same
+    assert compare(ctx.history.get(a), ctx.history.get(a)).same
+    assert [c.describe() for c in json_changes([1, 2], [1])] == ["- /1: 2"]
