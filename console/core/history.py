@@ -66,6 +66,7 @@ _SCHEMA_V2 = """
 ALTER TABLE exchanges ADD COLUMN pinned INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX exchanges_by_vendor ON exchanges(vendor, operation, id);
 CREATE INDEX exchanges_by_time ON exchanges(time);
+CREATE INDEX exchanges_by_profile ON exchanges(profile);
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE trash AS SELECT * FROM exchanges WHERE 0;
 CREATE TABLE trash_keys (key TEXT NOT NULL, exchange_id INTEGER NOT NULL)
@@ -470,8 +471,13 @@ class HistoryStore:
             return self._db.execute("SELECT COUNT(*) FROM exchanges").fetchone()[0]
 
     def profiles_seen(self) -> list[str]:
+        """The profiles history has exchanges of, found by hopping along the profile index
+        (a step per profile, not a scan of every exchange)."""
+        sql = ("WITH RECURSIVE p(name) AS (SELECT MIN(profile) FROM exchanges UNION ALL "
+               "SELECT (SELECT MIN(profile) FROM exchanges WHERE profile > p.name) FROM p WHERE p.name IS NOT NULL) "
+               "SELECT name FROM p WHERE name IS NOT NULL")
         with self._lock:
-            return [r[0] for r in self._db.execute("SELECT DISTINCT profile FROM exchanges ORDER BY profile")]
+            return [r[0] for r in self._db.execute(sql)]
 
     def close(self) -> None:
         with self._lock:
@@ -508,11 +514,12 @@ def _where(f: HistoryFilter) -> tuple[list[str], list[Any]]:
 
 
 def _fts_query(text: str) -> str:
-    """User words → an FTS5 query: every word must appear, each as a prefix."""
+    """User words → an FTS5 query: every word must appear; words of three or more characters
+    also match as prefixes (a one- or two-character prefix would match half the index)."""
     import re
 
     words = re.findall(r"\w+", text, flags=re.UNICODE)
-    return " ".join('"' + w.replace('"', '""') + '"*' for w in words)
+    return " ".join('"' + w.replace('"', '""') + '"' + ("*" if len(w) >= 3 else "") for w in words)
 
 
 def _marks(ids) -> str:

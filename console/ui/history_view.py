@@ -1,27 +1,55 @@
-"""The history list: newest first, paged from SQLite as it scrolls, searchable as you type."""
+"""The history panel: newest first, paged from SQLite as it scrolls, searchable as you type,
+filtered by vendor, operation, profile, status class and time; pin, resend, compare,
+export, import, delete with undo, retention."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QListView, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QListView,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from console.ui.theme import is_dark, status_colour
 
 PAGE = 100
 ROOT = QModelIndex()
+TIME_RANGES = {"Any time": None, "Last hour": timedelta(hours=1), "Last 24 hours": timedelta(days=1),
+               "Last 7 days": timedelta(days=7), "Last 30 days": timedelta(days=30)}
+STATUS_CHOICES = ["Any status", "2xx", "3xx", "4xx", "5xx", "no answer", "cancelled", "not sent"]
 
 
 def describe_row(row: dict) -> str:
     if row["outcome"] == "cancelled":
         status = "cancelled"
+    elif row["outcome"] == "not-sent":
+        status = "not sent"
     elif row["status"] is not None:
         status = str(row["status"])
     else:
         status = row["error_kind"] or "no answer"
     elapsed = f"{row['elapsed_ms']:.0f} ms" if row["elapsed_ms"] is not None else ""
     forced = " (forced)" if row["forced"] else ""
-    return (f"#{row['id']}  {row['time'][11:19]}  {row['vendor']}/{row['operation']}  "
+    pin = "📌 " if row.get("pinned") else ""
+    return (f"{pin}#{row['id']}  {row['time'][:10]} {row['time'][11:19]}  {row['vendor']}/{row['operation']}  "
             f"[{row['profile']}]  {status}{forced}  {elapsed}")
 
 
@@ -33,7 +61,7 @@ class HistoryModel(QAbstractListModel):
         self.store = None
         self.dark = dark
         self.rows: list[dict] = []
-        self.search = ""
+        self.filters = None
         self._more = True
 
     def rowCount(self, parent=ROOT) -> int:
@@ -58,16 +86,16 @@ class HistoryModel(QAbstractListModel):
 
     def fetchMore(self, parent=ROOT) -> None:
         before = self.rows[-1]["id"] if self.rows else None
-        page = self.store.page(before, PAGE, self.search)
+        page = self.store.page(before, PAGE, filters=self.filters)
         self._more = len(page) == PAGE
         if page:
-            self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(page) - 1)
+            self.beginInsertRows(ROOT, len(self.rows), len(self.rows) + len(page) - 1)
             self.rows.extend(page)
             self.endInsertRows()
 
-    def reload(self, search: str | None = None) -> None:
-        if search is not None:
-            self.search = search
+    def reload(self, filters=None) -> None:
+        if filters is not None:
+            self.filters = filters
         self.beginResetModel()
         self.rows = []
         self._more = True
@@ -77,54 +105,370 @@ class HistoryModel(QAbstractListModel):
 
 
 class HistoryPanel(QWidget):
-    """Search box, list and actions. `show_requested(id)` / `open_requested(id)`."""
+    """Search, filters, list and actions over the history database."""
 
     show_requested = Signal(int)
     open_requested = Signal(int)
+    resend_requested = Signal(int)
+    compare_requested = Signal(int, int)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
+        from console.core.definitions import vendors
+
+        self.vendors = vendors()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        top = QHBoxLayout()
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search history (URL, vendor/operation, payload, response)…")
+        self.search.setPlaceholderText("Search history (URL, payload, response)…  Ctrl+F")
         self.search.setAccessibleName("History search")
         self.search.setClearButtonEnabled(True)
-        layout.addWidget(self.search)
+        top.addWidget(self.search, 1)
+        self.filter_vendor = QComboBox()
+        self.filter_vendor.setAccessibleName("History vendor filter")
+        self.filter_vendor.addItem("All vendors", "")
+        for v in self.vendors.values():
+            self.filter_vendor.addItem(v.title, v.name)
+        self.filter_operation = QComboBox()
+        self.filter_operation.setAccessibleName("History operation filter")
+        self.filter_operation.addItem("All operations", "")
+        self.filter_profile = QComboBox()
+        self.filter_profile.setAccessibleName("History profile filter")
+        self.filter_profile.addItem("All profiles", "")
+        self.filter_status = QComboBox()
+        self.filter_status.setAccessibleName("History status filter")
+        for choice in STATUS_CHOICES:
+            self.filter_status.addItem(choice, "" if choice == "Any status" else choice)
+        self.filter_time = QComboBox()
+        self.filter_time.setAccessibleName("History time filter")
+        self.filter_time.addItems(list(TIME_RANGES))
+        self.pinned_only = QCheckBox("Pinned")
+        self.pinned_only.setAccessibleName("History pinned only")
+        filters = QHBoxLayout()
+        for widget in (self.filter_vendor, self.filter_operation, self.filter_profile, self.filter_status,
+                       self.filter_time, self.pinned_only):
+            filters.addWidget(widget)
+        filters.addStretch(1)
+        layout.addLayout(top)
+        layout.addLayout(filters)
         self.model = HistoryModel(is_dark(self.palette()), self)
         self.list = QListView()
         self.list.setAccessibleName("History")
         self.list.setModel(self.model)
         self.list.setUniformItemSizes(True)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         layout.addWidget(self.list, 1)
+
         buttons = QHBoxLayout()
         self.open_button = QPushButton("Open in editor")
         self.open_button.setToolTip("Load vendor, operation, profile and payload of the selected exchange")
+        self.resend_button = QPushButton("Resend")
+        self.resend_button.setToolTip("Send the selected exchange again as it was (keys from the keyring)")
+        self.pin_button = QPushButton("Pin")
+        self.pin_button.setToolTip("Pinned exchanges are never removed by retention")
+        self.compare_button = QPushButton("Compare")
+        self.compare_button.setToolTip("Compare the two selected exchanges side by side")
+        self.export_button = QToolButton()
+        self.export_button.setText("Export")
+        self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.export_button)
+        self.export_actions = {fmt: menu.addAction(label) for fmt, label in
+                               (("har", "as HAR 1.2…"), ("json", "as JSON…"), ("curl", "as cURL commands…"))}
+        self.export_button.setMenu(menu)
+        self.import_button = QPushButton("Import…")
+        self.import_button.setToolTip("Import a HAR file or an Event Console JSON export")
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.setToolTip("Delete the selected exchanges (Del); undo with “Undo delete”")
+        self.undo_button = QPushButton("Undo delete")
+        self.clear_button = QPushButton("Clear all…")
+        self.retention_button = QPushButton("Retention…")
+        for b in (self.open_button, self.resend_button, self.pin_button, self.compare_button, self.export_button,
+                  self.import_button, self.delete_button, self.undo_button, self.clear_button, self.retention_button):
+            buttons.addWidget(b)
         buttons.addStretch(1)
-        buttons.addWidget(self.open_button)
         layout.addLayout(buttons)
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(200)
-        self._debounce.timeout.connect(lambda: self.model.reload(self.search.text().strip()))
+
+        self._debounce = QTimer(self, singleShot=True, interval=150)
+        self._debounce.timeout.connect(self.apply_filters)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
+        for combo in (self.filter_operation, self.filter_profile, self.filter_status, self.filter_time):
+            combo.currentIndexChanged.connect(lambda _i: self.apply_filters())
+        self.filter_vendor.currentIndexChanged.connect(self._vendor_filter_changed)
+        self.pinned_only.toggled.connect(lambda _c: self.apply_filters())
         self.list.activated.connect(lambda index: self.show_requested.emit(index.data(Qt.ItemDataRole.UserRole)))
         self.list.clicked.connect(lambda index: self.show_requested.emit(index.data(Qt.ItemDataRole.UserRole)))
-        self.open_button.clicked.connect(self._open_selected)
+        self.list.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.list.customContextMenuRequested.connect(self._context_menu)
+        self.open_button.clicked.connect(lambda: self._emit_one(self.open_requested))
+        self.resend_button.clicked.connect(lambda: self._emit_one(self.resend_requested))
+        self.pin_button.clicked.connect(self.toggle_pin)
+        self.compare_button.clicked.connect(self._compare)
+        for fmt, action in self.export_actions.items():
+            action.triggered.connect(lambda _=False, f=fmt: self._export_dialog(f))
+        self.import_button.clicked.connect(self._import_dialog)
+        self.delete_button.clicked.connect(lambda: self.delete_selected(confirm=True))
+        self.undo_button.clicked.connect(self.undo_delete)
+        self.clear_button.clicked.connect(lambda: self.clear_all(confirm=True))
+        self.retention_button.clicked.connect(self._retention_dialog)
+        delete = QAction(self.list)
+        delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        delete.triggered.connect(lambda: self.delete_selected(confirm=True))
+        self.list.addAction(delete)
+        undo = QAction(self.list)
+        undo.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
+        undo.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        undo.triggered.connect(self.undo_delete)
+        self.list.addAction(undo)
+        self.status_message = lambda text: None
+        self._update_buttons()
+
+    # -- data ------------------------------------------------------------------------------
+    @property
+    def store(self):
+        return self.model.store
 
     def set_store(self, store) -> None:
         """Connects the list to the history database (after the window's first paint)."""
         self.model.store = store
-        self.model.reload()
+        self._fill_profiles()
+        self.apply_filters()
 
-    def selected_id(self) -> int | None:
-        index = self.list.currentIndex()
-        return index.data(Qt.ItemDataRole.UserRole) if index.isValid() else None
+    def _fill_profiles(self) -> None:
+        current = self.filter_profile.currentData()
+        self.filter_profile.blockSignals(True)
+        self.filter_profile.clear()
+        self.filter_profile.addItem("All profiles", "")
+        for name in self.store.profiles_seen():
+            self.filter_profile.addItem(name, name)
+        index = self.filter_profile.findData(current)
+        self.filter_profile.setCurrentIndex(max(0, index))
+        self.filter_profile.blockSignals(False)
 
-    def _open_selected(self) -> None:
-        exchange_id = self.selected_id()
-        if exchange_id is not None:
-            self.open_requested.emit(exchange_id)
+    def _vendor_filter_changed(self) -> None:
+        vendor = self.filter_vendor.currentData()
+        self.filter_operation.blockSignals(True)
+        self.filter_operation.clear()
+        self.filter_operation.addItem("All operations", "")
+        if vendor:
+            for op in self.vendors[vendor].operations:
+                self.filter_operation.addItem(op, op)
+        self.filter_operation.blockSignals(False)
+        self.apply_filters()
+
+    def current_filters(self):
+        from console.core.history import HistoryFilter
+
+        span = TIME_RANGES[self.filter_time.currentText()]
+        since = ""
+        if span is not None:
+            since = (datetime.now(timezone.utc) - span).isoformat(timespec="milliseconds")
+        return HistoryFilter(vendor=self.filter_vendor.currentData() or "",
+                             operation=self.filter_operation.currentData() or "",
+                             profile=self.filter_profile.currentData() or "",
+                             status_class=self.filter_status.currentData() or "", since=since,
+                             search=self.search.text().strip(), pinned_only=self.pinned_only.isChecked())
+
+    def apply_filters(self) -> None:
+        self._debounce.stop()
+        if self.store is None:
+            return
+        self.model.reload(self.current_filters())
+        self._update_buttons()
 
     def refresh(self) -> None:
-        self.model.reload()
+        if self.store is None:
+            return
+        self._fill_profiles()
+        self.apply_filters()
+
+    # -- selection and actions ---------------------------------------------------------------
+    def selected_ids(self) -> list[int]:
+        rows = sorted(i.row() for i in self.list.selectionModel().selectedRows())
+        return [self.model.rows[r]["id"] for r in rows]
+
+    def selected_id(self) -> int | None:
+        ids = self.selected_ids()
+        return ids[0] if ids else None
+
+    def select_ids(self, ids: list[int]) -> None:
+        from PySide6.QtCore import QItemSelectionModel
+
+        selection = self.list.selectionModel()
+        selection.clearSelection()
+        for row, item in enumerate(self.model.rows):
+            if item["id"] in ids:
+                selection.select(self.model.index(row), QItemSelectionModel.SelectionFlag.Select)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        ids = self.selected_ids() if self.list.selectionModel() else []
+        editable = self.store is not None and not self.store.read_only
+        for b in (self.open_button, self.resend_button):
+            b.setEnabled(len(ids) == 1)
+        self.pin_button.setEnabled(bool(ids) and editable)
+        pinned = bool(ids) and all(r.get("pinned") for r in self.model.rows if r["id"] in ids)
+        self.pin_button.setText("Unpin" if pinned else "Pin")
+        self.compare_button.setEnabled(len(ids) == 2)
+        self.export_button.setEnabled(bool(ids))
+        self.delete_button.setEnabled(bool(ids) and editable)
+        self.undo_button.setEnabled(editable and self.store.can_undo())
+        self.clear_button.setEnabled(editable)
+        self.import_button.setEnabled(editable)
+        self.retention_button.setEnabled(editable)
+
+    def _emit_one(self, signal) -> None:
+        exchange_id = self.selected_id()
+        if exchange_id is not None:
+            signal.emit(exchange_id)
+
+    def toggle_pin(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        pinned = all(r.get("pinned") for r in self.model.rows if r["id"] in ids)
+        self.store.set_pinned(ids, not pinned)
+        self.apply_filters()
+        self.select_ids(ids)
+
+    def _compare(self) -> None:
+        ids = self.selected_ids()
+        if len(ids) == 2:
+            self.compare_requested.emit(min(ids), max(ids))
+
+    def delete_selected(self, confirm: bool = True) -> int:
+        ids = self.selected_ids()
+        if not ids:
+            return 0
+        if confirm and len(ids) > 1:
+            answer = QMessageBox.question(self, "Delete exchanges",
+                                          f"Delete {len(ids)} exchanges? “Undo delete” brings them back.")
+            if answer != QMessageBox.StandardButton.Yes:
+                return 0
+        count = self.store.delete(ids)
+        self.apply_filters()
+        self.status_message(f"Deleted {count} exchange(s). Undo with “Undo delete” (Ctrl+Z in the list).")
+        return count
+
+    def clear_all(self, confirm: bool = True) -> int:
+        if confirm:
+            answer = QMessageBox.question(self, "Clear history",
+                                          "Delete every exchange in history? “Undo delete” brings them back "
+                                          "until the next delete.")
+            if answer != QMessageBox.StandardButton.Yes:
+                return 0
+        count = self.store.delete(None)
+        self.apply_filters()
+        self.status_message(f"Cleared {count} exchange(s). Undo with “Undo delete”.")
+        return count
+
+    def undo_delete(self) -> int:
+        count = self.store.undo_delete()
+        self.apply_filters()
+        self.status_message(f"Brought back {count} exchange(s).")
+        return count
+
+    def _context_menu(self, position) -> None:
+        menu = QMenu(self)
+        for button in (self.open_button, self.resend_button, self.pin_button, self.compare_button,
+                       self.delete_button, self.undo_button):
+            action = menu.addAction(button.text())
+            action.setEnabled(button.isEnabled())
+            action.triggered.connect(button.click)
+        menu.exec(self.list.viewport().mapToGlobal(position))
+
+    # -- export, import, retention -------------------------------------------------------------
+    def export_to(self, path: str, fmt: str, ids: list[int] | None = None) -> int:
+        """Writes the selected (or given) exchanges to `path`; returns how many."""
+        import json
+
+        from console.core import history_export
+
+        rows = self.store.get_many(ids if ids is not None else self.selected_ids())
+        if fmt == "har":
+            text = json.dumps(history_export.to_har(rows), ensure_ascii=False, indent=1)
+        elif fmt == "json":
+            text = history_export.to_json_export(rows)
+        else:
+            text = history_export.to_curl_commands(rows)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        return len(rows)
+
+    def import_from(self, path: str) -> tuple[int, int]:
+        """Reads a HAR or JSON export into history; (imported, skipped)."""
+        from console.core.history_export import read_import
+
+        with open(path, encoding="utf-8") as f:
+            records, skipped = read_import(f.read())
+        ids = self.store.record_many(records)
+        self.refresh()
+        return len(ids), skipped
+
+    def _export_dialog(self, fmt: str) -> None:
+        suffix = {"har": "HAR (*.har)", "json": "JSON (*.json)", "curl": "Shell (*.sh *.txt)"}[fmt]
+        default = {"har": "history.har", "json": "history.json", "curl": "history.sh"}[fmt]
+        path, _ = QFileDialog.getSaveFileName(self, "Export history", default, suffix)
+        if not path:
+            return
+        try:
+            count = self.export_to(path, fmt)
+        except OSError as exc:
+            QMessageBox.warning(self, "Export", f"Could not write {path}: {exc}")
+            return
+        self.status_message(f"Exported {count} exchange(s) to {path} (keys masked).")
+
+    def _import_dialog(self) -> None:
+        from console.core.history_export import HistoryImportError
+
+        path, _ = QFileDialog.getOpenFileName(self, "Import history", "", "HAR or JSON (*.har *.json);;All files (*)")
+        if not path:
+            return
+        try:
+            imported, skipped = self.import_from(path)
+        except (OSError, UnicodeDecodeError, HistoryImportError) as exc:
+            QMessageBox.warning(self, "Import", f"Could not import {path}: {exc}")
+            return
+        extra = f"; {skipped} entr{'y' if skipped == 1 else 'ies'} skipped (not an endpoint this app knows)" if skipped else ""
+        self.status_message(f"Imported {imported} exchange(s){extra}.")
+
+    def _retention_dialog(self) -> None:
+        from console.core.history import Retention
+
+        current = self.store.retention()
+        dialog = QDialog(self)
+        dialog.setWindowTitle("History retention")
+        form = QFormLayout(dialog)
+        keep_last = QSpinBox()
+        keep_last.setRange(0, 10_000_000)
+        keep_last.setSpecialValueText("no limit")
+        keep_last.setValue(current.keep_last)
+        keep_days = QSpinBox()
+        keep_days.setRange(0, 36500)
+        keep_days.setSpecialValueText("no limit")
+        keep_days.setValue(current.keep_days)
+        form.addRow("Keep the last N exchanges", keep_last)
+        form.addRow("Keep exchanges of the last D days", keep_days)
+        form.addRow(QCheckBox("Pinned exchanges are always kept", checked=True, enabled=False))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        form.addRow(buttons)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.store.set_retention(Retention(keep_last.value(), keep_days.value()))
+            self.apply_retention()
+
+    def apply_retention(self) -> None:
+        """Applies the retention settings in the background, then reloads the list."""
+        from console.ui.dialogs import run_in_pool
+
+        store = self.store
+
+        def done(result):
+            if isinstance(result, int) and result:
+                self.status_message(f"Retention removed {result} old exchange(s).")
+                self.apply_filters()
+
+        run_in_pool(lambda: store.apply_retention(datetime.now(timezone.utc)), done, self)

@@ -4,6 +4,7 @@ response, history. Thin: every decision is the core's (pipeline.prepare / pipeli
 from __future__ import annotations
 
 import json
+import re
 import time
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
@@ -236,6 +237,9 @@ class MainWindow(QMainWindow):
         self.copy_with_secrets.triggered.connect(lambda: self.copy_as_curl(include_secrets=True))
         self.history.show_requested.connect(self.show_history_exchange)
         self.history.open_requested.connect(self.open_history_exchange)
+        self.history.resend_requested.connect(self.resend_history_exchange)
+        self.history.compare_requested.connect(self.compare_exchanges)
+        self.history.status_message = lambda text: self.statusBar().showMessage(text, 8000)
 
     def _shortcuts(self) -> None:
         def bind(keys, slot):
@@ -298,6 +302,8 @@ class MainWindow(QMainWindow):
         self.sender = Sender(self.ctx, self)
         self.sender.finished.connect(self._finished)
         self.history.set_store(self.ctx.history)
+        self.history.apply_retention()
+        self._retention_applied = time.monotonic()
         if not self.ctx.secrets.available:
             self.keyring_banner.setText(self.ctx.secrets.problem or "No keyring")
             self.keyring_banner.setVisible(True)
@@ -499,6 +505,11 @@ class MainWindow(QMainWindow):
             self.editor.go_to(data[1], data[2])
             return
         path = data[1]
+        earlier = re.search(r"history #(\d+)", item.text())
+        if earlier:
+            # A warning found in history: show the earlier exchange it talks about.
+            self.show_history_exchange(int(earlier.group(1)))
+            self.history.select_ids([int(earlier.group(1))])
         if path.startswith(("settings/", "secrets/")):
             self.open_profiles()
             return
@@ -559,7 +570,12 @@ class MainWindow(QMainWindow):
             return
         outcome = result.outcome
         self.response.show_exchange(outcome.exchange, result.body, outcome.explanation)
+        if outcome.history_id is not None:
+            self.response.show_details(self.ctx.history.get(outcome.history_id))
         self.validate_now()  # history may change warnings (a repeated orderId)
+        if time.monotonic() - getattr(self, "_retention_applied", 0) > 60:
+            self._retention_applied = time.monotonic()
+            self.history.apply_retention()
 
     # -- history ---------------------------------------------------------------------------
     def _row_exchange(self, row: dict) -> Exchange:
@@ -588,8 +604,49 @@ class MainWindow(QMainWindow):
             op = vendors()[row["vendor"]].operations.get(row["operation"])
             explanation = RULES[row["vendor"]].explain(op, exchange.response) if exchange.response and op else None
             self.response.show_exchange(exchange, rendered, explanation, cancelled=row["outcome"] == "cancelled")
+            self.response.show_details(row)
 
         run_in_pool(lambda: render_body(exchange.response), done, self)
+
+    def resend_history_exchange(self, exchange_id: int) -> None:
+        """Sends a recorded exchange again as it was: same vendor, operation, profile, payload
+        and settings; the key comes from the keyring now (it was never stored)."""
+        from console.core import pipeline
+
+        row = self.ctx.history.get(exchange_id)
+        if row is None or row["vendor"] not in vendors() or self.job is not None:
+            return
+        try:
+            payload = json.loads(row["payload"])
+        except (TypeError, ValueError):
+            QMessageBox.warning(self, "Resend", f"Exchange #{exchange_id} has no payload to send again.")
+            return
+        settings = dict(row["settings"] or {})
+        if row["profile"] == SANDBOX:
+            settings.pop("base_url", None)  # the embedded sandbox listens on a new port each run
+        if not self.ctx.profiles.exists(row["vendor"], row["profile"]):
+            QMessageBox.warning(self, "Resend", f"Profile {row['profile']!r} no longer exists.")
+            return
+        draft = pipeline.Draft(row["vendor"], row["operation"], row["profile"], payload, settings)
+        prepared = pipeline.prepare(self.ctx, draft)
+        if prepared.missing:
+            QMessageBox.warning(self, "Resend", prepared.missing[0].message)
+            return
+        self.job = self.sender.start(prepared, force=True)
+        self._sent_at = time.monotonic()
+        self.busy.setVisible(True)
+        self._busy_timer.start()
+        self.response.clear(f"Resending #{exchange_id}…")
+        self._update_buttons()
+
+    def compare_exchanges(self, first: int, second: int) -> None:
+        from console.ui.compare_dialog import CompareDialog
+
+        a, b = self.ctx.history.get(first), self.ctx.history.get(second)
+        if a is None or b is None:
+            return
+        self._compare_dialog = CompareDialog(a, b, self)
+        self._compare_dialog.open()
 
     def open_history_exchange(self, exchange_id: int) -> None:
         row = self.ctx.history.get(exchange_id)

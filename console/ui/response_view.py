@@ -77,9 +77,14 @@ class ResponseView(QWidget):
         self.sent.setReadOnly(True)
         self.sent.setFont(mono)
         self.sent.setAccessibleName("Request sent")
+        self.details = QPlainTextEdit()
+        self.details.setReadOnly(True)
+        self.details.setFont(mono)
+        self.details.setAccessibleName("Exchange details")
         self.tabs.addTab(self.body, "Body")
         self.tabs.addTab(self.headers, "Headers")
         self.tabs.addTab(self.sent, "Request sent")
+        self.tabs.addTab(self.details, "Details")
         layout.addWidget(self.tabs, 1)
         self._rendered: RenderedBody | None = None
         self._raw_text = ""
@@ -98,8 +103,29 @@ class ResponseView(QWidget):
         self.body.setPlainText("")
         self.headers.setPlainText("")
         self.sent.setPlainText("")
+        self.details.setPlainText("")
         self.show_all.setVisible(False)
         self._rendered = None
+
+    def show_details(self, row: dict | None) -> None:
+        """What history keeps about the exchange: when, where, timings, sizes, issues."""
+        if row is None:
+            self.details.setPlainText("")
+            return
+        lines = [f"Exchange #{row['id']}  {row['time']}",
+                 f"{row['vendor']} / {row['operation']}  profile {row['profile']}"
+                 + ("  (sent despite errors)" if row.get("forced") else "")
+                 + ("  📌 pinned" if row.get("pinned") else ""),
+                 f"Outcome: {row['outcome']}" + (f" — {row['error']}" if row.get("error") else ""),
+                 f"Time: {row['elapsed_ms']:.1f} ms" if row.get("elapsed_ms") is not None else "Time: —",
+                 f"Request body: {human_size(len(row.get('request_body') or b''))}; response body: "
+                 f"{human_size(row.get('response_size'))}" + (" (first 5 MB kept)" if row.get("response_truncated") else ""),
+                 "Settings: " + ", ".join(f"{k}={v}" for k, v in (row.get("settings") or {}).items()),
+                 f"Credential used: {row.get('credential') or 'none'} (its value is never stored)", ""]
+        issues = row.get("issues") or []
+        lines.append("Validation issues at the time of sending:" if issues else "No validation issues at the time of sending.")
+        lines += [f"  {i['severity']:<7} {i['path'] or '(payload)'}: {i['message']}" for i in issues]
+        self.details.setPlainText("\n".join(lines))
 
     def show_exchange(self, exchange: Exchange, rendered: RenderedBody | None, explanation: str | None,
                       cancelled: bool = False) -> None:

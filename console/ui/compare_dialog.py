@@ -1,0 +1,79 @@
+"""Two exchanges side by side: payload changes key by key, headers, status, response bodies."""
+
+from __future__ import annotations
+
+import json
+
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QPlainTextEdit,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.core.diff import compare
+
+
+def _pretty(text: str | None) -> str:
+    if not text:
+        return ""
+    try:
+        return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+    except ValueError:
+        return text
+
+
+class CompareDialog(QDialog):
+    def __init__(self, a: dict, b: dict, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(f"Compare #{a['id']} and #{b['id']}")
+        self.resize(1100, 720)
+        self.diff = compare(a, b)
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        layout = QVBoxLayout(self)
+        status_a, status_b = self.diff.status
+        summary = QLabel(f"#{a['id']} {a['vendor']}/{a['operation']} → {status_a}     vs     "
+                         f"#{b['id']} {b['vendor']}/{b['operation']} → {status_b}"
+                         + ("     (identical)" if self.diff.same else ""))
+        summary.setAccessibleName("Comparison summary")
+        layout.addWidget(summary)
+        tabs = QTabWidget()
+
+        payload = QWidget()
+        payload_layout = QVBoxLayout(payload)
+        self.changes = QListWidget()
+        self.changes.setAccessibleName("Payload changes")
+        self.changes.addItems([c.describe() for c in self.diff.payload] or ["No differences in the payload."])
+        payload_layout.addWidget(self.changes, 1)
+        sides = QHBoxLayout()
+        for row in (a, b):
+            text = QPlainTextEdit(_pretty(row.get("payload")))
+            text.setReadOnly(True)
+            text.setFont(mono)
+            text.setAccessibleName(f"Payload of #{row['id']}")
+            sides.addWidget(text)
+        payload_layout.addLayout(sides, 2)
+        tabs.addTab(payload, f"Payload ({len(self.diff.payload)})")
+
+        headers = QListWidget()
+        headers.setAccessibleName("Header changes")
+        lines = [f"request  {c.describe()}" for c in self.diff.request_headers]
+        lines += [f"response {c.describe()}" for c in self.diff.response_headers]
+        headers.addItems(lines or ["No differences in headers."])
+        tabs.addTab(headers, f"Headers ({len(lines)})")
+
+        body = QPlainTextEdit(self.diff.response_body or "The response bodies are the same.")
+        body.setReadOnly(True)
+        body.setFont(mono)
+        body.setAccessibleName("Response body differences")
+        tabs.addTab(body, "Response body")
+        layout.addWidget(tabs, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)

@@ -1,0 +1,132 @@
+"""The history panel through its controls: filters, search, pin, resend, compare, export,
+import, delete with undo, details, and the link from a history warning."""
+
+import json
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+
+from console.core.history_export import read_import
+from tests.test_secrets import CANARY
+from tests.ui.conftest import choose, named, payload
+
+
+def send(qtbot, window, vendor, operation, body=None):
+    choose(window, vendor, operation)
+    if body is not None:
+        named(window, "Payload").setPlainText(json.dumps(body))
+        window.validate_now()
+    model = named(window, "History").model()
+    before = window.ctx.history.count()
+    qtbot.mouseClick(named(window, "Send"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.ctx.history.count() == before + 1 and window.job is None, timeout=10000)
+    qtbot.waitUntil(lambda: model.rowCount() >= 1 and model.rows[0]["id"] == window.ctx.history.recent(1)[0]["id"], timeout=3000)
+
+
+def test_filters_narrow_the_list(qtbot, window):
+    send(qtbot, window, "mytracker", "login", {"customUserId": "alpha-1"})
+    send(qtbot, window, "octeth", "event")
+    window.ctx.sandbox_url()
+    choose(window, "octeth", "event")
+    named(window, "Payload").setPlainText('{"ListID": 1, "event": "x", "email": "a@b.co", "properties": {}}')
+    window.validate_now()
+    named(window, "Payload").setPlainText('{"ListID": 1, "event": "conversion", "email": "a@b.co"}')
+    window.validate_now()
+    qtbot.mouseClick(window.send_anyway, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.ctx.history.count() == 3 and window.job is None, timeout=10000)
+    panel = window.history
+    panel.refresh()
+    model = panel.model
+    panel.filter_vendor.setCurrentIndex(panel.filter_vendor.findData("octeth"))
+    assert {r["vendor"] for r in model.rows} == {"octeth"} and model.rowCount() == 2
+    panel.filter_status.setCurrentIndex(panel.filter_status.findData("4xx"))
+    assert [r["status"] for r in model.rows] == [422]
+    panel.filter_status.setCurrentIndex(0)
+    panel.filter_vendor.setCurrentIndex(0)
+    qtbot.keyClicks(named(window, "History search"), "alpha")
+    qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=3000)
+    assert model.rows[0]["vendor"] == "mytracker"
+    named(window, "History search").clear()
+    panel.filter_time.setCurrentText("Last hour")
+    assert model.rowCount() == 3
+
+
+def test_pin_delete_undo_and_clear(qtbot, window):
+    send(qtbot, window, "mytracker", "login")
+    send(qtbot, window, "synerise", "ai-event")
+    panel = window.history
+    panel.select_ids([1])
+    qtbot.mouseClick(panel.pin_button, Qt.MouseButton.LeftButton)
+    assert window.ctx.history.get(1)["pinned"] == 1 and panel.pin_button.text() == "Unpin"
+    assert "📌" in panel.model.data(panel.model.index(1))
+    panel.select_ids([2])
+    assert panel.delete_selected(confirm=False) == 1
+    assert window.ctx.history.count() == 1
+    qtbot.mouseClick(panel.undo_button, Qt.MouseButton.LeftButton)
+    assert window.ctx.history.count() == 2
+    assert panel.clear_all(confirm=False) == 2 and panel.model.rowCount() == 0
+    panel.undo_delete()
+    assert panel.model.rowCount() == 2
+
+
+def test_details_and_resend(qtbot, window):
+    send(qtbot, window, "mytracker", "customEvent", {"customUserId": "u1", "customEventName": "e", "customUserID": "typo"})
+    row_id = window.ctx.history.recent(1)[0]["id"]
+    window.show_history_exchange(row_id)
+    qtbot.waitUntil(lambda: "Exchange #" in named(window, "Exchange details").toPlainText(), timeout=5000)
+    details = named(window, "Exchange details").toPlainText()
+    assert f"Exchange #{row_id}" in details and "mytracker / customEvent" in details
+    assert "warning /customUserID" in details  # the issues at the time of sending
+    before = window.ctx.history.count()
+    window.history.select_ids([row_id])
+    qtbot.mouseClick(window.history.resend_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.ctx.history.count() == before + 1 and window.job is None, timeout=10000)
+    again = window.ctx.history.recent(1)[0]
+    assert json.loads(window.ctx.history.get(again["id"])["payload"]) == json.loads(window.ctx.history.get(row_id)["payload"])
+
+
+def test_compare_two_exchanges(qtbot, window):
+    send(qtbot, window, "mytracker", "login", {"customUserId": "one"})
+    send(qtbot, window, "mytracker", "login", {"customUserId": "two", "age": "30"})
+    window.history.select_ids([1, 2])
+    qtbot.mouseClick(window.history.compare_button, Qt.MouseButton.LeftButton)
+    dialog = window._compare_dialog
+    changes = [dialog.changes.item(i).text() for i in range(dialog.changes.count())]
+    assert '~ /customUserId: "one" → "two"' in changes and '+ /age: "30"' in changes
+
+
+def test_export_import_round_trip_and_no_canary(qtbot, window, tmp_path):
+    window.ctx.profiles.update("mytracker", "prod", {"app_id": "666", "base_url": window.ctx.sandbox_url() + "/mytracker"})
+    window.ctx.secrets.set("mytracker", "prod", "token", CANARY)
+    window._fill_profiles("prod")
+    choose(window, "mytracker", "login", "prod")
+    qtbot.mouseClick(named(window, "Send"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.ctx.history.count() == 1 and window.job is None, timeout=10000)
+    window.history.refresh()
+    window.history.select_ids([1])
+    for fmt in ("har", "json", "curl"):
+        path = tmp_path / f"out.{fmt}"
+        assert window.history.export_to(str(path), fmt) == 1
+        assert CANARY not in path.read_text()
+    records, _ = read_import((tmp_path / "out.har").read_text())
+    assert records[0].operation == "login"
+    imported, skipped = window.history.import_from(str(tmp_path / "out.har"))
+    assert (imported, skipped) == (1, 0) and window.ctx.history.count() == 2
+    # Copy as cURL (the main window's) carries no key unless asked.
+    text = window.copy_as_curl()
+    assert CANARY not in QGuiApplication.clipboard().text() and CANARY not in text
+    window.ctx.history.close()
+    for path in (tmp_path / "home").iterdir():
+        if path.is_file():
+            assert CANARY.encode() not in path.read_bytes(), path
+
+
+def test_history_warning_links_to_the_earlier_exchange(qtbot, window):
+    send(qtbot, window, "vibetrace", "track")
+    choose(window, "vibetrace", "track")
+    issues = named(window, "Validation issues")
+    (item,) = [issues.item(i) for i in range(issues.count()) if "history #1" in issues.item(i).text()]
+    window._issue_clicked(item)
+    qtbot.waitUntil(lambda: "Exchange #1" in named(window, "Exchange details").toPlainText(), timeout=5000)
+    assert window.history.selected_ids() == [1]
+    assert payload(window)[0]["generic"]["orderId"] == "order_id_example"
