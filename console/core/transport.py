@@ -14,7 +14,7 @@ from console.core.exchange import Exchange, RequestSpec, Response
 DEFAULT_CONNECT_TIMEOUT = 5.0
 DEFAULT_READ_TIMEOUT = 30.0
 DEFAULT_BODY_CAP = 5 * 1024 * 1024
-CHUNK = 64 * 1024
+CHUNK = 256 * 1024
 
 
 def _now_iso() -> str:
@@ -56,8 +56,8 @@ def classify(exc: BaseException, spec: RequestSpec, connect: float, read: float)
 class Transport:
     """Sends RequestSpecs over one shared requests.Session.
 
-    Timeouts are (connect, read) seconds; response bodies are kept up to `body_cap` bytes
-    and marked truncated beyond it, while the full size is still counted.
+    Timeouts are (connect, read) seconds; response bodies are kept up to `body_cap` bytes and
+    marked truncated beyond it (reading stops there; the full size comes from Content-Length).
     """
 
     def __init__(self, connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
@@ -88,13 +88,17 @@ class Transport:
                                         allow_redirects=False)
             try:
                 kept = bytearray()
-                size = 0
+                read = 0
                 for chunk in answer.iter_content(CHUNK):
-                    size += len(chunk)
-                    if len(kept) < self.body_cap:
-                        kept += chunk[: self.body_cap - len(kept)]
+                    read += len(chunk)
+                    kept += chunk[: self.body_cap - len(kept)]
+                    if read > self.body_cap:
+                        break  # the rest would only be thrown away: stop reading, drop the connection
             finally:
                 answer.close()
+            # The full size: Content-Length when the server gave it (and the body was cut), else what came.
+            declared = answer.headers.get("Content-Length", "")
+            size = int(declared) if read > self.body_cap and declared.isdigit() else read
         except Exception as exc:  # every network fault becomes data
             kind, message = classify(exc, sent, connect, read)
             elapsed = (time.perf_counter() - start) * 1000
@@ -102,8 +106,8 @@ class Transport:
         elapsed = (time.perf_counter() - start) * 1000
         response = Response(
             status=answer.status_code, reason=answer.reason or "",
-            headers=dict(answer.headers), body=bytes(kept), size=size,
-            truncated=size > len(kept),
+            headers=dict(answer.headers), body=bytes(kept), size=max(size, read),
+            truncated=read > len(kept),
         )
         return Exchange(sent, response, None, None, elapsed, started_at)
 
