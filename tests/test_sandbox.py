@@ -130,3 +130,40 @@ def test_malformed_requests_never_kill_the_sandbox(sandbox, raw):
 def test_unknown_vendor_path(sandbox):
     answer = requests.get(sandbox.url + "/nope", timeout=5)
     assert answer.status_code == 404 and "/mytracker" in answer.json()["vendors"]
+
+
+def test_standalone_sandbox_command_serves_and_stops_on_ctrl_c(tmp_path):
+    """`event-console sandbox --port N` in the foreground; the command line can send to it."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from tests.servers import refused_url
+
+    port = int(refused_url().rsplit(":", 1)[1])
+    env = {**os.environ, "EVENT_CONSOLE_HOME": str(tmp_path), "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
+    server = subprocess.Popen([sys.executable, "-m", "console", "sandbox", "--port", str(port)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        first = server.stdout.readline()
+        assert f"127.0.0.1:{port}" in first
+        urls = [server.stdout.readline().split() for _ in range(4)]
+        assert [u[0] for u in urls] == ["vibetrace", "mytracker", "octeth", "synerise"]
+        sent = subprocess.run([sys.executable, "-m", "console", "send", "octeth", "event", "--base-url", urls[2][1],
+                               "--set", "api_key=sandbox-octeth-api-key", "--profile", "sandbox"],
+                              capture_output=True, text=True, env=env, timeout=60)
+        assert sent.returncode == 0, sent.stderr
+        assert '"status": "success"' in sent.stdout
+    finally:
+        server.send_signal(signal.SIGINT)
+        assert server.wait(timeout=10) == 0
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    try:
+        busy = subprocess.run([sys.executable, "-m", "console", "sandbox", "--port", str(taken.getsockname()[1])],
+                              capture_output=True, text=True, env=env, timeout=30)
+    finally:
+        taken.close()
+    assert busy.returncode == 2 and "cannot listen" in busy.stderr

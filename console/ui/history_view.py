@@ -109,6 +109,7 @@ class HistoryPanel(QWidget):
 
     show_requested = Signal(int)
     open_requested = Signal(int)
+    duplicate_requested = Signal(int)
     resend_requested = Signal(int)
     compare_requested = Signal(int, int)
 
@@ -164,6 +165,9 @@ class HistoryPanel(QWidget):
         buttons = QHBoxLayout()
         self.open_button = QPushButton("Open in editor")
         self.open_button.setToolTip("Load vendor, operation, profile and payload of the selected exchange")
+        self.duplicate_button = QPushButton("Duplicate")
+        self.duplicate_button.setToolTip("Copy the payload into the editor, keeping your current profile "
+                                         "(to send the same event to another account)")
         self.resend_button = QPushButton("Resend")
         self.resend_button.setToolTip("Send the selected exchange again as it was (keys from the keyring)")
         self.pin_button = QPushButton("Pin")
@@ -184,7 +188,7 @@ class HistoryPanel(QWidget):
         self.undo_button = QPushButton("Undo delete")
         self.clear_button = QPushButton("Clear all…")
         self.retention_button = QPushButton("Retention…")
-        for b in (self.open_button, self.resend_button, self.pin_button, self.compare_button, self.export_button,
+        for b in (self.open_button, self.duplicate_button, self.resend_button, self.pin_button, self.compare_button, self.export_button,
                   self.import_button, self.delete_button, self.undo_button, self.clear_button, self.retention_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
@@ -202,6 +206,7 @@ class HistoryPanel(QWidget):
         self.list.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.list.customContextMenuRequested.connect(self._context_menu)
         self.open_button.clicked.connect(lambda: self._emit_one(self.open_requested))
+        self.duplicate_button.clicked.connect(lambda: self._emit_one(self.duplicate_requested))
         self.resend_button.clicked.connect(lambda: self._emit_one(self.resend_requested))
         self.pin_button.clicked.connect(self.toggle_pin)
         self.compare_button.clicked.connect(self._compare)
@@ -306,7 +311,7 @@ class HistoryPanel(QWidget):
     def _update_buttons(self) -> None:
         ids = self.selected_ids() if self.list.selectionModel() else []
         editable = self.store is not None and not self.store.read_only
-        for b in (self.open_button, self.resend_button):
+        for b in (self.open_button, self.duplicate_button, self.resend_button):
             b.setEnabled(len(ids) == 1)
         self.pin_button.setEnabled(bool(ids) and editable)
         pinned = bool(ids) and all(r.get("pinned") for r in self.model.rows if r["id"] in ids)
@@ -372,7 +377,7 @@ class HistoryPanel(QWidget):
 
     def _context_menu(self, position) -> None:
         menu = QMenu(self)
-        for button in (self.open_button, self.resend_button, self.pin_button, self.compare_button,
+        for button in (self.open_button, self.duplicate_button, self.resend_button, self.pin_button, self.compare_button,
                        self.delete_button, self.undo_button):
             action = menu.addAction(button.text())
             action.setEnabled(button.isEnabled())

@@ -237,6 +237,7 @@ class MainWindow(QMainWindow):
         self.copy_with_secrets.triggered.connect(lambda: self.copy_as_curl(include_secrets=True))
         self.history.show_requested.connect(self.show_history_exchange)
         self.history.open_requested.connect(self.open_history_exchange)
+        self.history.duplicate_requested.connect(lambda i: self.open_history_exchange(i, keep_profile=True))
         self.history.resend_requested.connect(self.resend_history_exchange)
         self.history.compare_requested.connect(self.compare_exchanges)
         self.history.status_message = lambda text: self.statusBar().showMessage(text, 8000)
@@ -260,6 +261,9 @@ class MainWindow(QMainWindow):
         bind(["F5"], self.history.refresh)
 
     # -- current choice --------------------------------------------------------------------
+    def ctx_vendor(self, name: str):
+        return vendors()[name]
+
     @property
     def vendor_def(self):
         return vendors()[self.vendor.currentData()]
@@ -648,14 +652,18 @@ class MainWindow(QMainWindow):
         self._compare_dialog = CompareDialog(a, b, self)
         self._compare_dialog.open()
 
-    def open_history_exchange(self, exchange_id: int) -> None:
+    def open_history_exchange(self, exchange_id: int, keep_profile: bool = False) -> None:
+        """Loads an exchange's vendor, operation, payload and (unless `keep_profile`, as
+        "Duplicate" does, to send the same payload elsewhere) its profile into the editor."""
         row = self.ctx.history.get(exchange_id)
         if row is None or row["vendor"] not in vendors():
             return
+        profile = self.profile.currentText()
         self.vendor.setCurrentIndex(self.vendor.findData(row["vendor"]))
         self.operation.setCurrentIndex(self.operation.findData(row["operation"]))
-        if self.profile.findText(row["profile"]) >= 0:
-            self.profile.setCurrentText(row["profile"])
+        target = profile if keep_profile else row["profile"]
+        if self.profile.findText(target) >= 0:
+            self.profile.setCurrentText(target)
         try:
             text = json.dumps(json.loads(row["payload"]), indent=2, ensure_ascii=False)
         except (TypeError, ValueError):

@@ -130,3 +130,18 @@ def test_history_warning_links_to_the_earlier_exchange(qtbot, window):
     qtbot.waitUntil(lambda: "Exchange #1" in named(window, "Exchange details").toPlainText(), timeout=5000)
     assert window.history.selected_ids() == [1]
     assert payload(window)[0]["generic"]["orderId"] == "order_id_example"
+
+
+def test_duplicate_keeps_the_current_profile(qtbot, window):
+    send(qtbot, window, "mytracker", "login", {"customUserId": "dup-me"})
+    window.ctx.profiles.update("mytracker", "staging", {"app_id": "1", "base_url": "https://staging.example.com"})
+    window._fill_profiles("staging")
+    named(window, "Payload").setPlainText('{"customUserId": "something else"}')
+    window.history.select_ids([1])
+    qtbot.mouseClick(window.history.duplicate_button, Qt.MouseButton.LeftButton)
+    assert named(window, "Operation").currentData() == "login"
+    assert named(window, "Profile").currentText() == "staging"
+    assert payload(window) == {"customUserId": "dup-me"}
+    window.history.select_ids([1])
+    qtbot.mouseClick(window.history.open_button, Qt.MouseButton.LeftButton)
+    assert named(window, "Profile").currentText() == "sandbox"
