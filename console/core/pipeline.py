@@ -8,8 +8,9 @@ same RequestSpec to the transport. Both front ends (command line and window) use
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -108,8 +109,6 @@ def _setting_issues(vendor: Vendor, op: Operation, settings: dict[str, str]) -> 
             elif parts.query or parts.fragment:
                 issues.append(Issue(ERROR, path, f"{name} must not carry a query or fragment: {value!r}."))
         if spec.pattern:
-            import re
-
             if not re.fullmatch(spec.pattern, value):
                 issues.append(Issue(ERROR, path, f"{name} {value!r} is not valid: {spec.pattern_message or spec.pattern}."))
         if spec.enum and value not in spec.enum:
@@ -264,8 +263,6 @@ def send(ctx: AppContext, prepared: Prepared, force: bool = False,
 
 
 def _login_failed(login: Exchange) -> Exchange:
-    from dataclasses import replace
-
     reason = login.error or f"the login answered {login.response.status} {login.response.reason}"
     return replace(login, error=f"Login with the API key failed: {reason}",
                    error_kind=login.error_kind or "login")
