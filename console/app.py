@@ -40,6 +40,14 @@ def open_and_close_window(home: Path) -> str:
 
 def main() -> int:
     """`event-console` without arguments: the desktop window."""
+    import sys
+
+    if (sys.platform.startswith("linux") and not os.environ.get("DISPLAY")
+            and not os.environ.get("WAYLAND_DISPLAY") and not os.environ.get("QT_QPA_PLATFORM")):
+        # Qt would abort with a core dump; say what is wrong instead.
+        print("event-console: no display to open the window on (DISPLAY is not set). "
+              "The command line works without one: event-console --help", file=sys.stderr)
+        return 2
     from console.core.context import default_home
     from console.ui.errors import install_error_dialog
 

@@ -185,3 +185,12 @@ def test_entry_points_run_as_programs(tmp_path):
                           capture_output=True, text=True, env=env, timeout=60)
     assert sent.returncode == 0, sent.stderr
     assert json.loads(sent.stdout)["response"]["status"] == 202
+
+
+def test_window_without_a_display_says_so():
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    run = subprocess.run([sys.executable, "-m", "console"], capture_output=True, text=True, env=env, timeout=60)
+    assert run.returncode == 2
+    assert "no display" in run.stderr and "Traceback" not in run.stderr

@@ -188,11 +188,18 @@ class HistoryPanel(QWidget):
         self.undo_button = QPushButton("Undo delete")
         self.clear_button = QPushButton("Clear all…")
         self.retention_button = QPushButton("Retention…")
-        for b in (self.open_button, self.duplicate_button, self.resend_button, self.pin_button, self.compare_button, self.export_button,
-                  self.import_button, self.delete_button, self.undo_button, self.clear_button, self.retention_button):
+        # Two rows, so the panel stays narrow enough to share the window with the editor.
+        more = QHBoxLayout()
+        for b in (self.open_button, self.duplicate_button, self.resend_button, self.pin_button,
+                  self.compare_button, self.delete_button):
             buttons.addWidget(b)
+        for b in (self.undo_button, self.export_button, self.import_button, self.clear_button,
+                  self.retention_button):
+            more.addWidget(b)
         buttons.addStretch(1)
+        more.addStretch(1)
         layout.addLayout(buttons)
+        layout.addLayout(more)
 
         self._debounce = QTimer(self, singleShot=True, interval=150)
         self._debounce.timeout.connect(self.apply_filters)
