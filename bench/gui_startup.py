@@ -38,6 +38,45 @@ window.show()
 app.exec()
 """
 
+# The same kinds and numbers of widgets as the app's window, with none of its logic: how much
+# of the start-up is PySide6 itself building the Python side of those classes and enums.
+WIDGETS = PAINTED + """
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase, QKeySequence, QShortcut
+from PySide6.QtWidgets import (QApplication, QMainWindow, QWidget, QVBoxLayout, QHBoxLayout, QComboBox,
+    QPushButton, QPlainTextEdit, QTabWidget, QSplitter, QListView, QListWidget, QLineEdit, QLabel,
+    QProgressBar, QToolButton, QCheckBox, QScrollArea, QFormLayout)
+app = QApplication(sys.argv[:1])
+w = QMainWindow(); c = QWidget(); v = QVBoxLayout(c); bar = QHBoxLayout()
+for _ in range(3): bar.addWidget(QComboBox())
+for t in ("Profiles", "Cookie", "Import"): bar.addWidget(QPushButton(t))
+bar.addWidget(QToolButton()); v.addLayout(bar)
+for _ in range(3): v.addWidget(QLabel("banner"))
+s = QSplitter(Qt.Orientation.Horizontal); left = QSplitter(Qt.Orientation.Vertical)
+tabs = QTabWidget(); sa = QScrollArea(); f = QWidget(); fl = QFormLayout(f)
+for i in range(8): fl.addRow(QLabel(f"field{i}"), QLineEdit())
+sa.setWidget(f); tabs.addTab(sa, "Form"); e = QPlainTextEdit(); e.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)); tabs.addTab(e, "JSON")
+left.addWidget(tabs); left.addWidget(QListWidget()); s.addWidget(left)
+right = QSplitter(Qt.Orientation.Vertical); p = QPlainTextEdit(); right.addWidget(p)
+rv = QWidget(); rl = QVBoxLayout(rv); rl.addWidget(QLabel("status")); rt = QTabWidget()
+for t in ("Body", "Headers", "Sent", "Details"): rt.addTab(QPlainTextEdit(), t)
+rl.addWidget(rt); right.addWidget(rv)
+hv = QWidget(); hl = QVBoxLayout(hv); hl.addWidget(QLineEdit())
+hb = QHBoxLayout()
+for _ in range(5): hb.addWidget(QComboBox())
+hb.addWidget(QCheckBox("Pinned")); hl.addLayout(hb); hl.addWidget(QListView())
+b2 = QHBoxLayout()
+for t in range(10): b2.addWidget(QPushButton(f"b{t}"))
+hl.addLayout(b2); right.addWidget(hv); s.addWidget(right); v.addWidget(s)
+pb = QProgressBar(); v.addWidget(pb)
+for k in ("Ctrl+Return", "Escape", "Ctrl+I"): QShortcut(QKeySequence(k), w)
+w.setCentralWidget(c); w.resize(1280, 860)
+watcher = Painted()
+w.installEventFilter(watcher)
+w.show()
+app.exec()
+"""
+
 APP = PAINTED + """
 from console.app import create_main_window
 window = create_main_window(sys.argv[1])
@@ -60,15 +99,18 @@ def run(code: str, home: str) -> tuple[float, float]:
 def main(runs: int = 9) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     home = tempfile.mkdtemp(prefix="bench-gui-")
-    run(BARE, home), run(APP, home)  # warm caches, create the data home
-    bare, app = [], []
+    run(BARE, home), run(WIDGETS, home), run(APP, home)  # warm caches, create the data home
+    bare, widgets, app = [], [], []
     for _ in range(runs):
         bare.append(run(BARE, home))
+        widgets.append(run(WIDGETS, home))
         app.append(run(APP, home))
+    wt, wm = statistics.median(t for t, _ in widgets), statistics.median(m for _, m in widgets)
     bt, bm = statistics.median(t for t, _ in bare), statistics.median(m for _, m in bare)
     at, am = statistics.median(t for t, _ in app), statistics.median(m for _, m in app)
     print(f"runs: {runs}, platform: {os.environ['QT_QPA_PLATFORM']}")
     print(f"bare QMainWindow: first paint {bt:.0f} ms, peak memory {bm:.1f} MB")
+    print(f"same widgets, no logic: first paint {wt:.0f} ms ({wt / bt:.2f}x), peak memory {wm:.1f} MB ({wm / bm:.2f}x)")
     print(f"Event Console:    first paint {at:.0f} ms, peak memory {am:.1f} MB")
     print(f"ratios: time {at / bt:.2f}x, memory {am / bm:.2f}x (target <= 1.5x each)")
 

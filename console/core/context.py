@@ -5,7 +5,6 @@ build one with a temporary home, an in-memory keyring and a fixed clock."""
 from __future__ import annotations
 
 import os
-import random
 import threading
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -36,13 +35,13 @@ class AppContext:
     """The collaborators of one run of the app. Heavy parts are made on first use."""
 
     def __init__(self, home: Path | None = None, secrets: SecretStore | None = None,
-                 clock: Callable[[], datetime] = utc_now, rng: random.Random | None = None,
+                 clock: Callable[[], datetime] = utc_now, rng=None,
                  connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
                  read_timeout: float = DEFAULT_READ_TIMEOUT):
         self.home = Path(home) if home is not None else default_home()
         self.secrets = secrets if secrets is not None else SecretStore()
         self.clock = clock
-        self.rng = rng or random.Random()
+        self._rng = rng  # random.Random; made on first use (random imports OpenSSL's hashes)
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
         self.profiles = ProfileStore(self.home)
@@ -52,6 +51,14 @@ class AppContext:
         self._transport = None
         self._history = None
         self._sandbox = None
+
+    @property
+    def rng(self):
+        if self._rng is None:
+            import random
+
+            self._rng = random.Random()
+        return self._rng
 
     @property
     def transport(self):

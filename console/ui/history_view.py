@@ -12,23 +12,20 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QLineEdit,
     QListView,
     QMenu,
-    QMessageBox,
     QPushButton,
-    QSpinBox,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from console.ui.theme import is_dark, status_colour
+
+# Dialog classes (message boxes, file dialogs, spin boxes) are imported where they are used:
+# PySide6 builds each class's Python side on first import, which start-up should not pay for.
 
 PAGE = 100
 ROOT = QModelIndex()
@@ -351,6 +348,9 @@ class HistoryPanel(QWidget):
             self.compare_requested.emit(min(ids), max(ids))
 
     def delete_selected(self, confirm: bool = True) -> int:
+        from PySide6.QtWidgets import QMessageBox
+
+
         ids = self.selected_ids()
         if not ids:
             return 0
@@ -365,6 +365,9 @@ class HistoryPanel(QWidget):
         return count
 
     def clear_all(self, confirm: bool = True) -> int:
+        from PySide6.QtWidgets import QMessageBox
+
+
         if confirm:
             answer = QMessageBox.question(self, "Clear history",
                                           "Delete every exchange in history? “Undo delete” brings them back "
@@ -420,6 +423,9 @@ class HistoryPanel(QWidget):
         return len(ids), skipped
 
     def _export_dialog(self, fmt: str) -> None:
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+
         suffix = {"har": "HAR (*.har)", "json": "JSON (*.json)", "curl": "Shell (*.sh *.txt)"}[fmt]
         default = {"har": "history.har", "json": "history.json", "curl": "history.sh"}[fmt]
         path, _ = QFileDialog.getSaveFileName(self, "Export history", default, suffix)
@@ -433,6 +439,8 @@ class HistoryPanel(QWidget):
         self.status_message(f"Exported {count} exchange(s) to {path} (keys masked).")
 
     def _import_dialog(self) -> None:
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
+
         from console.core.history_export import HistoryImportError
 
         path, _ = QFileDialog.getOpenFileName(self, "Import history", "", "HAR or JSON (*.har *.json);;All files (*)")
@@ -447,6 +455,8 @@ class HistoryPanel(QWidget):
         self.status_message(f"Imported {imported} exchange(s){extra}.")
 
     def _retention_dialog(self) -> None:
+        from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QSpinBox
+
         from console.core.history import Retention
 
         current = self.store.retention()

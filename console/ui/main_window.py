@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -562,6 +561,8 @@ class MainWindow(QMainWindow):
         self._update_buttons()
 
     def _finished(self, result) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         if self._closed:
             return
         # Many answers can land together: reload the history list once for all of them.
@@ -617,6 +618,8 @@ class MainWindow(QMainWindow):
     def resend_history_exchange(self, exchange_id: int) -> None:
         """Sends a recorded exchange again as it was: same vendor, operation, profile, payload
         and settings; the key comes from the keyring now (it was never stored)."""
+        from PySide6.QtWidgets import QMessageBox
+
         from console.core import pipeline
 
         row = self.ctx.history.get(exchange_id)

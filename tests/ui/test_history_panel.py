@@ -145,3 +145,35 @@ def test_duplicate_keeps_the_current_profile(qtbot, window):
     window.history.select_ids([1])
     qtbot.mouseClick(window.history.open_button, Qt.MouseButton.LeftButton)
     assert named(window, "Profile").currentText() == "sandbox"
+
+
+def answer_next_question(button):
+    """Clicks `button` (e.g. Yes) on the next modal message box, from the event loop."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    def click():
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            box.button(button).click()
+        else:
+            QTimer.singleShot(20, click)
+
+    QTimer.singleShot(20, click)
+
+
+def test_deleting_several_and_clearing_ask_first(qtbot, window):
+    from PySide6.QtWidgets import QMessageBox
+
+    send(qtbot, window, "mytracker", "login")
+    send(qtbot, window, "mytracker", "registration")
+    panel = window.history
+    panel.select_ids([1, 2])
+    answer_next_question(QMessageBox.StandardButton.No)
+    assert panel.delete_selected(confirm=True) == 0 and window.ctx.history.count() == 2
+    answer_next_question(QMessageBox.StandardButton.Yes)
+    assert panel.delete_selected(confirm=True) == 2 and window.ctx.history.count() == 0
+    panel.undo_delete()
+    answer_next_question(QMessageBox.StandardButton.Yes)
+    qtbot.mouseClick(panel.clear_button, Qt.MouseButton.LeftButton)
+    assert window.ctx.history.count() == 0
