@@ -239,6 +239,11 @@ class HistoryPanel(QWidget):
     def store(self):
         return self.model.store
 
+    def detach(self) -> None:
+        """Forgets the database (the window is closing): late callbacks find nothing to do."""
+        self._debounce.stop()
+        self.model.store = None
+
     def set_store(self, store) -> None:
         """Connects the list to the history database (after the window's first paint)."""
         self.model.store = store
@@ -489,7 +494,7 @@ class HistoryPanel(QWidget):
         store = self.store
 
         def done(result):
-            if isinstance(result, int) and result:
+            if isinstance(result, int) and result and self.store is not None:
                 self.status_message(f"Retention removed {result} old exchange(s).")
                 self.apply_filters()
 

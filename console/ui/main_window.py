@@ -781,6 +781,9 @@ class MainWindow(QMainWindow):
         if self.job is not None:
             self.job.cancel()
         self._closed = True
+        for timer in (self._validate_timer, self._save_timer, self._busy_timer, self._history_timer):
+            timer.stop()
+        self.history.detach()
         # Let a late answer land in history (marked cancelled) before the database closes.
         if self.sender is not None:
             self.sender.wait(3000)

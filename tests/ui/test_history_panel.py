@@ -115,7 +115,7 @@ def test_export_import_round_trip_and_no_canary(qtbot, window, tmp_path):
     # Copy as cURL (the main window's) carries no key unless asked.
     text = window.copy_as_curl()
     assert CANARY not in QGuiApplication.clipboard().text() and CANARY not in text
-    window.ctx.history.close()
+    window.close()  # closes the database; its files are read as they are left
     for path in (tmp_path / "home").iterdir():
         if path.is_file():
             assert CANARY.encode() not in path.read_bytes(), path
