@@ -15,6 +15,7 @@ def catalogue() -> list[dict[str, Any]]:
         out.append({
             "vendor": vendor.name,
             "title": vendor.title,
+            "document": vendor.doc,
             "settings": {n: {"label": s.label, "help": s.help, "default": s.default}
                          for n, s in vendor.settings.items()},
             "secrets": {n: {"label": s.label, "help": s.help} for n, s in vendor.secrets.items()},

@@ -82,10 +82,6 @@ def unwrap_jsonp(text: str) -> str:
     return text
 
 
-# The ways an exchange can end without an answer; `error_kind` holds one of these.
-ERROR_KINDS = ("refused", "dns", "tls", "timeout", "reset", "invalid", "other", "cancelled")
-
-
 @dataclass(frozen=True)
 class Exchange:
     """One request and what came of it: an answer, or an error (never both missing)."""

@@ -98,10 +98,6 @@ STATUS_CLASSES = {
 }
 
 
-class HistoryError(RuntimeError):
-    """The history database cannot be used as asked (e.g. it is from a newer version)."""
-
-
 @dataclass(frozen=True)
 class Record:
     """One exchange to store, secrets already masked."""

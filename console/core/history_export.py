@@ -7,7 +7,6 @@ from __future__ import annotations
 import base64
 import json
 from datetime import datetime, timezone
-from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from console import __version__
@@ -257,6 +256,3 @@ def read_import(text: str) -> tuple[list[Record], int]:
         except HistoryImportError:
             raise HistoryImportError("This file is neither a HAR file nor an Event Console JSON export.") from None
 
-
-def as_spec(row: dict[str, Any]) -> RequestSpec:
-    return RequestSpec(row["method"], row["url"], row["request_headers"] or {}, row["request_body"] or b"")

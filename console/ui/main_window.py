@@ -137,6 +137,7 @@ class MainWindow(QMainWindow):
         self.main_split = split
         # Left: payload and issues.
         left = QSplitter(Qt.Orientation.Vertical)
+        self.left_split = left
         payload_box = QWidget()
         payload_layout = QVBoxLayout(payload_box)
         payload_layout.setContentsMargins(0, 0, 0, 0)
@@ -262,6 +263,9 @@ class MainWindow(QMainWindow):
         bind(["F5"], self.history.refresh)
 
     # -- current choice --------------------------------------------------------------------
+    def _splitters(self) -> dict:
+        return {"main": self.main_split, "left": self.left_split, "right": self.right_split}
+
     def ctx_vendor(self, name: str):
         return vendors()[name]
 
@@ -281,6 +285,9 @@ class MainWindow(QMainWindow):
         state = self.state
         if state.geometry:
             self.restoreGeometry(QByteArray.fromBase64(state.geometry.encode()))
+        for name, split in self._splitters().items():
+            if state.splitters.get(name):
+                split.restoreState(QByteArray.fromBase64(state.splitters[name].encode()))
         index = self.vendor.findData(state.vendor) if state.vendor in vendors() else 0
         self.vendor.setCurrentIndex(max(0, index))
         self._vendor_changed()
@@ -353,7 +360,6 @@ class MainWindow(QMainWindow):
         self._current_key = self.draft_key
         text = self.drafts.get(self.draft_key) or json.dumps(op.example, indent=2, ensure_ascii=False)
         self._set_editor_text(text, reset_undo=True)
-        self.cookie_button.setToolTip("Read a _vt_user cookie (Ctrl+K)")
         self._schedule_save()
 
     def _profile_changed(self, *_):
@@ -767,6 +773,8 @@ class MainWindow(QMainWindow):
             drafts[key] = redact_draft(vendor, text, secrets)
         self.state.drafts = drafts
         self.state.geometry = bytes(self.saveGeometry().toBase64()).decode()
+        self.state.splitters = {name: bytes(split.saveState().toBase64()).decode()
+                                for name, split in self._splitters().items()}
         self.state.vendor = self.vendor.currentData() or ""
         self.state.operation = self.operation.currentData() or ""
         try:

@@ -28,7 +28,6 @@ def break_long_lines(text: str) -> str:
 class RenderedBody:
     preview: str  # what the Body tab shows first
     full: str  # everything, for "Show all"
-    is_json: bool
     jsonp: bool
 
     @property
@@ -49,4 +48,4 @@ def render_body(response: Response | None) -> RenderedBody | None:
             pretty = None
     shown = break_long_lines(pretty if pretty is not None else text)
     return RenderedBody(preview=shown[:PREVIEW_CHARS], full=shown,
-                        is_json=pretty is not None, jsonp=unwrapped is not text and pretty is not None)
+                        jsonp=unwrapped is not text and pretty is not None)

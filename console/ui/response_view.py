@@ -154,8 +154,9 @@ class ResponseView(QWidget):
         self.meta.setText(f"{exchange.elapsed_ms:.0f} ms · {size}" + (f" · {kind}" if kind else ""))
         self._set_explanation(explanation)
         self.headers.setPlainText("".join(f"{k}: {v}\n" for k, v in response.headers.items()))
+        if rendered is not None and rendered.jsonp:
+            self.meta.setText(self.meta.text() + " · JSONP unwrapped (Raw shows it as received)")
         self._rendered = rendered
-        self._raw_text = ""
         self._response = response
         self._show_body()
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from console.core.definitions import vendors
 from console.core.validation import ERROR, Issue
 from console.vendors.base import VendorRules
 
 NAME = "mytracker"
-MAX_BODY_BYTES = 10 * 1024
 ERRORS = {
     "bad request": "myTracker did not accept the parameters: a rule of the parameter table is broken "
                    "(in a batch, one bad event fails the whole batch).",
@@ -23,10 +23,11 @@ class MyTrackerRules(VendorRules):
     name = NAME
 
     def request_issues(self, op, spec):
+        limit = vendors()[NAME].limits["max_body_bytes"]  # "10Kb" in the document
         size = len(spec.body)
-        if size > MAX_BODY_BYTES:
+        if size > limit:
             return [Issue(ERROR, "", (
-                f"The body is {size:,} bytes; myTracker imports at most 10 KB ({MAX_BODY_BYTES:,} bytes) "
+                f"The body is {size:,} bytes; myTracker imports at most 10 KB ({limit:,} bytes) "
                 "per request. Send fewer events or shorter values."))]
         return []
 
