@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractListModel, QDateTime, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDateTimeEdit,
     QHBoxLayout,
     QLineEdit,
     QListView,
@@ -29,8 +30,9 @@ from console.ui.theme import is_dark, status_colour
 
 PAGE = 100
 ROOT = QModelIndex()
+CUSTOM_RANGE = "From… to…"
 TIME_RANGES = {"Any time": None, "Last hour": timedelta(hours=1), "Last 24 hours": timedelta(days=1),
-               "Last 7 days": timedelta(days=7), "Last 30 days": timedelta(days=30)}
+               "Last 7 days": timedelta(days=7), "Last 30 days": timedelta(days=30), CUSTOM_RANGE: None}
 STATUS_CHOICES = ["Any status", "2xx", "3xx", "4xx", "5xx", "no answer", "cancelled", "not sent"]
 
 
@@ -141,11 +143,21 @@ class HistoryPanel(QWidget):
         self.filter_time = QComboBox()
         self.filter_time.setAccessibleName("History time filter")
         self.filter_time.addItems(list(TIME_RANGES))
+        now = QDateTime.currentDateTime()
+        self.time_from = QDateTimeEdit(now.addDays(-1))
+        self.time_from.setAccessibleName("History from")
+        self.time_to = QDateTimeEdit(now.addSecs(3600))
+        self.time_to.setAccessibleName("History to")
+        for edit in (self.time_from, self.time_to):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+            edit.setVisible(False)
+            edit.dateTimeChanged.connect(lambda _d: self._debounce.start())
         self.pinned_only = QCheckBox("Pinned")
         self.pinned_only.setAccessibleName("History pinned only")
         filters = QHBoxLayout()
         for widget in (self.filter_vendor, self.filter_operation, self.filter_profile, self.filter_status,
-                       self.filter_time, self.pinned_only):
+                       self.filter_time, self.time_from, self.time_to, self.pinned_only):
             filters.addWidget(widget)
         filters.addStretch(1)
         layout.addLayout(top)
@@ -276,13 +288,19 @@ class HistoryPanel(QWidget):
         from console.core.history import HistoryFilter
 
         span = TIME_RANGES[self.filter_time.currentText()]
-        since = ""
+        since = until = ""
         if span is not None:
             since = (datetime.now(timezone.utc) - span).isoformat(timespec="milliseconds")
+        custom = self.filter_time.currentText() == CUSTOM_RANGE
+        for edit in (self.time_from, self.time_to):
+            edit.setVisible(custom)
+        if custom:
+            since, until = (datetime.fromtimestamp(e.dateTime().toSecsSinceEpoch(), timezone.utc)
+                            .isoformat(timespec="milliseconds") for e in (self.time_from, self.time_to))
         return HistoryFilter(vendor=self.filter_vendor.currentData() or "",
                              operation=self.filter_operation.currentData() or "",
                              profile=self.filter_profile.currentData() or "",
-                             status_class=self.filter_status.currentData() or "", since=since,
+                             status_class=self.filter_status.currentData() or "", since=since, until=until,
                              search=self.search.text().strip(), pinned_only=self.pinned_only.isChecked())
 
     def apply_filters(self) -> None:

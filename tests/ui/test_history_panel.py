@@ -49,6 +49,18 @@ def test_filters_narrow_the_list(qtbot, window):
     named(window, "History search").clear()
     panel.filter_time.setCurrentText("Last hour")
     assert model.rowCount() == 3
+    # A custom range that ends before the sends finds nothing; one around them finds all.
+    from PySide6.QtCore import QDateTime
+
+    panel.filter_time.setCurrentText("From… to…")
+    assert named(window, "History from").isVisible()
+    named(window, "History from").setDateTime(QDateTime.currentDateTime().addDays(-2))
+    named(window, "History to").setDateTime(QDateTime.currentDateTime().addDays(-1))
+    panel.apply_filters()
+    assert model.rowCount() == 0
+    named(window, "History to").setDateTime(QDateTime.currentDateTime().addSecs(60))
+    panel.apply_filters()
+    assert model.rowCount() == 3
 
 
 def test_pin_delete_undo_and_clear(qtbot, window):
