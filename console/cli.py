@@ -309,6 +309,8 @@ def _secret(args, context, stdin, stdout, stderr) -> int:
         raise UsageError(ctx.secrets.problem)
     if not ctx.secrets.set(vendor.name, args.profile, args.name, value):
         raise UsageError(ctx.secrets.problem)
+    if not ctx.profiles.exists(vendor.name, args.profile):
+        ctx.profiles.update(vendor.name, args.profile, {})  # so that --profile finds it at once
     print(f"Stored {vendor.name}/{args.profile}/{args.name} in the keyring ({ctx.secrets.backend_name()}).", file=stdout)
     return EXIT_OK
 

@@ -150,6 +150,8 @@ def test_secret_set_goes_to_the_keyring(run_cli, keyring_backend):
     result = run_cli("secret", "set", "mytracker", "production", "token", stdin="s3cr3t\n")
     assert result.status == 0, result.err
     assert keyring_backend.store[("event-console", "mytracker/production/token")] == "s3cr3t"
+    missing = run_cli("send", "mytracker", "login", "--profile", "production")
+    assert missing.status == 2 and "app_id" in missing.err  # the profile exists now; its app ID is not set
     assert "s3cr3t" not in result.out
     assert run_cli("secret", "set", "mytracker", "production", "nope", stdin="x").status == 2
     assert run_cli("secret", "set", "mytracker", "sandbox", "token", stdin="x").status == 2
