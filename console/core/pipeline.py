@@ -121,7 +121,8 @@ def resolve_settings(ctx: AppContext, vendor: Vendor, op: Operation, draft: Draf
     settings = {name: vendor.setting_default(op, name) or "" for name in op.settings}
     if draft.profile == SANDBOX:
         settings.update({k: v for k, v in vendor.sandbox_settings.items() if k in settings})
-        settings["base_url"] = f"{ctx.sandbox_url()}/{vendor.name}"
+        if not draft.base_url:  # only start the embedded sandbox when it is the target
+            settings["base_url"] = f"{ctx.sandbox_url()}/{vendor.name}"
     else:
         stored = ctx.profiles.settings(vendor.name, draft.profile)
         for name in op.settings:
