@@ -303,3 +303,23 @@ def test_missing_setting_points_to_profiles(window):
     texts = [issues.item(i).text() for i in range(issues.count())]
     assert any("settings/base_url" in t for t in texts)
     assert not named(window, "Send").isEnabled() and not window.send_anyway.isEnabled()
+
+
+def test_jsonp_is_unwrapped_and_raw_shows_it_as_received(qtbot, window):
+    choose(window, "vibetrace", "track")
+    qtbot.mouseClick(named(window, "Send"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: named(window, "Response status").text() == "200 OK", timeout=10000)
+    body = named(window, "Response body")
+    assert json.loads(body.toPlainText()) == {"status": "ok", "events": 1}
+    assert "JSONP unwrapped" in named(window, "Response details").text()
+    window.response.raw.setChecked(True)
+    assert body.toPlainText().startswith("vt(") and body.toPlainText().endswith(");")
+
+
+def test_keyboard_shortcuts_open_the_helpers(qtbot, window):
+    qtbot.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: getattr(window, "_curl_dialog", None) is not None and window._curl_dialog.isVisible(), timeout=3000)
+    window._curl_dialog.reject()
+    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: getattr(window, "_cookie_dialog", None) is not None and window._cookie_dialog.isVisible(), timeout=3000)
+    window._cookie_dialog.reject()
