@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -206,84 +207,66 @@ class HistoryStore:
         db.row_factory = sqlite3.Row
         return db
 
-    # -- schema ----------------------------------------------------------------------------
-    def _migrate(self, version: int) -> None:
+    @contextmanager
+    def _transaction(self):
+        """One write transaction under the lock: committed whole, or rolled back whole."""
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                for target in range(version + 1, SCHEMA_VERSION + 1):
-                    for statement in MIGRATIONS[target - 1].split(";"):
-                        if statement.strip():
-                            self._db.execute(statement)
-                    self._db.execute(f"PRAGMA user_version={target}")
-                self._db.execute("COMMIT")
+                yield self._db
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
+            self._db.execute("COMMIT")
+
+    # -- schema ----------------------------------------------------------------------------
+    def _migrate(self, version: int) -> None:
+        with self._transaction() as db:
+            for target in range(version + 1, SCHEMA_VERSION + 1):
+                for statement in MIGRATIONS[target - 1].split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA user_version={target}")
 
     def _ensure_fts(self) -> None:
         """Creates (and fills) the full-text index when this SQLite has FTS5."""
         with self._lock:
             exists = self._db.execute(
                 "SELECT 1 FROM sqlite_master WHERE name = 'exchanges_fts'").fetchone()
-            if exists:
-                self.fts = True
-                return
-            try:
-                self._db.execute("BEGIN IMMEDIATE")
+        if exists:
+            self.fts = True
+            return
+        try:
+            with self._transaction() as db:
                 for statement in _FTS.split(";\nCREATE"):
-                    sql = statement if statement.lstrip().startswith("CREATE") else "CREATE" + statement
-                    self._db.execute(sql)
-                self._db.execute(
+                    db.execute(statement if statement.lstrip().startswith("CREATE") else "CREATE" + statement)
+                db.execute(
                     f"INSERT INTO exchanges_fts(rowid, url, payload, response_body) SELECT id, url, "
                     f"substr(payload, 1, {INDEXED_CHARS}), substr(CAST(response_body AS TEXT), 1, {INDEXED_CHARS}) "
                     "FROM exchanges")
-                self._db.execute("COMMIT")
-                self.fts = True
-            except sqlite3.OperationalError:  # no FTS5 in this SQLite: search falls back to LIKE
-                self._db.execute("ROLLBACK")
-                self.fts = False
+            self.fts = True
+        except sqlite3.OperationalError:  # no FTS5 in this SQLite: search falls back to LIKE
+            self.fts = False
 
     # -- writing ---------------------------------------------------------------------------
     def record(self, r: Record) -> int | None:
         """Stores one exchange; returns its id (None when history is read-only)."""
         if self.read_only:
             return None
-        with self._lock:
-            self._db.execute("BEGIN")
-            try:
-                cur = self._db.execute(
-                    f"INSERT INTO exchanges ({_COLUMNS}) VALUES ({','.join('?' * 23)})", r.row())
-                exchange_id = cur.lastrowid
-                self._db.executemany(
-                    "INSERT INTO exchange_keys (key, exchange_id) VALUES (?, ?)",
-                    [(_scoped(r.vendor, r.profile, k), exchange_id) for k in r.keys])
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-        return exchange_id
+        return self.record_many([r])[0]
 
     def record_many(self, records: list[Record]) -> list[int]:
         """Stores several exchanges in one transaction (imports, generated test data)."""
         if self.read_only:
             return []
         ids = []
-        with self._lock:
-            self._db.execute("BEGIN")
-            try:
-                for r in records:
-                    cur = self._db.execute(
-                        f"INSERT INTO exchanges ({_COLUMNS}) VALUES ({','.join('?' * 23)})", r.row())
-                    ids.append(cur.lastrowid)
-                    if r.keys:
-                        self._db.executemany(
-                            "INSERT INTO exchange_keys (key, exchange_id) VALUES (?, ?)",
-                            [(_scoped(r.vendor, r.profile, k), cur.lastrowid) for k in r.keys])
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+        with self._transaction() as db:
+            for r in records:
+                cur = db.execute(f"INSERT INTO exchanges ({_COLUMNS}) VALUES ({','.join('?' * 23)})", r.row())
+                ids.append(cur.lastrowid)
+                if r.keys:
+                    db.executemany("INSERT INTO exchange_keys (key, exchange_id) VALUES (?, ?)",
+                                   [(_scoped(r.vendor, r.profile, k), cur.lastrowid) for k in r.keys])
         return ids
 
     def set_pinned(self, ids: list[int], pinned: bool) -> None:
@@ -300,36 +283,24 @@ class HistoryStore:
             return 0
         where, args = ("", []) if ids is None else (f"WHERE id IN ({_marks(ids)})", list(ids))
         key_where = "" if ids is None else f"WHERE exchange_id IN ({_marks(ids)})"
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                self._db.execute("DELETE FROM trash")
-                self._db.execute("DELETE FROM trash_keys")
-                self._db.execute(f"INSERT INTO trash SELECT * FROM exchanges {where}", args)
-                self._db.execute(f"INSERT INTO trash_keys SELECT key, exchange_id FROM exchange_keys {key_where}", args)
-                count = self._db.execute(f"DELETE FROM exchanges {where}", args).rowcount
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+        with self._transaction() as db:
+            db.execute("DELETE FROM trash")
+            db.execute("DELETE FROM trash_keys")
+            db.execute(f"INSERT INTO trash SELECT * FROM exchanges {where}", args)
+            db.execute(f"INSERT INTO trash_keys SELECT key, exchange_id FROM exchange_keys {key_where}", args)
+            count = db.execute(f"DELETE FROM exchanges {where}", args).rowcount
         return count
 
     def undo_delete(self) -> int:
         """Brings back what the last delete removed; returns how many came back."""
         if self.read_only:
             return 0
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                count = self._db.execute("INSERT OR IGNORE INTO exchanges SELECT * FROM trash").rowcount
-                self._db.execute("INSERT INTO exchange_keys SELECT key, exchange_id FROM trash_keys "
-                                 "WHERE exchange_id IN (SELECT id FROM exchanges)")
-                self._db.execute("DELETE FROM trash")
-                self._db.execute("DELETE FROM trash_keys")
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+        with self._transaction() as db:
+            count = db.execute("INSERT OR IGNORE INTO exchanges SELECT * FROM trash").rowcount
+            db.execute("INSERT INTO exchange_keys SELECT key, exchange_id FROM trash_keys "
+                       "WHERE exchange_id IN (SELECT id FROM exchanges)")
+            db.execute("DELETE FROM trash")
+            db.execute("DELETE FROM trash_keys")
         return count
 
     def can_undo(self) -> bool:
@@ -363,23 +334,16 @@ class HistoryStore:
         if self.read_only or (not rules.keep_last and not rules.keep_days):
             return 0
         removed = 0
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                if rules.keep_last:
-                    edge = self._db.execute("SELECT id FROM exchanges ORDER BY id DESC LIMIT 1 OFFSET ?",
-                                            (rules.keep_last - 1,)).fetchone()
-                    if edge is not None:
-                        removed += self._db.execute("DELETE FROM exchanges WHERE id < ? AND pinned = 0",
-                                                    (edge["id"],)).rowcount
-                if rules.keep_days:
-                    cutoff = (now - timedelta(days=rules.keep_days)).isoformat(timespec="milliseconds")
-                    removed += self._db.execute("DELETE FROM exchanges WHERE time < ? AND pinned = 0",
-                                                (cutoff,)).rowcount
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+        with self._transaction() as db:
+            if rules.keep_last:
+                edge = db.execute("SELECT id FROM exchanges ORDER BY id DESC LIMIT 1 OFFSET ?",
+                                  (rules.keep_last - 1,)).fetchone()
+                if edge is not None:
+                    removed += db.execute("DELETE FROM exchanges WHERE id < ? AND pinned = 0",
+                                          (edge["id"],)).rowcount
+            if rules.keep_days:
+                cutoff = (now - timedelta(days=rules.keep_days)).isoformat(timespec="milliseconds")
+                removed += db.execute("DELETE FROM exchanges WHERE time < ? AND pinned = 0", (cutoff,)).rowcount
         return removed
 
     # -- reading ---------------------------------------------------------------------------
