@@ -282,44 +282,49 @@ def _finish(ctx: AppContext, prepared: Prepared, result: Exchange, forced: bool,
             explanation = None
     outcome = "cancelled" if cancelled else ("answered" if masked.response is not None else "no-answer")
     response = masked.response
-    record = Record(
-        time=masked.started_at, vendor=prepared.vendor.name, operation=prepared.op.name,
-        profile=prepared.draft.profile, method=masked.request.method, url=masked.request.url,
-        request_headers=masked.request.headers, request_body=masked.request.body,
-        payload=mask_text(json.dumps(prepared.payload, ensure_ascii=False), secrets),
-        settings=prepared.settings, credential=prepared.credential,
+    record = _record(
+        prepared, masked.started_at, masked.request, secrets, issues,
         status=response.status if response else None, reason=response.reason if response else None,
         response_headers=response.headers if response else None,
         response_body=response.body if response else None,
         response_size=response.size if response else None,
         response_truncated=bool(response and response.truncated),
         error=masked.error, error_kind=masked.error_kind, elapsed_ms=masked.elapsed_ms,
-        issues=[i.to_json() for i in issues], forced=forced, outcome=outcome,
+        forced=forced, outcome=outcome,
         keys=RULES[prepared.vendor.name].history_keys(prepared.op, prepared.payload),
     )
     history_id = ctx.history.record(record)
     return Outcome(masked, history_id, explanation, cancelled)
 
 
+def _record(prepared: Prepared, time: str, request: RequestSpec, secrets: tuple[str, ...],
+            issues: tuple[Issue, ...], **outcome: Any) -> Record:
+    """A history record of this draft: what was (or would have been) sent, already masked,
+    plus `outcome` (status, response, error, …)."""
+    return Record(
+        time=time, vendor=prepared.vendor.name, operation=prepared.op.name, profile=prepared.draft.profile,
+        method=request.method, url=request.url, request_headers=request.headers, request_body=request.body,
+        payload=mask_text(json.dumps(prepared.payload, ensure_ascii=False), secrets),
+        settings=prepared.settings, credential=prepared.credential,
+        issues=[i.to_json() for i in issues], **outcome,
+    )
+
+
 def record_not_sent(ctx: AppContext, prepared: Prepared) -> int | None:
     """Records a send that validation stopped (outcome "not sent"), with its issues, so the
     attempt can be found, compared and fixed later."""
-    preview = prepared.preview()
     errors = len(prepared.errors)
-    record = Record(
-        time=ctx.clock().isoformat(timespec="milliseconds"), vendor=prepared.vendor.name,
-        operation=prepared.op.name, profile=prepared.draft.profile, method=preview.method,
-        url=preview.url, request_headers=preview.headers, request_body=preview.body,
-        payload=mask_text(json.dumps(prepared.payload, ensure_ascii=False), prepared.spec.secrets),
-        settings=prepared.settings, credential=prepared.credential, status=None, reason=None,
-        response_headers=None, response_body=None, response_size=None, response_truncated=False,
+    record = _record(
+        prepared, ctx.clock().isoformat(timespec="milliseconds"), prepared.preview(), prepared.spec.secrets,
+        prepared.issues, status=None, reason=None, response_headers=None, response_body=None,
+        response_size=None, response_truncated=False,
         error=f"Not sent: {errors} validation error{'s' if errors != 1 else ''}.", error_kind="not-sent",
-        elapsed_ms=None, issues=[i.to_json() for i in prepared.issues], forced=False, outcome="not-sent",
+        elapsed_ms=None, forced=False, outcome="not-sent",
     )
     return ctx.history.record(record)
 
 
-def test_credentials(ctx: AppContext, vendor: str, operation: str, profile: str) -> str:
+def check_credentials(ctx: AppContext, vendor: str, operation: str, profile: str) -> str:
     """Checks a profile's credential where the vendor has a way without sending an event
     (Synerise: log in with the API key). Returns a plain sentence."""
     prepared = prepare(ctx, Draft(vendor, operation, profile), check_history=False)

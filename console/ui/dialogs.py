@@ -228,7 +228,7 @@ class ProfilesDialog(QDialog):
         self.test_button.setEnabled(False)
 
         def work():
-            return pipeline.test_credentials(self.ctx, vendor.name, op.name, profile)
+            return pipeline.check_credentials(self.ctx, vendor.name, op.name, profile)
 
         def done(result):
             self.test_button.setEnabled(True)
