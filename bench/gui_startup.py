@@ -39,9 +39,9 @@ app.exec()
 """
 
 # The same kinds and numbers of widgets as the app's window, with none of its logic: how much
-# of the start-up is PySide6 itself building the Python side of those classes and enums.
+# of the start-up is PySide6 itself building the Python side of those classes and enums. Like
+# the app (console/ui/startup.py), it leaves the Qt namespace's enums unbuilt.
 WIDGETS = PAINTED + """
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QApplication, QMainWindow, QWidget, QVBoxLayout, QHBoxLayout, QComboBox,
     QPushButton, QPlainTextEdit, QTabWidget, QSplitter, QListView, QListWidget, QLineEdit, QLabel,
@@ -52,12 +52,12 @@ for _ in range(3): bar.addWidget(QComboBox())
 for t in ("Profiles", "Cookie", "Import"): bar.addWidget(QPushButton(t))
 bar.addWidget(QToolButton()); v.addLayout(bar)
 for _ in range(3): v.addWidget(QLabel("banner"))
-s = QSplitter(Qt.Orientation.Horizontal); left = QSplitter(Qt.Orientation.Vertical)
+s = QSplitter(); left = QSplitter(); left.setProperty("orientation", 2)
 tabs = QTabWidget(); sa = QScrollArea(); f = QWidget(); fl = QFormLayout(f)
 for i in range(8): fl.addRow(QLabel(f"field{i}"), QLineEdit())
 sa.setWidget(f); tabs.addTab(sa, "Form"); e = QPlainTextEdit(); e.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)); tabs.addTab(e, "JSON")
 left.addWidget(tabs); left.addWidget(QListWidget()); s.addWidget(left)
-right = QSplitter(Qt.Orientation.Vertical); p = QPlainTextEdit(); right.addWidget(p)
+right = QSplitter(); right.setProperty("orientation", 2); p = QPlainTextEdit(); right.addWidget(p)
 rv = QWidget(); rl = QVBoxLayout(rv); rl.addWidget(QLabel("status")); rt = QTabWidget()
 for t in ("Body", "Headers", "Sent", "Details"): rt.addTab(QPlainTextEdit(), t)
 rl.addWidget(rt); right.addWidget(rv)

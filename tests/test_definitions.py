@@ -5,10 +5,10 @@ import json
 
 import pytest
 
-from console.core.definitions import DefinitionError, load_vendor, vendors
+from console.core.definitions import VENDOR_NAMES, DefinitionError, load_vendor, vendors
 from console.core.resources import resources_dir
 from console.core.validation import check_schema, schema_issues
-from console.vendors import VENDOR_NAMES
+from console.vendors import RULES
 
 CONTRACT_OPERATIONS = {
     "vibetrace": {"track", "rest-event"},
@@ -27,6 +27,7 @@ ALL_OPERATIONS = [(v, o) for v, ops in CONTRACT_OPERATIONS.items() for o in sort
 
 def test_registry_matches_contract():
     assert VENDOR_NAMES == ("vibetrace", "mytracker", "octeth", "synerise")
+    assert tuple(RULES) == VENDOR_NAMES  # every vendor has its rules, in the same order
     assert {v: set(d.operations) for v, d in vendors().items()} == CONTRACT_OPERATIONS
 
 

@@ -13,7 +13,6 @@ from pathlib import Path
 from console import APP_NAME
 from console.core.profiles import ProfileStore
 from console.core.secrets import SecretStore
-from console.core.transport import DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT
 
 HOME_VARIABLE = "EVENT_CONSOLE_HOME"
 
@@ -29,6 +28,11 @@ def default_home() -> Path:
 
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+# Seconds to wait for a connection and for the answer (the command line's --timeout overrides).
+DEFAULT_CONNECT_TIMEOUT = 5.0
+DEFAULT_READ_TIMEOUT = 30.0
 
 
 class AppContext:

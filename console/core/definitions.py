@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from console.core.resources import resources_dir
 
+# The vendors, in the order the window and the command line list them. Their rules are in
+# console.vendors, registered in this same order (checked there); the names live here so that
+# loading the definitions does not import the rules.
+VENDOR_NAMES: tuple[str, ...] = ("vibetrace", "mytracker", "octeth", "synerise")
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # Placeholders a template may use besides settings and secrets (filled in by the builder).
 COMPUTED_PLACEHOLDERS = frozenset({"payload", "random", "event_type"})
@@ -28,8 +31,10 @@ class DefinitionError(ValueError):
     """A vendor definition file is malformed."""
 
 
-@dataclass(frozen=True)
-class Setting:
+# The records below are read-only, so NamedTuples: they are built at import in a fraction of
+# the time dataclasses take (which compile their methods), and the window imports them before
+# its first paint.
+class Setting(NamedTuple):
     """A non-secret value an operation needs (base URL, account ID, …)."""
 
     name: str
@@ -43,8 +48,7 @@ class Setting:
     enum: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Secret:
+class Secret(NamedTuple):
     """A credential kept in the OS keyring (or given for one run)."""
 
     name: str
@@ -52,8 +56,7 @@ class Secret:
     help: str
 
 
-@dataclass(frozen=True)
-class TokenExchange:
+class TokenExchange(NamedTuple):
     """Trading one secret for a short-lived token before the real request (Synerise login)."""
 
     secret: str
@@ -65,8 +68,7 @@ class TokenExchange:
     token_field: str
 
 
-@dataclass(frozen=True)
-class RequestTemplate:
+class RequestTemplate(NamedTuple):
     """How a payload becomes an HTTP request."""
 
     method: str
@@ -74,12 +76,11 @@ class RequestTemplate:
     query: tuple[tuple[str, str], ...]
     headers: dict[str, str]
     body: str
-    body_credentials: dict[str, str] = field(default_factory=dict)
+    body_credentials: dict[str, str]
     token_exchange: TokenExchange | None = None
 
 
-@dataclass(frozen=True)
-class Operation:
+class Operation(NamedTuple):
     """One thing a vendor's API does: its schema, example, request template and inputs."""
 
     vendor: str
@@ -102,8 +103,7 @@ class Operation:
         return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$defs": defs, **self.schema}
 
 
-@dataclass(frozen=True)
-class Vendor:
+class Vendor(NamedTuple):
     """A vendor: its settings, secrets, sandbox credentials and operations."""
 
     name: str
@@ -252,8 +252,6 @@ def load_vendor(path: Path) -> Vendor:
 @cache
 def vendors() -> dict[str, Vendor]:
     """Every vendor of the registry, in registry order, loaded from resources/vendors."""
-    from console.vendors import VENDOR_NAMES
-
     folder = resources_dir() / "vendors"
     on_disk = {p.stem for p in folder.glob("*.json")}
     if on_disk != set(VENDOR_NAMES):

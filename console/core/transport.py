@@ -11,8 +11,6 @@ from datetime import datetime, timezone
 
 from console.core.exchange import Exchange, RequestSpec, Response
 
-DEFAULT_CONNECT_TIMEOUT = 5.0
-DEFAULT_READ_TIMEOUT = 30.0
 DEFAULT_BODY_CAP = 5 * 1024 * 1024
 CHUNK = 256 * 1024
 
@@ -60,8 +58,7 @@ class Transport:
     marked truncated beyond it (reading stops there; the full size comes from Content-Length).
     """
 
-    def __init__(self, connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
-                 read_timeout: float = DEFAULT_READ_TIMEOUT, body_cap: int = DEFAULT_BODY_CAP):
+    def __init__(self, connect_timeout: float, read_timeout: float, body_cap: int = DEFAULT_BODY_CAP):
         import requests
 
         self.connect_timeout = connect_timeout

@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 ERROR = "error"
 WARNING = "warning"
@@ -29,17 +28,17 @@ TYPE_WORDS = {"string": "text", "integer": "a whole number", "number": "a number
               "null": "null"}
 
 
-@dataclass(frozen=True)
-class Issue:
+class Issue(NamedTuple):
     """One finding about a payload: `path` is a JSON Pointer into the payload, or
-    `settings/<name>` / `secrets/<name>`; errors block a send unless forced."""
+    `settings/<name>` / `secrets/<name>`; errors block a send unless forced. (A NamedTuple,
+    like the definitions' records: the form imports this module before the first paint.)"""
 
     severity: str
     path: str
     message: str
 
     def to_json(self) -> dict[str, str]:
-        return asdict(self)
+        return self._asdict()
 
     @property
     def is_error(self) -> bool:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from console.core.definitions import vendors
@@ -17,14 +16,25 @@ FILE_NAME = "window.json"
 FORMAT_VERSION = 1
 
 
-@dataclass
 class WindowState:
-    geometry: str = ""
-    splitters: dict[str, str] = field(default_factory=dict)
-    vendor: str = ""
-    operation: str = ""
-    profiles: dict[str, str] = field(default_factory=dict)  # vendor → last profile
-    drafts: dict[str, str] = field(default_factory=dict)  # "vendor/operation" → JSON text
+    """The remembered state; the window changes it in place and saves it now and then.
+    (A plain class: the window loads it before its first paint, and a dataclass would bring in
+    the dataclasses module and compile its methods there.)"""
+
+    FIELDS = ("geometry", "splitters", "vendor", "operation", "profiles", "drafts")
+
+    def __init__(self, geometry: str = "", splitters: dict[str, str] | None = None, vendor: str = "",
+                 operation: str = "", profiles: dict[str, str] | None = None,
+                 drafts: dict[str, str] | None = None):
+        self.geometry = geometry
+        self.splitters = splitters or {}  # splitter name → saved state (base64)
+        self.vendor = vendor
+        self.operation = operation
+        self.profiles = profiles or {}  # vendor → last profile
+        self.drafts = drafts or {}  # "vendor/operation" → JSON text
+
+    def to_json(self) -> dict:
+        return {name: getattr(self, name) for name in self.FIELDS}
 
 
 def load_state(home: Path) -> WindowState:
@@ -32,8 +42,7 @@ def load_state(home: Path) -> WindowState:
     try:
         data = json.loads((Path(home) / FILE_NAME).read_text(encoding="utf-8"))
         data.pop("version", None)
-        known = WindowState.__dataclass_fields__
-        return WindowState(**{k: v for k, v in data.items() if k in known})
+        return WindowState(**{k: v for k, v in data.items() if k in WindowState.FIELDS})
     except (OSError, ValueError, TypeError):
         return WindowState()
 
@@ -58,7 +67,7 @@ def redact_draft(vendor: str, text: str, secrets: list[str]) -> str:
 def save_state(home: Path, state: WindowState) -> None:
     home = Path(home)
     home.mkdir(parents=True, exist_ok=True)
-    data = {"version": FORMAT_VERSION, **asdict(state)}
+    data = {"version": FORMAT_VERSION, **state.to_json()}
     fd, tmp = tempfile.mkstemp(prefix=".window-", dir=home)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from PySide6.QtCore import QAbstractListModel, QDateTime, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractListModel, QDateTime, QModelIndex, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -66,7 +66,9 @@ class HistoryModel(QAbstractListModel):
     def rowCount(self, parent=ROOT) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+    def data(self, index, role=0):  # 0 is Qt.ItemDataRole.DisplayRole (see console.ui.startup)
+        from PySide6.QtCore import Qt
+
         if not index.isValid():
             return None
         row = self.rows[index.row()]
@@ -168,7 +170,6 @@ class HistoryPanel(QWidget):
         self.list.setModel(self.model)
         self.list.setUniformItemSizes(True)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         layout.addWidget(self.list, 1)
 
         buttons = QHBoxLayout()
@@ -217,8 +218,8 @@ class HistoryPanel(QWidget):
             combo.currentIndexChanged.connect(lambda _i: self.apply_filters())
         self.filter_vendor.currentIndexChanged.connect(self._vendor_filter_changed)
         self.pinned_only.toggled.connect(lambda _c: self.apply_filters())
-        self.list.activated.connect(lambda index: self.show_requested.emit(index.data(Qt.ItemDataRole.UserRole)))
-        self.list.clicked.connect(lambda index: self.show_requested.emit(index.data(Qt.ItemDataRole.UserRole)))
+        self.list.activated.connect(self._show_row)
+        self.list.clicked.connect(self._show_row)
         self.list.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.list.customContextMenuRequested.connect(self._context_menu)
         self.open_button.clicked.connect(lambda: self._emit_one(self.open_requested))
@@ -233,17 +234,8 @@ class HistoryPanel(QWidget):
         self.undo_button.clicked.connect(self.undo_delete)
         self.clear_button.clicked.connect(lambda: self.clear_all(confirm=True))
         self.retention_button.clicked.connect(self._retention_dialog)
-        delete = QAction(self.list)
-        delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
-        delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        delete.triggered.connect(lambda: self.delete_selected(confirm=True))
-        self.list.addAction(delete)
-        undo = QAction(self.list)
-        undo.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
-        undo.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        undo.triggered.connect(self.undo_delete)
-        self.list.addAction(undo)
         self.status_message = lambda text: None
+        self._list_actions: list[QAction] = []
         self._update_buttons()
 
     # -- data ------------------------------------------------------------------------------
@@ -259,8 +251,30 @@ class HistoryPanel(QWidget):
     def set_store(self, store) -> None:
         """Connects the list to the history database (after the window's first paint)."""
         self.model.store = store
+        if not self._list_actions:
+            self._add_list_actions()
         self._fill_profiles()
         self.apply_filters()
+
+    def _show_row(self, index) -> None:
+        from PySide6.QtCore import Qt
+
+        self.show_requested.emit(index.data(Qt.ItemDataRole.UserRole))
+
+    def _add_list_actions(self) -> None:
+        # Here rather than in __init__: naming Qt enums builds the Qt namespace, which the
+        # first paint does without (console.ui.startup); the list is empty until a store is set.
+        from PySide6.QtCore import Qt
+
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        for keys, slot in ((QKeySequence.StandardKey.Delete, lambda: self.delete_selected(confirm=True)),
+                           (QKeySequence.StandardKey.Undo, self.undo_delete)):
+            action = QAction(self.list)
+            action.setShortcut(QKeySequence(keys))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            action.triggered.connect(slot)
+            self.list.addAction(action)
+            self._list_actions.append(action)
 
     def _fill_profiles(self) -> None:
         current = self.filter_profile.currentData()

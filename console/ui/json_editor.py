@@ -3,70 +3,11 @@
 from __future__ import annotations
 
 import json
-import re
 
-from PySide6.QtCore import QRect, QSize, Qt
-from PySide6.QtGui import (
-    QColor,
-    QFont,
-    QFontDatabase,
-    QPainter,
-    QSyntaxHighlighter,
-    QTextCharFormat,
-    QTextCursor,
-    QTextFormat,
-)
-from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
+from PySide6.QtGui import QFontDatabase, QTextCursor
+from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from console.ui.theme import is_dark
-
-TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"(?P<key>\s*:)?|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|\b(?:true|false|null)\b')
-
-
-class JsonHighlighter(QSyntaxHighlighter):
-    """Colours keys, strings, numbers and literals; colours follow the light/dark palette."""
-
-    def __init__(self, document, dark: bool):
-        super().__init__(document)
-        palette = {
-            "key": "#9cdcfe" if dark else "#0b4f8a",
-            "string": "#ce9178" if dark else "#a31515",
-            "number": "#b5cea8" if dark else "#098658",
-            "literal": "#569cd6" if dark else "#0000ff",
-        }
-        self.formats = {}
-        for name, colour in palette.items():
-            fmt = QTextCharFormat()
-            fmt.setForeground(QColor(colour))
-            if name == "key":
-                fmt.setFontWeight(QFont.Weight.DemiBold)
-            self.formats[name] = fmt
-
-    def highlightBlock(self, text: str) -> None:
-        if len(text) > 20000:  # a giant single line: colour nothing rather than stall
-            return
-        for match in TOKENS.finditer(text):
-            token = match.group(0)
-            if token.startswith('"'):
-                kind = "key" if match.group("key") else "string"
-                end = len(token) - (len(match.group("key")) if match.group("key") else 0)
-                self.setFormat(match.start(), end, self.formats[kind])
-            elif token[0] in "tfn":
-                self.setFormat(match.start(), len(token), self.formats["literal"])
-            else:
-                self.setFormat(match.start(), len(token), self.formats["number"])
-
-
-class _LineNumbers(QWidget):
-    def __init__(self, editor: JsonEditor):
-        super().__init__(editor)
-        self.editor = editor
-
-    def sizeHint(self) -> QSize:
-        return QSize(self.editor.line_number_width(), 0)
-
-    def paintEvent(self, event) -> None:
-        self.editor.paint_line_numbers(event)
 
 
 class JsonEditor(QPlainTextEdit):
@@ -77,17 +18,32 @@ class JsonEditor(QPlainTextEdit):
         self.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.setTabChangesFocus(True)  # keyboard users can leave the editor with Tab
+        self.error_line: int | None = None
+        self.highlighter = None  # colours and gutter: decorate()
+        self._gutter = None
+
+    # -- decoration --------------------------------------------------------------------------
+    def decorate(self) -> None:
+        """Adds syntax colours and the line-number gutter. Idempotent. The main window calls it
+        right after its first paint (the JSON tab starts hidden); showing the editor calls it too."""
+        if self._gutter is not None:
+            return
+        from console.ui.json_decor import JsonHighlighter, LineNumbers
+
         self.highlighter = JsonHighlighter(self.document(), is_dark(self.palette()))
-        self._gutter = _LineNumbers(self)
-        self._error_line: int | None = None
+        self._gutter = LineNumbers(self)
         self.blockCountChanged.connect(self._update_gutter_width)
         self.updateRequest.connect(self._update_gutter)
         self._update_gutter_width()
+        self._place_gutter()
+        self._gutter.show()
 
-    # -- gutter ----------------------------------------------------------------------------
+    def showEvent(self, event) -> None:
+        self.decorate()
+        super().showEvent(event)
+
     def line_number_width(self) -> int:
-        digits = len(str(max(1, self.blockCount())))
-        return 10 + self.fontMetrics().horizontalAdvance("9") * max(3, digits)
+        return self._gutter.width_needed() if self._gutter is not None else 0
 
     def _update_gutter_width(self, *_):
         self.setViewportMargins(self.line_number_width(), 0, 0, 0)
@@ -98,36 +54,22 @@ class JsonEditor(QPlainTextEdit):
         else:
             self._gutter.update(0, rect.y(), self._gutter.width(), rect.height())
 
+    def _place_gutter(self) -> None:
+        if self._gutter is not None:
+            r = self.contentsRect()
+            self._gutter.setGeometry(r.left(), r.top(), self.line_number_width(), r.height())
+
     def resizeEvent(self, event):
         super().resizeEvent(event)
-        r = self.contentsRect()
-        self._gutter.setGeometry(QRect(r.left(), r.top(), self.line_number_width(), r.height()))
-
-    def paint_line_numbers(self, event) -> None:
-        painter = QPainter(self._gutter)
-        painter.fillRect(event.rect(), self.palette().alternateBase())
-        block = self.firstVisibleBlock()
-        number = block.blockNumber()
-        top = round(self.blockBoundingGeometry(block).translated(self.contentOffset()).top())
-        bottom = top + round(self.blockBoundingRect(block).height())
-        height = self.fontMetrics().height()
-        while block.isValid() and top <= event.rect().bottom():
-            if block.isVisible() and bottom >= event.rect().top():
-                if number + 1 == self._error_line:
-                    painter.setPen(QColor("#d32f2f"))
-                else:
-                    painter.setPen(self.palette().placeholderText().color())
-                painter.drawText(0, top, self._gutter.width() - 5, height,
-                                 Qt.AlignmentFlag.AlignRight, str(number + 1))
-            block = block.next()
-            top = bottom
-            bottom = top + round(self.blockBoundingRect(block).height())
-            number += 1
+        self._place_gutter()
 
     # -- error marker ----------------------------------------------------------------------
     def mark_error(self, line: int | None) -> None:
         """Underlines the line of a syntax error (1-based), or clears the mark."""
-        self._error_line = line
+        from PySide6.QtGui import QColor, QTextFormat
+        from PySide6.QtWidgets import QTextEdit
+
+        self.error_line = line
         selections = []
         if line is not None:
             selection = QTextEdit.ExtraSelection()
@@ -137,7 +79,8 @@ class JsonEditor(QPlainTextEdit):
             selection.cursor = QTextCursor(block)
             selections.append(selection)
         self.setExtraSelections(selections)
-        self._gutter.update()
+        if self._gutter is not None:
+            self._gutter.update()
 
     def go_to(self, line: int, column: int = 1) -> None:
         block = self.document().findBlockByNumber(max(0, line - 1))

@@ -7,7 +7,7 @@ import json
 import re
 import time
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtCore import QByteArray, QTimer
 from PySide6.QtGui import QAction, QColor, QFontDatabase, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
-    QSplitter,
     QTabWidget,
     QToolButton,
     QVBoxLayout,
@@ -28,7 +27,6 @@ from PySide6.QtWidgets import (
 )
 
 from console.core.definitions import vendors
-from console.core.exchange import Exchange, RequestSpec, Response
 from console.core.profiles import SANDBOX
 from console.core.window_state import WindowState, load_state, redact_draft, save_state
 from console.ui.banner import banner
@@ -36,6 +34,7 @@ from console.ui.history_view import HistoryPanel
 from console.ui.json_editor import JsonEditor
 from console.ui.payload_form import PayloadForm
 from console.ui.response_view import ResponseView
+from console.ui.startup import splitter
 from console.ui.theme import is_dark, severity_colour
 
 VALIDATE_DELAY_MS = 250
@@ -133,10 +132,10 @@ class MainWindow(QMainWindow):
         self.summary.setStyleSheet("color: palette(placeholder-text)")
         outer.addWidget(self.summary)
 
-        split = QSplitter(Qt.Orientation.Horizontal)
+        split = splitter(vertical=False)
         self.main_split = split
         # Left: payload and issues.
-        left = QSplitter(Qt.Orientation.Vertical)
+        left = splitter(vertical=True)
         self.left_split = left
         payload_box = QWidget()
         payload_layout = QVBoxLayout(payload_box)
@@ -168,7 +167,7 @@ class MainWindow(QMainWindow):
         split.addWidget(left)
 
         # Right: preview, send, response, history.
-        right = QSplitter(Qt.Orientation.Vertical)
+        right = splitter(vertical=True)
         self.right_split = right
         preview_box = QWidget()
         preview_layout = QVBoxLayout(preview_box)
@@ -311,6 +310,7 @@ class MainWindow(QMainWindow):
         self._started = True
         from console.ui.sending import Sender
 
+        self.editor.decorate()
         self.sender = Sender(self.ctx, self)
         self.sender.finished.connect(self._finished)
         self.history.set_store(self.ctx.history)
@@ -449,6 +449,8 @@ class MainWindow(QMainWindow):
         if not self._started:
             self._update_buttons()
             return
+        from PySide6.QtCore import Qt  # not at import: see console.ui.startup
+
         self.issues.clear()
         dark = is_dark(self.palette())
         text = self.editor.toPlainText()
@@ -508,6 +510,8 @@ class MainWindow(QMainWindow):
         self.copy_curl.setEnabled(prepared is not None)
 
     def _issue_clicked(self, item: QListWidgetItem) -> None:
+        from PySide6.QtCore import Qt
+
         data = item.data(Qt.ItemDataRole.UserRole)
         if not data:
             return
@@ -591,7 +595,9 @@ class MainWindow(QMainWindow):
             self.history.apply_retention()
 
     # -- history ---------------------------------------------------------------------------
-    def _row_exchange(self, row: dict) -> Exchange:
+    def _row_exchange(self, row: dict):
+        from console.core.exchange import Exchange, RequestSpec, Response
+
         request = RequestSpec(row["method"], row["url"], row["request_headers"], row["request_body"] or b"")
         response = None
         if row["status"] is not None:

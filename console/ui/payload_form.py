@@ -10,7 +10,7 @@ import copy
 import json
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -242,6 +242,8 @@ class PayloadForm(QScrollArea):
             editor.setCurrentText(value_to_text(value))
             editor.currentTextChanged.connect(lambda text, p=path: self._apply(p, text if text else REMOVE))
         elif kind == "bool":
+            from PySide6.QtCore import Qt  # not at import: see console.ui.startup
+
             editor = QCheckBox()
             editor.setTristate(True)
             states = {True: Qt.CheckState.Checked, False: Qt.CheckState.Unchecked}

@@ -3,6 +3,8 @@ words, the body (pretty, capped, "show all" loaded in slices) and headers."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
@@ -15,9 +17,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.core.exchange import Exchange
-from console.ui.rendering import RenderedBody, break_long_lines
 from console.ui.theme import is_dark, status_colour
+
+if TYPE_CHECKING:  # the exchange and rendering modules are loaded with the first answer
+    from console.core.exchange import Exchange
+    from console.ui.rendering import RenderedBody
 
 SLICE = 8 * 1024
 
@@ -176,6 +180,8 @@ class ResponseView(QWidget):
         if rendered is None:
             return
         if self.raw.isChecked():
+            from console.ui.rendering import break_long_lines
+
             raw = break_long_lines(self._response.text())
             self.body.setPlainText(raw[:len(rendered.preview)])
             self.show_all.setVisible(len(raw) > len(rendered.preview))
