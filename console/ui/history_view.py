@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from PySide6.QtCore import QAbstractListModel, QDateTime, QModelIndex, QTimer, Signal
-from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QTimer, Signal
+from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateTimeEdit,
     QHBoxLayout,
     QLineEdit,
     QListView,
@@ -145,21 +144,12 @@ class HistoryPanel(QWidget):
         self.filter_time = QComboBox()
         self.filter_time.setAccessibleName("History time filter")
         self.filter_time.addItems(list(TIME_RANGES))
-        now = QDateTime.currentDateTime()
-        self.time_from = QDateTimeEdit(now.addDays(-1))
-        self.time_from.setAccessibleName("History from")
-        self.time_to = QDateTimeEdit(now.addSecs(3600))
-        self.time_to.setAccessibleName("History to")
-        for edit in (self.time_from, self.time_to):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd HH:mm")
-            edit.setVisible(False)
-            edit.dateTimeChanged.connect(lambda _d: self._debounce.start())
+        self.time_from = self.time_to = None  # made when "From… to…" is first chosen
         self.pinned_only = QCheckBox("Pinned")
         self.pinned_only.setAccessibleName("History pinned only")
-        filters = QHBoxLayout()
+        self._filters = filters = QHBoxLayout()
         for widget in (self.filter_vendor, self.filter_operation, self.filter_profile, self.filter_status,
-                       self.filter_time, self.time_from, self.time_to, self.pinned_only):
+                       self.filter_time, self.pinned_only):
             filters.addWidget(widget)
         filters.addStretch(1)
         layout.addLayout(top)
@@ -265,6 +255,7 @@ class HistoryPanel(QWidget):
         # Here rather than in __init__: naming Qt enums builds the Qt namespace, which the
         # first paint does without (console.ui.startup); the list is empty until a store is set.
         from PySide6.QtCore import Qt
+        from PySide6.QtGui import QKeySequence
 
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         for keys, slot in ((QKeySequence.StandardKey.Delete, lambda: self.delete_selected(confirm=True)),
@@ -306,8 +297,11 @@ class HistoryPanel(QWidget):
         if span is not None:
             since = (datetime.now(timezone.utc) - span).isoformat(timespec="milliseconds")
         custom = self.filter_time.currentText() == CUSTOM_RANGE
+        if custom and self.time_from is None:
+            self._add_range_edits()
         for edit in (self.time_from, self.time_to):
-            edit.setVisible(custom)
+            if edit is not None:
+                edit.setVisible(custom)
         if custom:
             since, until = (datetime.fromtimestamp(e.dateTime().toSecsSinceEpoch(), timezone.utc)
                             .isoformat(timespec="milliseconds") for e in (self.time_from, self.time_to))
@@ -316,6 +310,23 @@ class HistoryPanel(QWidget):
                              profile=self.filter_profile.currentData() or "",
                              status_class=self.filter_status.currentData() or "", since=since, until=until,
                              search=self.search.text().strip(), pinned_only=self.pinned_only.isChecked())
+
+    def _add_range_edits(self) -> None:
+        """The custom range's from/to fields, after the time filter: yesterday until an hour on."""
+        from PySide6.QtCore import QDateTime
+        from PySide6.QtWidgets import QDateTimeEdit
+
+        now = QDateTime.currentDateTime()
+        self.time_from = QDateTimeEdit(now.addDays(-1))
+        self.time_from.setAccessibleName("History from")
+        self.time_to = QDateTimeEdit(now.addSecs(3600))
+        self.time_to.setAccessibleName("History to")
+        at = self._filters.indexOf(self.filter_time) + 1
+        for offset, edit in enumerate((self.time_from, self.time_to)):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+            edit.dateTimeChanged.connect(lambda _d: self._debounce.start())
+            self._filters.insertWidget(at + offset, edit)
 
     def apply_filters(self) -> None:
         self._debounce.stop()

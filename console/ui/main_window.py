@@ -8,7 +8,7 @@ import re
 import time
 
 from PySide6.QtCore import QByteArray, QTimer
-from PySide6.QtGui import QAction, QColor, QFontDatabase, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QColor, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -58,7 +58,6 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Event Console")
         self.sender = None  # made in start(): the worker pool is not needed for the first paint
         self._build()
-        self._shortcuts()
         self._validate_timer = QTimer(self, singleShot=True, interval=VALIDATE_DELAY_MS)
         self._validate_timer.timeout.connect(self.validate_now)
         self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
@@ -244,6 +243,9 @@ class MainWindow(QMainWindow):
         self.history.status_message = lambda text: self.statusBar().showMessage(text, 8000)
 
     def _shortcuts(self) -> None:
+        # Bound in start(), a few milliseconds after the first paint, off the start-up path.
+        from PySide6.QtGui import QKeySequence, QShortcut
+
         def bind(keys, slot):
             for key in keys:
                 QShortcut(QKeySequence(key), self, activated=slot)
@@ -310,6 +312,7 @@ class MainWindow(QMainWindow):
         self._started = True
         from console.ui.sending import Sender
 
+        self._shortcuts()
         self.editor.decorate()
         self.sender = Sender(self.ctx, self)
         self.sender.finished.connect(self._finished)

@@ -61,6 +61,8 @@ def test_filters_narrow_the_list(qtbot, window):
     named(window, "History to").setDateTime(QDateTime.currentDateTime().addSecs(60))
     panel.apply_filters()
     assert model.rowCount() == 3
+    panel.filter_time.setCurrentText("Any time")
+    assert not named(window, "History from").isVisible() and model.rowCount() == 3
 
 
 def test_pin_delete_undo_and_clear(qtbot, window):

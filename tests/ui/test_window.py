@@ -137,6 +137,31 @@ def test_broken_json_shows_line_and_column_and_blocks_sending(qtbot, window):
     assert named(window, "Payload").toPlainText()
 
 
+def test_json_editor_colours_numbers_lines_and_marks_the_error_line(qtbot, window):
+    choose(window, "synerise", "custom")
+    window.tabs.setCurrentIndex(1)
+    editor = named(window, "Payload")
+    editor.setPlainText('{\n  "action": "dog.bark",\n  "value": 12,\n  "ok": true,,\n}')
+    window.validate_now()
+
+    def colours(line):
+        block = editor.document().findBlockByNumber(line)
+        return {block.text()[r.start:r.start + r.length]: r.format.foreground().color().name()
+                for r in block.layout().formats()}
+
+    line = colours(1)
+    assert line['"action"'] != line['"dog.bark"']  # a key and a string value differ
+    assert colours(2)["12"] not in (line['"action"'], line['"dog.bark"'])
+    assert "true" in colours(3)
+    # The gutter: room for line numbers left of the text, the broken line remembered for it.
+    assert editor.viewportMargins().left() >= editor.fontMetrics().horizontalAdvance("999")
+    assert editor.error_line == 4
+    assert len(editor.extraSelections()) == 1
+    editor.setPlainText("{}")
+    window.validate_now()
+    assert editor.error_line is None and editor.extraSelections() == []
+
+
 def test_errors_disable_send_but_send_anyway_shows_the_vendor_answer(qtbot, window):
     choose(window, "octeth", "event")
     named(window, "Payload").setPlainText('{"ListID": 1, "event": "conversion", "email": "a@b.co"}')
