@@ -3,11 +3,17 @@ peak memory at that moment, for Event Console and for a bare PySide6 window (a Q
 with one label), in one run, interleaved. Target: each at most 1.5x the bare window.
 
 Run: QT_QPA_PLATFORM=offscreen python bench/gui_startup.py [runs]   (or under xvfb-run)
+
+Wall-clock times on a shared machine move by tens of milliseconds from run to run, so it also
+prints the fastest runs and, where valgrind is installed, the instructions each script executes
+up to its first paint (the same on every run).
 """
 
 import compileall
 import os
 import random
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -98,6 +104,18 @@ def run(code: str, home: str) -> tuple[float, float]:
     return (painted - start) * 1000, rss_kb / 1024
 
 
+def instructions(code: str, home: str) -> int | None:
+    """CPU instructions from process start to the first paint, counted by valgrind's callgrind:
+    the same count on every run, however busy the machine is. None without valgrind."""
+    if not shutil.which("valgrind"):
+        return None
+    out = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
+                          sys.executable, "-c", code, home], capture_output=True, text=True, cwd=ROOT,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=600, check=True).stderr
+    found = re.search(r"Collected\s*:\s*(\d+)", out)
+    return int(found.group(1)) if found else None
+
+
 def main(runs: int = 15) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     # Bytecode as an installed wheel or the bundle has it (these machines set
@@ -119,6 +137,10 @@ def main(runs: int = 15) -> None:
     print(f"same widgets, no logic: first paint {wt:.0f} ms ({wt / bt:.2f}x), peak memory {wm:.1f} MB ({wm / bm:.2f}x)")
     print(f"Event Console:    first paint {at:.0f} ms, peak memory {am:.1f} MB")
     print(f"ratios: time {at / bt:.2f}x, memory {am / bm:.2f}x (target <= 1.5x each)")
+    counts = [instructions(code, home) for code in (BARE, APP)]
+    if None not in counts:
+        print(f"instructions to first paint (callgrind, not affected by machine noise): bare "
+              f"{counts[0] / 1e6:.0f} M, Event Console {counts[1] / 1e6:.0f} M ({counts[1] / counts[0]:.2f}x)")
     fastest = [min(t for t, _ in times) for times in (bare, widgets, app)]
     print(f"fastest runs: bare {fastest[0]:.0f} ms, same widgets {fastest[1]:.0f} ms "
           f"({fastest[1] / fastest[0]:.2f}x), Event Console {fastest[2]:.0f} ms ({fastest[2] / fastest[0]:.2f}x)")
