@@ -24,6 +24,7 @@ def send(qtbot, window, vendor, operation, body=None):
 
 
 def test_filters_narrow_the_list(qtbot, window):
+    assert named(window, "History search").isClearButtonEnabled()  # added after the first paint
     send(qtbot, window, "mytracker", "login", {"customUserId": "alpha-1"})
     send(qtbot, window, "octeth", "event")
     window.ctx.sandbox_url()
