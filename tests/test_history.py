@@ -94,3 +94,49 @@ def make_fixture(path):
     for vendor, operation in ALL_OPERATIONS:
         pipeline.send(ctx, pipeline.prepare(ctx, pipeline.Draft(vendor, operation)))
     ctx.close()
+
+
+def test_the_opening_thread_reads_while_another_thread_writes(tmp_path):
+    """The window's thread lists, counts and opens exchanges while a worker is in the middle
+    of recording one (a large answer takes a while): its reads never wait for that write."""
+    import threading
+
+    from tests.history_data import make_records
+
+    store = HistoryStore(tmp_path)
+    store.record_many(make_records(3))
+    writing, release = threading.Event(), threading.Event()
+
+    def slow_write():
+        with store._transaction() as db:
+            db.execute("DELETE FROM exchanges WHERE id = 1")
+            writing.set()
+            release.wait(3)  # were reads to wait for this write, they would see id 1 gone
+
+    worker = threading.Thread(target=slow_write)
+    worker.start()
+    assert writing.wait(5)
+    try:
+        assert store.count() == 3  # the committed state, at once
+        assert [r["id"] for r in store.page()] == [3, 2, 1]
+        assert store.get(1)["id"] == 1 and store.profiles_seen()
+        assert not release.is_set() and worker.is_alive()
+    finally:
+        release.set()
+        worker.join(5)
+    assert store.count() == 2  # the write, once committed, is seen
+    store.close()
+
+
+def test_details_leave_the_bodies_out_and_give_their_sizes(tmp_path):
+    from tests.history_data import make_records
+
+    store = HistoryStore(tmp_path)
+    [exchange_id] = store.record_many(make_records(1))
+    full, details = store.get(exchange_id), store.details(exchange_id)
+    assert "request_body" not in details and "response_body" not in details
+    assert details["request_size"] == len(full["request_body"]) > 0
+    assert {k: v for k, v in full.items() if k not in ("request_body", "response_body")} == \
+           {k: v for k, v in details.items() if k != "request_size"}
+    assert store.details(exchange_id + 1) is None
+    store.close()

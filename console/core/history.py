@@ -167,7 +167,9 @@ _LIST_COLUMNS = ("id, time, vendor, operation, profile, method, url, status, rea
 
 
 class HistoryStore:
-    """The history database. Safe to use from several threads (one connection, one lock)."""
+    """The history database. Safe to use from several threads: writes (and reads from other
+    threads) go through one connection under a lock; the thread that opened the store reads
+    through a connection of its own (see _reading)."""
 
     def __init__(self, home: Path):
         self.path = Path(home) / FILE_NAME
@@ -178,9 +180,11 @@ class HistoryStore:
         self._lock = threading.RLock()
         self._db = self._connect(self.path)
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        self._owner = threading.get_ident()
         if version > SCHEMA_VERSION:
             self._db.close()
             self._db = self._connect(f"{self.path.as_uri()}?mode=ro", uri=True)
+            self._reader = self._connect(f"{self.path.as_uri()}?mode=ro", uri=True)
             self.read_only = True
             self._columns = self._list_columns()
             self.message = (f"History was written by a newer event-console (schema {version}, this one "
@@ -194,6 +198,7 @@ class HistoryStore:
             self._migrate(version)
         self._ensure_fts()
         self._columns = self._list_columns()
+        self._reader = self._connect(self.path)
 
     def _list_columns(self) -> str:
         """The list's columns; NULL for any a newer (read-only) database no longer has."""
@@ -206,6 +211,17 @@ class HistoryStore:
         db = sqlite3.connect(target, uri=uri, check_same_thread=False, isolation_level=None)
         db.row_factory = sqlite3.Row
         return db
+
+    @contextmanager
+    def _reading(self):
+        """The connection to read with. The thread that opened the store (the window's) has
+        its own: in WAL mode its reads never wait for a write in progress, so the window does
+        not stall while a worker records a large answer. Other threads share the main one."""
+        if threading.get_ident() == self._owner:
+            yield self._reader
+        else:
+            with self._lock:
+                yield self._db
 
     @contextmanager
     def _transaction(self):
@@ -358,8 +374,8 @@ class HistoryStore:
             sql += " AND e.time >= ?"
             args.append(since.isoformat(timespec="milliseconds"))
         sql += " ORDER BY e.id DESC LIMIT 1"
-        with self._lock:
-            row = self._db.execute(sql, args).fetchone()
+        with self._reading() as db:
+            row = db.execute(sql, args).fetchone()
         return (row["id"], row["time"]) if row else None
 
     def recent(self, limit: int = 20) -> list[dict[str, Any]]:
@@ -395,9 +411,9 @@ class HistoryStore:
         sql = (f"SELECT {self._columns} FROM {source} "
                + (f"WHERE {' AND '.join(where)} " if where else "") + f"ORDER BY {order} LIMIT ?")
         args.append(limit)
-        with self._lock:
+        with self._reading() as db:
             try:
-                rows = self._db.execute(sql, args).fetchall()
+                rows = db.execute(sql, args).fetchall()
             except sqlite3.OperationalError:  # a search FTS cannot parse: fall back to LIKE
                 if source == "exchanges e":
                     raise
@@ -413,22 +429,32 @@ class HistoryStore:
 
     def get(self, exchange_id: int) -> dict[str, Any] | None:
         """One exchange with everything stored about it."""
-        with self._lock:
-            row = self._db.execute("SELECT * FROM exchanges WHERE id = ?", (exchange_id,)).fetchone()
+        with self._reading() as db:
+            row = db.execute("SELECT * FROM exchanges WHERE id = ?", (exchange_id,)).fetchone()
+        return _decoded(row) if row is not None else None
+
+    def details(self, exchange_id: int) -> dict[str, Any] | None:
+        """One exchange without its bodies, their sizes instead (`request_size`,
+        `response_size`): what the Details tab shows, quick to read however large the answer."""
+        with self._reading() as db:
+            columns = [r[1] for r in db.execute("PRAGMA table_info(exchanges)")
+                       if r[1] not in ("request_body", "response_body")]
+            row = db.execute(f"SELECT {', '.join(columns)}, length(request_body) AS request_size "
+                             "FROM exchanges WHERE id = ?", (exchange_id,)).fetchone()
         return _decoded(row) if row is not None else None
 
     def get_many(self, ids: list[int]) -> list[dict[str, Any]]:
         """Several exchanges, in the order of `ids` (exports)."""
         if not ids:
             return []
-        with self._lock:
-            rows = self._db.execute(f"SELECT * FROM exchanges WHERE id IN ({_marks(ids)})", list(ids)).fetchall()
+        with self._reading() as db:
+            rows = db.execute(f"SELECT * FROM exchanges WHERE id IN ({_marks(ids)})", list(ids)).fetchall()
         by_id = {row["id"]: _decoded(row) for row in rows}
         return [by_id[i] for i in ids if i in by_id]
 
     def count(self) -> int:
-        with self._lock:
-            return self._db.execute("SELECT COUNT(*) FROM exchanges").fetchone()[0]
+        with self._reading() as db:
+            return db.execute("SELECT COUNT(*) FROM exchanges").fetchone()[0]
 
     def profiles_seen(self) -> list[str]:
         """The profiles history has exchanges of, found by hopping along the profile index
@@ -436,12 +462,13 @@ class HistoryStore:
         sql = ("WITH RECURSIVE p(name) AS (SELECT MIN(profile) FROM exchanges UNION ALL "
                "SELECT (SELECT MIN(profile) FROM exchanges WHERE profile > p.name) FROM p WHERE p.name IS NOT NULL) "
                "SELECT name FROM p WHERE name IS NOT NULL")
-        with self._lock:
-            return [r[0] for r in self._db.execute(sql)]
+        with self._reading() as db:
+            return [r[0] for r in db.execute(sql)]
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
+            self._reader.close()
 
 
 def _decoded(row: sqlite3.Row) -> dict[str, Any]:

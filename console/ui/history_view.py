@@ -33,6 +33,9 @@ CUSTOM_RANGE = "From… to…"
 TIME_RANGES = {"Any time": None, "Last hour": timedelta(hours=1), "Last 24 hours": timedelta(days=1),
                "Last 7 days": timedelta(days=7), "Last 30 days": timedelta(days=30), CUSTOM_RANGE: None}
 STATUS_CHOICES = ["Any status", "2xx", "3xx", "4xx", "5xx", "no answer", "cancelled", "not sent"]
+# Qt.ItemDataRole's values, as numbers: naming the enum here would build the Qt namespace at
+# import, before the first paint (console.ui.startup); data() runs too often for a local import.
+DISPLAY_ROLE, TOOLTIP_ROLE, FOREGROUND_ROLE, ID_ROLE = 0, 3, 9, 256  # ID_ROLE is UserRole
 
 
 def describe_row(row: dict) -> str:
@@ -65,19 +68,17 @@ class HistoryModel(QAbstractListModel):
     def rowCount(self, parent=ROOT) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def data(self, index, role=0):  # 0 is Qt.ItemDataRole.DisplayRole (see console.ui.startup)
-        from PySide6.QtCore import Qt
-
+    def data(self, index, role=DISPLAY_ROLE):
         if not index.isValid():
             return None
         row = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY_ROLE:
             return describe_row(row)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == TOOLTIP_ROLE:
             return f"{row['method']} {row['url']}\n{row['error'] or ''}".strip()
-        if role == Qt.ItemDataRole.ForegroundRole:
+        if role == FOREGROUND_ROLE:
             return QColor(status_colour(row["status"], self.dark))
-        if role == Qt.ItemDataRole.UserRole:
+        if role == ID_ROLE:
             return row["id"]
         return None
 
@@ -246,9 +247,7 @@ class HistoryPanel(QWidget):
         self.apply_filters()
 
     def _show_row(self, index) -> None:
-        from PySide6.QtCore import Qt
-
-        self.show_requested.emit(index.data(Qt.ItemDataRole.UserRole))
+        self.show_requested.emit(index.data(ID_ROLE))
 
     def _add_list_actions(self) -> None:
         # Here rather than in __init__: naming Qt enums builds the Qt namespace, which the

@@ -591,7 +591,7 @@ class MainWindow(QMainWindow):
         outcome = result.outcome
         self.response.show_exchange(outcome.exchange, result.body, outcome.explanation)
         if outcome.history_id is not None:
-            self.response.show_details(self.ctx.history.get(outcome.history_id))
+            self.response.show_details(self.ctx.history.details(outcome.history_id))
         self.validate_now()  # history may change warnings (a repeated orderId)
         if time.monotonic() - getattr(self, "_retention_applied", 0) > 60:
             self._retention_applied = time.monotonic()

@@ -3,6 +3,7 @@ words, the body (pretty, capped, "show all" loaded in slices) and headers."""
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
@@ -23,7 +24,11 @@ if TYPE_CHECKING:  # the exchange and rendering modules are loaded with the firs
     from console.core.exchange import Exchange
     from console.ui.rendering import RenderedBody
 
-SLICE = 8 * 1024
+# A body goes into the view a piece at a time, a few pieces per event-loop turn, so that no
+# turn holds the GUI thread longer than TURN_BUDGET seconds: the first piece at once, the rest
+# of the preview right after, and everything on "Show all".
+SLICE = 2 * 1024
+TURN_BUDGET = 0.010
 
 
 def human_size(size: int | None) -> str:
@@ -92,8 +97,8 @@ class ResponseView(QWidget):
         layout.addWidget(self.tabs, 1)
         self._rendered: RenderedBody | None = None
         self._raw_text = ""
-        self._pending = ""
-        self._offset = 0
+        self._pending = self._pending_source = ""
+        self._offset = self._end = 0
         self._slicer = QTimer(self)
         self._slicer.setInterval(0)
         self._slicer.timeout.connect(self._append_slice)
@@ -122,7 +127,7 @@ class ResponseView(QWidget):
                  + ("  📌 pinned" if row.get("pinned") else ""),
                  f"Outcome: {row['outcome']}" + (f" — {row['error']}" if row.get("error") else ""),
                  f"Time: {row['elapsed_ms']:.1f} ms" if row.get("elapsed_ms") is not None else "Time: —",
-                 f"Request body: {human_size(len(row.get('request_body') or b''))}; response body: "
+                 f"Request body: {human_size(row.get('request_size', len(row.get('request_body') or b'')))}; response body: "
                  f"{human_size(row.get('response_size'))}" + (" (first 5 MB kept)" if row.get("response_truncated") else ""),
                  "Settings: " + ", ".join(f"{k}={v}" for k, v in (row.get("settings") or {}).items()),
                  f"Credential used: {row.get('credential') or 'none'} (its value is never stored)", ""]
@@ -182,35 +187,43 @@ class ResponseView(QWidget):
         if self.raw.isChecked():
             from console.ui.rendering import break_long_lines
 
-            raw = break_long_lines(self._response.text())
-            self.body.setPlainText(raw[:len(rendered.preview)])
-            self.show_all.setVisible(len(raw) > len(rendered.preview))
-            self._pending_source = raw
+            source = break_long_lines(self._response.text())
+            preview = len(rendered.preview)
         else:
-            self.body.setPlainText(rendered.preview)
-            self.show_all.setVisible(rendered.capped)
-            self._pending_source = rendered.full
+            source, preview = rendered.full, len(rendered.preview)
+        self._pending_source = source
+        self.show_all.setVisible(len(source) > preview)
+        self.body.setPlainText(source[:SLICE])
+        self._offset = min(SLICE, len(source))
+        self._fill_to(min(preview, len(source)))
 
     def _load_all(self) -> None:
-        """Appends the rest in slices, one per event-loop turn, so the window stays responsive."""
-        self._pending = getattr(self, "_pending_source", "")
-        self._offset = len(self.body.toPlainText())
+        """Appends everything after the preview; the view is drawn once when it is all in."""
         self.show_all.setEnabled(False)
-        # No repaint per slice: the view is drawn once when everything is in.
         self.body.setUpdatesEnabled(False)
+        self._fill_to(len(self._pending_source))
+
+    def _fill_to(self, end: int) -> None:
+        """Appends `_pending_source` from what is shown up to `end`, a few pieces per turn."""
+        self._pending = self._pending_source
+        self._end = end
         self._slicer.start()
 
     def _append_slice(self) -> None:
-        if self._offset >= len(self._pending):
-            self._slicer.stop()
+        deadline = time.perf_counter() + TURN_BUDGET
+        cursor = self.body.textCursor()
+        cursor.movePosition(cursor.MoveOperation.End)
+        while self._offset < self._end and time.perf_counter() < deadline:
+            piece = self._pending[self._offset:min(self._offset + SLICE, self._end)]
+            self._offset += len(piece)
+            cursor.insertText(piece)
+        if self._offset < self._end:
+            if not self.body.updatesEnabled():
+                self.show_all.setText(f"Loading… {100 * self._offset // len(self._pending)}%")
+            return
+        self._slicer.stop()
+        if not self.body.updatesEnabled():  # "Show all" finished
             self.body.setUpdatesEnabled(True)
             self.show_all.setVisible(False)
             self.show_all.setEnabled(True)
             self.show_all.setText("Show all")
-            return
-        piece = self._pending[self._offset:self._offset + SLICE]
-        self._offset += len(piece)
-        self.show_all.setText(f"Loading… {100 * self._offset // len(self._pending)}%")
-        cursor = self.body.textCursor()
-        cursor.movePosition(cursor.MoveOperation.End)
-        cursor.insertText(piece)
