@@ -16,6 +16,7 @@ from console.core import pipeline
 from console.ui.rendering import RenderedBody, render_body
 
 _ids = itertools.count(1)
+MAX_PARALLEL_SENDS = 4
 
 
 @dataclass
@@ -72,7 +73,10 @@ class Sender(QObject):
         super().__init__(parent)
         self.ctx = ctx
         self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(8)
+        # Four sends at a time, the rest queue: every running send is a Python thread the GUI
+        # thread shares the interpreter lock with (the embedded sandbox adds one more each), and
+        # with eight the window's worst pause under a burst of sends passed 50 ms.
+        self.pool.setMaxThreadCount(MAX_PARALLEL_SENDS)
         # The signals object outlives any window, so a late answer never hits a deleted object.
         self._signals = _Signals(QCoreApplication.instance())
         self._signals.finished.connect(self.finished)
