@@ -558,7 +558,7 @@ class MainWindow(QMainWindow):
     def cancel(self) -> None:
         if self.job is None:
             return
-        self.job.cancel()
+        self.sender.cancel(self.job)
         self.job = None
         self._idle()
         self.response.clear("Cancelled")
@@ -796,7 +796,7 @@ class MainWindow(QMainWindow):
             return super().closeEvent(event)
         self.save_state()
         if self.job is not None:
-            self.job.cancel()
+            self.sender.cancel(self.job)
         self._closed = True
         for timer in (self._validate_timer, self._save_timer, self._busy_timer, self._history_timer):
             timer.stop()

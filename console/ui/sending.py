@@ -28,6 +28,7 @@ class SendJob:
     force: bool
     id: int = field(default_factory=lambda: next(_ids))
     cancelled: threading.Event = field(default_factory=threading.Event)
+    extra_slot: bool = False  # the pool grew by one for it when it was cancelled (Sender.cancel)
 
     def cancel(self) -> None:
         self.cancelled.set()
@@ -79,12 +80,27 @@ class Sender(QObject):
         self.pool.setMaxThreadCount(MAX_PARALLEL_SENDS)
         # The signals object outlives any window, so a late answer never hits a deleted object.
         self._signals = _Signals(QCoreApplication.instance())
-        self._signals.finished.connect(self.finished)
+        self._signals.finished.connect(self._job_finished)
 
     def start(self, prepared: pipeline.Prepared, force: bool = False) -> SendJob:
         job = SendJob(prepared, force)
         self.pool.start(_SendTask(self.ctx, job, self._signals))
         return job
+
+    def cancel(self, job: SendJob) -> None:
+        """Stops waiting for `job`. Its thread stays until the late answer is recorded, so the
+        pool grows by one meanwhile: a cancelled send never holds up the next one."""
+        if job.cancelled.is_set():
+            return
+        job.cancel()
+        job.extra_slot = True
+        self.pool.setMaxThreadCount(self.pool.maxThreadCount() + 1)
+
+    def _job_finished(self, result: SendResult) -> None:
+        if result.job.extra_slot:
+            result.job.extra_slot = False
+            self.pool.setMaxThreadCount(self.pool.maxThreadCount() - 1)
+        self.finished.emit(result)
 
     def wait(self, msecs: int = 5000) -> bool:
         return self.pool.waitForDone(msecs)

@@ -193,6 +193,29 @@ def test_cancel_frees_the_window_and_history_keeps_the_late_answer(qtbot, window
     assert named(window, "Response status").text() == "Cancelled"
 
 
+def test_cancelled_sends_never_hold_up_the_next_one(qtbot, window, recorder):
+    """More cancelled sends still waiting for their answers than sends run at once: the next
+    send still goes out at once, and every late answer lands in history as cancelled."""
+    from console.ui.sending import MAX_PARALLEL_SENDS
+
+    window.ctx.profiles.update("mytracker", "slow", {"base_url": recorder.url, "app_id": "1"})
+    window.ctx.secrets.set("mytracker", "slow", "token", "t")
+    window._fill_profiles("slow")
+    choose(window, "mytracker", "customEvent", "slow")
+    recorder.reply = Reply(delay=3.0)
+    for n in range(1, MAX_PARALLEL_SENDS + 2):
+        qtbot.mouseClick(named(window, "Send"), Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda n=n: len(recorder.requests) == n, timeout=1500)  # it left at once
+        qtbot.mouseClick(named(window, "Cancel"), Qt.MouseButton.LeftButton)
+    recorder.reply = Reply()
+    qtbot.mouseClick(named(window, "Send"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: named(window, "Response status").text().startswith("200"), timeout=1500)
+    model = named(window, "History").model()
+    qtbot.waitUntil(lambda: sum(r["outcome"] == "cancelled" for r in model.rows) == MAX_PARALLEL_SENDS + 1,
+                    timeout=10000)
+    assert window.sender.pool.maxThreadCount() == MAX_PARALLEL_SENDS  # the extra room is given back
+
+
 def test_cookie_helper_fills_the_payload(qtbot, window):
     choose(window, "vibetrace", "track")
     qtbot.mouseClick(named(window, "Cookie helper"), Qt.MouseButton.LeftButton)
