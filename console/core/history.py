@@ -15,6 +15,7 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -437,11 +438,16 @@ class HistoryStore:
         """One exchange without its bodies, their sizes instead (`request_size`,
         `response_size`): what the Details tab shows, quick to read however large the answer."""
         with self._reading() as db:
-            columns = [r[1] for r in db.execute("PRAGMA table_info(exchanges)")
-                       if r[1] not in ("request_body", "response_body")]
-            row = db.execute(f"SELECT {', '.join(columns)}, length(request_body) AS request_size "
+            row = db.execute(f"SELECT {self._detail_columns}, length(request_body) AS request_size "
                              "FROM exchanges WHERE id = ?", (exchange_id,)).fetchone()
         return _decoded(row) if row is not None else None
+
+    @cached_property
+    def _detail_columns(self) -> str:
+        """Every column of the table but the two bodies (a newer schema may have more)."""
+        with self._reading() as db:
+            return ", ".join(r[1] for r in db.execute("PRAGMA table_info(exchanges)")
+                             if r[1] not in ("request_body", "response_body"))
 
     def get_many(self, ids: list[int]) -> list[dict[str, Any]]:
         """Several exchanges, in the order of `ids` (exports)."""

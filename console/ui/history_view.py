@@ -242,21 +242,21 @@ class HistoryPanel(QWidget):
         """Connects the list to the history database (after the window's first paint)."""
         self.model.store = store
         if not self._list_actions:
-            self._add_list_actions()
+            self._add_after_first_paint()
         self._fill_profiles()
         self.apply_filters()
 
     def _show_row(self, index) -> None:
         self.show_requested.emit(index.data(ID_ROLE))
 
-    def _add_list_actions(self) -> None:
-        # Here rather than in __init__: naming Qt enums builds the Qt namespace, which the
-        # first paint does without (console.ui.startup); the list is empty until a store is set.
+    def _add_after_first_paint(self) -> None:
+        # Here rather than in __init__, because they cost start-up time: naming Qt enums builds
+        # the Qt namespace (console.ui.startup), and the search field's clear button (shown only
+        # once there is text) makes Qt look its icon up in the desktop's icon theme, about a
+        # twentieth of a bare window's start under X11. The list is empty until a store is set.
         from PySide6.QtCore import Qt
         from PySide6.QtGui import QKeySequence
 
-        # The search field's clear button shows only once there is text; Qt looks its icon up
-        # in the desktop's icon theme, which costs as much as a tenth of a bare window's start.
         self.search.setClearButtonEnabled(True)
         self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         for keys, slot in ((QKeySequence.StandardKey.Delete, lambda: self.delete_selected(confirm=True)),

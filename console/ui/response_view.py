@@ -96,8 +96,7 @@ class ResponseView(QWidget):
         self.tabs.addTab(self.details, "Details")
         layout.addWidget(self.tabs, 1)
         self._rendered: RenderedBody | None = None
-        self._raw_text = ""
-        self._pending = self._pending_source = ""
+        self._pending = ""  # the text being put into the body view (the preview, then all)
         self._offset = self._end = 0
         self._slicer = QTimer(self)
         self._slicer.setInterval(0)
@@ -191,7 +190,7 @@ class ResponseView(QWidget):
             preview = len(rendered.preview)
         else:
             source, preview = rendered.full, len(rendered.preview)
-        self._pending_source = source
+        self._pending = source
         self.show_all.setVisible(len(source) > preview)
         self.body.setPlainText(source[:SLICE])
         self._offset = min(SLICE, len(source))
@@ -201,11 +200,10 @@ class ResponseView(QWidget):
         """Appends everything after the preview; the view is drawn once when it is all in."""
         self.show_all.setEnabled(False)
         self.body.setUpdatesEnabled(False)
-        self._fill_to(len(self._pending_source))
+        self._fill_to(len(self._pending))
 
     def _fill_to(self, end: int) -> None:
-        """Appends `_pending_source` from what is shown up to `end`, a few pieces per turn."""
-        self._pending = self._pending_source
+        """Appends `_pending` from what is shown up to `end`, a few pieces per turn."""
         self._end = end
         self._slicer.start()
 
