@@ -225,7 +225,7 @@ class HistoryPanel(QWidget):
         self.clear_button.clicked.connect(lambda: self.clear_all(confirm=True))
         self.retention_button.clicked.connect(self._retention_dialog)
         self.status_message = lambda text: None
-        self._list_actions: list[QAction] = []
+        self._finished_setup = False  # _add_after_first_paint() done
         self._update_buttons()
 
     # -- data ------------------------------------------------------------------------------
@@ -241,7 +241,7 @@ class HistoryPanel(QWidget):
     def set_store(self, store) -> None:
         """Connects the list to the history database (after the window's first paint)."""
         self.model.store = store
-        if not self._list_actions:
+        if not self._finished_setup:
             self._add_after_first_paint()
         self._fill_profiles()
         self.apply_filters()
@@ -266,28 +266,26 @@ class HistoryPanel(QWidget):
             action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
             action.triggered.connect(slot)
             self.list.addAction(action)
-            self._list_actions.append(action)
+        self._finished_setup = True
+
+    @staticmethod
+    def _refill(combo: QComboBox, any_label: str, values) -> None:
+        """Replaces a filter's choices quietly, keeping the current one when it is still there."""
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(any_label, "")
+        for value in values:
+            combo.addItem(value, value)
+        combo.setCurrentIndex(max(0, combo.findData(current)))
+        combo.blockSignals(False)
 
     def _fill_profiles(self) -> None:
-        current = self.filter_profile.currentData()
-        self.filter_profile.blockSignals(True)
-        self.filter_profile.clear()
-        self.filter_profile.addItem("All profiles", "")
-        for name in self.store.profiles_seen():
-            self.filter_profile.addItem(name, name)
-        index = self.filter_profile.findData(current)
-        self.filter_profile.setCurrentIndex(max(0, index))
-        self.filter_profile.blockSignals(False)
+        self._refill(self.filter_profile, "All profiles", self.store.profiles_seen())
 
     def _vendor_filter_changed(self) -> None:
         vendor = self.filter_vendor.currentData()
-        self.filter_operation.blockSignals(True)
-        self.filter_operation.clear()
-        self.filter_operation.addItem("All operations", "")
-        if vendor:
-            for op in self.vendors[vendor].operations:
-                self.filter_operation.addItem(op, op)
-        self.filter_operation.blockSignals(False)
+        self._refill(self.filter_operation, "All operations", self.vendors[vendor].operations if vendor else ())
         self.apply_filters()
 
     def current_filters(self):
