@@ -20,7 +20,8 @@ CONTRACT_SECRETS = {
     ("vibetrace", "track"): (), ("vibetrace", "rest-event"): ("api_key",),
     ("octeth", "event"): ("api_key", "session_id"), ("octeth", "event-properties"): ("api_key", "session_id"),
     ("synerise", "custom"): ("jwt", "api_key"), ("synerise", "batch"): ("jwt", "api_key"),
-    ("synerise", "ai-event"): ("tracker_key",), ("synerise", "ai-batch"): ("tracker_key",),
+    # The contract's tracker_key first; a JWT is the document's other way for AI events.
+    ("synerise", "ai-event"): ("tracker_key", "jwt"), ("synerise", "ai-batch"): ("tracker_key", "jwt"),
 }
 ALL_OPERATIONS = [(v, o) for v, ops in CONTRACT_OPERATIONS.items() for o in sorted(ops)]
 

@@ -56,7 +56,9 @@ def test_database_from_the_future_is_left_untouched(tmp_path):
     assert path.read_bytes() == before
 
 
-def test_send_into_future_database_is_not_recorded_but_works(make_ctx, tmp_path):
+def test_send_into_future_database_is_refused_before_the_network(make_ctx, recorder):
+    from console.core.history import HistoryUnavailable
+
     ctx = make_ctx()
     ctx.home.mkdir(parents=True)
     db = sqlite3.connect(ctx.home / "history.sqlite3")
@@ -64,15 +66,19 @@ def test_send_into_future_database_is_not_recorded_but_works(make_ctx, tmp_path)
     db.execute(f"PRAGMA user_version={SCHEMA_VERSION + 5}")
     db.commit()
     db.close()
-    outcome = pipeline.send(ctx, pipeline.prepare(ctx, pipeline.Draft("mytracker", "login")))
-    assert outcome.exchange.response.status == 200 and outcome.history_id is None
+    prepared = pipeline.prepare(ctx, pipeline.Draft("mytracker", "login", base_url=recorder.url))
+    with pytest.raises(HistoryUnavailable, match="history.sqlite3.*newer event-console"):
+        pipeline.send(ctx, prepared)
+    assert recorder.requests == []  # nothing reached the server
 
 
-def test_history_keys_are_scoped_to_vendor_and_profile(ctx):
+def test_history_keys_are_scoped_to_vendor_and_account(ctx):
     pipeline.send(ctx, pipeline.prepare(ctx, pipeline.Draft("vibetrace", "track")))
-    assert ctx.history.find_key("vibetrace", "sandbox", "order/order_id_example")
-    assert ctx.history.find_key("vibetrace", "production", "order/order_id_example") is None
-    assert ctx.history.find_key("mytracker", "sandbox", "order/order_id_example") is None
+    # VibeTrace's limits are per account (the sandbox's is 1001), whichever profile sent.
+    assert ctx.history.find_key("vibetrace", "account:1001", "order/order_id_example")
+    assert ctx.history.find_key("vibetrace", "account:1002", "order/order_id_example") is None
+    assert ctx.history.find_key("vibetrace", "sandbox", "order/order_id_example") is None
+    assert ctx.history.find_key("mytracker", "account:1001", "order/order_id_example") is None
 
 
 def test_failed_sends_do_not_count_for_duplicate_checks(ctx, recorder):
@@ -81,7 +87,7 @@ def test_failed_sends_do_not_count_for_duplicate_checks(ctx, recorder):
     recorder.reply = Reply(status=500)
     draft = pipeline.Draft("vibetrace", "track", base_url=recorder.url)
     pipeline.send(ctx, pipeline.prepare(ctx, draft))
-    assert ctx.history.find_key("vibetrace", "sandbox", "order/order_id_example") is None
+    assert ctx.history.find_key("vibetrace", "account:1001", "order/order_id_example") is None
 
 
 def make_fixture(path):

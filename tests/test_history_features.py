@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from console.core.history import HistoryFilter, HistoryStore, Retention
+from console.core.history import HistoryFilter, HistoryStore, HistoryUnavailable, Retention
 from tests.history_data import fill, make_records
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -140,7 +140,7 @@ def test_failed_migration_leaves_the_database_as_it_was(tmp_path, monkeypatch):
     shutil.copy(FIXTURES / "history-v1.sqlite3", tmp_path / "history.sqlite3")
     before = (tmp_path / "history.sqlite3").read_bytes()
     monkeypatch.setattr(history, "MIGRATIONS", (history._SCHEMA_V1, history._SCHEMA_V2 + ";\nTHIS IS NOT SQL"))
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(HistoryUnavailable, match="THIS"):
         HistoryStore(tmp_path)
     db = sqlite3.connect(tmp_path / "history.sqlite3")
     assert db.execute("PRAGMA user_version").fetchone()[0] == 1

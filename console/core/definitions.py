@@ -22,7 +22,7 @@ from console.core.resources import resources_dir
 VENDOR_NAMES: tuple[str, ...] = ("vibetrace", "mytracker", "octeth", "synerise")
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # Placeholders a template may use besides settings and secrets (filled in by the builder).
-COMPUTED_PLACEHOLDERS = frozenset({"payload", "random", "event_type"})
+COMPUTED_PLACEHOLDERS = frozenset({"payload", "random", "event_type", "event_path_type"})
 METHODS = frozenset({"GET", "POST", "PUT"})
 BODY_KINDS = frozenset({"json", "none"})
 

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from console.core.secrets import mask_bytes, mask_text
+from console.core.secrets import MASK, mask_bytes, mask_text, mask_userinfo
+
+# Headers that carry credentials whoever adds them (the transport adds Authorization for a
+# user:password@ in a URL): their values are never shown or stored.
+CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
 
 
 @dataclass(frozen=True)
 class RequestSpec:
     """An HTTP request exactly as it will go over the wire.
 
-    `secrets` holds the credential values inside it, so that `masked()` can hide them; it is
-    never sent and never written anywhere.
+    `secrets` holds the credential values inside it, and `masked_form` the same request built
+    with *** where each credential was placed (header, query parameter, body field); neither
+    is ever sent nor written anywhere.
     """
 
     method: str
@@ -22,15 +28,34 @@ class RequestSpec:
     headers: dict[str, str]
     body: bytes = b""
     secrets: tuple[str, ...] = field(default=(), repr=False)
+    masked_form: RequestSpec | None = field(default=None, repr=False, compare=False)
 
     def masked(self) -> RequestSpec:
-        """The same request with every secret value replaced, safe to show or store."""
-        return RequestSpec(
-            method=self.method,
-            url=mask_text(self.url, self.secrets),
-            headers={k: mask_text(v, self.secrets) for k, v in self.headers.items()},
-            body=mask_bytes(self.body, self.secrets),
-        )
+        """The same request with every secret hidden, safe to show or store: the form built
+        with *** in the credentials' places, then whole-token masking of the secret values
+        as a safety net (a key the user also typed into the payload), userinfo in the URL and
+        credential headers the builder did not place masked too."""
+        base = self.masked_form or self
+        headers = {}
+        for name, value in base.headers.items():
+            placed = self.masked_form is not None and name in self.masked_form.headers
+            if name.lower() in CREDENTIAL_HEADERS and not placed:
+                value = MASK
+            headers[name] = mask_text(value, self.secrets)
+        return RequestSpec(method=self.method, url=mask_text(mask_userinfo(base.url), self.secrets),
+                           headers=headers, body=mask_bytes(base.body, self.secrets))
+
+    def as_sent(self, url: str, headers: dict[str, str], normalise: Callable[[str], str]) -> RequestSpec:
+        """This request as the HTTP library put it on the wire (its URL normalised by
+        `normalise`, headers such as Content-Length added); the masked form follows, so
+        masking stays by place."""
+        form = self.masked_form
+        if form is not None:
+            extra = {k: v for k, v in headers.items() if k not in self.headers}
+            form = RequestSpec(form.method, form.url if url == self.url else normalise(form.url),
+                               {**{k: form.headers.get(k, v) for k, v in headers.items() if k not in extra},
+                                **extra}, form.body)
+        return RequestSpec(self.method, url, headers, self.body, self.secrets, form)
 
     def body_text(self) -> str:
         return self.body.decode("utf-8", errors="replace")

@@ -10,6 +10,7 @@ full-text search uses SQLite FTS5 where the Python build has it, LIKE where it d
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -128,6 +129,9 @@ class Record:
     forced: bool
     outcome: str
     keys: list[str] = field(default_factory=list)
+    # Where the keys count (vendor rules say; the profile when empty): VibeTrace's dedupe is
+    # per account, so two profiles for one account share it.
+    scope: str = ""
 
     def row(self) -> tuple:
         return (
@@ -174,32 +178,78 @@ class HistoryStore:
 
     def __init__(self, home: Path):
         self.path = Path(home) / FILE_NAME
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self.read_only = False
         self.message: str | None = None
         self.fts = False
         self._lock = threading.RLock()
-        self._db = self._connect(self.path)
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
         self._owner = threading.get_ident()
-        if version > SCHEMA_VERSION:
-            self._db.close()
-            self._db = self._connect(f"{self.path.as_uri()}?mode=ro", uri=True)
-            self._reader = self._connect(f"{self.path.as_uri()}?mode=ro", uri=True)
-            self.read_only = True
+        try:
+            self._open()
+        except sqlite3.DatabaseError as exc:
+            if not _is_damage(exc):
+                raise HistoryUnavailable(self.path, exc) from None
+            kept = self._set_aside()
+            self._open()
+            self.message = (f"The history file was damaged ({exc}). It was kept aside, untouched, as "
+                            f"{kept.name} in {kept.parent}, and a new history was started.")
+        except OSError as exc:
+            raise HistoryUnavailable(self.path, exc) from None
+
+    def _open(self) -> None:
+        """Opens (creating it 0600 and migrating it when needed) the database file."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        _create_private(self.path)
+        self._db = self._connect(self.path)
+        try:
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            writable = os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)
+            if version > SCHEMA_VERSION or not writable:
+                self._db.close()
+                self._db = self._connect(f"{self.path.as_uri()}?mode=ro", uri=True)
+                self._reader = self._connect(f"{self.path.as_uri()}?mode=ro", uri=True)
+                self.read_only = True
+                self._columns = self._list_columns()
+                self._read_only_reason = (
+                    f"it was written by a newer event-console (schema {version}, this one knows "
+                    f"{SCHEMA_VERSION})" if version > SCHEMA_VERSION else "the file or its folder is read-only")
+                self.message = (f"History is shown read-only: {self._read_only_reason}. "
+                                "Nothing can be sent until history can be written again.")
+                return
+            self._db.execute("PRAGMA journal_mode=WAL")
+            # NORMAL in WAL mode loses nothing when the process dies; only a power cut can.
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+            self._ensure_fts()
             self._columns = self._list_columns()
-            self.message = (f"History was written by a newer event-console (schema {version}, this one "
-                            f"knows {SCHEMA_VERSION}); it is shown read-only and new sends are not recorded.")
-            return
-        self._db.execute("PRAGMA journal_mode=WAL")
-        # NORMAL in WAL mode loses nothing when the process dies; only a power cut can.
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA foreign_keys=ON")
-        if version < SCHEMA_VERSION:
-            self._migrate(version)
-        self._ensure_fts()
-        self._columns = self._list_columns()
-        self._reader = self._connect(self.path)
+            # The schema is read in full here, so a damaged file fails now, not at the first send.
+            self._db.execute("SELECT id FROM exchanges ORDER BY id DESC LIMIT 1").fetchone()
+            self._reader = self._connect(self.path)
+        except BaseException:
+            self._db.close()
+            raise
+
+    def _set_aside(self) -> Path:
+        """Renames a damaged database (and its WAL and shared-memory files) out of the way,
+        untouched, with the time in its name; returns the new name of the database."""
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        kept = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
+        number = 1
+        while kept.exists():
+            number += 1
+            kept = self.path.with_name(f"{self.path.name}.damaged-{stamp}-{number}")
+        for suffix in ("-wal", "-shm"):
+            side = self.path.with_name(self.path.name + suffix)
+            if side.exists():
+                side.rename(kept.with_name(kept.name + suffix))
+        self.path.rename(kept)
+        return kept
+
+    def check_writable(self) -> None:
+        """Raises HistoryUnavailable when new exchanges cannot be recorded (a newer schema
+        opened read-only); sends call it before anything goes to the network."""
+        if self.read_only:
+            raise HistoryUnavailable(self.path, self._read_only_reason)
 
     def _list_columns(self) -> str:
         """The list's columns; NULL for any a newer (read-only) database no longer has."""
@@ -209,7 +259,8 @@ class HistoryStore:
 
     @staticmethod
     def _connect(target, uri: bool = False) -> sqlite3.Connection:
-        db = sqlite3.connect(target, uri=uri, check_same_thread=False, isolation_level=None)
+        # A generous busy timeout: concurrent first runs wait for each other's migration.
+        db = sqlite3.connect(target, uri=uri, check_same_thread=False, isolation_level=None, timeout=15)
         db.row_factory = sqlite3.Row
         return db
 
@@ -237,8 +288,12 @@ class HistoryStore:
             self._db.execute("COMMIT")
 
     # -- schema ----------------------------------------------------------------------------
-    def _migrate(self, version: int) -> None:
+    def _migrate(self) -> None:
+        """Brings the schema to SCHEMA_VERSION. The version is read again inside the write
+        transaction: when several processes open a new data home at once, only the first
+        migrates and the others find the work done."""
         with self._transaction() as db:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
             for target in range(version + 1, SCHEMA_VERSION + 1):
                 for statement in MIGRATIONS[target - 1].split(";"):
                     if statement.strip():
@@ -255,6 +310,9 @@ class HistoryStore:
             return
         try:
             with self._transaction() as db:
+                if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'exchanges_fts'").fetchone():
+                    self.fts = True  # another process made it while this one waited
+                    return
                 for statement in _FTS.split(";\nCREATE"):
                     db.execute(statement if statement.lstrip().startswith("CREATE") else "CREATE" + statement)
                 db.execute(
@@ -266,25 +324,50 @@ class HistoryStore:
             self.fts = False
 
     # -- writing ---------------------------------------------------------------------------
-    def record(self, r: Record) -> int | None:
-        """Stores one exchange; returns its id (None when history is read-only)."""
-        if self.read_only:
-            return None
+    def record(self, r: Record) -> int:
+        """Stores one exchange; returns its id. Raises HistoryUnavailable when it cannot."""
         return self.record_many([r])[0]
 
     def record_many(self, records: list[Record]) -> list[int]:
-        """Stores several exchanges in one transaction (imports, generated test data)."""
-        if self.read_only:
-            return []
+        """Stores several exchanges in one transaction (imports, generated test data).
+        Raises HistoryUnavailable when they cannot be written (read-only, disk full, …)."""
+        self.check_writable()
         ids = []
-        with self._transaction() as db:
-            for r in records:
-                cur = db.execute(f"INSERT INTO exchanges ({_COLUMNS}) VALUES ({','.join('?' * 23)})", r.row())
-                ids.append(cur.lastrowid)
-                if r.keys:
-                    db.executemany("INSERT INTO exchange_keys (key, exchange_id) VALUES (?, ?)",
-                                   [(_scoped(r.vendor, r.profile, k), cur.lastrowid) for k in r.keys])
+        try:
+            with self._transaction() as db:
+                for r in records:
+                    cur = db.execute(f"INSERT INTO exchanges ({_COLUMNS}) VALUES ({','.join('?' * 23)})", r.row())
+                    ids.append(cur.lastrowid)
+                    self._add_keys(db, r, cur.lastrowid)
+        except sqlite3.Error as exc:
+            raise HistoryUnavailable(self.path, exc) from None
         return ids
+
+    def complete(self, exchange_id: int, r: Record) -> None:
+        """Replaces a record made before a send (outcome "sending") by what the send came
+        to. Raises HistoryUnavailable when it cannot be written."""
+        self.check_writable()
+        columns = [c.strip() for c in _COLUMNS.split(",")]
+        try:
+            with self._transaction() as db:
+                db.execute(f"UPDATE exchanges SET {', '.join(c + ' = ?' for c in columns)} WHERE id = ?",
+                           (*r.row(), exchange_id))
+                self._add_keys(db, r, exchange_id)
+                # The search index holds the text of the first version of the row: renew it.
+                if self.fts:
+                    db.execute("DELETE FROM exchanges_fts WHERE rowid = ?", (exchange_id,))
+                    db.execute(
+                        f"INSERT INTO exchanges_fts(rowid, url, payload, response_body) SELECT id, url, "
+                        f"substr(payload, 1, {INDEXED_CHARS}), substr(CAST(response_body AS TEXT), 1, "
+                        f"{INDEXED_CHARS}) FROM exchanges WHERE id = ?", (exchange_id,))
+        except sqlite3.Error as exc:
+            raise HistoryUnavailable(self.path, exc) from None
+
+    @staticmethod
+    def _add_keys(db, r: Record, exchange_id: int) -> None:
+        if r.keys:
+            db.executemany("INSERT INTO exchange_keys (key, exchange_id) VALUES (?, ?)",
+                           [(_scoped(r.vendor, r.scope or r.profile, k), exchange_id) for k in r.keys])
 
     def set_pinned(self, ids: list[int], pinned: bool) -> None:
         """Pinned exchanges are never removed by retention."""
@@ -364,13 +447,13 @@ class HistoryStore:
         return removed
 
     # -- reading ---------------------------------------------------------------------------
-    def find_key(self, vendor: str, profile: str, key: str,
+    def find_key(self, vendor: str, scope: str, key: str,
                  since: datetime | None = None) -> tuple[int, str] | None:
         """(id, time) of the newest 2xx exchange recorded under `key`, optionally not older
         than `since`."""
         sql = ("SELECT e.id, e.time FROM exchange_keys k JOIN exchanges e ON e.id = k.exchange_id "
                "WHERE k.key = ? AND e.status BETWEEN 200 AND 299")
-        args: list[Any] = [_scoped(vendor, profile, key)]
+        args: list[Any] = [_scoped(vendor, scope, key)]
         if since is not None:
             sql += " AND e.time >= ?"
             args.append(since.isoformat(timespec="milliseconds"))
@@ -477,6 +560,48 @@ class HistoryStore:
             self._reader.close()
 
 
+class HistoryUnavailable(Exception):
+    """History cannot be opened or written; a send must not go out (it would go unrecorded).
+    The message names the file and what to do."""
+
+    def __init__(self, path: Path, reason: object):
+        self.path = path
+        self.reason = str(reason)
+        super().__init__(
+            f"History cannot be written: {path} ({reason}). Nothing was sent. Make that file and its "
+            f"folder writable, free some disk space, or point {HOME_VARIABLE} at another folder.")
+
+
+HOME_VARIABLE = "EVENT_CONSOLE_HOME"
+
+
+def _is_damage(exc: sqlite3.DatabaseError) -> bool:
+    """True when SQLite says the file is not a database or is corrupt (not: locked, read-only,
+    full, a failed statement)."""
+    name = getattr(exc, "sqlite_errorname", "")
+    if name:
+        return name.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT"))
+    text = str(exc).lower()
+    return "not a database" in text or "malformed" in text
+
+
+def _create_private(path: Path) -> None:
+    """Creates the file readable by its owner only (history holds payloads and answers);
+    an existing one readable by others is made private too. An existing file that cannot be
+    opened for writing is left as it is: it is read, and sends are refused (check_writable)."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:
+        if path.is_file():
+            return
+        raise
+    try:
+        if os.fstat(fd).st_mode & 0o077:
+            os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+
+
 def _decoded(row: sqlite3.Row) -> dict[str, Any]:
     item = dict(row)
     for key in ("request_headers", "settings", "response_headers", "issues"):
@@ -519,5 +644,5 @@ def _marks(ids) -> str:
     return ",".join("?" * len(ids))
 
 
-def _scoped(vendor: str, profile: str, key: str) -> str:
-    return f"{vendor}/{profile}/{key}"
+def _scoped(vendor: str, scope: str, key: str) -> str:
+    return f"{vendor}/{scope}/{key}"

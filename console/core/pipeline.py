@@ -17,12 +17,12 @@ from urllib.parse import urlsplit
 
 from console.core.build import build_request, fill
 from console.core.context import AppContext
-from console.core.definitions import Operation, Vendor, find_operation
+from console.core.definitions import PLACEHOLDER, Operation, Vendor, find_operation
 from console.core.exchange import Exchange, RequestSpec
 from console.core.history import Record
 from console.core.profiles import SANDBOX
-from console.core.secrets import mask_text
-from console.core.validation import ERROR, Issue, schema_issues
+from console.core.secrets import MASK, mask_text
+from console.core.validation import ERROR, WARNING, Issue, schema_issues
 from console.vendors import RULES
 from console.vendors.base import CheckContext, HistoryHit
 
@@ -56,6 +56,8 @@ class Prepared:
     issues: tuple[Issue, ...]
     missing: tuple[Issue, ...]
     spec: RequestSpec
+    scope: str = ""  # where history rules look (see VendorRules.history_scope)
+    masked_payload: Any = None  # the payload with its secret fields masked, when it has any
 
     @property
     def errors(self) -> list[Issue]:
@@ -72,34 +74,66 @@ class Prepared:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What a send produced: the exchange (masked), its history id and a plain explanation."""
+    """What a send produced: the exchange (masked), its history id and a plain explanation.
+    `record_error` says why the exchange could not be completed in history after it was sent
+    (its row was written before the send, so it is there, marked as sending)."""
 
     exchange: Exchange
     history_id: int | None
     explanation: str | None
     cancelled: bool = False
+    record_error: str | None = None
+
+    @property
+    def succeeded(self) -> bool:
+        """Answered 2xx with nothing gone wrong on the way (a failed login is a failure even
+        when the login itself answered 200)."""
+        response = self.exchange.response
+        return response is not None and response.ok and self.exchange.error is None
 
 
 class _ScopedHistory:
-    """The HistoryLookup vendor rules see: this vendor and profile only."""
+    """The HistoryLookup vendor rules see: this vendor, in the scope its rules name (the
+    profile, or for VibeTrace the account)."""
 
-    def __init__(self, ctx: AppContext, vendor: str, profile: str):
-        self._ctx, self._vendor, self._profile = ctx, vendor, profile
+    def __init__(self, ctx: AppContext, vendor: str, scope: str):
+        self._ctx, self._vendor, self._scope = ctx, vendor, scope
 
     def find(self, key: str, since: datetime | None = None) -> HistoryHit | None:
-        found = self._ctx.history.find_key(self._vendor, self._profile, key, since)
+        found = self._ctx.history.find_key(self._vendor, self._scope, key, since)
         return HistoryHit(*found) if found else None
 
 
+def _history_lookup(ctx: AppContext, vendor: str, scope: str) -> _ScopedHistory | None:
+    """History for the rules, or None when it cannot be opened (the send itself is refused
+    later with the reason; a preview still works)."""
+    from console.core.history import HistoryUnavailable
+
+    try:
+        ctx.history  # noqa: B018 - opens it
+    except HistoryUnavailable:
+        return None
+    return _ScopedHistory(ctx, vendor, scope)
+
+
+def _used_settings(op: Operation) -> set[str]:
+    """The settings the request itself is built from (others only serve the rules)."""
+    template = op.request
+    texts = [template.path, *(t for _, t in template.query), *template.headers.values()]
+    return {name for text in texts for name in PLACEHOLDER.findall(text)} | {"base_url"}
+
+
 def _setting_issues(vendor: Vendor, op: Operation, settings: dict[str, str]) -> tuple[list[Issue], list[Issue]]:
-    """(issues, missing) for the settings of a send."""
+    """(issues, missing) for the settings of a send. A setting the request is not built from
+    (VibeTrace's account_id for REST events) may be left empty."""
     issues, missing = [], []
+    used = _used_settings(op)
     for name in op.settings:
         spec = vendor.settings[name]
         value = settings.get(name, "")
         path = f"settings/{name}"
         if value == "":
-            if not spec.optional:
+            if not spec.optional and name in used:
                 missing.append(Issue(ERROR, path, f"Setting {name} ({spec.label}) is not set: {spec.help}"))
             continue
         if spec.kind == "url":
@@ -108,6 +142,15 @@ def _setting_issues(vendor: Vendor, op: Operation, settings: dict[str, str]) -> 
                 issues.append(Issue(ERROR, path, f"{name} must be a full http:// or https:// URL, not {value!r}."))
             elif parts.query or parts.fragment:
                 issues.append(Issue(ERROR, path, f"{name} must not carry a query or fragment: {value!r}."))
+            elif "@" in parts.netloc:
+                if any(h.lower() == "authorization" for h in op.request.headers):
+                    issues.append(Issue(ERROR, path, (
+                        f"{name} carries user:password@, which would be sent as Basic authorization in "
+                        f"place of {vendor.title}'s own Authorization header: remove it from the URL.")))
+                else:
+                    issues.append(Issue(WARNING, path, (
+                        f"{name} carries user:password@: it is sent as HTTP Basic authorization "
+                        "(masked in history and output).")))
         if spec.pattern:
             if not re.fullmatch(spec.pattern, value):
                 issues.append(Issue(ERROR, path, f"{name} {value!r} is not valid: {spec.pattern_message or spec.pattern}."))
@@ -168,16 +211,19 @@ def prepare(ctx: AppContext, draft: Draft, check_history: bool = True) -> Prepar
             f"'event-console secret set {vendor.name} {draft.profile} {op.credentials[0]}', "
             f"or give it for one run with --set {op.credentials[0]}=…")))
 
-    history = _ScopedHistory(ctx, vendor.name, draft.profile) if check_history else None
+    scope = rules.history_scope(op, settings) or draft.profile
+    history = _history_lookup(ctx, vendor.name, scope) if check_history else None
     check = CheckContext(now=ctx.clock(), history=history, settings=settings)
     issues += schema_issues(vendor.name, op.name, payload)
     issues += rules.payload_issues(op, payload, check)
 
     secrets = [secret] if secret else []
-    if isinstance(payload, dict):
+    masked_payload = None
+    if isinstance(payload, dict) and any(payload.get(f) for f in vendor.secret_fields):
         secrets += [str(payload[f]) for f in vendor.secret_fields if payload.get(f)]
+        masked_payload = {k: (MASK if k in vendor.secret_fields and v else v) for k, v in payload.items()}
     values = {**settings, "random": str(ctx.rng.randint(0, 1_000_000)),
-              **rules.template_values(op, payload)}
+              **rules.template_values(op, payload, settings)}
     if credential:
         values[credential] = secret
     exchange = op.request.token_exchange
@@ -186,10 +232,10 @@ def prepare(ctx: AppContext, draft: Draft, check_history: bool = True) -> Prepar
         values[exchange.provides] = token or TOKEN_PLACEHOLDER
         if token:
             secrets.append(token)
-    spec = build_request(op, payload, values, tuple(secrets))
+    spec = build_request(op, payload, values, tuple(secrets), frozenset(vendor.secrets), masked_payload)
     issues += rules.request_issues(op, spec)
     return Prepared(draft, vendor, op, payload, settings, credential, secret,
-                    tuple(missing + issues), tuple(missing), spec)
+                    tuple(missing + issues), tuple(missing), spec, scope, masked_payload)
 
 
 def _token_key(settings: dict[str, str], secret: str | None) -> tuple[str, str]:
@@ -200,20 +246,24 @@ def _login(ctx: AppContext, prepared: Prepared) -> tuple[str | None, Exchange]:
     """Trades the API key for a token (Synerise); (token or None, the login exchange)."""
     exchange_def = prepared.op.request.token_exchange
     values = {**prepared.settings, exchange_def.secret: prepared.credential_value}
-    body = {k: fill(v, values) if isinstance(v, str) else v for k, v in exchange_def.body.items()}
-    spec = RequestSpec(
-        method=exchange_def.method,
-        url=prepared.settings.get("base_url", "").rstrip("/") + exchange_def.path,
-        headers={"Content-Type": "application/json",
-                 **{k: fill(v, values) for k, v in exchange_def.headers.items()}},
-        body=json.dumps(body, separators=(",", ":")).encode(),
-        secrets=(prepared.credential_value,),
-    )
+    def build(values: dict[str, str]) -> RequestSpec:
+        body = {k: fill(v, values) if isinstance(v, str) else v for k, v in exchange_def.body.items()}
+        return RequestSpec(
+            method=exchange_def.method,
+            url=prepared.settings.get("base_url", "").rstrip("/") + exchange_def.path,
+            headers={"Content-Type": "application/json",
+                     **{k: fill(v, values) for k, v in exchange_def.headers.items()}},
+            body=json.dumps(body, separators=(",", ":")).encode())
+
+    spec = build(values)
+    spec = replace(spec, secrets=(prepared.credential_value,),
+                   masked_form=build({**values, exchange_def.secret: MASK}))
     result = ctx.transport.send(spec, (ctx.connect_timeout, ctx.read_timeout))
     token = None
     if result.response is not None and result.response.ok:
         data = result.response.json()
-        if isinstance(data, dict) and isinstance(data.get(exchange_def.token_field), str):
+        if isinstance(data, dict) and isinstance(data.get(exchange_def.token_field), str) \
+                and data[exchange_def.token_field]:
             token = data[exchange_def.token_field]
     return token, result
 
@@ -225,62 +275,108 @@ def _with_token(ctx: AppContext, prepared: Prepared, token: str) -> Prepared:
 
 def send(ctx: AppContext, prepared: Prepared, force: bool = False,
          timeout: tuple[float, float] | None = None,
-         cancelled: Callable[[], bool] = lambda: False) -> Outcome:
+         cancelled: Callable[[], bool] = lambda: False, deadline: float | None = None) -> Outcome:
     """Sends a prepared draft, records the exchange in history and explains the answer.
-    Refuses (ValueError) a draft with errors unless forced, or with missing inputs."""
+
+    The exchange is written to history *before* anything goes to the network (outcome
+    "sending"), and completed afterwards: a send that cannot be recorded is not made
+    (HistoryUnavailable), and one interrupted by Ctrl+C stays recorded as "interrupted".
+    Refuses (ValueError) a draft with errors unless forced, or with missing inputs.
+    `deadline` bounds the whole answer in seconds (see Transport.send)."""
     if prepared.missing:
         raise ValueError(prepared.missing[0].message)
     if prepared.errors and not force:
         raise ValueError("the payload has errors; fix them or force the send")
     timeout = timeout or (ctx.connect_timeout, ctx.read_timeout)
+    history = ctx.history
+    history.check_writable()
+    history_id = history.record(_record(
+        prepared, ctx.clock().isoformat(timespec="milliseconds"), prepared.preview(), prepared.spec.secrets,
+        prepared.issues, error="Sending: no answer yet.", error_kind="sending", outcome="sending",
+        forced=force, **_NO_ANSWER))
+    try:
+        current, result, extra_secrets = _exchange(ctx, prepared, timeout, deadline)
+    except KeyboardInterrupt:
+        record = _record(
+            prepared, ctx.clock().isoformat(timespec="milliseconds"), prepared.preview(), prepared.spec.secrets,
+            prepared.issues, error="Interrupted (Ctrl+C) while waiting for the answer: the request may "
+                                   "have reached the vendor.", error_kind="interrupted",
+            outcome="interrupted", forced=force, **_NO_ANSWER)
+        try:
+            history.complete(history_id, record)
+        finally:
+            raise
+    return _finish(ctx, current, result, force, tuple(extra_secrets), cancelled(), prepared.issues, history_id)
+
+
+_NO_ANSWER = dict(status=None, reason=None, response_headers=None, response_body=None, response_size=None,
+                  response_truncated=False, elapsed_ms=None)
+
+
+def _exchange(ctx: AppContext, prepared: Prepared, timeout: tuple[float, float],
+              deadline: float | None) -> tuple[Prepared, Exchange, list[str]]:
+    """The network part of a send: log in first where the credential needs it (Synerise's
+    API key), send, and on a 401 with a cached token log in again and retry once. A failed
+    login ends it: the event endpoint is never called without a token."""
     exchange_def = prepared.op.request.token_exchange
     uses_login = exchange_def is not None and prepared.credential == exchange_def.secret
     extra_secrets: list[str] = []
-    current = prepared
-    result: Exchange | None = None
-    if uses_login:
-        token = ctx.tokens.get(_token_key(prepared.settings, prepared.credential_value))
+    if not uses_login:
+        return prepared, ctx.transport.send(prepared.spec, timeout, deadline), extra_secrets
+    key = _token_key(prepared.settings, prepared.credential_value)
+    token = ctx.tokens.get(key)
+    fresh = token is None
+    if fresh:
+        token, login = _login(ctx, prepared)
         if token is None:
-            token, login = _login(ctx, prepared)
-            if token is None:
-                result = _login_failed(login)
-            else:
-                current = _with_token(ctx, prepared, token)
-        if token:
-            extra_secrets.append(token)
-    if result is None:
-        result = ctx.transport.send(current.spec, timeout)
-        if uses_login and result.response is not None and result.response.status == 401:
-            # The cached token may have expired: log in again and retry once.
-            ctx.tokens.pop(_token_key(prepared.settings, prepared.credential_value), None)
-            token, login = _login(ctx, prepared)
-            if token is None:
-                result = _login_failed(login)
-            else:
-                extra_secrets.append(token)
-                current = _with_token(ctx, prepared, token)
-                result = ctx.transport.send(current.spec, timeout)
-    return _finish(ctx, current, result, force, tuple(extra_secrets), cancelled(), prepared.issues)
+            return prepared, _login_failed(login), extra_secrets
+    extra_secrets.append(token)
+    current = _with_token(ctx, prepared, token)
+    result = ctx.transport.send(current.spec, timeout, deadline)
+    if not fresh and result.response is not None and result.response.status == 401:
+        # The cached token may have expired: log in again and retry once.
+        ctx.tokens.pop(key, None)
+        token, login = _login(ctx, prepared)
+        if token is None:
+            return current, _login_failed(login), extra_secrets
+        extra_secrets.append(token)
+        current = _with_token(ctx, prepared, token)
+        result = ctx.transport.send(current.spec, timeout, deadline)
+    return current, result, extra_secrets
 
 
 def _login_failed(login: Exchange) -> Exchange:
-    reason = login.error or f"the login answered {login.response.status} {login.response.reason}"
-    return replace(login, error=f"Login with the API key failed: {reason}",
-                   error_kind=login.error_kind or "login")
+    if login.error:
+        reason = login.error
+    elif login.response.ok:
+        reason = f"the login answered {login.response.status} {login.response.reason} but gave no token"
+    else:
+        reason = f"the login answered {login.response.status} {login.response.reason}"
+    return replace(login, error=f"Login with the API key failed: {reason}. The event was not sent.",
+                   error_kind="login")
 
 
 def _finish(ctx: AppContext, prepared: Prepared, result: Exchange, forced: bool,
-            extra_secrets: tuple[str, ...], cancelled: bool, issues: tuple[Issue, ...]) -> Outcome:
+            extra_secrets: tuple[str, ...], cancelled: bool, issues: tuple[Issue, ...],
+            history_id: int) -> Outcome:
+    from console.core.history import HistoryUnavailable
+
     secrets = tuple(prepared.spec.secrets) + extra_secrets
     masked = result.masked(secrets)
     rules = RULES[prepared.vendor.name]
     explanation = None
-    if masked.response is not None and not cancelled:
+    login_failed = result.error_kind == "login"
+    if masked.response is not None and not cancelled and not login_failed:
         try:
             explanation = rules.explain(prepared.op, masked.response)
         except Exception:  # an odd answer must not turn into a crash; the raw body is still shown
             explanation = None
-    outcome = "cancelled" if cancelled else ("answered" if masked.response is not None else "no-answer")
+    if cancelled:
+        outcome = "cancelled"
+    elif login_failed:
+        outcome = "login-failed"
+    else:
+        outcome = "answered" if masked.response is not None else "no-answer"
     response = masked.response
     record = _record(
         prepared, masked.started_at, masked.request, secrets, issues,
@@ -291,22 +387,27 @@ def _finish(ctx: AppContext, prepared: Prepared, result: Exchange, forced: bool,
         response_truncated=bool(response and response.truncated),
         error=masked.error, error_kind=masked.error_kind, elapsed_ms=masked.elapsed_ms,
         forced=forced, outcome=outcome,
-        keys=RULES[prepared.vendor.name].history_keys(prepared.op, prepared.payload),
+        keys=[] if login_failed else rules.history_keys(prepared.op, prepared.payload),
     )
-    history_id = ctx.history.record(record)
-    return Outcome(masked, history_id, explanation, cancelled)
+    try:
+        ctx.history.complete(history_id, record)
+        record_error = None
+    except HistoryUnavailable as exc:
+        record_error = str(exc).replace(" Nothing was sent.", "")
+    return Outcome(masked, history_id, explanation, cancelled, record_error)
 
 
 def _record(prepared: Prepared, time: str, request: RequestSpec, secrets: tuple[str, ...],
             issues: tuple[Issue, ...], **outcome: Any) -> Record:
     """A history record of this draft: what was (or would have been) sent, already masked,
     plus `outcome` (status, response, error, …)."""
+    payload = prepared.payload if prepared.masked_payload is None else prepared.masked_payload
     return Record(
         time=time, vendor=prepared.vendor.name, operation=prepared.op.name, profile=prepared.draft.profile,
         method=request.method, url=request.url, request_headers=request.headers, request_body=request.body,
-        payload=mask_text(json.dumps(prepared.payload, ensure_ascii=False), secrets),
+        payload=mask_text(json.dumps(payload, ensure_ascii=False), secrets),
         settings=prepared.settings, credential=prepared.credential,
-        issues=[i.to_json() for i in issues], **outcome,
+        issues=[i.to_json() for i in issues], scope=prepared.scope, **outcome,
     )
 
 

@@ -22,29 +22,49 @@ NO_KEYRING_MESSAGE = (
 
 
 def _forms(secret: str) -> list[str]:
-    """The ways a secret can appear in a URL, header or JSON body."""
-    forms = {secret, quote(secret, safe=""), quote_plus(secret), json.dumps(secret)[1:-1]}
+    """The ways a secret can appear in a URL, header or JSON body (ASCII-escaped or not)."""
+    forms = {secret, quote(secret, safe=""), quote_plus(secret), json.dumps(secret)[1:-1],
+             json.dumps(secret, ensure_ascii=False)[1:-1]}
     return sorted((f for f in forms if f), key=len, reverse=True)
 
 
+def _pattern(secrets: Iterable[str]) -> re.Pattern | None:
+    """Every form of every secret, matched only as a whole token: not inside a longer run of
+    letters, digits and underscores, so that a short secret ("e") never eats into ordinary words."""
+    forms = sorted({f for s in secrets if s for f in _forms(s)}, key=len, reverse=True)
+    if not forms:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, forms)) + r")(?!\w)")
+
+
 def mask_text(text: str, secrets: Iterable[str]) -> str:
-    """`text` with every occurrence of every secret (raw, URL- or JSON-encoded) replaced by ***."""
-    for secret in secrets:
-        if not secret:
-            continue
-        for form in _forms(secret):
-            text = text.replace(form, MASK)
-    return text
+    """`text` with every whole-token occurrence of every secret (raw, URL- or JSON-encoded)
+    replaced by ***. This is the safety net for free text (answers, error messages); requests
+    are masked where their secrets were placed (RequestSpec.masked)."""
+    pattern = _pattern(secrets)
+    return pattern.sub(MASK, text) if pattern and text else text
 
 
 def mask_bytes(data: bytes, secrets: Iterable[str]) -> bytes:
     """mask_text for bytes: secrets are matched in their UTF-8 encoding."""
-    for secret in secrets:
-        if not secret:
-            continue
-        for form in _forms(secret):
-            data = data.replace(form.encode("utf-8"), MASK.encode())
-    return data
+    secrets = [s for s in secrets if s]
+    if not secrets or not data:
+        return data
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = data.decode("latin-1")  # binary: masked byte for byte, then back
+        return mask_text(text, [f.encode("utf-8").decode("latin-1") for f in secrets]).encode("latin-1")
+    masked = mask_text(text, secrets)
+    return data if masked == text else masked.encode("utf-8")
+
+
+_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*@)")
+
+
+def mask_userinfo(url: str) -> str:
+    """A URL with any user:password@ replaced by ***@."""
+    return _USERINFO.sub(lambda m: m.group(1) + MASK + "@", url)
 
 
 _LOG_SECRETS = re.compile(

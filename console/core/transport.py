@@ -6,8 +6,13 @@ resets come back as an Exchange with `error` set. Only this module imports reque
 
 from __future__ import annotations
 
+import ipaddress
+import os
+import socket
+import threading
 import time
 from datetime import datetime, timezone
+from urllib.parse import urlsplit
 
 from console.core.exchange import Exchange, RequestSpec, Response
 
@@ -54,8 +59,15 @@ def classify(exc: BaseException, spec: RequestSpec, connect: float, read: float)
 class Transport:
     """Sends RequestSpecs over one shared requests.Session.
 
-    Timeouts are (connect, read) seconds; response bodies are kept up to `body_cap` bytes and
-    marked truncated beyond it (reading stops there; the full size comes from Content-Length).
+    Timeouts are (connect, read) seconds, and a deadline bounds the whole answer (a server
+    that drips bytes cannot hold a send longer); response bodies are kept up to `body_cap`
+    bytes and marked truncated beyond it (reading stops there; the full size comes from
+    Content-Length).
+
+    The environment is not trusted for credentials: ~/.netrc is never read (it would add an
+    Authorization header nobody asked for). Proxies from the environment (HTTP_PROXY, …,
+    NO_PROXY) and a CA bundle (REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE) are still honoured, except
+    that loopback addresses (the embedded sandbox) are never sent through a proxy.
     """
 
     def __init__(self, connect_timeout: float, read_timeout: float, body_cap: int = DEFAULT_BODY_CAP):
@@ -65,11 +77,16 @@ class Transport:
         self.read_timeout = read_timeout
         self.body_cap = body_cap
         self._session = requests.Session()
+        self._session.trust_env = False
 
-    def send(self, spec: RequestSpec, timeout: tuple[float, float] | None = None) -> Exchange:
+    def send(self, spec: RequestSpec, timeout: tuple[float, float] | None = None,
+             deadline: float | None = None) -> Exchange:
+        """Sends `spec`; never raises for network faults. `deadline` is the most seconds the
+        whole exchange may take (default: connect + read timeout)."""
         import requests
 
         connect, read = timeout or (self.connect_timeout, self.read_timeout)
+        deadline = deadline if deadline is not None else connect + read
         started_at = _now_iso()
         start = time.perf_counter()
         request = requests.Request(spec.method, spec.url, headers=spec.headers,
@@ -79,34 +96,117 @@ class Transport:
         except Exception as exc:  # malformed URL or header: an answerless exchange, not a crash
             kind, message = classify(exc, spec, connect, read)
             return Exchange(spec, None, message, kind, 0.0, started_at)
-        sent = RequestSpec(spec.method, prepared.url, dict(prepared.headers), spec.body, spec.secrets)
+        sent = spec.as_sent(prepared.url, dict(prepared.headers), _normalise_url)
+        timer = None
+        expired = threading.Event()
         try:
             answer = self._session.send(prepared, timeout=(connect, read), stream=True,
-                                        allow_redirects=False)
+                                        allow_redirects=False, proxies=_proxies(prepared.url),
+                                        verify=_ca_bundle())
             try:
+                remaining = deadline - (time.perf_counter() - start)
+                sock = _socket_of(answer)
+                if remaining <= 0:
+                    expired.set()
+                elif sock is not None:
+                    timer = threading.Timer(remaining, _cut, (sock, expired))
+                    timer.daemon = True
+                    timer.start()
                 kept = bytearray()
-                read = 0
-                for chunk in answer.iter_content(CHUNK):
-                    read += len(chunk)
-                    kept += chunk[: self.body_cap - len(kept)]
-                    if read > self.body_cap:
-                        break  # the rest would only be thrown away: stop reading, drop the connection
+                received = 0
+                if not expired.is_set():
+                    for chunk in answer.iter_content(CHUNK):
+                        received += len(chunk)
+                        kept += chunk[: self.body_cap - len(kept)]
+                        if received > self.body_cap or expired.is_set():
+                            break  # the rest would only be thrown away: stop reading, drop the connection
             finally:
+                if timer is not None:
+                    timer.cancel()
                 answer.close()
+            if expired.is_set():
+                raise _DeadlinePassed()
             # The full size: Content-Length when the server gave it (and the body was cut), else what came.
             declared = answer.headers.get("Content-Length", "")
-            size = int(declared) if read > self.body_cap and declared.isdigit() else read
+            size = int(declared) if received > self.body_cap and declared.isdigit() else received
         except Exception as exc:  # every network fault becomes data
-            kind, message = classify(exc, sent, connect, read)
             elapsed = (time.perf_counter() - start) * 1000
+            if expired.is_set() or isinstance(exc, _DeadlinePassed):
+                host = _host(spec.url)
+                return Exchange(sent, None, f"No complete answer from {host} within {deadline:g} s "
+                                "(the time allowed for the whole answer).", "timeout", elapsed, started_at)
+            kind, message = classify(exc, sent, connect, read)
             return Exchange(sent, None, message, kind, elapsed, started_at)
         elapsed = (time.perf_counter() - start) * 1000
         response = Response(
             status=answer.status_code, reason=answer.reason or "",
-            headers=dict(answer.headers), body=bytes(kept), size=max(size, read),
-            truncated=read > len(kept),
+            headers=dict(answer.headers), body=bytes(kept), size=max(size, received),
+            truncated=received > len(kept),
         )
         return Exchange(sent, response, None, None, elapsed, started_at)
 
     def close(self) -> None:
         self._session.close()
+
+
+class _DeadlinePassed(Exception):
+    """The whole answer did not arrive before the deadline."""
+
+
+def _host(url: str) -> str:
+    return url.split("//", 1)[-1].split("/", 1)[0].split("?", 1)[0].rsplit("@", 1)[-1]
+
+
+def _socket_of(answer):
+    """The socket an answer is read from (to cut it at the deadline), or None."""
+    connection = getattr(answer.raw, "_connection", None)
+    sock = getattr(connection, "sock", None)
+    if sock is None:
+        fp = getattr(answer.raw, "_fp", None)
+        sock = getattr(getattr(getattr(fp, "fp", None), "raw", None), "_sock", None)
+    return sock
+
+
+def _cut(sock, expired: threading.Event) -> None:
+    expired.set()
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:  # already closed: nothing to cut
+        pass
+
+
+def _normalise_url(url: str) -> str:
+    """A URL as requests would put it on the wire (for the masked copy of a sent request)."""
+    from requests.models import PreparedRequest
+
+    prepared = PreparedRequest()
+    try:
+        prepared.prepare_url(url, None)
+    except Exception:  # the real URL was accepted; keep the masked one as it is
+        return url
+    return prepared.url
+
+
+def is_loopback(host: str) -> bool:
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _proxies(url: str) -> dict[str, str]:
+    """The environment's proxy for this URL (NO_PROXY honoured); none for loopback."""
+    from requests.utils import get_environ_proxies
+
+    host = urlsplit(url).hostname or ""
+    if is_loopback(host):
+        return {}
+    return get_environ_proxies(url)
+
+
+def _ca_bundle():
+    """A CA bundle named in the environment (as requests would read it), else True."""
+    return os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True

@@ -22,7 +22,12 @@ ERROR = "error"
 WARNING = "warning"
 WARNING_KEYWORDS = frozenset({"x-warn-unknown"})
 
-EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+# An address as RFC 5322's dot-atom (no leading, trailing or doubled dot in the local part),
+# with the non-ASCII letters of internationalised addresses (RFC 6531) allowed on both sides.
+_ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~\-\u0080-\U0010FFFF]"
+_LABEL = r"[A-Za-z0-9\u0080-\U0010FFFF](?:[A-Za-z0-9\-\u0080-\U0010FFFF]{0,61}[A-Za-z0-9\u0080-\U0010FFFF])?"
+EMAIL = re.compile(rf"^(?={_ATEXT.replace('[', '[.', 1)}{{1,64}}@){_ATEXT}+(?:\.{_ATEXT}+)*@{_LABEL}(?:\.{_LABEL})+$")
+UUID = re.compile(r"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$")
 TYPE_WORDS = {"string": "text", "integer": "a whole number", "number": "a number",
               "object": "an object {…}", "array": "a list […]", "boolean": "true or false",
               "null": "null"}
@@ -78,7 +83,12 @@ def parse_iso_datetime(value: str) -> datetime | None:
 
 
 def is_email(value: str) -> bool:
-    return isinstance(value, str) and len(value) <= 254 and bool(EMAIL.match(value))
+    return isinstance(value, str) and len(value) <= 254 and not any(c.isspace() for c in value) \
+        and bool(EMAIL.match(value))
+
+
+def is_uuid(value: str) -> bool:
+    return isinstance(value, str) and bool(UUID.match(value))
 
 
 def numeric_value(value: Any) -> float | None:
@@ -93,20 +103,24 @@ def numeric_value(value: Any) -> float | None:
 
 
 def _x_number(validator, spec, instance, schema):
+    """Errors for the documented limits; `warn` holds limits of ours (a whole number, a
+    minimum the document does not give), which yield warnings."""
     from jsonschema import ValidationError
 
     value = numeric_value(instance)
     if value is None:
         yield ValidationError(f"{instance!r} is not a number", validator_value=spec)
         return
-    if spec.get("integer") and value != int(value):
-        yield ValidationError(f"{instance!r} is not a whole number", validator_value=spec)
-    if "enum" in spec and value not in spec["enum"]:
-        yield ValidationError(f"{instance!r} not allowed", validator_value=spec)
-    if "minimum" in spec and value < spec["minimum"]:
-        yield ValidationError(f"{instance!r} below minimum", validator_value=spec)
-    if "maximum" in spec and value > spec["maximum"]:
-        yield ValidationError(f"{instance!r} above maximum", validator_value=spec)
+    for limits, warning in ((spec, False), (spec.get("warn") or {}, True)):
+        for failed, message in (
+                (limits.get("integer") and value != int(value), "is not a whole number"),
+                ("enum" in limits and value not in limits["enum"], "not allowed"),
+                ("minimum" in limits and value < limits["minimum"], "below minimum"),
+                ("maximum" in limits and value > limits["maximum"], "above maximum")):
+            if failed:
+                error = ValidationError(f"{instance!r} {message}", validator_value=limits)
+                error.warning = warning
+                yield error
 
 
 def _x_warn_unknown(validator, enabled, instance, schema):
@@ -144,6 +158,7 @@ def _validator_class():
     checker = FormatChecker(formats=())
     checker.checks("email")(is_email)
     checker.checks("date-time")(is_iso_datetime)
+    checker.checks("uuid")(is_uuid)
     cls = validators.extend(
         Draft202012Validator,
         {"x-number": _x_number, "x-warn-unknown": _x_warn_unknown, "required": _required},
@@ -222,6 +237,9 @@ def _describe(error) -> tuple[str, str]:
         if value == "date-time":
             return pointer(parts), (f"{field} is not an ISO 8601 date and time "
                                     f"(like 2022-11-28T12:18:27Z): {json.dumps(instance)}.")
+        if value == "uuid":
+            return pointer(parts), (f"{field} must be a UUID (like e0097757-d1e2-44ac-ba3c-d97979a354c1): "
+                                    f"{json.dumps(instance)}.")
         return pointer(parts), f"{field} is not a valid {value}."
     if keyword == "x-number":
         n = numeric_value(instance)
@@ -262,6 +280,15 @@ def _json_type(instance: Any) -> str:
     return "null"
 
 
+def _is_warning(error) -> bool:
+    """A failure of a check that is ours rather than the document's: the x-warn-unknown
+    keyword, x-number's `warn` limits, or any keyword of a subschema marked
+    `"x-severity": "warning"`."""
+    if error.validator in WARNING_KEYWORDS or getattr(error, "warning", False):
+        return True
+    return isinstance(error.schema, dict) and error.schema.get("x-severity") == "warning"
+
+
 def schema_issues(vendor: str, operation: str, payload: Any) -> list[Issue]:
     """The issues the operation's JSON Schema finds in `payload`, in document order."""
     validator = _compiled(vendor, operation)
@@ -269,7 +296,7 @@ def schema_issues(vendor: str, operation: str, payload: Any) -> list[Issue]:
     seen = set()
     for error in validator.iter_errors(payload):
         path, message = _describe(error)
-        severity = WARNING if error.validator in WARNING_KEYWORDS else ERROR
+        severity = WARNING if _is_warning(error) else ERROR
         if (path, message) in seen:
             continue
         seen.add((path, message))

@@ -40,7 +40,7 @@ class VendorRules:
 
     name = ""
 
-    def template_values(self, op: Operation, payload: Any) -> dict[str, str]:
+    def template_values(self, op: Operation, payload: Any, settings: dict[str, str]) -> dict[str, str]:
         """Values for placeholders that come from the payload (e.g. VibeTrace's event type)."""
         return {}
 
@@ -51,6 +51,11 @@ class VendorRules:
     def request_issues(self, op: Operation, spec: RequestSpec) -> list[Issue]:
         """Rules on the built request: body size, URL length."""
         return []
+
+    def history_scope(self, op: Operation, settings: dict[str, str]) -> str:
+        """Where history rules look for earlier sends (the scope of `history_keys`): "" for
+        the profile of the send; a vendor whose limits are per account names the account."""
+        return ""
 
     def history_keys(self, op: Operation, payload: Any) -> list[str]:
         """Keys under which this send is recorded, for later history rules to find."""

@@ -15,7 +15,7 @@ NAME = "vibetrace"
 EMAIL_OPEN_TYPES = frozenset({"email_open", "emailOpen", "emailopen", "email.open", "open"})
 EMAIL_OPEN_WINDOW = timedelta(minutes=20)
 URL_WARN_BYTES = 8 * 1024
-PATH_UNSAFE = set("/?#% \t\r\n")
+PATH_UNSAFE = set("/\\?#% \t\r\n")
 
 
 def _events(payload: Any) -> list[tuple[int, dict]]:
@@ -40,19 +40,81 @@ def _order_id(event: dict) -> str | None:
     return None
 
 
+def _rest_events(payload: Any) -> list[tuple[str, dict]]:
+    """REST v1 events as (type, body): the JavaScript event format names the type as the key,
+    e.g. {"confirmation": {"items": […], "generic": {"orderId": …}}}."""
+    event = payload.get("event") if isinstance(payload, dict) else None
+    if not isinstance(event, dict):
+        return []
+    return [(name, body) for name, body in event.items() if isinstance(body, dict)]
+
+
+def _rest_who(payload: Any) -> str | None:
+    user = payload.get("user") if isinstance(payload, dict) else None
+    if isinstance(user, dict):
+        for key in ("email", "_id"):
+            if isinstance(user.get(key), str) and user[key]:
+                return f"{'email' if key == 'email' else 'userId'}={user[key]}"
+    return None
+
+
+def _restricted(op, payload) -> list[tuple[str, str | None, str, str]]:
+    """(JSON Pointer, orderId or None, event type, who) of each event the "Events
+    restrictions" apply to, for either API."""
+    found = []
+    if op.name == "track":
+        for i, event in _events(payload):
+            found.append((f"/{i}", _order_id(event), event.get("type"), _who(event)))
+    elif op.name == "rest-event":
+        who = _rest_who(payload)
+        for name, body in _rest_events(payload):
+            order = _order_id({"type": name, **body}) if name == "confirmation" else None
+            found.append((f"/event/{name}", order, name, who))
+    return found
+
+
 class VibeTraceRules(VendorRules):
     name = NAME
 
-    def template_values(self, op, payload):
+    def template_values(self, op, payload, settings):
         if op.name != "track":
             return {}
         events = _events(payload)
         event_type = events[0][1].get("type") if events else None
-        return {"event_type": event_type if isinstance(event_type, str) else ""}
+        event_type = event_type if isinstance(event_type, str) else ""
+        in_path = settings.get("type_in_path", "yes") != "no"
+        return {"event_type": event_type, "event_path_type": event_type if in_path else ""}
+
+    def history_scope(self, op, settings):
+        # The documents limit confirmations and email opens per VibeTrace account, whichever
+        # profile (or API) sends them.
+        account = settings.get("account_id", "")
+        return f"account:{account}" if account else ""
 
     def payload_issues(self, op, payload, ctx: CheckContext):
-        if op.name != "track":
-            return []
+        issues: list[Issue] = []
+        if op.name == "track":
+            issues += self._track_issues(payload)
+        if ctx.history is None:
+            return issues
+        for where, order, event_type, who in _restricted(op, payload):
+            order_path = f"{where}/generic/orderId"
+            type_path = f"{where}/type" if op.name == "track" else where
+            if order is not None:
+                hit = ctx.history.find(f"order/{order}")
+                if hit:
+                    issues.append(Issue(WARNING, order_path, (
+                        f"A confirmation with orderId {order!r} was already sent (history #{hit.id}, {hit.time}): "
+                        "VibeTrace keeps only the first one per orderId and discards this one.")))
+            if isinstance(event_type, str) and event_type in EMAIL_OPEN_TYPES and who:
+                hit = ctx.history.find(f"email-open/{who}", since=ctx.now - EMAIL_OPEN_WINDOW)
+                if hit:
+                    issues.append(Issue(WARNING, type_path, (
+                        f"An email open for {who} was already sent within 20 minutes (history #{hit.id}, {hit.time}): "
+                        "VibeTrace keeps one email open per 20 minutes and discards this one.")))
+        return issues
+
+    def _track_issues(self, payload) -> list[Issue]:
         issues: list[Issue] = []
         events = _events(payload)
         first_type = events[0][1].get("type") if events else None
@@ -66,6 +128,11 @@ class VibeTraceRules(VendorRules):
                 if PATH_UNSAFE & set(event_type):
                     issues.append(Issue(ERROR, f"/{i}/type", (
                         f"type {event_type!r} goes into the URL path and cannot contain spaces, '/', '?', '#' or '%'.")))
+                elif event_type in (".", ".."):
+                    issues.append(Issue(ERROR, f"/{i}/type", (
+                        f"type {event_type!r} goes into the URL path, where {event_type!r} means "
+                        f"{'this' if event_type == '.' else 'the parent'} folder: the request would lose its "
+                        "account and type. Use the event's real type.")))
             for key in ("userId", "sessionId"):
                 value = event.get(key)
                 if isinstance(value, str) and "_" in value:
@@ -80,22 +147,6 @@ class VibeTraceRules(VendorRules):
                 issues.append(Issue(WARNING, f"/{i}/_vtsid", (
                     "_vtsid is sent from the server alone: the web pixel already tied it to userId and "
                     "sessionId, so they are not needed here.")))
-            if ctx.history is None:
-                continue
-            order = _order_id(event)
-            if order is not None:
-                hit = ctx.history.find(f"order/{order}")
-                if hit:
-                    issues.append(Issue(WARNING, f"/{i}/generic/orderId", (
-                        f"A confirmation with orderId {order!r} was already sent (history #{hit.id}, {hit.time}): "
-                        "VibeTrace keeps only the first one per orderId and discards this one.")))
-            who = _who(event)
-            if isinstance(event_type, str) and event_type in EMAIL_OPEN_TYPES and who:
-                hit = ctx.history.find(f"email-open/{who}", since=ctx.now - EMAIL_OPEN_WINDOW)
-                if hit:
-                    issues.append(Issue(WARNING, f"/{i}/type", (
-                        f"An email open for {who} was already sent within 20 minutes (history #{hit.id}, {hit.time}): "
-                        "VibeTrace keeps one email open per 20 minutes and discards this one.")))
         return issues
 
     def request_issues(self, op, spec):
@@ -106,15 +157,11 @@ class VibeTraceRules(VendorRules):
         return []
 
     def history_keys(self, op, payload):
-        if op.name != "track":
-            return []
         keys = []
-        for _, event in _events(payload):
-            order = _order_id(event)
+        for _, order, event_type, who in _restricted(op, payload):
             if order is not None:
                 keys.append(f"order/{order}")
-            who = _who(event)
-            if isinstance(event.get("type"), str) and event["type"] in EMAIL_OPEN_TYPES and who:
+            if isinstance(event_type, str) and event_type in EMAIL_OPEN_TYPES and who:
                 keys.append(f"email-open/{who}")
         return keys
 
