@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
@@ -47,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
 
     sandbox = commands.add_parser("sandbox", help="run the sandbox in the foreground")
     sandbox.add_argument("--host", default="127.0.0.1")
-    sandbox.add_argument("--port", type=int, default=8765)
+    sandbox.add_argument("--port", type=_port, default=8765)
 
     vendors = commands.add_parser("vendors", help="list vendors, operations, settings, secrets")
     vendors.add_argument("--json", action="store_true")
@@ -70,6 +72,17 @@ def _parser() -> argparse.ArgumentParser:
     history.add_argument("--limit", type=int, default=20)
     history.add_argument("--json", action="store_true")
     return parser
+
+
+def _port(text: str) -> int:
+    """A TCP port number for argparse (a clear usage error instead of an OverflowError)."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{port} is not a port number (0 to 65535)")
+    return port
 
 
 def main(argv: list[str] | None = None, stdin: IO[str] | None = None, stdout: IO[str] | None = None,
@@ -108,7 +121,22 @@ def main(argv: list[str] | None = None, stdin: IO[str] | None = None, stdout: IO
         print(f"{APP_NAME}: {exc}", file=stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
+        print(f"{APP_NAME}: interrupted.", file=stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`event-console history | head`): stop quietly, and keep Python
+        # from failing again when it flushes standard output at exit.
+        if stdout is sys.stdout:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return 141
+    except Exception as exc:
+        from console.core.history import HistoryUnavailable  # only now: `vendors` must not load SQLite
+
+        if isinstance(exc, HistoryUnavailable):  # nothing was sent: say which file and what to do
+            print(f"{APP_NAME}: {exc}", file=stderr)
+            return EXIT_USAGE
+        raise
 
 
 def _load_payload(source: str | None, stdin: IO[str]) -> Any:
@@ -118,11 +146,15 @@ def _load_payload(source: str | None, stdin: IO[str]) -> Any:
         text = stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"cannot read {source}: {exc}") from None
+    from console.core.payload import JsonSyntaxError, PayloadError, parse_payload
+
+    name = "stdin" if source == "-" else source
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        name = "stdin" if source == "-" else source
-        raise UsageError(f"{name} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+        return parse_payload(text)
+    except JsonSyntaxError as exc:
+        raise UsageError(f"{name} is not valid JSON: {exc}") from None
+    except PayloadError as exc:
+        raise UsageError(f"{name} cannot be sent: {exc}") from None
 
 
 def _overrides(pairs: list[str], vendor, op) -> dict[str, str]:
@@ -175,7 +207,12 @@ def _send(args, context, stdin, stdout, stderr) -> int:
             _print_send(args, result, None, stdout, stderr, show_request=args.dry_run)
             return status
         timeout = (min(ctx.connect_timeout, args.timeout), args.timeout) if args.timeout else None
-        outcome = pipeline.send(ctx, prepared, force=args.force, timeout=timeout)
+        try:
+            outcome = pipeline.send(ctx, prepared, force=args.force, timeout=timeout, deadline=args.timeout)
+        except KeyboardInterrupt:
+            print(f"{APP_NAME}: interrupted while waiting for the answer; the request may have reached "
+                  "the vendor. It is recorded in history as interrupted.", file=stderr)
+            return 130
     except ProfileError as exc:
         raise UsageError(str(exc)) from None
     finally:
@@ -192,41 +229,67 @@ def _send(args, context, stdin, stdout, stderr) -> int:
         result["response"] = {"status": r.status, "reason": r.reason, "headers": r.headers,
                               "body": r.text(), "elapsed_ms": round(exchange.elapsed_ms, 2),
                               "size": r.size, "truncated": r.truncated}
+    if outcome.record_error:
+        result["record_error"] = outcome.record_error
     _print_send(args, result, exchange, stdout, stderr, show_request=False)
     if exchange.response is None:
         return EXIT_NO_ANSWER
-    return EXIT_OK if exchange.response.ok else EXIT_NON_2XX
+    return EXIT_OK if outcome.succeeded else EXIT_NON_2XX
 
 
 def _print_send(args, result, exchange, stdout, stderr, show_request: bool) -> None:
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2), file=stdout)
         return
+    out = _terminal_safe
     for issue in result["issues"]:
         where = issue["path"] or "(payload)"
-        print(f"{issue['severity']:<7} {where}: {issue['message']}", file=stderr)
+        print(out(f"{issue['severity']:<7} {where}: {issue['message']}"), file=stderr)
     if show_request:
         request = result["request"]
-        print(f"{request['method']} {request['url']}", file=stdout)
+        print(out(f"{request['method']} {request['url']}"), file=stdout)
         for name, value in request["headers"].items():
-            print(f"{name}: {value}", file=stdout)
+            print(out(f"{name}: {value}"), file=stdout)
         if request["body"]:
             print("", file=stdout)
-            print(request["body"], file=stdout)
+            print(out(request["body"]), file=stdout)
         return
     if not result["sent"]:
         print("Not sent: fix the errors above, or use --force to see the vendor's own answer.", file=stderr)
         return
+    if result.get("record_error"):
+        print(out(f"Warning: {result['record_error']}"), file=stderr)
     response = result["response"]
     if response is None:
-        print(f"No answer: {result['error']}", file=stderr)
+        print(out(f"No answer: {result['error']}"), file=stderr)
         return
     size = f"{response['size']:,} B" + (" (truncated)" if response["truncated"] else "")
-    print(f"{response['status']} {response['reason']}  ({response['elapsed_ms']:.0f} ms, {size})", file=stderr)
+    print(out(f"{response['status']} {response['reason']}  ({response['elapsed_ms']:.0f} ms, {size})"), file=stderr)
+    if result.get("error"):
+        print(out(result["error"]), file=stderr)
     if result.get("explanation"):
-        print(result["explanation"], file=stderr)
+        print(out(result["explanation"]), file=stderr)
     if response["body"]:
-        print(response["body"], file=stdout)
+        print(out(response["body"]), file=stdout)
+
+
+# Characters that steer a terminal (escape sequences, bell, bidirectional overrides) are shown
+# escaped: an answer must not retitle, clear or rewrite the user's terminal.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _terminal_safe(text: str) -> str:
+    """`text` with control characters (but newline and tab) written as \\xNN / \\uNNNN."""
+    if text.isprintable():
+        return text
+    parts = []
+    for char in text:
+        if char in "\n\t" or (unicodedata.category(char) != "Cc" and char not in _BIDI_CONTROLS):
+            parts.append(char)
+        else:
+            code = ord(char)
+            parts.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+    return "".join(parts)
 
 
 def _sandbox(args, context, stdin, stdout, stderr) -> int:
@@ -325,17 +388,19 @@ def _history(args, context, stdin, stdout, stderr) -> int:
     finally:
         ctx.close()
     if message:
-        print(message, file=stderr)
+        print(_terminal_safe(message), file=stderr)
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2), file=stdout)
         return EXIT_OK
     if not rows:
         print("History is empty.", file=stdout)
+    from console.core.history import status_label
+
     for row in rows:
-        status = row["status"] if row["status"] is not None else (row["error_kind"] or "-")
-        elapsed = f"{row['elapsed_ms']:.0f} ms" if row["elapsed_ms"] is not None else ""
-        print(f"#{row['id']:<6} {row['time'][:19]}  {row['vendor']}/{row['operation']} [{row['profile']}]  "
-              f"{status}  {elapsed}  {row['method']} {row['url']}", file=stdout)
+        elapsed = f"{row['elapsed_ms']:.0f} ms" if isinstance(row["elapsed_ms"], (int, float)) else ""
+        print(_terminal_safe(f"#{row['id']:<6} {str(row['time'])[:19]}  {row['vendor']}/{row['operation']} "
+                             f"[{row['profile']}]  {status_label(row)}  {elapsed}  {row['method']} {row['url']}"),
+              file=stdout)
     return EXIT_OK
 
 

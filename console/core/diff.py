@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from console.core.outcomes import status_label
 from console.core.validation import pointer
 
 MISSING = object()
@@ -108,7 +109,6 @@ def compare(a: dict, b: dict) -> ExchangeDiff:
         payload=payload,
         request_headers=json_changes(headers(a, "request_headers"), headers(b, "request_headers")),
         response_headers=json_changes(headers(a, "response_headers"), headers(b, "response_headers")),
-        status=(a.get("status") if a.get("status") is not None else a.get("outcome"),
-                b.get("status") if b.get("status") is not None else b.get("outcome")),
+        status=(status_label(a), status_label(b)),
         response_body=text_diff(body_a, body_b, f"#{a['id']}", f"#{b['id']}"),
     )

@@ -20,6 +20,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from console.core.outcomes import OUTCOME_LABELS, status_label  # noqa: F401 - part of this module's API
+
 SCHEMA_VERSION = 2
 FILE_NAME = "history.sqlite3"
 # Text of a body indexed for search (the first part is where people look; it keeps the
@@ -95,7 +97,7 @@ STATUS_CLASSES = {
     "3xx": "status BETWEEN 300 AND 399",
     "4xx": "status BETWEEN 400 AND 499",
     "5xx": "status BETWEEN 500 AND 599",
-    "no answer": "outcome = 'no-answer'",
+    "no answer": "outcome IN ('no-answer', 'interrupted', 'sending', 'login-failed')",
     "cancelled": "outcome = 'cancelled'",
     "not sent": "outcome = 'not-sent'",
 }

@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl, urlsplit
 from console import __version__
 from console.core.exchange import RequestSpec
 from console.core.history import Record
+from console.core.outcomes import status_label
 from console.core.secrets import MASK, redact_log_text
 
 JSON_FORMAT = "event-console-history"
@@ -38,7 +39,7 @@ def to_curl_commands(rows: list[dict]) -> str:
     parts = []
     for row in rows:
         spec = RequestSpec(row["method"], row["url"], row["request_headers"] or {}, row["request_body"] or b"")
-        status = row["status"] if row["status"] is not None else row["outcome"]
+        status = status_label(row)
         parts.append(f"# #{row['id']} {row['time']} {row['vendor']}/{row['operation']} [{row['profile']}] → {status}\n"
                      + to_curl(spec))
     return "\n\n".join(parts) + "\n"

@@ -20,6 +20,7 @@ from console.core.context import AppContext
 from console.core.definitions import PLACEHOLDER, Operation, Vendor, find_operation
 from console.core.exchange import Exchange, RequestSpec
 from console.core.history import Record
+from console.core.payload import problem as payload_problem
 from console.core.profiles import SANDBOX
 from console.core.secrets import MASK, mask_text
 from console.core.validation import ERROR, WARNING, Issue, schema_issues
@@ -201,6 +202,10 @@ def prepare(ctx: AppContext, draft: Draft, check_history: bool = True) -> Prepar
     vendor, op = find_operation(draft.vendor, draft.operation)
     rules = RULES[vendor.name]
     payload = op.example if draft.payload is None else draft.payload
+    unsendable = payload_problem(payload)
+    if unsendable:
+        # Not a rule a forced send could overrule: there are no bytes that would be this payload.
+        return _unsendable(ctx, vendor, op, draft, payload, unsendable)
     settings = resolve_settings(ctx, vendor, op, draft)
     issues, missing = _setting_issues(vendor, op, settings)
     credential, secret = resolve_credential(ctx, vendor, op, draft)
@@ -236,6 +241,18 @@ def prepare(ctx: AppContext, draft: Draft, check_history: bool = True) -> Prepar
     issues += rules.request_issues(op, spec)
     return Prepared(draft, vendor, op, payload, settings, credential, secret,
                     tuple(missing + issues), tuple(missing), spec, scope, masked_payload)
+
+
+def _unsendable(ctx: AppContext, vendor: Vendor, op: Operation, draft: Draft, payload: Any,
+                reason: str) -> Prepared:
+    """A Prepared that can never be sent: its one issue says why the payload cannot be."""
+    settings = resolve_settings(ctx, vendor, op, draft)
+    issue = Issue(ERROR, "", f"This cannot be sent: {reason}.")
+    stand_in = [] if isinstance(op.example, list) else {}
+    values = {**settings, "random": "0", **RULES[vendor.name].template_values(op, stand_in, settings)}
+    spec = build_request(op, stand_in, values)
+    return Prepared(draft, vendor, op, payload, settings, None, None, (issue,), (issue,), spec,
+                    draft.profile, stand_in)
 
 
 def _token_key(settings: dict[str, str], secret: str | None) -> tuple[str, str]:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.core.outcomes import status_label
 from console.ui.theme import is_dark, status_colour
 
 # Dialog classes (message boxes, file dialogs, spin boxes) are imported where they are used:
@@ -39,18 +40,12 @@ DISPLAY_ROLE, TOOLTIP_ROLE, FOREGROUND_ROLE, ID_ROLE = 0, 3, 9, 256  # ID_ROLE i
 
 
 def describe_row(row: dict) -> str:
-    if row["outcome"] == "cancelled":
-        status = "cancelled"
-    elif row["outcome"] == "not-sent":
-        status = "not sent"
-    elif row["status"] is not None:
-        status = str(row["status"])
-    else:
-        status = row["error_kind"] or "no answer"
-    elapsed = f"{row['elapsed_ms']:.0f} ms" if row["elapsed_ms"] is not None else ""
+    status = status_label(row)
+    elapsed = f"{row['elapsed_ms']:.0f} ms" if isinstance(row["elapsed_ms"], (int, float)) else ""
     forced = " (forced)" if row["forced"] else ""
     pin = "📌 " if row.get("pinned") else ""
-    return (f"{pin}#{row['id']}  {row['time'][:10]} {row['time'][11:19]}  {row['vendor']}/{row['operation']}  "
+    time = str(row["time"])
+    return (f"{pin}#{row['id']}  {time[:10]} {time[11:19]}  {row['vendor']}/{row['operation']}  "
             f"[{row['profile']}]  {status}{forced}  {elapsed}")
 
 

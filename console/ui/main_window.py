@@ -457,14 +457,16 @@ class MainWindow(QMainWindow):
         self.issues.clear()
         dark = is_dark(self.palette())
         text = self.editor.toPlainText()
+        from console.core.payload import JsonSyntaxError, PayloadError, parse_json_text
+
         try:
-            payload = json.loads(text)
-        except json.JSONDecodeError as exc:
+            payload = parse_json_text(text)
+        except PayloadError as exc:
+            line, column = (exc.line, exc.column) if isinstance(exc, JsonSyntaxError) else (1, 1)
             self.prepared = None
-            self.editor.mark_error(exc.lineno)
-            item = QListWidgetItem(f"error  JSON syntax: {exc.msg} at line {exc.lineno}, column {exc.colno}. "
-                                   "Nothing can be sent until the JSON is valid.")
-            item.setData(Qt.ItemDataRole.UserRole, ("line", exc.lineno, exc.colno))
+            self.editor.mark_error(line)
+            item = QListWidgetItem(f"error  JSON: {exc}. Nothing can be sent until the JSON is valid.")
+            item.setData(Qt.ItemDataRole.UserRole, ("line", line, column))
             item.setForeground(QColor(severity_colour("error", dark)))
             self.issues.addItem(item)
             self.preview.setPlainText("(no request: the payload is not valid JSON)")

@@ -1,0 +1,108 @@
+"""Payload text in, payload value checked: what every front end reads a user's JSON with.
+
+A payload is exactly what the user gave. It must be a JSON object or array; JSON's own
+grammar is enforced (no NaN or Infinity, which Python's json module accepts); and it must be
+something the wire can carry: valid Unicode (no lone surrogates), numbers Python can write
+back (at most 4,300 digits), nesting no deeper than MAX_DEPTH. Each failure is one plain
+sentence, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+# Event payloads are a few levels deep; this leaves room and keeps validation's recursion safe.
+MAX_DEPTH = 64
+MAX_DIGITS = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else 4300
+_TOO_MANY_DIGITS = 10 ** MAX_DIGITS
+_TYPE_NAMES = {type(None): "null", bool: "true/false", int: "a number", float: "a number", str: "a string"}
+
+
+class PayloadError(ValueError):
+    """The text or value cannot be a payload; the message says why in one line."""
+
+
+class JsonSyntaxError(PayloadError):
+    """Not JSON at all: where the parser stopped (1-based line and column)."""
+
+    def __init__(self, message: str, line: int, column: int):
+        super().__init__(f"{message} at line {line}, column {column}")
+        self.line, self.column = line, column
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON (JSON has no NaN or Infinity)")
+
+
+def parse_json_text(text: str) -> Any:
+    """Parses JSON strictly; raises JsonSyntaxError (with its position) or PayloadError."""
+    try:
+        value = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise JsonSyntaxError(exc.msg, exc.lineno, exc.colno) from None
+    except RecursionError:
+        raise PayloadError("the JSON is nested too deeply to be read") from None
+    except ValueError as exc:  # NaN/Infinity, or a number with too many digits
+        message = str(exc)
+        if "digits" in message:
+            message = f"a number has more than {MAX_DIGITS:,} digits"
+        raise PayloadError(message) from None
+    return value
+
+
+def problem(value: Any, top_level: bool = True) -> str | None:
+    """Why `value` cannot be sent as a payload, or None. Walks without recursion."""
+    if top_level and not isinstance(value, (dict, list)):
+        name = _TYPE_NAMES.get(type(value), type(value).__name__)
+        return f"the payload must be a JSON object {{…}} or array […], not {name}"
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return f"the payload is nested more than {MAX_DEPTH} levels deep"
+        if isinstance(item, dict):
+            for key, child in item.items():
+                if not isinstance(key, str):
+                    return f"a field name is not text: {key!r}"
+                bad = _text_problem(key)
+                if bad:
+                    return bad
+                stack.append((child, depth + 1))
+        elif isinstance(item, list):
+            stack.extend((child, depth + 1) for child in item)
+        elif isinstance(item, str):
+            bad = _text_problem(item)
+            if bad:
+                return bad
+        elif isinstance(item, float):
+            if item != item or item in (float("inf"), float("-inf")):
+                return "NaN and Infinity are not JSON numbers"
+        elif isinstance(item, bool) or item is None:
+            continue
+        elif isinstance(item, int):
+            if abs(item) >= _TOO_MANY_DIGITS:
+                return f"a number has more than {MAX_DIGITS:,} digits"
+        else:
+            return f"{type(item).__name__} is not a JSON value"
+    return None
+
+
+def _text_problem(text: str) -> str | None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        code = ord(text[exc.start])
+        return (f"a text holds a lone surrogate \\u{code:04x} (character {exc.start + 1} of {text[:20]!r}), "
+                "which is not valid Unicode and cannot be sent as UTF-8")
+    return None
+
+
+def parse_payload(text: str) -> Any:
+    """Parses a payload text and checks it (see module docstring); raises PayloadError."""
+    value = parse_json_text(text)
+    bad = problem(value)
+    if bad:
+        raise PayloadError(bad)
+    return value
