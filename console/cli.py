@@ -131,7 +131,8 @@ def main(argv: list[str] | None = None, stdin: IO[str] | None = None, stdout: IO
             os.dup2(devnull, sys.stdout.fileno())
         return 141
     except Exception as exc:
-        from console.core.history import HistoryUnavailable  # only now: `vendors` must not load SQLite
+        # Imported only now: `vendors` must not load SQLite.
+        from console.core.history import HistoryUnavailable
 
         if isinstance(exc, HistoryUnavailable):  # nothing was sent: say which file and what to do
             print(f"{APP_NAME}: {exc}", file=stderr)

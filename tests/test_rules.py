@@ -172,10 +172,12 @@ def test_transaction_as_custom_event_warns(ctx):
     assert prepared.can_send and "/v4/transactions" in warnings_of(prepared)[0].message
 
 
-def test_dedicated_event_with_action_in_batch_warns(ctx):
+def test_dedicated_event_with_action_in_batch_is_an_error(ctx):
+    # The document: for an event with a dedicated endpoint, "remove the action parameter".
     payload = changed("synerise", "batch", lambda p: p[1].update(action="client.hitTimer"))
     prepared = pipeline.prepare(ctx, pipeline.Draft("synerise", "batch", payload=payload))
-    assert prepared.can_send and warnings_of(prepared)[0].path == "/1/action"
+    assert not prepared.can_send and prepared.errors[0].path == "/1/action"
+    assert "remove action" in prepared.errors[0].message
 
 
 def test_unknown_mytracker_field_warns(ctx):

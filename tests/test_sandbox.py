@@ -28,7 +28,7 @@ MT = {"Authorization": "sandbox-mytracker-token"}
 
 def test_mytracker_documented_answers(sandbox):
     ok = post(sandbox, "/mytracker/v1/login/?idApp=666", {"customUserId": "1"}, MT)
-    assert (ok.status_code, ok.json()) == (200, {"message": "OK"})
+    assert (ok.status_code, ok.json()) == (200, {"message": "\u041eK"})
     assert post(sandbox, "/mytracker/v1/login/?idApp=666", {"customUserId": "1"}, {"Authorization": "bad"}).json() == {"error": "Forbidden"}
     assert post(sandbox, "/mytracker/v1/login/?idApp=666", None, MT).json() == {"error": "Empty post data"}
     bad_json = post(sandbox, "/mytracker/v1/login/?idApp=666", raw=b"{nope", headers=MT)

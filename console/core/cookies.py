@@ -27,18 +27,27 @@ class VtUser:
     raw: str
 
 
+_BARE_NAME = (
+    "That is only the cookie's name: paste its value too, what follows _vt_user= "
+    "(like 8139618027113397_253412802711339765_false_false).")
+
+
 def _find_value(text: str) -> str:
     text = text.strip()
-    if text.lower().startswith("cookie:"):
-        text = text[len("cookie:"):].strip()
+    for prefix in ("set-cookie:", "cookie:"):
+        if text.lower().startswith(prefix):
+            text = text[len(prefix):].strip()
+            break
     text = text.strip().strip("'\"`").strip()
+    if text == COOKIE_NAME:
+        raise CookieError(_BARE_NAME)
     if "=" in text or ";" in text:
         for part in text.split(";"):
             name, sep, value = part.strip().partition("=")
             if sep and unquote(name.strip()) == COOKIE_NAME:
                 return value.strip().strip('"')
-        if re.search(r"(^|;)\s*" + re.escape(COOKIE_NAME) + r"\s*(;|$)", text):
-            raise CookieError("The _vt_user cookie is there but has no value.")
+        if re.search(r"(^|;)\s*" + re.escape(COOKIE_NAME) + r"\s*=?\s*(;|$)", text):
+            raise CookieError("The _vt_user cookie is there but has no value. " + _BARE_NAME)
         names = [p.split("=", 1)[0].strip() for p in text.split(";") if "=" in p]
         if names:
             raise CookieError(
@@ -72,6 +81,6 @@ def parse_vt_user(text: str) -> VtUser:
         )
     user_id, session_id = fields[0], fields[1]
     for label, part in (("user ID (first field)", user_id), ("session ID (second field)", session_id)):
-        if not part.isdigit():
+        if not (part.isascii() and part.isdigit()):  # "١٢٣".isdigit() is True too
             raise CookieError(f"The {label} should be digits, like 8139618027113397; got {part[:40]!r}.")
     return VtUser(user_id=user_id, session_id=session_id, flags=tuple(fields[2:]), raw=value)

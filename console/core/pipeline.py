@@ -22,7 +22,7 @@ from console.core.exchange import Exchange, RequestSpec
 from console.core.history import Record
 from console.core.payload import problem as payload_problem
 from console.core.profiles import SANDBOX
-from console.core.secrets import MASK, mask_text
+from console.core.secrets import MASK, keyring_user, mask_text
 from console.core.validation import ERROR, WARNING, Issue, schema_issues
 from console.vendors import RULES
 from console.vendors.base import CheckContext, HistoryHit
@@ -211,10 +211,16 @@ def prepare(ctx: AppContext, draft: Draft, check_history: bool = True) -> Prepar
     credential, secret = resolve_credential(ctx, vendor, op, draft)
     if op.credentials and credential is None:
         names = " or ".join(op.credentials)
-        missing.append(Issue(ERROR, f"secrets/{op.credentials[0]}", (
-            f"No {names} for profile {draft.profile!r}: store one with "
-            f"'event-console secret set {vendor.name} {draft.profile} {op.credentials[0]}', "
-            f"or give it for one run with --set {op.credentials[0]}=…")))
+        unreadable = [ctx.secrets.unreadable.get(keyring_user(vendor.name, draft.profile, n)) for n in op.credentials]
+        reason = next((r for r in unreadable if r), None)
+        if reason:
+            missing.append(Issue(ERROR, f"secrets/{op.credentials[0]}", (
+                f"The {names} of profile {draft.profile!r} could not be read: {reason}.")))
+        else:
+            missing.append(Issue(ERROR, f"secrets/{op.credentials[0]}", (
+                f"No {names} for profile {draft.profile!r}: store one with "
+                f"'event-console secret set {vendor.name} {draft.profile} {op.credentials[0]}', "
+                f"or give it for one run with --set {op.credentials[0]}=…")))
 
     scope = rules.history_scope(op, settings) or draft.profile
     history = _history_lookup(ctx, vendor.name, scope) if check_history else None

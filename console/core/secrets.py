@@ -78,6 +78,15 @@ def redact_log_text(text: str, secrets: Iterable[str] = ()) -> str:
     return _LOG_SECRETS.sub(lambda m: m.group(1) + MASK, mask_text(text, secrets))
 
 
+def _read_problem(exc: Exception) -> str:
+    """Why the keyring did not give a secret, in words a user can act on."""
+    name = type(exc).__name__
+    if "Locked" in name or "locked" in str(exc).lower():
+        return ("the keyring is locked. Unlock it (your desktop's keyring or password manager, "
+                "e.g. the \"login\" keyring) and try again; the key is still stored")
+    return f"the keyring could not be read ({name}: {exc})"
+
+
 def keyring_user(vendor: str, profile: str, name: str) -> str:
     return f"{vendor}/{profile}/{name}"
 
@@ -96,6 +105,8 @@ class SecretStore:
         # Values read from the keyring, so that live validation does not ask it every keystroke.
         self._cache: dict[str, str | None] = {}
         self.problem: str | None = None
+        # Secrets the keyring would not give (locked, broken), by keyring user: why, in words.
+        self.unreadable: dict[str, str] = {}
 
     def _keyring(self):
         if not self._resolved:
@@ -137,8 +148,10 @@ class SecretStore:
         try:
             value = backend.get_password(SERVICE, user)
         except Exception as exc:  # locked or broken keyring: report, do not crash
-            self.problem = f"Could not read {user} from the keyring: {exc}"
+            self.unreadable[user] = _read_problem(exc)
+            self.problem = f"Could not read {user} from the keyring: {self.unreadable[user]}"
             return None
+        self.unreadable.pop(user, None)
         self._cache[user] = value
         return value
 

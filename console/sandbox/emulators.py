@@ -2,7 +2,7 @@
 
 Each emulator takes a parsed request and returns an Answer. Documented success bodies and
 documented error bodies are used where the documents give them; where they are silent the
-choice is marked [guess], as in vendor-facts.md. Payload rules are checked with the same
+choice is marked [guess] here and in the README's list of sandbox answers. Payload rules are checked with the same
 definitions the console validates with, so "Send anyway" shows what the vendor would say.
 """
 
@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from console.core.definitions import vendors
+from console.core.payload import PayloadError, parse_json_text, problem
 from console.core.validation import is_email, numeric_value, schema_issues
 
 
@@ -47,7 +48,9 @@ class Answer:
 
     @classmethod
     def json(cls, status: int, data: Any) -> Answer:
-        return cls(status, json.dumps(data).encode())
+        # UTF-8 as written, not \\u-escaped: the documents' answers are given as bytes
+        # (myTracker's "OK" is spelled with a Cyrillic О).
+        return cls(status, json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
 
 @dataclass
@@ -80,10 +83,15 @@ def _sandbox_secret(vendor: str, name: str) -> str:
 
 
 def _parse_json(body: bytes) -> tuple[bool, Any]:
+    """(True, value) for a JSON body the rules can check; (False, None) for anything else,
+    nesting too deep to check included (answered 400 like malformed JSON, never 500)."""
     try:
-        return True, json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        value = parse_json_text(body.decode("utf-8"))
+    except (UnicodeDecodeError, PayloadError):
         return False, None
+    if problem(value, top_level=False):
+        return False, None
+    return True, value
 
 
 def _first_error(vendor: str, operation: str, payload: Any) -> str | None:
@@ -95,12 +103,15 @@ def _first_error(vendor: str, operation: str, payload: Any) -> str | None:
 
 def vibetrace(req: Incoming, state: SandboxState) -> Answer:
     parts = [p for p in req.path.split("/") if p]
-    if req.method == "GET" and len(parts) == 3 and parts[0] == "event":
-        return _vibetrace_track(req, parts[2])
+    if req.method == "GET" and parts[:1] == ["event"] and len(parts) in (2, 3):
+        # /event/<account_id>/<event_type> as in the example code, or the documented base
+        # URL /event/<account_id>/ without the type.
+        return _vibetrace_track(req, parts[2] if len(parts) == 3 else None)
     if req.path == "/v1/event/":
         if req.method != "POST":
-            return _vt_errors(405, "Method not allowed", "Use POST /v1/event/")
+            return _vt_errors(405, "Method not allowed", "Use POST /v1/event/")  # [guess]
         return _vibetrace_rest(req)
+    # [guess] the documents give no answer for an unknown path.
     return _vt_errors(404, "Not found", f"No endpoint at {req.path} (paths are case-sensitive; /x is not /x/)")
 
 
@@ -108,7 +119,7 @@ def _vt_errors(status: int, message: str, description: str) -> Answer:
     return Answer.json(status, {"errors": [{"message": message, "description": description}]})
 
 
-def _vibetrace_track(req: Incoming, path_type: str) -> Answer:
+def _vibetrace_track(req: Incoming, path_type: str | None) -> Answer:
     callback = req.arg("callback")
 
     def reply(status: int, data: dict) -> Answer:
@@ -127,25 +138,28 @@ def _vibetrace_track(req: Incoming, path_type: str) -> Answer:
     error = _first_error("vibetrace", "track", events)
     if error:
         return reply(400, {"status": "error", "message": error})
-    if any(e.get("type") != path_type for e in events):
+    if path_type is not None and any(e.get("type") != path_type for e in events):
         return reply(400, {"status": "error", "message": "Event type in the URL differs from type in data"})
     return reply(200, {"status": "ok", "events": len(events)})
 
 
 def _vibetrace_rest(req: Incoming) -> Answer:
     if req.header("Authorization") != _sandbox_secret("vibetrace", "api_key"):
+        # [guess] the document says a key is needed, not how a wrong one is answered.
         return _vt_errors(401, "Unauthorized", "Invalid or missing API key")
     ok, body = _parse_json(req.body)
     if not ok or not isinstance(body, dict):
-        return _vt_errors(400, "Invalid JSON", "The request body must be a JSON object")
+        return _vt_errors(400, "Invalid JSON", "The request body must be a JSON object")  # [guess]
     if not isinstance(body.get("event"), dict) or not body["event"]:
         return _vt_errors(400, "Missing event information", "Please send event information along with user")
     user = body.get("user")
     if not isinstance(user, dict) or not (user.get("email") or user.get("_id")):
+        # [guess] worded like the documented "Missing event information".
         return _vt_errors(400, "Missing user information", "Please send user information (email or _id)")
     email = str(user.get("email", ""))
     # Sandbox convention: addresses starting with "unknown" belong to no existing user.
     if email.lower().startswith("unknown"):
+        # [guess] the document says an unknown user gets "an error", not which.
         return _vt_errors(400, "User not found", "The user must exist in the database beforehand")
     return Answer.json(200, {"results": {"message": "Event created",
                                          "email": "Event was created for the specified user"}})
@@ -167,7 +181,7 @@ def mytracker(req: Incoming, state: SandboxState) -> Answer:
     if method not in MYTRACKER_METHODS:
         return Answer.json(404, {"error": "Method not found"})
     if req.method != "POST":
-        return Answer.json(400, {"error": "Bad Request"})
+        return Answer.json(400, {"error": "Bad Request"})  # [guess] the documents show POST only
     app_id = req.arg("idApp") or ""
     if req.header("Authorization") != _sandbox_secret("mytracker", "token") or not app_id.isdigit():
         return Answer.json(403, {"error": "Forbidden"})
@@ -178,13 +192,17 @@ def mytracker(req: Incoming, state: SandboxState) -> Answer:
         return Answer.json(400, {"error": "Bad json"})
     if len(req.body) > 10 * 1024 or _first_error("mytracker", method, body):
         return Answer.json(400, {"error": "Bad Request"})
-    return Answer.json(200, {"message": "OK"})
+    return Answer.json(200, {"message": "\u041eK"})  # the document's bytes: Cyrillic О, Latin K
 
 
 # --- Octeth ----------------------------------------------------------------------------------
 
 def _octeth_errors(*codes_and_messages: tuple[int, str]) -> Answer:
     return Answer.json(422, {"Errors": [{"Code": c, "Message": m} for c, m in codes_and_messages]})
+
+
+# Sandbox convention, one rule for both Octeth operations: lists 1 to 1000 exist.
+OCTETH_LISTS = range(1, 1001)
 
 
 def _octeth_list_id(value: Any) -> int | None:
@@ -196,9 +214,9 @@ def _octeth_list_id(value: Any) -> int | None:
 
 def octeth(req: Incoming, state: SandboxState) -> Answer:
     if req.path not in ("/api/v1/event", "/api/v1/website_events.properties"):
-        return Answer.json(404, {"Errors": [{"Code": 404, "Message": "Unknown API endpoint"}]})
+        return Answer.json(404, {"Errors": [{"Code": 404, "Message": "Unknown API endpoint"}]})  # [guess]
     if req.method != "POST":
-        return Answer.json(405, {"Errors": [{"Code": 405, "Message": "Use POST"}]})
+        return Answer.json(405, {"Errors": [{"Code": 405, "Message": "Use POST"}]})  # [guess]
     ok, body = _parse_json(req.body)
     if not ok or not isinstance(body, dict):
         # [guess] the documents do not say how a malformed body is answered.
@@ -214,7 +232,8 @@ def octeth(req: Incoming, state: SandboxState) -> Answer:
 
 def _octeth_event(body: dict) -> Answer:
     errors = []
-    if _octeth_list_id(body.get("ListID")) is None:
+    if _octeth_list_id(body.get("ListID")) not in OCTETH_LISTS:
+        # The event document has one code for a list that is malformed or does not exist.
         errors.append((4, "Invalid ListID parameter"))
     event = body.get("event", body.get("Event"))
     if not isinstance(event, str) or not event:
@@ -238,8 +257,6 @@ def _octeth_event(body: dict) -> Answer:
                              "identify_event_sent": True})
 
 
-# Sandbox convention: lists 1 to 1000 exist.
-OCTETH_LISTS = range(1, 1001)
 OCTETH_PROPERTIES = {
     "identify": ["$browser", "$current_url", "$device", "$os", "$referrer", "emailAddress",
                  "firstName", "lastName"],
@@ -267,7 +284,7 @@ def _synerise_error(status: int, error: str, message: str, code: str) -> Answer:
 
 def synerise(req: Incoming, state: SandboxState) -> Answer:
     if req.method != "POST":
-        return _synerise_error(405, "Method Not Allowed", "Use POST", "SYN-405")
+        return _synerise_error(405, "Method Not Allowed", "Use POST", "SYN-405")  # [guess]
     routes = {
         "/uauth/v2/auth/login/profile": _synerise_login,
         "/v4/events/custom": lambda r, s: _synerise_v4(r, s, "custom"),
@@ -279,12 +296,13 @@ def synerise(req: Incoming, state: SandboxState) -> Answer:
     if req.path.startswith("/events/v1/single/"):
         event_type = req.path.rsplit("/", 1)[-1]
         if event_type not in ("recommendation.view", "recommendation.click", "item.search.click"):
-            return _synerise_error(404, "Not Found", f"Unknown AI event type {event_type}", "AI-404")
+            return _synerise_error(404, "Not Found", f"Unknown AI event type {event_type}", "AI-404")  # [guess]
         return _synerise_ai(req, state, "ai-event")
-    return _synerise_error(404, "Not Found", f"No endpoint at {req.path}", "SYN-404")
+    return _synerise_error(404, "Not Found", f"No endpoint at {req.path}", "SYN-404")  # [guess]
 
 
 def _synerise_login(req: Incoming, state: SandboxState) -> Answer:
+    # [guess] the document gives the login's request and its token, not its error answers.
     ok, body = _parse_json(req.body)
     if not ok or not isinstance(body, dict):
         return _synerise_error(400, "Bad Request", "Malformed JSON body", "UAUTH-400")
@@ -300,6 +318,8 @@ def _bearer_ok(req: Incoming, state: SandboxState) -> bool:
 
 
 def _synerise_v4(req: Incoming, state: SandboxState, operation: str) -> Answer:
+    # [guess] error bodies: shaped like Synerise's error catalogue (errorCode such as CON-0001);
+    # the document lists no codes for these endpoints.
     if not _bearer_ok(req, state):
         return _synerise_error(401, "Unauthorized", "Full authentication is required: missing, invalid or expired token", "SYN-401")
     if not req.header("Api-Version"):
@@ -314,6 +334,7 @@ def _synerise_v4(req: Incoming, state: SandboxState, operation: str) -> Answer:
 
 
 def _synerise_ai(req: Incoming, state: SandboxState, operation: str) -> Answer:
+    # [guess] error bodies, as for the v4 endpoints.
     if req.arg("token") != _sandbox_secret("synerise", "tracker_key") and not _bearer_ok(req, state):
         return _synerise_error(401, "Unauthorized", "Invalid tracker key or token", "AI-401")
     ok, body = _parse_json(req.body)

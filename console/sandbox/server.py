@@ -14,11 +14,16 @@ from console import __version__
 from console.sandbox.emulators import EMULATORS, Answer, Incoming, SandboxState, parse_query
 
 MAX_BODY = 32 * 1024 * 1024
+IDLE_TIMEOUT = 15.0
+# Connections waiting to be accepted: room for 200 clients arriving at once.
+BACKLOG = 256
 
 
 class _Handler(BaseHTTPRequestHandler):
     server_version = f"event-console-sandbox/{__version__}"
     protocol_version = "HTTP/1.1"
+    # A connection that says nothing for this long is closed (its thread is freed).
+    timeout = IDLE_TIMEOUT
     # Buffer the answer so headers and body leave in one write (no Nagle/delayed-ACK stall).
     wbufsize = -1
 
@@ -27,17 +32,22 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.log(f"{self.command} {self.path} → " + (args[1] if len(args) > 1 else ""))
 
     def _read_body(self) -> bytes:
+        """The request body, chunked or not, refused (ValueError) past MAX_BODY either way."""
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            chunks = []
+            chunks, total = [], 0
             while True:
-                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                size = int(self.rfile.readline(1024).split(b";")[0].strip() or b"0", 16)
                 if size == 0:
-                    self.rfile.readline()
+                    while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
+                        pass  # trailer fields
                     return b"".join(chunks)
+                total += size
+                if size < 0 or total > MAX_BODY:
+                    raise ValueError("body too large")
                 chunks.append(self.rfile.read(size))
-                self.rfile.readline()
+                self.rfile.readline(1024)
         length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY:
+        if length > MAX_BODY or length < 0:
             raise ValueError("body too large")
         return self.rfile.read(length) if length > 0 else b""
 
@@ -84,6 +94,7 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = BACKLOG
 
     def __init__(self, address, state: SandboxState, log):
         super().__init__(address, _Handler)

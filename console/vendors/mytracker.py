@@ -33,7 +33,8 @@ class MyTrackerRules(VendorRules):
 
     def explain(self, op, response):
         if response.ok:
-            return "Accepted. Imported data shows in myTracker's reports after up to about 4 hours."
+            return ("Accepted: myTracker answered OK. Imported data is processed before it shows in reports, "
+                    "so it may not appear at once.")
         body = response.json()
         error = body.get("error") if isinstance(body, dict) else None
         if isinstance(error, str) and error.strip().lower() in ERRORS:

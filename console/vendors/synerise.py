@@ -30,7 +30,8 @@ def _event_issues(prefix: str, event: dict, ctx: CheckContext, in_batch: bool) -
             "This looks like a transaction: send transactions to /v4/transactions. Sent as a custom "
             "event, no product.buy sub-events are generated and the transaction is not handled.")))
     if in_batch and isinstance(kind, str) and kind != "custom" and "action" in event:
-        issues.append(Issue(WARNING, f"{prefix}/action", (
+        # The document: for an event with a dedicated endpoint, "remove the action parameter".
+        issues.append(Issue(ERROR, f"{prefix}/action", (
             f"A {kind!r} event has its own endpoint, so in a batch it takes no action: remove action "
             "(only \"type\": \"custom\" events carry one).")))
     when = parse_iso_datetime(event.get("time")) if isinstance(event.get("time"), str) else None
@@ -44,10 +45,19 @@ def _event_issues(prefix: str, event: dict, ctx: CheckContext, in_batch: bool) -
     return issues
 
 
+# Unix time in milliseconds passed 10^11 in 1973; in seconds it will not reach it for
+# thousands of years. A value below this is seconds sent where milliseconds are documented.
+MILLISECONDS_FROM = 10**11
+
+
 def _ai_time_issue(prefix: str, event: dict, ctx: CheckContext) -> list[Issue]:
     stamp = event.get("eventTimestamp")
     when = None
     if isinstance(stamp, int) and not isinstance(stamp, bool):
+        if 0 < stamp < MILLISECONDS_FROM:
+            return [Issue(WARNING, f"{prefix}/eventTimestamp", (
+                f"eventTimestamp {stamp} looks like Unix time in seconds; the document says milliseconds "
+                f"(that would be {stamp * 1000}). As sent it means a moment in 1970."))]
         when = ctx.now.timestamp() * 1000 < stamp
     elif isinstance(stamp, str):
         parsed = parse_iso_datetime(stamp)
@@ -79,8 +89,8 @@ class SyneriseRules(VendorRules):
     def explain(self, op, response):
         body = response.json()
         if response.status == 401:
-            return ("Synerise refused the authorization: the JWT is missing, wrong or expired (60 minutes "
-                    "by default), or the API key / tracker key is wrong.")
+            return ("Synerise refused the authorization: the JWT is missing, wrong or expired, or the "
+                    "API key / tracker key is wrong.")
         if response.status == 403:
             return "Synerise: this key is not allowed to do that (check the API key's permissions)."
         if isinstance(body, dict) and not response.ok:

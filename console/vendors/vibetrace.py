@@ -11,7 +11,7 @@ from console.vendors.base import CheckContext, VendorRules, json_error_items
 
 NAME = "vibetrace"
 # The documents name an "email open" event without giving its type string; these are the
-# spellings treated as one ([guess] in vendor-facts.md).
+# spellings treated as one. [guess]: the type string of an email open is not documented.
 EMAIL_OPEN_TYPES = frozenset({"email_open", "emailOpen", "emailopen", "email.open", "open"})
 EMAIL_OPEN_WINDOW = timedelta(minutes=20)
 URL_WARN_BYTES = 8 * 1024
