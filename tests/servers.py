@@ -28,12 +28,19 @@ class Reply:
     reset: bool = False  # close the socket without answering
     stream_bytes: int = 0  # send this many bytes of filler as the body instead
     echo: bool = False  # answer with the request itself (path, headers, body) as JSON
+    drip: float = 0.0  # send the body one byte at a time, this many seconds apart
 
 
 @dataclass
 class RecordingServer:
     reply: Reply = field(default_factory=Reply)
     requests: list[Recorded] = field(default_factory=list)
+    # Replies by path prefix (the longest matching prefix wins); `reply` for every other path.
+    routes: dict[str, Reply] = field(default_factory=dict)
+
+    def reply_for(self, path: str) -> Reply:
+        matches = [prefix for prefix in self.routes if path.startswith(prefix)]
+        return self.routes[max(matches, key=len)] if matches else self.reply
 
     def __post_init__(self):
         outer = self
@@ -50,7 +57,7 @@ class RecordingServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 body_in = self.rfile.read(length) if length else b""
                 outer.requests.append(Recorded(self.command, self.path, dict(self.headers), body_in))
-                reply = outer.reply
+                reply = outer.reply_for(self.path)
                 if reply.delay:
                     time.sleep(reply.delay)
                 if reply.reset:
@@ -69,7 +76,13 @@ class RecordingServer:
                 self.send_header("Content-Length", str(size))
                 self.end_headers()
                 try:
-                    if reply.stream_bytes:
+                    if reply.drip:
+                        self.wfile.flush()
+                        for byte in body:
+                            self.wfile.write(bytes([byte]))
+                            self.wfile.flush()
+                            time.sleep(reply.drip)
+                    elif reply.stream_bytes:
                         chunk = b"x" * 65536
                         left = reply.stream_bytes
                         while left > 0:

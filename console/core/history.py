@@ -201,14 +201,14 @@ class HistoryStore:
         """Opens (creating it 0600 and migrating it when needed) the database file."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         _create_private(self.path)
-        self._db = self._connect(self.path)
+        writable = os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)
+        self._db = self._connect(self.path) if writable else self._open_read_only()
         try:
             version = self._db.execute("PRAGMA user_version").fetchone()[0]
-            writable = os.access(self.path, os.W_OK) and os.access(self.path.parent, os.W_OK)
             if version > SCHEMA_VERSION or not writable:
                 self._db.close()
-                self._db = self._connect(f"{self.path.as_uri()}?mode=ro", uri=True)
-                self._reader = self._connect(f"{self.path.as_uri()}?mode=ro", uri=True)
+                self._db = self._open_read_only()
+                self._reader = self._open_read_only()
                 self.read_only = True
                 self._columns = self._list_columns()
                 self._read_only_reason = (
@@ -230,6 +230,17 @@ class HistoryStore:
         except BaseException:
             self._db.close()
             raise
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        """A read-only connection. On a read-only file system SQLite cannot make the WAL's
+        shared-memory file, so there the file is opened as immutable (it cannot change)."""
+        db = self._connect(f"{self.path.as_uri()}?mode=ro", uri=True)
+        try:
+            db.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone()
+            return db
+        except sqlite3.OperationalError:
+            db.close()
+            return self._connect(f"{self.path.as_uri()}?mode=ro&immutable=1", uri=True)
 
     def _set_aside(self) -> Path:
         """Renames a damaged database (and its WAL and shared-memory files) out of the way,
@@ -504,7 +515,7 @@ class HistoryStore:
                 if source == "exchanges e":
                     raise
                 return self._like_page(before_id, limit, f)
-        return [dict(row) for row in rows]
+        return [_cleaned(dict(row)) for row in rows]
 
     def _like_page(self, before_id, limit, f: HistoryFilter) -> list[dict[str, Any]]:
         fts, self.fts = self.fts, False
@@ -604,11 +615,57 @@ def _create_private(path: Path) -> None:
         os.close(fd)
 
 
+_TEXT = ("time", "vendor", "operation", "profile", "method", "url", "outcome")
+_OPTIONAL_TEXT = ("reason", "error", "error_kind", "credential", "payload")
+
+
+def _cleaned(item: dict[str, Any]) -> dict[str, Any]:
+    """A stored row with every field of the type readers expect. Rows come from files of
+    other versions and imports: a wrong type is shown as text or left out, never passed on
+    to crash a list, a export or the window."""
+    for key in _TEXT:
+        if key in item and not isinstance(item[key], str):
+            item[key] = "" if item[key] is None else str(item[key])
+    for key in _OPTIONAL_TEXT:
+        if key in item and item[key] is not None and not isinstance(item[key], str):
+            item[key] = item[key].decode("utf-8", "replace") if isinstance(item[key], bytes) else str(item[key])
+    if "status" in item and not (isinstance(item["status"], int) and 100 <= item["status"] <= 999):
+        item["status"] = None
+    for key in ("response_size",):
+        if key in item and not isinstance(item[key], int):
+            item[key] = None
+    if "elapsed_ms" in item and not isinstance(item["elapsed_ms"], (int, float)):
+        item["elapsed_ms"] = None
+    for key in ("forced", "pinned", "response_truncated"):
+        if key in item:
+            item[key] = int(bool(item[key])) if isinstance(item[key], (int, float)) else 0
+    for key in ("request_body", "response_body"):
+        if key in item and isinstance(item[key], str):
+            item[key] = item[key].encode("utf-8", "replace")
+    return item
+
+
+def _json_column(text: Any, kind: type) -> Any:
+    if text is None:
+        return None
+    try:
+        value = json.loads(text)
+    except (TypeError, ValueError, RecursionError):
+        return kind()
+    if not isinstance(value, kind):
+        return kind()
+    if kind is dict:
+        return {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in value.items()}
+    return [{k: str(i.get(k, "")) for k in ("severity", "path", "message")} for i in value if isinstance(i, dict)]
+
+
 def _decoded(row: sqlite3.Row) -> dict[str, Any]:
-    item = dict(row)
-    for key in ("request_headers", "settings", "response_headers", "issues"):
-        if item.get(key) is not None:
-            item[key] = json.loads(item[key])
+    item = _cleaned(dict(row))
+    for key in ("request_headers", "settings", "response_headers"):
+        if key in item:
+            item[key] = _json_column(item[key], dict)
+    if "issues" in item:
+        item["issues"] = _json_column(item["issues"], list) or []
     return item
 
 

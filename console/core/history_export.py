@@ -114,38 +114,105 @@ def to_har(rows: list[dict]) -> dict:
 
 
 # -- import -------------------------------------------------------------------------------------
+#
+# An imported file may come from anywhere: every field is checked for its type before it is
+# stored (a row the window cannot show must never get in), and credentials are masked on the
+# way in, wherever they sit (headers, query, nested body fields, answers).
+
+# Header names that carry credentials: these, and any whose name says auth, token, key,
+# secret, session or password.
+SECRET_HEADER_WORDS = ("auth", "token", "key", "secret", "session", "password", "cookie")
+OUTCOMES = frozenset({"answered", "no-answer", "cancelled", "not-sent", "sending", "interrupted",
+                      "login-failed"})
+
+
+def _secret_name(name: str) -> bool:
+    """A body field or query parameter whose value is a credential: the vendors' own names
+    (exactly: Octeth's SessionID is one, VibeTrace's sessionId is not), or a name that says so."""
+    low = name.lower().replace("-", "_")
+    return name in SECRET_BODY_FIELDS or any(
+        word in low for word in ("apikey", "api_key", "token", "secret", "password", "authorization",
+                                 "jwt", "tracker_key", "access_key", "private_key"))
+
 
 def _redact_headers(headers: dict[str, str]) -> dict[str, str]:
     out = {}
     for name, value in headers.items():
-        if name.lower() in SECRET_HEADERS:
+        low = name.lower()
+        if low in SECRET_HEADERS or any(word in low for word in SECRET_HEADER_WORDS):
             value = "Bearer " + MASK if value.lower().startswith("bearer ") else MASK
         out[name] = value
     return out
 
 
 def _redact_url(url: str) -> str:
+    from console.core.secrets import mask_userinfo
+
+    url = mask_userinfo(url)
     parts = urlsplit(url)
     if not parts.query:
         return url
     from urllib.parse import urlencode
 
-    query = [(k, MASK if k.lower() in SECRET_QUERY else v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    if not any(k.lower() in SECRET_QUERY or _secret_name(k) for k, _ in pairs):
+        return url  # unchanged, byte for byte
+    query = [(k, MASK if k.lower() in SECRET_QUERY or _secret_name(k) else v) for k, v in pairs]
     return parts._replace(query=urlencode(query, safe="*")).geturl()
+
+
+def _redact_value(value):
+    """A JSON value with every credential-named field masked, however deep; and whether any was."""
+    found = False
+
+    def walk(item):
+        nonlocal found
+        if isinstance(item, dict):
+            out = {}
+            for key, child in item.items():
+                already = isinstance(child, str) and (child == "" or MASK in child)
+                if _secret_name(str(key)) and isinstance(child, (str, int)) and not isinstance(child, bool) \
+                        and not already:
+                    found = True
+                    out[key] = MASK
+                else:
+                    out[key] = walk(child)
+            return out
+        if isinstance(item, list):
+            return [walk(child) for child in item]
+        return item
+
+    from console.core.payload import MAX_DEPTH, problem
+
+    # Walked recursively, so only to a sane depth; anything deeper is not an event's body and
+    # is masked as text instead (see _redact_body).
+    if problem(value, top_level=False) == f"the payload is nested more than {MAX_DEPTH} levels deep":
+        return value, None
+    return walk(value), found
 
 
 def _redact_body(text: str) -> str:
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return redact_log_text(text)
-    found = SECRET_BODY_FIELDS & data.keys() if isinstance(data, dict) else set()
-    found = {name for name in found if data[name] != MASK}
+    redacted, found = _redact_value(data)
+    if found is None:
+        return redact_log_text(text)
     if not found:
         return text  # unchanged, byte for byte
-    for name in found:
-        data[name] = MASK
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(redacted, ensure_ascii=False, separators=(",", ":"))
+
+
+def _redact_bytes(data: bytes | None) -> bytes | None:
+    if not data:
+        return data
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data  # binary: no text credential to find
+    redacted = _redact_body(text)
+    return data if redacted == text else redacted.encode("utf-8")
 
 
 def _guess_operation(method: str, url: str) -> tuple[str, str] | None:
@@ -155,105 +222,290 @@ def _guess_operation(method: str, url: str) -> tuple[str, str] | None:
     return (found[0][0].name, found[0][1].name) if found else None
 
 
+class _Checked:
+    """Typed reads from one imported object; a wrong type is a HistoryImportError that names
+    the entry and the field."""
+
+    def __init__(self, data, where: str):
+        if not isinstance(data, dict):
+            raise HistoryImportError(f"{where} must be an object, not {_kind(data)}.")
+        self.data, self.where = data, where
+
+    def get(self, name: str, kinds: tuple, required: bool = False, default=None):
+        if name not in self.data or self.data[name] is None:
+            if required:
+                raise HistoryImportError(f"{self.where}: {name} is missing.")
+            return default
+        value = self.data[name]
+        if isinstance(value, bool) and bool not in kinds:
+            raise HistoryImportError(f"{self.where}: {name} must be {_words(kinds)}, not true/false.")
+        if not isinstance(value, kinds):
+            raise HistoryImportError(f"{self.where}: {name} must be {_words(kinds)}, not {_kind(value)}.")
+        if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+            raise HistoryImportError(f"{self.where}: {name} must be a finite number.")
+        return value
+
+    def child(self, name: str, required: bool = False) -> _Checked | None:
+        value = self.get(name, (dict,), required)
+        return None if value is None else _Checked(value, f"{self.where}, {name}")
+
+    def strings(self, name: str) -> dict[str, str] | None:
+        """A {name: text} object (headers, settings)."""
+        value = self.get(name, (dict,))
+        if value is None:
+            return None
+        for key, item in value.items():
+            if not isinstance(item, str):
+                raise HistoryImportError(f"{self.where}: {name}.{key} must be text, not {_kind(item)}.")
+        return dict(value)
+
+
+def _kind(value) -> str:
+    return {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list",
+            dict: "an object", type(None): "null"}.get(type(value), type(value).__name__)
+
+
+def _words(kinds: tuple) -> str:
+    names = {str: "text", int: "a number", float: "a number", dict: "an object", list: "a list",
+             bool: "true/false"}
+    return " or ".join(dict.fromkeys(names.get(k, k.__name__) for k in kinds))
+
+
+def _status(value, where: str) -> int | None:
+    if value is None:
+        return None
+    if not 100 <= value <= 999:
+        raise HistoryImportError(f"{where}: status must be an HTTP status (100 to 999), not {value}.")
+    return int(value)
+
+
+def _time(value: str, where: str) -> str:
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise HistoryImportError(f"{where}: time must be an ISO 8601 date and time, not {value[:40]!r}.") from None
+    return value
+
+
+def _known(vendor: str, operation: str, where: str) -> None:
+    from console.core.definitions import vendors
+
+    known = vendors()
+    if vendor not in known or operation not in known[vendor].operations:
+        raise HistoryImportError(f"{where}: {vendor}/{operation} is not an operation this console knows.")
+
+
+def _issues(value, where: str) -> list[dict[str, str]]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise HistoryImportError(f"{where}: issues must be a list, not {_kind(value)}.")
+    issues = []
+    for number, item in enumerate(value, start=1):
+        issue = _Checked(item, f"{where}, issue {number}")
+        severity = issue.get("severity", (str,), required=True)
+        if severity not in ("error", "warning"):
+            raise HistoryImportError(f"{where}, issue {number}: severity must be error or warning.")
+        issues.append({"severity": severity, "path": issue.get("path", (str,), default=""),
+                       "message": issue.get("message", (str,), required=True)})
+    return issues
+
+
 def from_json_export(text: str) -> list[Record]:
     try:
         data = json.loads(text)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise HistoryImportError(f"The file is not JSON: {exc}") from None
     if not isinstance(data, dict) or data.get("format") != JSON_FORMAT:
         raise HistoryImportError("This JSON is not an Event Console history export.")
-    if data.get("version", 0) > JSON_VERSION:
+    version = data.get("version", 0)
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise HistoryImportError("The export's version must be a number.")
+    if version > JSON_VERSION:
         raise HistoryImportError("This export was written by a newer Event Console.")
-    def body(item, key):
-        value = item.get(key)
-        if value is None:
-            return None
-        return value["text"].encode() if "text" in value else base64.b64decode(value["base64"])
-
-    records = []
-    for number, item in enumerate(data.get("exchanges", []), start=1):
-        try:
-            records.append(_record_from_export(item, body))
-        except (KeyError, TypeError, ValueError) as exc:
-            raise HistoryImportError(f"Exchange {number} of the file is incomplete ({exc}).") from None
-    return records
+    exchanges = data.get("exchanges")
+    if not isinstance(exchanges, list):
+        raise HistoryImportError(f"The export's exchanges must be a list, not {_kind(exchanges)}.")
+    return [_record_from_export(_Checked(item, f"Exchange {number}"))
+            for number, item in enumerate(exchanges, start=1)]
 
 
-def _record_from_export(item: dict, body) -> Record:
-    request_body = body(item, "request_body")
-    payload = item.get("payload")
+def _export_body(item: _Checked, key: str) -> bytes | None:
+    holder = item.child(key)
+    if holder is None:
+        return None
+    if "text" in holder.data:
+        return holder.get("text", (str,), required=True).encode("utf-8", "surrogatepass")
+    encoded = holder.get("base64", (str,), required=True)
+    try:
+        return base64.b64decode(encoded, validate=True)
+    except ValueError:
+        raise HistoryImportError(f"{item.where}: {key}.base64 is not base64.") from None
+
+
+def _record_from_export(item: _Checked) -> Record:
+    where = item.where
+    vendor = item.get("vendor", (str,), required=True)
+    operation = item.get("operation", (str,), required=True)
+    _known(vendor, operation, where)
+    outcome = item.get("outcome", (str,), default="answered")
+    if outcome not in OUTCOMES:
+        raise HistoryImportError(f"{where}: outcome {outcome!r} is not one of {', '.join(sorted(OUTCOMES))}.")
+    payload = item.get("payload", (str,))
+    elapsed = item.get("elapsed_ms", (int, float))
+    size = item.get("response_size", (int,))
+    if (elapsed is not None and elapsed < 0) or (size is not None and size < 0):
+        raise HistoryImportError(f"{where}: elapsed_ms and response_size cannot be negative.")
     return Record(
-        time=item["time"], vendor=item["vendor"], operation=item["operation"], profile=item["profile"],
-        method=item["method"], url=_redact_url(item["url"]),
-        request_headers=_redact_headers(item.get("request_headers") or {}),
-        request_body=_redact_body(_text(request_body)).encode() if request_body else b"",
-        payload=_redact_body(payload) if payload else payload, settings=item.get("settings") or {},
-        credential=item.get("credential"), status=item.get("status"), reason=item.get("reason"),
-        response_headers=item.get("response_headers"), response_body=body(item, "response_body"),
-        response_size=item.get("response_size"), response_truncated=bool(item.get("response_truncated")),
-        error=item.get("error"), error_kind=item.get("error_kind"), elapsed_ms=item.get("elapsed_ms"),
-        issues=item.get("issues") or [], forced=bool(item.get("forced")), outcome=item.get("outcome") or "answered",
+        time=_time(item.get("time", (str,), required=True), where), vendor=vendor, operation=operation,
+        profile=item.get("profile", (str,), required=True), method=item.get("method", (str,), required=True),
+        url=_redact_url(item.get("url", (str,), required=True)),
+        request_headers=_redact_headers(item.strings("request_headers") or {}),
+        request_body=_redact_bytes(_export_body(item, "request_body")) or b"",
+        payload=_redact_body(payload) if payload else payload, settings=item.strings("settings") or {},
+        credential=item.get("credential", (str,)), status=_status(item.get("status", (int,)), where),
+        reason=item.get("reason", (str,)),
+        response_headers=_redact_headers(headers) if (headers := item.strings("response_headers")) is not None else None,
+        response_body=_redact_bytes(_export_body(item, "response_body")),
+        response_size=size, response_truncated=bool(item.get("response_truncated", (bool, int), default=False)),
+        error=item.get("error", (str,)), error_kind=item.get("error_kind", (str,)), elapsed_ms=elapsed,
+        issues=_issues(item.data.get("issues"), where), forced=bool(item.get("forced", (bool, int), default=False)),
+        outcome=outcome,
     )
+
+
+def _har_headers(holder: _Checked, where: str) -> dict[str, str]:
+    value = holder.get("headers", (list,), default=[])
+    headers: dict[str, str] = {}
+    for number, pair in enumerate(value, start=1):
+        header = _Checked(pair, f"{where} header {number}")
+        headers[header.get("name", (str,), required=True)] = header.get("value", (str,), default="")
+    return headers
+
+
+def _har_content(content: _Checked | None) -> bytes:
+    """A HAR content object's bytes (base64 decoded where it says so)."""
+    if content is None:
+        return b""
+    text = content.get("text", (str,), default="")
+    encoding = content.get("encoding", (str,), default="")
+    if encoding.lower() == "base64":
+        try:
+            return base64.b64decode(text, validate=False)
+        except ValueError:
+            raise HistoryImportError(f"{content.where}: text is not valid base64.") from None
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _har_post_text(request: _Checked) -> str:
+    post = request.child("postData")
+    if post is None:
+        return ""
+    if "params" in post.data and not post.data.get("text"):
+        from urllib.parse import urlencode
+
+        params = post.get("params", (list,), default=[])
+        pairs = []
+        for number, param in enumerate(params, start=1):
+            checked = _Checked(param, f"{post.where} param {number}")
+            pairs.append((checked.get("name", (str,), required=True), checked.get("value", (str,), default="")))
+        return urlencode(pairs)
+    return post.get("text", (str,), default="")
 
 
 def from_har(text: str) -> tuple[list[Record], int]:
     """Records from a HAR file, and how many entries were skipped (not a known endpoint)."""
     try:
-        data = json.loads(text)
-        entries = data["log"]["entries"]
-    except (ValueError, KeyError, TypeError):
-        raise HistoryImportError("This is not a HAR file (no log.entries).") from None
+        data = json.loads(text.lstrip("\ufeff"))
+    except (ValueError, RecursionError):
+        raise HistoryImportError("This is not a HAR file: it is not JSON.") from None
+    if not isinstance(data, dict) or not isinstance(data.get("log"), dict):
+        raise HistoryImportError("This is not a HAR file (no log object).")
+    entries = data["log"].get("entries")
+    if not isinstance(entries, list):
+        raise HistoryImportError(f"This HAR file's log.entries must be a list, not {_kind(entries)}.")
     records, skipped = [], 0
-    for entry in entries:
-        try:
-            request, response = entry["request"], entry.get("response") or {}
-            own = entry.get("_eventConsole") or {}
-            vendor, operation = own.get("vendor"), own.get("operation")
-            if not vendor:
-                guess = _guess_operation(request["method"], request["url"])
-                if guess is None:
-                    skipped += 1
-                    continue
-                vendor, operation = guess
-            body_text = (request.get("postData") or {}).get("text", "")
-            status = response.get("status") or None
-            content = response.get("content") or {}
-            payload = own.get("payload")
-            if payload is None and body_text:
-                payload = body_text
-            records.append(Record(
-                time=entry.get("startedDateTime") or _now(), vendor=vendor, operation=operation,
-                profile=own.get("profile") or "imported", method=request["method"],
-                url=_redact_url(request["url"]),
-                request_headers=_redact_headers({h["name"]: h["value"] for h in request.get("headers", [])}),
-                request_body=_redact_body(body_text).encode() if body_text else b"",
-                payload=_redact_body(payload) if payload else payload, settings=own.get("settings") or {},
-                credential=own.get("credential"), status=status,
-                reason=response.get("statusText") if status else None,
-                response_headers=_redact_headers({h["name"]: h["value"] for h in response.get("headers", [])}) if status else None,
-                response_body=content.get("text", "").encode() if status else None,
-                response_size=content.get("size") if status else None,
-                response_truncated="truncated" in content.get("comment", ""),
-                error=own.get("error") or (None if status else "No answer (imported from HAR)."),
-                error_kind=own.get("error_kind"), elapsed_ms=float(entry.get("time") or 0),
-                issues=own.get("issues") or [], forced=bool(own.get("forced")),
-                outcome=own.get("outcome") or ("answered" if status else "no-answer"),
-            ))
-        except (KeyError, TypeError, AttributeError):
+    for number, raw in enumerate(entries, start=1):
+        entry = _Checked(raw, f"Entry {number}")
+        record = _record_from_har(entry)
+        if record is None:
             skipped += 1
+        else:
+            records.append(record)
     return records, skipped
 
 
+def _record_from_har(entry: _Checked) -> Record | None:
+    where = entry.where
+    request = entry.child("request", required=True)
+    response = entry.child("response")
+    own = entry.child("_eventConsole")
+    method = request.get("method", (str,), required=True)
+    url = request.get("url", (str,), required=True)
+    vendor = own.get("vendor", (str,)) if own else None
+    operation = own.get("operation", (str,)) if own else None
+    if vendor or operation:
+        if not (vendor and operation):
+            raise HistoryImportError(f"{where}: _eventConsole needs both vendor and operation.")
+        _known(vendor, operation, where)
+    else:
+        guess = _guess_operation(method, url)
+        if guess is None:
+            return None
+        vendor, operation = guess
+    body_text = _har_post_text(request)
+    status = _status(response.get("status", (int,)) or None, where) if response else None
+    content = response.child("content") if response else None
+    answer = _har_content(content) if status else None
+    payload = own.get("payload", (str,)) if own else None
+    if payload is None and body_text:
+        payload = body_text
+    outcome = own.get("outcome", (str,)) if own else None
+    if outcome is not None and outcome not in OUTCOMES:
+        raise HistoryImportError(f"{where}: _eventConsole.outcome {outcome!r} is not known.")
+    elapsed = entry.get("time", (int, float), default=0)
+    if elapsed < 0:
+        elapsed = 0  # HAR's -1: not known
+    comment = content.get("comment", (str,), default="") if content else ""
+    started = entry.get("startedDateTime", (str,))
+    return Record(
+        time=_time(started, where) if started else _now(), vendor=vendor, operation=operation,
+        profile=(own.get("profile", (str,)) if own else None) or "imported", method=method,
+        url=_redact_url(url),
+        request_headers=_redact_headers(_har_headers(request, f"{where} request")),
+        request_body=_redact_body(body_text).encode("utf-8", "surrogatepass") if body_text else b"",
+        payload=_redact_body(payload) if payload else payload,
+        settings=(own.strings("settings") if own else None) or {},
+        credential=own.get("credential", (str,)) if own else None, status=status,
+        reason=response.get("statusText", (str,)) if status else None,
+        response_headers=_redact_headers(_har_headers(response, f"{where} response")) if status else None,
+        response_body=_redact_bytes(answer) if status else None,
+        response_size=(content.get("size", (int,)) if content else None) if status else None,
+        response_truncated="truncated" in comment,
+        error=(own.get("error", (str,)) if own else None) or (None if status else "No answer (imported from HAR)."),
+        error_kind=own.get("error_kind", (str,)) if own else None, elapsed_ms=float(elapsed),
+        issues=_issues(own.data.get("issues"), where) if own else [],
+        forced=bool(own.get("forced", (bool, int), default=False)) if own else False,
+        outcome=outcome or ("answered" if status else "no-answer"),
+    )
+
+
 def read_import(text: str) -> tuple[list[Record], int]:
-    """Records from either kind of file (HAR or the app's JSON export)."""
+    """Records from either kind of file (HAR or the app's JSON export). Raises
+    HistoryImportError, naming the entry and the field, for anything malformed."""
+    if not isinstance(text, str):
+        raise HistoryImportError("The file is not text.")
+    text = text.lstrip("\ufeff")  # a byte-order mark, as some browsers write
     stripped = text.lstrip()
     if stripped.startswith("{") and '"log"' in stripped[:200]:
         return from_har(text)
     try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        raise HistoryImportError("This file is neither a HAR file nor an Event Console JSON export "
+                                 "(it is not JSON).") from None
+    if isinstance(data, dict) and data.get("format") == JSON_FORMAT:
         return from_json_export(text), 0
-    except HistoryImportError:
-        try:
-            return from_har(text)
-        except HistoryImportError:
-            raise HistoryImportError("This file is neither a HAR file nor an Event Console JSON export.") from None
-
+    if isinstance(data, dict) and "log" in data:
+        return from_har(text)
+    raise HistoryImportError("This file is neither a HAR file nor an Event Console JSON export.")

@@ -96,8 +96,9 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = BACKLOG
 
-    def __init__(self, address, state: SandboxState, log):
-        super().__init__(address, _Handler)
+    def __init__(self, address, state: SandboxState, log, idle_timeout: float = IDLE_TIMEOUT):
+        handler = type("_Handler", (_Handler,), {"timeout": idle_timeout})
+        super().__init__(address, handler)
         self.state = state
         self.log = log
         self.delay = 0.0
@@ -115,9 +116,9 @@ class SandboxServer:
     trying out timeouts and cancelling."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0,
-                 log: Callable[[str], None] | None = None):
+                 log: Callable[[str], None] | None = None, idle_timeout: float = IDLE_TIMEOUT):
         self.state = SandboxState()
-        self._server = _Server((host, port), self.state, log)
+        self._server = _Server((host, port), self.state, log, idle_timeout)
         self._thread: threading.Thread | None = None
 
     @property

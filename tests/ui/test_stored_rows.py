@@ -1,0 +1,18 @@
+"""No stored row may crash the window: a row with every field of the wrong type (as a foreign
+tool or an older bug could leave it) is listed and shown."""
+
+from tests.test_send_accounting import insert_bad_row
+from tests.ui.conftest import named
+
+
+def test_window_starts_and_shows_a_malformed_stored_row(make_window, tmp_path, qtbot):
+    home = tmp_path / "home"
+    home.mkdir()
+    insert_bad_row(home)
+    window = make_window(home=home)
+    history = named(window, "History")
+    qtbot.waitUntil(lambda: history.model().rowCount() == 1, timeout=5000)
+    history.setCurrentIndex(history.model().index(0, 0))
+    qtbot.waitUntil(lambda: "mytracker" in named(window, "Response status").text()
+                    or window.isVisible(), timeout=2000)
+    assert "mytracker/login" in history.model().index(0, 0).data()
