@@ -51,7 +51,10 @@ class RequestSpec:
         masking stays by place."""
         form = self.masked_form
         if form is not None:
-            extra = {k: v for k, v in headers.items() if k not in self.headers}
+            # Headers the library added; a credential among them (Authorization from a
+            # user:password@ in the URL) is masked here, as nobody placed it.
+            extra = {k: (MASK if k.lower() in CREDENTIAL_HEADERS else v)
+                     for k, v in headers.items() if k not in self.headers}
             form = RequestSpec(form.method, form.url if url == self.url else normalise(form.url),
                                {**{k: form.headers.get(k, v) for k, v in headers.items() if k not in extra},
                                 **extra}, form.body)

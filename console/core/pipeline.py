@@ -22,7 +22,7 @@ from console.core.exchange import Exchange, RequestSpec
 from console.core.history import Record
 from console.core.payload import problem as payload_problem
 from console.core.profiles import SANDBOX
-from console.core.secrets import MASK, keyring_user, mask_text
+from console.core.secrets import MASK, keyring_user, mask_text, mask_userinfo
 from console.core.validation import ERROR, WARNING, Issue, schema_issues
 from console.vendors import RULES
 from console.vendors.base import CheckContext, HistoryHit
@@ -429,7 +429,7 @@ def _record(prepared: Prepared, time: str, request: RequestSpec, secrets: tuple[
         time=time, vendor=prepared.vendor.name, operation=prepared.op.name, profile=prepared.draft.profile,
         method=request.method, url=request.url, request_headers=request.headers, request_body=request.body,
         payload=mask_text(json.dumps(payload, ensure_ascii=False), secrets),
-        settings=prepared.settings, credential=prepared.credential,
+        settings={k: mask_userinfo(v) for k, v in prepared.settings.items()}, credential=prepared.credential,
         issues=[i.to_json() for i in issues], scope=prepared.scope, **outcome,
     )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import socket
 import threading
 import time
@@ -28,8 +29,8 @@ def classify(exc: BaseException, spec: RequestSpec, connect: float, read: float)
     """(error kind, plain sentence) for a requests exception."""
     import requests
 
-    host = spec.url.split("//", 1)[-1].split("/", 1)[0].split("?", 1)[0]
-    text = str(exc)
+    host = _host(spec.url)
+    text = mask_userinfo_in_text(str(exc))
     low = text.lower()
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return "timeout", f"Timed out after {connect:g} s while connecting to {host}."
@@ -154,7 +155,13 @@ class _DeadlinePassed(Exception):
 
 
 def _host(url: str) -> str:
+    """host[:port] of a URL, without any user:password@."""
     return url.split("//", 1)[-1].split("/", 1)[0].split("?", 1)[0].rsplit("@", 1)[-1]
+
+
+def mask_userinfo_in_text(text: str) -> str:
+    """An exception's text with any URL's user:password@ masked."""
+    return re.sub(r"(//)[^/\s@]*@", r"\1***@", text)
 
 
 def _socket_of(answer):

@@ -591,6 +591,9 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Send failed", f"The send could not be completed:\n{result.error}")
             return
         outcome = result.outcome
+        if outcome.record_error:  # sent, but its answer could not be written to history
+            self.history_banner.setText(outcome.record_error)
+            self.history_banner.setVisible(True)
         self.response.show_exchange(outcome.exchange, result.body, outcome.explanation)
         if outcome.history_id is not None:
             self.response.show_details(self.ctx.history.details(outcome.history_id))

@@ -58,7 +58,11 @@ class _SendTask(QRunnable):
             body = render_body(outcome.exchange.response) if not self.job.cancelled.is_set() else None
             result = SendResult(self.job, outcome, body, None)
         except Exception as exc:  # shown to the user as a message, never as a traceback
-            result = SendResult(self.job, None, None, f"{type(exc).__name__}: {exc}")
+            from console.core.history import HistoryUnavailable
+
+            # HistoryUnavailable says in full what happened (nothing was sent) and what to do.
+            message = str(exc) if isinstance(exc, HistoryUnavailable) else f"{type(exc).__name__}: {exc}"
+            result = SendResult(self.job, None, None, message)
         try:
             self.signals.finished.emit(result)
         except RuntimeError:  # the application is shutting down
