@@ -347,24 +347,22 @@ def _exchange(ctx: AppContext, prepared: Prepared, timeout: tuple[float, float],
     if not uses_login:
         return prepared, ctx.transport.send(prepared.spec, timeout, deadline), extra_secrets
     key = _token_key(prepared.settings, prepared.credential_value)
-    token = ctx.tokens.get(key)
-    fresh = token is None
-    if fresh:
-        token, login = _login(ctx, prepared)
+    cached = ctx.tokens.get(key)
+    current = prepared
+    for retry in (False, True):
+        token = None if retry else cached
         if token is None:
-            return prepared, _login_failed(login), extra_secrets
-    extra_secrets.append(token)
-    current = _with_token(ctx, prepared, token)
-    result = ctx.transport.send(current.spec, timeout, deadline)
-    if not fresh and result.response is not None and result.response.status == 401:
-        # The cached token may have expired: log in again and retry once.
-        ctx.tokens.pop(key, None)
-        token, login = _login(ctx, prepared)
-        if token is None:
-            return current, _login_failed(login), extra_secrets
+            ctx.tokens.pop(key, None)
+            token, login = _login(ctx, prepared)
+            if token is None:
+                return current, _login_failed(login), extra_secrets
         extra_secrets.append(token)
         current = _with_token(ctx, prepared, token)
         result = ctx.transport.send(current.spec, timeout, deadline)
+        # Only a cached token may have expired: on its 401, log in again and retry once.
+        expired = cached is not None and result.response is not None and result.response.status == 401
+        if retry or not expired:
+            break
     return current, result, extra_secrets
 
 
