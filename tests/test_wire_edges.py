@@ -403,6 +403,33 @@ def test_no_comment_points_outside_the_repository():
             assert outside not in text, (path, outside)
 
 
+# -- imports are redacted like recordings ----------------------------------------------------
+
+def test_har_import_masks_credentials_wherever_they_sit():
+    from console.core.history_export import read_import
+
+    har = {"log": {"version": "1.2", "entries": [{
+        "startedDateTime": "2026-11-22T10:00:00Z", "time": 3,
+        "request": {"method": "POST", "url": "https://api.synerise.com/events/v1/batch?token=live-tracker-key",
+                    "headers": [{"name": "Proxy-Authorization", "value": "Basic cHJveHk6c2VjcmV0"},
+                                {"name": "X-Auth-Token", "value": "live-x-auth"},
+                                {"name": "Content-Type", "value": "application/json"}],
+                    "postData": {"mimeType": "application/json",
+                                 "text": json.dumps({"eventType": "recommendation.view",
+                                                     "meta": {"APIKey": "live-nested-key"}, "items": []})}},
+        "response": {"status": 200, "statusText": "OK", "headers": [{"name": "Set-Cookie", "value": "s=live-cookie"}],
+                     "content": {"size": 40, "mimeType": "application/json",
+                                 "text": json.dumps({"token": "live-token-in-answer", "ok": True})}},
+    }]}}
+    (record,), skipped = read_import(json.dumps(har))
+    stored = json.dumps({k: (v.decode() if isinstance(v, bytes) else v) for k, v in record.__dict__.items()})
+    for secret in ("live-tracker-key", "cHJveHk6c2VjcmV0", "live-x-auth", "live-nested-key", "live-cookie",
+                   "live-token-in-answer"):
+        assert secret not in stored, secret
+    assert record.request_headers["Content-Type"] == "application/json"
+    assert json.loads(record.response_body)["ok"] is True
+
+
 # -- the cookie helper ----------------------------------------------------------------------------
 
 def test_cookie_helper_reads_a_set_cookie_line():
