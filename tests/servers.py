@@ -17,6 +17,7 @@ class Recorded:
     path: str  # path with query, exactly as received
     headers: dict[str, str]
     body: bytes
+    header_list: list[tuple[str, str]] = field(default_factory=list)  # repeated names kept
 
 
 @dataclass
@@ -56,7 +57,8 @@ class RecordingServer:
             def handle_one(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 body_in = self.rfile.read(length) if length else b""
-                outer.requests.append(Recorded(self.command, self.path, dict(self.headers), body_in))
+                outer.requests.append(Recorded(self.command, self.path, dict(self.headers), body_in,
+                                               list(self.headers.items())))
                 reply = outer.reply_for(self.path)
                 if reply.delay:
                     time.sleep(reply.delay)
@@ -93,7 +95,21 @@ class RecordingServer:
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
-            do_GET = do_POST = do_PUT = handle_one
+            do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_OPTIONS = handle_one
+
+            def do_HEAD(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                outer.requests.append(Recorded(self.command, self.path, dict(self.headers),
+                                               self.rfile.read(length) if length else b"",
+                                               list(self.headers.items())))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def __getattr__(self, name):
+                if name.startswith("do_"):  # any other method (curl -X post, -X PURGE): record it
+                    return self.handle_one
+                raise AttributeError(name)
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True

@@ -1,0 +1,405 @@
+"""Splitting a pasted command line into the words a program would receive, as the shell it
+was written for would: a POSIX shell (bash, zsh; what documents and "Copy as cURL (bash)"
+give), Windows cmd (`^` escapes, "Copy as cURL (cmd)") or PowerShell (backtick escapes).
+
+Characters are never rewritten: a typographic dash or quote inside a quoted string stays what
+it is. What a shell would do that cannot be reproduced from the text alone (expanding
+`$VAR`, running `$(…)`, reading `%VAR%`) is a ShellError naming it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+
+class ShellError(ValueError):
+    """The text cannot be split as its shell would; the message says why in one line."""
+
+
+class Word(NamedTuple):
+    """One word as the program receives it. `quoted` says whether any of it was quoted or
+    escaped (an unquoted word may be an option; `-x` written as '-x' is one too, but a word
+    beginning with a typographic dash is taken as an option only when it was not quoted)."""
+
+    text: str
+    quoted: bool
+
+
+class Command(NamedTuple):
+    """The words of the first command in the text, and where its end came from: "" (end of
+    text) or the operator that ended it (`|`, `;`, `&&`, `||`, `&`)."""
+
+    words: list[Word]
+    ended_by: str
+
+
+DIALECTS = ("posix", "cmd", "powershell")
+
+
+def dialect_of(text: str) -> str:
+    """The shell the text was written for, from the marks each leaves."""
+    lines = [line.rstrip() for line in text.splitlines() if line.strip()]
+    first = text.lstrip().split(None, 1)[0].lower() if text.strip() else ""
+    if any(line.endswith("`") for line in lines) or (first == "curl.exe" and "^" not in text):
+        return "powershell"
+    if any(line.endswith("^") for line in lines) or '^"' in text:
+        return "cmd"
+    return "posix"
+
+
+def split_command(text: str, dialect: str | None = None) -> Command:
+    """The first command of `text`, split into words."""
+    dialect = dialect or dialect_of(text)
+    if dialect == "cmd":
+        return Command(_crt_split(_cmd_unescape(text)), "")
+    if dialect == "powershell":
+        return _powershell_split(text)
+    return _posix_split(text)
+
+
+# -- POSIX shell ------------------------------------------------------------------------------
+
+_ANSI_C = {"a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n", "r": "\r", "t": "\t",
+           "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?"}
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[0-9#?@*$!-]|\{|\(")
+
+
+def _posix_split(text: str) -> Command:
+    words: list[Word] = []
+    current: list[str] = []
+    has_word = quoted = False
+    i, n = 0, len(text)
+
+    def finish() -> None:
+        nonlocal current, has_word, quoted
+        if has_word:
+            words.append(Word("".join(current), quoted))
+        current, has_word, quoted = [], False, False
+
+    while i < n:
+        c = text[i]
+        if c in " \t\r\n":
+            finish()
+            i += 1
+        elif c == "#" and not has_word:
+            while i < n and text[i] != "\n":  # a comment runs to the end of the line
+                i += 1
+        elif c == "\\":
+            if i + 1 < n and text[i + 1] == "\n":
+                i += 2  # line continuation: both characters vanish
+                continue
+            if i + 1 < n and text[i + 1:i + 3] == "\r\n":
+                i += 3
+                continue
+            if i + 1 < n:
+                current.append(text[i + 1])
+            has_word = quoted = True
+            i += 2
+        elif c == "'":
+            end = text.find("'", i + 1)
+            if end < 0:
+                raise ShellError("A single quote (') is not closed.")
+            current.append(text[i + 1:end])
+            has_word = quoted = True
+            i = end + 1
+        elif c == '"' or (c == "$" and text[i + 1:i + 2] == '"'):
+            i = _double_quoted(text, i + (2 if c == "$" else 1), current)
+            has_word = quoted = True
+        elif c == "$" and text[i + 1:i + 2] == "'":
+            i = _ansi_c(text, i + 2, current)
+            has_word = quoted = True
+        elif c == "$" and _NAME.match(text, i + 1):
+            raise ShellError(_expansion_message(text, i))
+        elif c == "`":
+            raise ShellError("The command runs a command in backticks (`…`): paste its output instead.")
+        elif c in "|;&<>()":
+            operator = _operator(text, i)
+            if operator in ("<", ">", ">>", "&>", ">&1", ">&2", "<<<"):
+                if has_word and not quoted and "".join(current).isdigit():
+                    current, has_word = [], False  # 2> names a file descriptor, not a word
+                finish()
+                i += len(operator)
+                if operator not in (">&1", ">&2"):  # a redirection's target is not the program's
+                    while i < n and text[i] in " \t":
+                        i += 1
+                    i = _skip_word(text, i)
+                continue
+            if operator == "&" and has_word:
+                raise ShellError("An unquoted & inside a word ends the command in a shell "
+                                 f"(after {''.join(current)[:40]!r}): put the URL in quotes.")
+            if operator in ("(", ")"):
+                raise ShellError("The text has shell parentheses: paste the curl command alone.")
+            finish()
+            return Command(words, operator)
+        else:
+            current.append(c)
+            has_word = True
+            i += 1
+    finish()
+    return Command(words, "")
+
+
+def _operator(text: str, i: int) -> str:
+    for operator in ("<<<", "&&", "||", ">>", "&>", ">&1", ">&2"):
+        if text.startswith(operator, i):
+            return operator
+    return text[i]
+
+
+def _skip_word(text: str, i: int) -> int:
+    quote = None
+    while i < len(text):
+        c = text[i]
+        if quote:
+            if c == quote:
+                quote = None
+        elif c in "'\"":
+            quote = c
+        elif c in " \t\r\n|;&":
+            break
+        i += 1
+    return i
+
+
+def _double_quoted(text: str, i: int, out: list[str]) -> int:
+    """Reads a "…" string from i (after the quote); returns the index after its end."""
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if c == '"':
+            return i + 1
+        if c == "\\" and i + 1 < n and text[i + 1] in '$`"\\\n':
+            if text[i + 1] != "\n":  # backslash-newline inside "…" is a continuation too
+                out.append(text[i + 1])
+            i += 2
+        elif c == "$" and _NAME.match(text, i + 1):
+            raise ShellError(_expansion_message(text, i))
+        elif c == "`":
+            raise ShellError("The command runs a command in backticks (`…`): paste its output instead.")
+        else:
+            out.append(c)
+            i += 1
+    raise ShellError('A double quote (") is not closed.')
+
+
+def _ansi_c(text: str, i: int, out: list[str]) -> int:
+    """Reads a bash $'…' string from i (after the quote); returns the index after its end."""
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if c == "'":
+            return i + 1
+        if c != "\\" or i + 1 >= n:
+            out.append(c)
+            i += 1
+            continue
+        e = text[i + 1]
+        if e in _ANSI_C:
+            out.append(_ANSI_C[e])
+            i += 2
+        elif e == "x":
+            digits = re.match(r"[0-9A-Fa-f]{1,2}", text[i + 2:i + 4])
+            if not digits:
+                out.append("\\x")
+                i += 2
+                continue
+            out.append(chr(int(digits.group(), 16)))
+            i += 2 + len(digits.group())
+        elif e in "uU":
+            digits = re.match(r"[0-9A-Fa-f]{1,%d}" % (4 if e == "u" else 8), text[i + 2:i + 10])
+            if not digits or int(digits.group(), 16) > 0x10FFFF:
+                out.append("\\" + e)
+                i += 2
+                continue
+            out.append(chr(int(digits.group(), 16)))
+            i += 2 + len(digits.group())
+        elif e in "01234567":
+            digits = re.match(r"[0-7]{1,3}", text[i + 1:i + 4]).group()
+            out.append(chr(int(digits, 8) & 0xFF))
+            i += 1 + len(digits)
+        elif e == "c" and i + 2 < n:
+            out.append(chr(ord(text[i + 2]) & 0x1F))
+            i += 3
+        else:
+            out.append("\\" + e)
+            i += 2
+    raise ShellError("A $'…' string is not closed.")
+
+
+def _expansion_message(text: str, i: int) -> str:
+    shown = re.match(r"\$(\{[^}]*\}?|\([^)]*\)?|[A-Za-z_][A-Za-z0-9_]*|.)", text[i:]).group()
+    return (f"The command uses the shell's {shown}, which only your shell can fill in: "
+            "put its value in its place.")
+
+
+# -- Windows cmd ------------------------------------------------------------------------------
+
+def _cmd_unescape(text: str) -> str:
+    """What cmd passes on: ^ escapes (outside its own quotes) removed, ^-newline joined."""
+    out: list[str] = []
+    in_quote = False
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "^" and not in_quote:
+            if text[i + 1:i + 3] == "\r\n":
+                i += 3
+            elif text[i + 1:i + 2] == "\n":
+                i += 2
+            elif i + 1 < n:
+                out.append(text[i + 1])
+                i += 2
+            else:
+                i += 1
+            continue
+        if c == '"':
+            in_quote = not in_quote
+        elif c == "%" and not in_quote and re.match(r"%[A-Za-z_][A-Za-z0-9_]*%", text[i:]):
+            name = re.match(r"%[A-Za-z_][A-Za-z0-9_]*%", text[i:]).group()
+            raise ShellError(f"The command uses cmd's {name}, which only cmd can fill in: put its value in its place.")
+        elif c in "&|" and not in_quote:
+            break  # cmd's command separators end the curl command
+        elif c == "\n" and not in_quote:
+            break  # without ^, a new line is a new command
+        out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def _crt_split(text: str) -> list[Word]:
+    """Splits as the Microsoft C runtime builds argv: "…" groups, \\" is a quote, 2n
+    backslashes before a quote are n, "" inside quotes is a quote."""
+    words: list[Word] = []
+    current: list[str] = []
+    has_word = quoted = in_quote = False
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c in " \t\r\n" and not in_quote:
+            if has_word:
+                words.append(Word("".join(current), quoted))
+            current, has_word, quoted = [], False, False
+            i += 1
+        elif c == "\\":
+            j = i
+            while j < n and text[j] == "\\":
+                j += 1
+            count = j - i
+            if j < n and text[j] == '"':
+                current.append("\\" * (count // 2))
+                if count % 2:
+                    current.append('"')
+                    i = j + 1
+                else:
+                    i = j
+            else:
+                current.append("\\" * count)
+                i = j
+            has_word = True
+        elif c == '"':
+            if in_quote and text[i + 1:i + 2] == '"':
+                current.append('"')
+                i += 2
+            else:
+                in_quote = not in_quote
+                i += 1
+            has_word = quoted = True
+        else:
+            current.append(c)
+            has_word = True
+            i += 1
+    if in_quote:
+        raise ShellError('A double quote (") is not closed.')
+    if has_word:
+        words.append(Word("".join(current), quoted))
+    return words
+
+
+# -- PowerShell -------------------------------------------------------------------------------
+
+_BACKTICK = {"0": "\0", "a": "\a", "b": "\b", "e": "\x1b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
+
+
+def _powershell_split(text: str) -> Command:
+    words: list[Word] = []
+    current: list[str] = []
+    has_word = quoted = False
+    i, n = 0, len(text)
+
+    def finish() -> None:
+        nonlocal current, has_word, quoted
+        if has_word:
+            words.append(Word("".join(current), quoted))
+        current, has_word, quoted = [], False, False
+
+    while i < n:
+        c = text[i]
+        if c in " \t":
+            finish()
+            i += 1
+        elif c in "\r\n":
+            finish()
+            break  # without a backtick, a new line is a new statement
+        elif c == "`":
+            if text[i + 1:i + 3] == "\r\n":
+                i += 3
+            elif text[i + 1:i + 2] == "\n":
+                i += 2
+            elif i + 1 < n:
+                current.append(_BACKTICK.get(text[i + 1], text[i + 1]))
+                has_word = quoted = True
+                i += 2
+            else:
+                i += 1
+        elif c == "'":
+            i += 1
+            while True:
+                end = text.find("'", i)
+                if end < 0:
+                    raise ShellError("A single quote (') is not closed.")
+                current.append(text[i:end])
+                if text[end + 1:end + 2] == "'":
+                    current.append("'")
+                    i = end + 2
+                    continue
+                i = end + 1
+                break
+            has_word = quoted = True
+        elif c == '"':
+            i += 1
+            while True:
+                if i >= n:
+                    raise ShellError('A double quote (") is not closed.')
+                d = text[i]
+                if d == '"' and text[i + 1:i + 2] == '"':
+                    current.append('"')
+                    i += 2
+                elif d == '"':
+                    i += 1
+                    break
+                elif d == "`" and i + 1 < n:
+                    current.append(_BACKTICK.get(text[i + 1], text[i + 1]))
+                    i += 2
+                elif d == "$" and re.match(r"\$[A-Za-z_{(]", text[i:]):
+                    name = re.match(r"\$(\{[^}]*\}|\([^)]*\)|[A-Za-z_][A-Za-z0-9_:]*)", text[i:])
+                    raise ShellError(f"The command uses PowerShell's {name.group() if name else '$…'}, which only "
+                                     "PowerShell can fill in: put its value in its place.")
+                else:
+                    current.append(d)
+                    i += 1
+            has_word = quoted = True
+        elif c == "$" and re.match(r"\$[A-Za-z_{(]", text[i:]):
+            raise ShellError("The command uses a PowerShell variable: put its value in its place.")
+        elif c in "|;":
+            finish()
+            return Command(words, c)
+        elif c == "#" and not has_word:
+            while i < n and text[i] != "\n":
+                i += 1
+        else:
+            current.append(c)
+            has_word = True
+            i += 1
+    finish()
+    return Command(words, "")
