@@ -68,9 +68,19 @@ def _parser() -> argparse.ArgumentParser:
     secret_set.add_argument("profile")
     secret_set.add_argument("name")
 
-    history = commands.add_parser("history", help="list recent exchanges")
+    history = commands.add_parser("history", help="list, export and import exchanges")
     history.add_argument("--limit", type=int, default=20)
     history.add_argument("--json", action="store_true")
+    history_commands = history.add_subparsers(dest="history_command", metavar="ACTION")
+    export = history_commands.add_parser("export", help="write exchanges as HAR 1.2, JSON or cURL (keys masked)")
+    export.add_argument("--format", required=True, choices=("har", "json", "curl"))
+    export.add_argument("--output", metavar="FILE", help="write to FILE (default: standard output)")
+    export.add_argument("--limit", type=int, dest="export_limit", metavar="N",
+                        help="the newest N exchanges (default: all)")
+    load = history_commands.add_parser("import", help="read a HAR 1.2 file or this console's JSON export")
+    load.add_argument("file", metavar="FILE")
+    load.add_argument("--keep-unknown", action="store_true",
+                      help="keep HAR entries that match no known endpoint, as vendor 'other'")
     return parser
 
 
@@ -380,6 +390,10 @@ def _secret(args, context, stdin, stdout, stderr) -> int:
 
 
 def _history(args, context, stdin, stdout, stderr) -> int:
+    if args.history_command == "export":
+        return _history_export(args, context, stdout, stderr)
+    if args.history_command == "import":
+        return _history_import(args, context, stdout, stderr)
     if args.limit < 1:
         raise UsageError("--limit takes a number above 0")
     ctx = context()
@@ -402,6 +416,56 @@ def _history(args, context, stdin, stdout, stderr) -> int:
         print(_terminal_safe(f"#{row['id']:<6} {str(row['time'])[:19]}  {row['vendor']}/{row['operation']} "
                              f"[{row['profile']}]  {status_label(row)}  {elapsed}  {row['method']} {row['url']}"),
               file=stdout)
+    return EXIT_OK
+
+
+def _history_export(args, context, stdout, stderr) -> int:
+    from console.core import history_export
+
+    if args.export_limit is not None and args.export_limit < 1:
+        raise UsageError("--limit takes a number above 0")
+    ctx = context()
+    try:
+        rows = history_export.rows_for_export(ctx.history, args.export_limit)
+    finally:
+        ctx.close()
+    text = history_export.render(rows, args.format)
+    if args.output:
+        try:
+            Path(args.output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+        print(f"Exported {len(rows)} exchange(s) to {args.output} (keys masked).", file=stderr)
+    else:
+        stdout.write(text if text.endswith("\n") else text + "\n")
+    return EXIT_OK
+
+
+def _history_import(args, context, stdout, stderr) -> int:
+    from console.core.history_export import HistoryImportError, read_import
+
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {args.file}: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UsageError(f"{args.file} is not UTF-8 text, so it is neither HAR nor a JSON export") from None
+    try:
+        records, skipped = read_import(text, keep_unknown=args.keep_unknown)
+    except HistoryImportError as exc:
+        raise UsageError(f"{args.file}: {exc}") from None
+    ctx = context()
+    try:
+        ids = ctx.history.record_many(records)
+    finally:
+        ctx.close()
+    line = f"Imported {len(ids)} exchange(s) from {args.file}."
+    if skipped:
+        line += (f" {skipped} entr{'y' if skipped == 1 else 'ies'} matched no known endpoint and "
+                 "were skipped (--keep-unknown keeps them as vendor 'other').")
+    print(line, file=stdout)
     return EXIT_OK
 
 

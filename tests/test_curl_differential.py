@@ -152,3 +152,11 @@ def test_stdin_is_not_read_without_a_reader():
         parse_curl("curl https://x.example/ --data-binary @-")
     parsed = parse_curl("curl https://x.example/ --data-binary @-", read_file=lambda name: b"from stdin")
     assert parsed.body == "from stdin"
+
+
+def test_copy_as_curl_of_a_binary_body_sends_the_same_bytes(server, folder):
+    body = bytes(range(1, 256))  # every byte a shell word can carry (a NUL cannot be in one)
+    command = to_curl(RequestSpec("POST", f"{server.url}/binary", {"Content-Type": "application/octet-stream"}, body))
+    assert parse_curl(command).body_bytes() == body
+    status, sent = what_curl_sent(command, server, folder)
+    assert status == 0 and sent[0].body == body

@@ -64,7 +64,9 @@ def test_cookie_parser_never_raises_anything_else(text):
 
 words = st.sampled_from(["curl", "-X", "POST", "-H", "'Content-Type: application/json'", "--data-raw", "-d",
                          "'{\"a\": 1}'", "https://api.synerise.com/v4/events/custom", "-u", "a:b", "--json",
-                         "\\\n", "$'x\\ny'", '"', "'", "-sX", "--url", "@file", "-G", "#", "`", "^"])
+                         "\\\n", "$'x\\ny'", "$'\\xff'", '"', "'", "-sX", "--url", "@file", "-G", "#", "`", "^",
+                         "--data-urlencode", "--url-query", "-H", "'X: \u00e9'", "|", "&&", "2>&1", "curl.exe",
+                         "^\n", "`\n", "--json", "-b", "a=b"])
 commands = st.lists(words | st.text(max_size=12), min_size=1, max_size=12).map(" ".join)
 
 

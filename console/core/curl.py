@@ -140,15 +140,15 @@ def _urlencode_piece(piece: str, read: Callable[[str], bytes]) -> str:
     from urllib.parse import quote_plus
 
     if piece.startswith("="):
-        return quote_plus(piece[1:], safe="*-._")
+        return quote_plus(piece[1:], safe="*-._", errors="surrogateescape")
     equals, at = piece.find("="), piece.find("@")
     if at >= 0 and (equals < 0 or at < equals):
         name, file_name = piece[:at], piece[at + 1:]
-        encoded = quote_plus(read(file_name), safe="*-._")
+        encoded = quote_plus(read(file_name), safe="*-._", errors="surrogateescape")
         return f"{name}={encoded}" if name else encoded
     if equals >= 0:
-        return f"{piece[:equals]}={quote_plus(piece[equals + 1:], safe='*-._')}"
-    return quote_plus(piece, safe="*-._")
+        return f"{piece[:equals]}={quote_plus(piece[equals + 1:], safe='*-._', errors='surrogateescape')}"
+    return quote_plus(piece, safe="*-._", errors="surrogateescape")
 
 
 def parse_curl(text: str, read_file: Callable[[str], bytes] | None = None) -> CurlRequest:
@@ -327,6 +327,10 @@ class _State:
             raise CurlError(f"The command names {len(self.urls)} URLs; curl would make a request to each. "
                             "Paste one at a time.")
         written = self.urls[0]
+        for text in [written, *(f"{k}: {v}" for k, v in self.headers)]:
+            if any(0xDC80 <= ord(c) <= 0xDCFF for c in text):
+                raise CurlError(f"{text[:40]!r}… holds bytes that are not UTF-8 text; the console sends "
+                                "URLs and headers as text.")
         url = _curl_url(written, self.path_as_is)
         body = bytes(self.data) if self.data is not None else None
         if self.head and body is not None:
@@ -395,7 +399,8 @@ def _curl_url(written: str, path_as_is: bool) -> str:
     path = parts.path or "/"
     if not path_as_is:
         path = _remove_dot_segments(path)
-    path = "".join(c if ord(c) < 128 else "".join(f"%{b:02x}" for b in c.encode("utf-8")) for c in path)
+    path = "".join(c if ord(c) < 128 else "".join(f"%{b:02x}" for b in c.encode("utf-8", "surrogateescape"))
+                   for c in path)
     return urlunsplit((scheme, parts.netloc, path, parts.query, ""))
 
 
@@ -561,5 +566,9 @@ def to_curl(spec: RequestSpec) -> str:
             continue
         lines.append(f"  -H {shlex.quote(f'{name}: {value}')}")
     if spec.body:
-        lines.append(f"  --data-raw {shlex.quote(spec.body_text())}")
+        try:
+            lines.append(f"  --data-raw {shlex.quote(spec.body.decode('utf-8'))}")
+        except UnicodeDecodeError:  # not text: every byte written out, so curl sends the same bytes
+            escaped = "".join(f"\\x{b:02x}" for b in spec.body)
+            lines.append(f"  --data-binary $'{escaped}'")
     return " \\\n".join(lines)

@@ -63,12 +63,55 @@ def to_json_export(rows: list[dict]) -> str:
                        "exchanges": items}, ensure_ascii=False, indent=1)
 
 
+def rows_for_export(store, limit: int | None = None, page: int = 500) -> list[dict]:
+    """The newest `limit` exchanges (all when None), newest first, with their bodies."""
+    rows: list[dict] = []
+    before = None
+    while limit is None or len(rows) < limit:
+        size = page if limit is None else min(page, limit - len(rows))
+        listed = store.page(before, size)
+        if not listed:
+            break
+        rows += store.get_many([r["id"] for r in listed])
+        before = listed[-1]["id"]
+    return rows
+
+
+def render(rows: list[dict], fmt: str) -> str:
+    """The exchanges as the text of an export file: "har", "json" or "curl"."""
+    if fmt == "har":
+        return json.dumps(to_har(rows), ensure_ascii=False, indent=1)
+    if fmt == "json":
+        return to_json_export(rows)
+    if fmt == "curl":
+        return to_curl_commands(rows)
+    raise ValueError(f"unknown export format {fmt!r}")
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
 def _pairs(mapping: dict | None) -> list[dict[str, str]]:
-    return [{"name": k, "value": str(v)} for k, v in (mapping or {}).items()]
+    """HAR name/value pairs; a header stored with several values (one per line, as imports
+    keep repeated headers) becomes one pair per value again."""
+    return [{"name": k, "value": part} for k, v in (mapping or {}).items() for part in str(v).split("\n")]
+
+
+def _header(mapping: dict | None, name: str, default: str = "") -> str:
+    """A header's value whatever the casing of its name."""
+    for key, value in (mapping or {}).items():
+        if key.lower() == name:
+            return str(value)
+    return default
+
+
+def _content(data: bytes) -> dict[str, str]:
+    """HAR content text: the body as text, or base64 (with "encoding") when it is not UTF-8."""
+    try:
+        return {"text": data.decode("utf-8")}
+    except UnicodeDecodeError:
+        return {"text": base64.b64encode(data).decode("ascii"), "encoding": "base64"}
 
 
 def to_har(rows: list[dict]) -> dict:
@@ -77,7 +120,7 @@ def to_har(rows: list[dict]) -> dict:
     for row in rows:
         headers = row["request_headers"] or {}
         body = row["request_body"] or b""
-        mime = headers.get("Content-Type", "application/json" if body else "")
+        mime = _header(headers, "content-type", "application/json" if body else "")
         request = {
             "method": row["method"], "url": row["url"], "httpVersion": "HTTP/1.1", "cookies": [],
             "headers": _pairs(headers),
@@ -86,6 +129,8 @@ def to_har(rows: list[dict]) -> dict:
         }
         if body:
             request["postData"] = {"mimeType": mime, "text": _text(body)}
+            if _content(body).get("encoding"):  # HAR's postData has no base64 form
+                request["postData"]["comment"] = "not UTF-8: shown with replacement characters"
         response_headers = row["response_headers"] or {}
         answer = row["response_body"] or b""
         answered = row["status"] is not None
@@ -95,8 +140,7 @@ def to_har(rows: list[dict]) -> dict:
             "httpVersion": "HTTP/1.1" if answered else "", "cookies": [],
             "headers": _pairs(response_headers),
             "content": {"size": row["response_size"] or 0,
-                        "mimeType": response_headers.get("Content-Type", response_headers.get("content-type", "")),
-                        "text": _text(answer)},
+                        "mimeType": _header(response_headers, "content-type"), **_content(answer)},
             "redirectURL": "", "headersSize": -1, "bodySize": len(answer) if answered else -1,
         }
         if row.get("response_truncated"):
@@ -140,7 +184,8 @@ def _redact_headers(headers: dict[str, str]) -> dict[str, str]:
     for name, value in headers.items():
         low = name.lower()
         if low in SECRET_HEADERS or any(word in low for word in SECRET_HEADER_WORDS):
-            value = "Bearer " + MASK if value.lower().startswith("bearer ") else MASK
+            value = "\n".join("Bearer " + MASK if part.lower().startswith("bearer ") else MASK
+                               for part in value.split("\n"))  # each value of a repeated header
         out[name] = value
     return out
 
@@ -291,6 +336,8 @@ def _known(vendor: str, operation: str, where: str) -> None:
     from console.core.definitions import vendors
 
     known = vendors()
+    if vendor == OTHER:
+        return
     if vendor not in known or operation not in known[vendor].operations:
         raise HistoryImportError(f"{where}: {vendor}/{operation} is not an operation this console knows.")
 
@@ -379,7 +426,10 @@ def _har_headers(holder: _Checked, where: str) -> dict[str, str]:
     headers: dict[str, str] = {}
     for number, pair in enumerate(value, start=1):
         header = _Checked(pair, f"{where} header {number}")
-        headers[header.get("name", (str,), required=True)] = header.get("value", (str,), default="")
+        name = header.get("name", (str,), required=True)
+        text = header.get("value", (str,), default="").replace("\n", " ")
+        # A repeated name (Set-Cookie) keeps every value, one per line; exports split them again.
+        headers[name] = f"{headers[name]}\n{text}" if name in headers else text
     return headers
 
 
@@ -391,7 +441,7 @@ def _har_content(content: _Checked | None) -> bytes:
     encoding = content.get("encoding", (str,), default="")
     if encoding.lower() == "base64":
         try:
-            return base64.b64decode(text, validate=False)
+            return base64.b64decode("".join(text.split()), validate=True)
         except ValueError:
             raise HistoryImportError(f"{content.where}: text is not valid base64.") from None
     return text.encode("utf-8", "surrogatepass")
@@ -413,8 +463,12 @@ def _har_post_text(request: _Checked) -> str:
     return post.get("text", (str,), default="")
 
 
-def from_har(text: str) -> tuple[list[Record], int]:
-    """Records from a HAR file, and how many entries were skipped (not a known endpoint)."""
+OTHER = "other"  # the vendor of an imported exchange that matches no operation this app knows
+
+
+def from_har(text: str, keep_unknown: bool = False) -> tuple[list[Record], int]:
+    """Records from a HAR file, and how many entries were skipped (not a known endpoint);
+    with `keep_unknown` those are kept too, as plain exchanges of vendor "other"."""
     try:
         data = json.loads(text.lstrip("\ufeff"))
     except (ValueError, RecursionError):
@@ -427,7 +481,7 @@ def from_har(text: str) -> tuple[list[Record], int]:
     records, skipped = [], 0
     for number, raw in enumerate(entries, start=1):
         entry = _Checked(raw, f"Entry {number}")
-        record = _record_from_har(entry)
+        record = _record_from_har(entry, keep_unknown)
         if record is None:
             skipped += 1
         else:
@@ -435,7 +489,7 @@ def from_har(text: str) -> tuple[list[Record], int]:
     return records, skipped
 
 
-def _record_from_har(entry: _Checked) -> Record | None:
+def _record_from_har(entry: _Checked, keep_unknown: bool = False) -> Record | None:
     where = entry.where
     request = entry.child("request", required=True)
     response = entry.child("response")
@@ -450,9 +504,9 @@ def _record_from_har(entry: _Checked) -> Record | None:
         _known(vendor, operation, where)
     else:
         guess = _guess_operation(method, url)
-        if guess is None:
+        if guess is None and not keep_unknown:
             return None
-        vendor, operation = guess
+        vendor, operation = guess or (OTHER, method.upper())
     body_text = _har_post_text(request)
     status = _status(response.get("status", (int,)) or None, where) if response else None
     content = response.child("content") if response else None
@@ -490,15 +544,17 @@ def _record_from_har(entry: _Checked) -> Record | None:
     )
 
 
-def read_import(text: str) -> tuple[list[Record], int]:
-    """Records from either kind of file (HAR or the app's JSON export). Raises
-    HistoryImportError, naming the entry and the field, for anything malformed."""
+def read_import(text: str, keep_unknown: bool = False) -> tuple[list[Record], int]:
+    """Records from either kind of file (HAR or the app's JSON export), and how many HAR
+    entries matched no known endpoint and were skipped (kept as vendor "other" with
+    `keep_unknown`). Raises HistoryImportError, naming the entry and the field, for anything
+    malformed."""
     if not isinstance(text, str):
         raise HistoryImportError("The file is not text.")
     text = text.lstrip("\ufeff")  # a byte-order mark, as some browsers write
     stripped = text.lstrip()
     if stripped.startswith("{") and '"log"' in stripped[:200]:
-        return from_har(text)
+        return from_har(text, keep_unknown)
     try:
         data = json.loads(text)
     except (ValueError, RecursionError):
@@ -507,5 +563,5 @@ def read_import(text: str) -> tuple[list[Record], int]:
     if isinstance(data, dict) and data.get("format") == JSON_FORMAT:
         return from_json_export(text), 0
     if isinstance(data, dict) and "log" in data:
-        return from_har(text)
+        return from_har(text, keep_unknown)
     raise HistoryImportError("This file is neither a HAR file nor an Event Console JSON export.")

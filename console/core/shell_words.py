@@ -204,10 +204,10 @@ def _ansi_c(text: str, i: int, out: list[str]) -> int:
                 out.append("\\x")
                 i += 2
                 continue
-            out.append(chr(int(digits.group(), 16)))
+            out.append(_byte(int(digits.group(), 16)))
             i += 2 + len(digits.group())
         elif e in "uU":
-            digits = re.match(r"[0-9A-Fa-f]{1,%d}" % (4 if e == "u" else 8), text[i + 2:i + 10])
+            digits = re.match(r"[0-9A-Fa-f]{1,4}" if e == "u" else r"[0-9A-Fa-f]{1,8}", text[i + 2:i + 10])
             if not digits or int(digits.group(), 16) > 0x10FFFF:
                 out.append("\\" + e)
                 i += 2
@@ -216,7 +216,7 @@ def _ansi_c(text: str, i: int, out: list[str]) -> int:
             i += 2 + len(digits.group())
         elif e in "01234567":
             digits = re.match(r"[0-7]{1,3}", text[i + 1:i + 4]).group()
-            out.append(chr(int(digits, 8) & 0xFF))
+            out.append(_byte(int(digits, 8) & 0xFF))
             i += 1 + len(digits)
         elif e == "c" and i + 2 < n:
             out.append(chr(ord(text[i + 2]) & 0x1F))
@@ -225,6 +225,12 @@ def _ansi_c(text: str, i: int, out: list[str]) -> int:
             out.append("\\" + e)
             i += 2
     raise ShellError("A $'…' string is not closed.")
+
+
+def _byte(value: int) -> str:
+    """A raw byte written as \\xHH: ASCII as itself, 0x80 and up as a surrogate escape, so the
+    word encodes back to that very byte (str.encode("utf-8", "surrogateescape"))."""
+    return chr(value) if value < 0x80 else chr(0xDC00 + value)
 
 
 def _expansion_message(text: str, i: int) -> str:

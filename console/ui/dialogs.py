@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
@@ -306,6 +307,15 @@ class CurlDialog(QDialog):
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName("cURL import result")
         layout.addWidget(self.summary)
+        # A command that sends a file (-d @body.json) is never imported with the literal "@…":
+        # the user picks the file, and the command is read again with its bytes.
+        self.files: dict[str, bytes] = {}
+        self.needed_file: str | None = None
+        self.choose_file = QPushButton("Choose file…")
+        self.choose_file.setAccessibleName("Choose file for cURL")
+        self.choose_file.setVisible(False)
+        self.choose_file.clicked.connect(self._choose_file)
+        layout.addWidget(self.choose_file)
         form = QFormLayout()
         self.profile = QLineEdit("imported")
         self.profile.setAccessibleName("Profile for the imported settings")
@@ -324,10 +334,34 @@ class CurlDialog(QDialog):
         self.result: CurlImport | None = None
         self.input.textChanged.connect(self._parse)
 
+    def _read_file(self, name: str) -> bytes:
+        if name in self.files:
+            return self.files[name]
+        self.needed_file = name
+        where = "standard input (@-)" if name == "-" else f"the file {name!r}"
+        raise CurlError(f"The command sends {where}: choose the file it means.")
+
+    def _choose_file(self) -> None:
+        name = self.needed_file
+        if name is None:
+            return
+        title = "Choose what the command reads from standard input" if name == "-" else f"Choose {name}"
+        path, _ = QFileDialog.getOpenFileName(self, title, "" if name == "-" else name)
+        if not path:
+            return
+        try:
+            with open(path, "rb") as handle:
+                self.files[name] = handle.read()
+        except OSError as exc:
+            QMessageBox.warning(self, "Import cURL", f"Could not read {path}: {exc.strerror or exc}")
+            return
+        self._parse()
+
     def _parse(self) -> None:
         text = self.input.toPlainText()
+        self.needed_file = None
         try:
-            self.result = import_curl(text)
+            self.result = import_curl(text, read_file=self._read_file)
         except CurlError as exc:
             self.result = None
             self.summary.setText(f"⚠ {exc}" if text.strip() else "")
@@ -340,6 +374,7 @@ class CurlDialog(QDialog):
                                  + "".join(f"\nNote: {n}" for n in r.notes))
             self.summary.setStyleSheet("")
             self.store.setEnabled(bool(r.secrets))
+        self.choose_file.setVisible(self.needed_file is not None)
         self.import_button.setEnabled(self.result is not None)
 
     def _accept(self) -> None:

@@ -439,27 +439,22 @@ class HistoryPanel(QWidget):
     # -- export, import, retention -------------------------------------------------------------
     def export_to(self, path: str, fmt: str, ids: list[int] | None = None) -> int:
         """Writes the selected (or given) exchanges to `path`; returns how many."""
-        import json
 
         from console.core import history_export
 
         rows = self.store.get_many(ids if ids is not None else self.selected_ids())
-        if fmt == "har":
-            text = json.dumps(history_export.to_har(rows), ensure_ascii=False, indent=1)
-        elif fmt == "json":
-            text = history_export.to_json_export(rows)
-        else:
-            text = history_export.to_curl_commands(rows)
+        text = history_export.render(rows, fmt)
         with open(path, "w", encoding="utf-8") as f:
             f.write(text)
         return len(rows)
 
-    def import_from(self, path: str) -> tuple[int, int]:
-        """Reads a HAR or JSON export into history; (imported, skipped)."""
+    def import_from(self, path: str, keep_unknown: bool = False) -> tuple[int, int]:
+        """Reads a HAR or JSON export into history; (imported, skipped). With `keep_unknown`
+        HAR entries of no known endpoint are kept as plain exchanges (vendor "other")."""
         from console.core.history_export import read_import
 
-        with open(path, encoding="utf-8") as f:
-            records, skipped = read_import(f.read())
+        with open(path, encoding="utf-8-sig") as f:
+            records, skipped = read_import(f.read(), keep_unknown=keep_unknown)
         ids = self.store.record_many(records)
         self.refresh()
         return len(ids), skipped
@@ -488,9 +483,20 @@ class HistoryPanel(QWidget):
         path, _ = QFileDialog.getOpenFileName(self, "Import history", "", "HAR or JSON (*.har *.json);;All files (*)")
         if not path:
             return
+        from console.core.history import HistoryUnavailable
+        from console.core.history_export import read_import
+
         try:
-            imported, skipped = self.import_from(path)
-        except (OSError, UnicodeDecodeError, HistoryImportError) as exc:
+            with open(path, encoding="utf-8-sig") as f:
+                _, skipped = read_import(f.read())
+            keep = False
+            if skipped:
+                keep = QMessageBox.question(
+                    self, "Import", f"{skipped} entr{'y' if skipped == 1 else 'ies'} of this file match no "
+                    "endpoint of the five APIs. Keep them too, as plain exchanges you can view and export?"
+                ) == QMessageBox.StandardButton.Yes
+            imported, skipped = self.import_from(path, keep_unknown=keep)
+        except (OSError, UnicodeDecodeError, HistoryImportError, HistoryUnavailable) as exc:
             QMessageBox.warning(self, "Import", f"Could not import {path}: {exc}")
             return
         extra = f"; {skipped} entr{'y' if skipped == 1 else 'ies'} skipped (not an endpoint this app knows)" if skipped else ""

@@ -628,8 +628,12 @@ class MainWindow(QMainWindow):
                 return
             from console.vendors import RULES
 
-            op = vendors()[row["vendor"]].operations.get(row["operation"])
-            explanation = RULES[row["vendor"]].explain(op, exchange.response) if exchange.response and op else None
+            vendor = vendors().get(row["vendor"])  # "other": an imported exchange of no known API
+            op = vendor.operations.get(row["operation"]) if vendor else None
+            try:
+                explanation = RULES[row["vendor"]].explain(op, exchange.response) if exchange.response and op else None
+            except Exception:  # a stored answer of any shape must not stop it being shown
+                explanation = None
             self.response.show_exchange(exchange, rendered, explanation, cancelled=row["outcome"] == "cancelled")
             self.response.show_details(row)
 

@@ -371,3 +371,22 @@ def test_keyboard_shortcuts_open_the_helpers(qtbot, window):
     qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: getattr(window, "_cookie_dialog", None) is not None and window._cookie_dialog.isVisible(), timeout=3000)
     window._cookie_dialog.reject()
+
+
+def test_import_curl_asks_for_a_file_the_command_sends(qtbot, window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    body = tmp_path / "event.json"
+    body.write_text('{"customUserId": "from-file", "customEventName": "levelUp"}')
+    qtbot.mouseClick(named(window, "Import cURL"), Qt.MouseButton.LeftButton)
+    dialog = window._curl_dialog
+    dialog.input.setPlainText("curl -X POST 'https://tracker-s2s.my.com/v1/customEvent/?idApp=1' "
+                              "-H 'Authorization: t0k' --data-binary @event.json")
+    assert "choose the file" in dialog.summary.text() and not dialog.import_button.isEnabled()
+    chooser = named(dialog, "Choose file for cURL")
+    assert chooser.isVisible()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(body), "")))
+    qtbot.mouseClick(chooser, Qt.MouseButton.LeftButton)
+    assert dialog.import_button.isEnabled() and not chooser.isVisible()
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    assert payload(window)["customUserId"] == "from-file"
