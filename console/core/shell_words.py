@@ -58,6 +58,29 @@ def split_command(text: str, dialect: str | None = None) -> Command:
     return _posix_split(text)
 
 
+class _Words:
+    """The words of a command being split: characters go into the current word, `finish`
+    closes it (a word exists once anything, even an empty quote, was put in it)."""
+
+    def __init__(self):
+        self.words: list[Word] = []
+        self.current: list[str] = []
+        self.started = self.quoted = False
+
+    def add(self, text: str, quoted: bool = False) -> None:
+        self.current.append(text)
+        self.started = True
+        self.quoted = self.quoted or quoted
+
+    def text(self) -> str:
+        return "".join(self.current)
+
+    def finish(self) -> None:
+        if self.started:
+            self.words.append(Word(self.text(), self.quoted))
+        self.current, self.started, self.quoted = [], False, False
+
+
 # -- POSIX shell ------------------------------------------------------------------------------
 
 _ANSI_C = {"a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f", "n": "\n", "r": "\r", "t": "\t",
@@ -66,23 +89,15 @@ _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[0-9#?@*$!-]|\{|\(")
 
 
 def _posix_split(text: str) -> Command:
-    words: list[Word] = []
-    current: list[str] = []
-    has_word = quoted = False
+    w = _Words()
     i, n = 0, len(text)
-
-    def finish() -> None:
-        nonlocal current, has_word, quoted
-        if has_word:
-            words.append(Word("".join(current), quoted))
-        current, has_word, quoted = [], False, False
 
     while i < n:
         c = text[i]
         if c in " \t\r\n":
-            finish()
+            w.finish()
             i += 1
-        elif c == "#" and not has_word:
+        elif c == "#" and not w.started:
             while i < n and text[i] != "\n":  # a comment runs to the end of the line
                 i += 1
         elif c == "\\":
@@ -93,22 +108,18 @@ def _posix_split(text: str) -> Command:
                 i += 3
                 continue
             if i + 1 < n:
-                current.append(text[i + 1])
-            has_word = quoted = True
+                w.add(text[i + 1], quoted=True)
             i += 2
         elif c == "'":
             end = text.find("'", i + 1)
             if end < 0:
                 raise ShellError("A single quote (') is not closed.")
-            current.append(text[i + 1:end])
-            has_word = quoted = True
+            w.add(text[i + 1:end], quoted=True)
             i = end + 1
         elif c == '"' or (c == "$" and text[i + 1:i + 2] == '"'):
-            i = _double_quoted(text, i + (2 if c == "$" else 1), current)
-            has_word = quoted = True
+            i = _double_quoted(text, i + (2 if c == "$" else 1), w)
         elif c == "$" and text[i + 1:i + 2] == "'":
-            i = _ansi_c(text, i + 2, current)
-            has_word = quoted = True
+            i = _ansi_c(text, i + 2, w)
         elif c == "$" and _NAME.match(text, i + 1):
             raise ShellError(_expansion_message(text, i))
         elif c == "`":
@@ -116,28 +127,27 @@ def _posix_split(text: str) -> Command:
         elif c in "|;&<>()":
             operator = _operator(text, i)
             if operator in ("<", ">", ">>", "&>", ">&1", ">&2", "<<<"):
-                if has_word and not quoted and "".join(current).isdigit():
-                    current, has_word = [], False  # 2> names a file descriptor, not a word
-                finish()
+                if w.started and not w.quoted and w.text().isdigit():
+                    w.current, w.started = [], False  # 2> names a file descriptor, not a word
+                w.finish()
                 i += len(operator)
                 if operator not in (">&1", ">&2"):  # a redirection's target is not the program's
                     while i < n and text[i] in " \t":
                         i += 1
                     i = _skip_word(text, i)
                 continue
-            if operator == "&" and has_word:
+            if operator == "&" and w.started:
                 raise ShellError("An unquoted & inside a word ends the command in a shell "
-                                 f"(after {''.join(current)[:40]!r}): put the URL in quotes.")
+                                 f"(after {w.text()[:40]!r}): put the URL in quotes.")
             if operator in ("(", ")"):
                 raise ShellError("The text has shell parentheses: paste the curl command alone.")
-            finish()
-            return Command(words, operator)
+            w.finish()
+            return Command(w.words, operator)
         else:
-            current.append(c)
-            has_word = True
+            w.add(c)
             i += 1
-    finish()
-    return Command(words, "")
+    w.finish()
+    return Command(w.words, "")
 
 
 def _operator(text: str, i: int) -> str:
@@ -162,8 +172,9 @@ def _skip_word(text: str, i: int) -> int:
     return i
 
 
-def _double_quoted(text: str, i: int, out: list[str]) -> int:
-    """Reads a "…" string from i (after the quote); returns the index after its end."""
+def _double_quoted(text: str, i: int, w: _Words) -> int:
+    """Reads a "…" string from i (after the quote) into `w`; returns the index after its end."""
+    w.add("", quoted=True)
     n = len(text)
     while i < n:
         c = text[i]
@@ -171,58 +182,59 @@ def _double_quoted(text: str, i: int, out: list[str]) -> int:
             return i + 1
         if c == "\\" and i + 1 < n and text[i + 1] in '$`"\\\n':
             if text[i + 1] != "\n":  # backslash-newline inside "…" is a continuation too
-                out.append(text[i + 1])
+                w.add(text[i + 1])
             i += 2
         elif c == "$" and _NAME.match(text, i + 1):
             raise ShellError(_expansion_message(text, i))
         elif c == "`":
             raise ShellError("The command runs a command in backticks (`…`): paste its output instead.")
         else:
-            out.append(c)
+            w.add(c)
             i += 1
     raise ShellError('A double quote (") is not closed.')
 
 
-def _ansi_c(text: str, i: int, out: list[str]) -> int:
-    """Reads a bash $'…' string from i (after the quote); returns the index after its end."""
+def _ansi_c(text: str, i: int, w: _Words) -> int:
+    """Reads a bash $'…' string from i (after the quote) into `w`; returns the index after its end."""
+    w.add("", quoted=True)
     n = len(text)
     while i < n:
         c = text[i]
         if c == "'":
             return i + 1
         if c != "\\" or i + 1 >= n:
-            out.append(c)
+            w.add(c)
             i += 1
             continue
         e = text[i + 1]
         if e in _ANSI_C:
-            out.append(_ANSI_C[e])
+            w.add(_ANSI_C[e])
             i += 2
         elif e == "x":
             digits = re.match(r"[0-9A-Fa-f]{1,2}", text[i + 2:i + 4])
             if not digits:
-                out.append("\\x")
+                w.add("\\x")
                 i += 2
                 continue
-            out.append(_byte(int(digits.group(), 16)))
+            w.add(_byte(int(digits.group(), 16)))
             i += 2 + len(digits.group())
         elif e in "uU":
             digits = re.match(r"[0-9A-Fa-f]{1,4}" if e == "u" else r"[0-9A-Fa-f]{1,8}", text[i + 2:i + 10])
             if not digits or int(digits.group(), 16) > 0x10FFFF:
-                out.append("\\" + e)
+                w.add("\\" + e)
                 i += 2
                 continue
-            out.append(chr(int(digits.group(), 16)))
+            w.add(chr(int(digits.group(), 16)))
             i += 2 + len(digits.group())
         elif e in "01234567":
             digits = re.match(r"[0-7]{1,3}", text[i + 1:i + 4]).group()
-            out.append(_byte(int(digits, 8) & 0xFF))
+            w.add(_byte(int(digits, 8) & 0xFF))
             i += 1 + len(digits)
         elif e == "c" and i + 2 < n:
-            out.append(chr(ord(text[i + 2]) & 0x1F))
+            w.add(chr(ord(text[i + 2]) & 0x1F))
             i += 3
         else:
-            out.append("\\" + e)
+            w.add("\\" + e)
             i += 2
     raise ShellError("A $'…' string is not closed.")
 
@@ -276,16 +288,13 @@ def _cmd_unescape(text: str) -> str:
 def _crt_split(text: str) -> list[Word]:
     """Splits as the Microsoft C runtime builds argv: "…" groups, \\" is a quote, 2n
     backslashes before a quote are n, "" inside quotes is a quote."""
-    words: list[Word] = []
-    current: list[str] = []
-    has_word = quoted = in_quote = False
+    w = _Words()
+    in_quote = False
     i, n = 0, len(text)
     while i < n:
         c = text[i]
         if c in " \t\r\n" and not in_quote:
-            if has_word:
-                words.append(Word("".join(current), quoted))
-            current, has_word, quoted = [], False, False
+            w.finish()
             i += 1
         elif c == "\\":
             j = i
@@ -293,33 +302,30 @@ def _crt_split(text: str) -> list[Word]:
                 j += 1
             count = j - i
             if j < n and text[j] == '"':
-                current.append("\\" * (count // 2))
+                w.add("\\" * (count // 2))
                 if count % 2:
-                    current.append('"')
+                    w.add('"')
                     i = j + 1
                 else:
                     i = j
             else:
-                current.append("\\" * count)
+                w.add("\\" * count)
                 i = j
-            has_word = True
         elif c == '"':
             if in_quote and text[i + 1:i + 2] == '"':
-                current.append('"')
+                w.add('"')
                 i += 2
             else:
                 in_quote = not in_quote
                 i += 1
-            has_word = quoted = True
+            w.add("", quoted=True)
         else:
-            current.append(c)
-            has_word = True
+            w.add(c)
             i += 1
     if in_quote:
         raise ShellError('A double quote (") is not closed.')
-    if has_word:
-        words.append(Word("".join(current), quoted))
-    return words
+    w.finish()
+    return w.words
 
 
 # -- PowerShell -------------------------------------------------------------------------------
@@ -328,24 +334,16 @@ _BACKTICK = {"0": "\0", "a": "\a", "b": "\b", "e": "\x1b", "f": "\f", "n": "\n",
 
 
 def _powershell_split(text: str) -> Command:
-    words: list[Word] = []
-    current: list[str] = []
-    has_word = quoted = False
+    w = _Words()
     i, n = 0, len(text)
-
-    def finish() -> None:
-        nonlocal current, has_word, quoted
-        if has_word:
-            words.append(Word("".join(current), quoted))
-        current, has_word, quoted = [], False, False
 
     while i < n:
         c = text[i]
         if c in " \t":
-            finish()
+            w.finish()
             i += 1
         elif c in "\r\n":
-            finish()
+            w.finish()
             break  # without a backtick, a new line is a new statement
         elif c == "`":
             if text[i + 1:i + 3] == "\r\n":
@@ -353,8 +351,7 @@ def _powershell_split(text: str) -> Command:
             elif text[i + 1:i + 2] == "\n":
                 i += 2
             elif i + 1 < n:
-                current.append(_BACKTICK.get(text[i + 1], text[i + 1]))
-                has_word = quoted = True
+                w.add(_BACKTICK.get(text[i + 1], text[i + 1]), quoted=True)
                 i += 2
             else:
                 i += 1
@@ -364,14 +361,13 @@ def _powershell_split(text: str) -> Command:
                 end = text.find("'", i)
                 if end < 0:
                     raise ShellError("A single quote (') is not closed.")
-                current.append(text[i:end])
+                w.add(text[i:end], quoted=True)
                 if text[end + 1:end + 2] == "'":
-                    current.append("'")
+                    w.add("'")
                     i = end + 2
                     continue
                 i = end + 1
                 break
-            has_word = quoted = True
         elif c == '"':
             i += 1
             while True:
@@ -379,33 +375,32 @@ def _powershell_split(text: str) -> Command:
                     raise ShellError('A double quote (") is not closed.')
                 d = text[i]
                 if d == '"' and text[i + 1:i + 2] == '"':
-                    current.append('"')
+                    w.add('"')
                     i += 2
                 elif d == '"':
                     i += 1
                     break
                 elif d == "`" and i + 1 < n:
-                    current.append(_BACKTICK.get(text[i + 1], text[i + 1]))
+                    w.add(_BACKTICK.get(text[i + 1], text[i + 1]))
                     i += 2
                 elif d == "$" and re.match(r"\$[A-Za-z_{(]", text[i:]):
                     name = re.match(r"\$(\{[^}]*\}|\([^)]*\)|[A-Za-z_][A-Za-z0-9_:]*)", text[i:])
                     raise ShellError(f"The command uses PowerShell's {name.group() if name else '$…'}, which only "
                                      "PowerShell can fill in: put its value in its place.")
                 else:
-                    current.append(d)
+                    w.add(d)
                     i += 1
-            has_word = quoted = True
+            w.add("", quoted=True)
         elif c == "$" and re.match(r"\$[A-Za-z_{(]", text[i:]):
             raise ShellError("The command uses a PowerShell variable: put its value in its place.")
         elif c in "|;":
-            finish()
-            return Command(words, c)
-        elif c == "#" and not has_word:
+            w.finish()
+            return Command(w.words, c)
+        elif c == "#" and not w.started:
             while i < n and text[i] != "\n":
                 i += 1
         else:
-            current.append(c)
-            has_word = True
+            w.add(c)
             i += 1
-    finish()
-    return Command(words, "")
+    w.finish()
+    return Command(w.words, "")
