@@ -24,7 +24,7 @@ def size_of(path: Path) -> int:
 
 
 def first_paint_ms(argv, home) -> float:
-    env = {**os.environ, "EVENT_CONSOLE_PAINT_PROBE": "1", "EVENT_CONSOLE_HOME": home, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "EVENT_CONSOLE_HOME": home, "PYTHONPATH": str(ROOT)}
     start = time.time()
     out = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60, cwd=ROOT).stdout
     stamp = next(line.split()[1] for line in out.splitlines() if line.startswith("first-paint"))
@@ -46,8 +46,8 @@ def main(runs: int = 7) -> None:
     for part in sorted(parts, key=size_of, reverse=True)[:10]:
         print(f"  {size_of(part) / 2**20:6.1f} MB  {part.relative_to(BUNDLE)}")
     home = tempfile.mkdtemp(prefix="bench-bundle-")
-    frozen_cmd = [str(BUNDLE / "event-console")]
-    source_cmd = [sys.executable, "-m", "console"]
+    frozen_cmd = [str(BUNDLE / "event-console"), "diagnostics", "paint-probe"]
+    source_cmd = [sys.executable, "-m", "console", "diagnostics", "paint-probe"]
     first_paint_ms(frozen_cmd, home), first_paint_ms(source_cmd, home)  # warm caches
     frozen, source = [], []
     for _ in range(runs):

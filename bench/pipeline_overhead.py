@@ -17,8 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import requests  # noqa: E402
 
-from console.core import pipeline  # noqa: E402
-from console.core.context import AppContext  # noqa: E402
+from console.engine import pipeline  # noqa: E402
+from console.engine.context import AppContext  # noqa: E402
 from console.core.secrets import SecretStore  # noqa: E402
 
 

@@ -10,25 +10,26 @@ import os
 from pathlib import Path
 
 
-def _application():
-    from console.ui.application import application
+def application():
+    """The one QApplication of the process."""
+    from console.ui.application import application as make
 
-    return application()
+    return make()
 
 
 def create_main_window(home: Path):
     """The main window on the data home `home`, built but not shown and without entering the
     event loop (tests and the self-test use it)."""
-    from console.core.context import AppContext
+    from console.engine.context import AppContext
     from console.ui.main_window import MainWindow
 
-    _application()
+    application()
     return MainWindow(AppContext(home=Path(home)))
 
 
 def open_and_close_window(home: Path) -> str:
     """Opens the main window, lets it paint, closes it; returns its title (self-test)."""
-    app = _application()
+    app = application()
     window = create_main_window(home)
     window.show()
     app.processEvents()
@@ -48,22 +49,12 @@ def main() -> int:
         print("event-console: no display to open the window on (DISPLAY is not set). "
               "The command line works without one: event-console --help", file=sys.stderr)
         return 2
-    from console.core.context import default_home
+    from console.engine.context import default_home
     from console.ui.errors import install_error_dialog
 
-    app = _application()
+    app = application()
     home = default_home()
     install_error_dialog(home)
     window = create_main_window(home)
     window.show()
-    if os.environ.get("EVENT_CONSOLE_SCREENSHOT"):
-        # Diagnostics for CI and the README: save a picture once painted, then quit.
-        from console.ui.screenshot import save_when_painted
-
-        save_when_painted(window, Path(os.environ["EVENT_CONSOLE_SCREENSHOT"]))
-    if os.environ.get("EVENT_CONSOLE_PAINT_PROBE"):
-        # Diagnostics for bench/: print the wall-clock time of the first paint, then quit.
-        from console.ui.screenshot import report_first_paint
-
-        report_first_paint(window)
     return app.exec()

@@ -68,6 +68,9 @@ def _parser() -> argparse.ArgumentParser:
     secret_set.add_argument("profile")
     secret_set.add_argument("name")
 
+    diagnostics = commands.add_parser("diagnostics", help=argparse.SUPPRESS)  # CI and bench/ only
+    diagnostics.add_argument("words", nargs="*")
+
     history = commands.add_parser("history", help="list, export and import exchanges")
     history.add_argument("--limit", type=int, default=20)
     history.add_argument("--json", action="store_true")
@@ -119,10 +122,14 @@ def main(argv: list[str] | None = None, stdin: IO[str] | None = None, stdout: IO
     def context():
         if make_context is not None:
             return make_context()
-        from console.core.context import AppContext
+        from console.engine.context import AppContext
 
         return AppContext()
 
+    if args.command == "diagnostics":
+        from console.ui.diagnostics import main as diagnostics_main
+
+        return diagnostics_main(args.words)
     handlers = {"send": _send, "sandbox": _sandbox, "vendors": _vendors, "profile": _profile,
                 "secret": _secret, "history": _history}
     try:
@@ -194,7 +201,7 @@ def _send(args, context, stdin, stdout, stderr) -> int:
     overrides = _overrides(args.overrides, vendor, op)
     payload = _load_payload(args.data, stdin)
 
-    from console.core import pipeline
+    from console.engine import pipeline
     from console.core.profiles import ProfileError
 
     ctx = context()

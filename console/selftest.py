@@ -23,8 +23,8 @@ def run_self_test(out: IO[str]) -> int:
 
     print(f"event-console {__version__} self-test", file=out)
     with tempfile.TemporaryDirectory(prefix="event-console-self-test-") as home:
-        from console.core import pipeline
-        from console.core.context import AppContext
+        from console.engine import pipeline
+        from console.engine.context import AppContext
         from console.core.definitions import vendors
         from console.core.resources import resources_dir
         from console.core.validation import check_schema, schema_issues

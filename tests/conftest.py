@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 import pytest
 
 from console import cli
-from console.core.context import AppContext
+from console.engine.context import AppContext
 from console.core.secrets import SecretStore
 from tests.memory_keyring import MemoryKeyring
 from tests.servers import RecordingServer

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from console.core import pipeline
+from console.engine import pipeline
 from console.core.curl import CurlError, import_curl, parse_curl, to_curl
 
 MYTRACKER_DOC = """curl https://tracker-s2s.my.com/v1/customEvent/?idApp=666 \\

@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from console.core import pipeline
+from console.engine import pipeline
 from console.core.history import SCHEMA_VERSION, HistoryStore
 from tests.test_definitions import ALL_OPERATIONS
 
@@ -92,7 +92,7 @@ def test_failed_sends_do_not_count_for_duplicate_checks(ctx, recorder):
 
 def make_fixture(path):
     """Writes tests/fixtures/history-v<N>.sqlite3 for the current schema (run by hand on a release)."""
-    from console.core.context import AppContext
+    from console.engine.context import AppContext
     from console.core.secrets import SecretStore
     from tests.memory_keyring import MemoryKeyring
 

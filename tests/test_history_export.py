@@ -7,7 +7,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from console.core import pipeline
+from console.engine import pipeline
 from console.core.diff import compare, json_changes
 from console.core.history import HistoryStore
 from console.core.history_export import (

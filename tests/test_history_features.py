@@ -150,7 +150,7 @@ def test_failed_migration_leaves_the_database_as_it_was(tmp_path, monkeypatch):
 
 
 def test_search_filters_paging_and_replay_at_100000(tmp_path, make_ctx):
-    from console.core import pipeline
+    from console.engine import pipeline
 
     store = HistoryStore(tmp_path)
     fill(store, 100_000)

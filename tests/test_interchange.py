@@ -7,7 +7,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from console.core import pipeline
+from console.engine import pipeline
 from console.core.curl import parse_curl
 from console.core.history import HistoryStore
 from console.core.history_export import HistoryImportError, read_import, to_har

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from console.core import pipeline
+from console.engine import pipeline
 from console.core.cookies import CookieError, parse_vt_user
 from console.core.validation import Issue, schema_issues
 from tests.test_definitions import ALL_OPERATIONS

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from console.core import pipeline
+from console.engine import pipeline
 from console.core.cookies import CookieError, parse_vt_user
 from console.core.curl import CurlError, import_curl, parse_curl
 from console.core.history_export import HistoryImportError, read_import, to_har, to_json_export

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from console.core import pipeline
+from console.engine import pipeline
 from console.core.definitions import vendors
 from tests.conftest import FIXED_NOW
 

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from console.core import pipeline
+from console.engine import pipeline
 from console.core.secrets import NO_KEYRING_MESSAGE, SecretStore, mask_bytes, mask_text
 from tests.memory_keyring import NoKeyring
 from tests.servers import Reply
@@ -117,7 +117,7 @@ def test_secret_set_without_a_keyring_says_what_to_install(tmp_path):
     import io
 
     from console import cli
-    from console.core.context import AppContext
+    from console.engine.context import AppContext
 
     err = io.StringIO()
     status = cli.main(["secret", "set", "mytracker", "prod", "token"], stdin=io.StringIO("x\n"),

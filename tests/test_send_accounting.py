@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from console.core import pipeline
+from console.engine import pipeline
 from console.core.history import SCHEMA_VERSION, HistoryStore
 from console.core.history_export import HistoryImportError, read_import
 from tests.servers import RecordingServer, Reply

@@ -1,6 +1,6 @@
 """Synerise with an API key: log in, keep the JWT in memory, log in again once on 401."""
 
-from console.core import pipeline
+from console.engine import pipeline
 
 
 def sandbox_of(ctx):

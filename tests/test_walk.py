@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from console.core import pipeline
+from console.engine import pipeline
 from tests.test_definitions import ALL_OPERATIONS
 
 

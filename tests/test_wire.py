@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from console.core import pipeline
+from console.engine import pipeline
 from console.core.definitions import vendors
 
 

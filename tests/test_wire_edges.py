@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from console.core import pipeline
+from console.engine import pipeline
 from console.core.exchange import RequestSpec
 from console.core.transport import Transport
 from console.sandbox.server import SandboxServer

@@ -220,7 +220,7 @@ class ProfilesDialog(QDialog):
         return True
 
     def _test(self) -> None:
-        from console.core import pipeline
+        from console.engine import pipeline
 
         self.save()
         vendor, profile = self.vendor, self.profile

@@ -475,7 +475,7 @@ class MainWindow(QMainWindow):
         self.editor.mark_error(None)
         if self.tabs.currentIndex() == 0:
             self._sync_form()
-        from console.core import pipeline
+        from console.engine import pipeline
 
         draft = pipeline.Draft(self.vendor.currentData(), self.operation.currentData(),
                                self.profile.currentText() or SANDBOX, payload)
@@ -644,7 +644,7 @@ class MainWindow(QMainWindow):
         and settings; the key comes from the keyring now (it was never stored)."""
         from PySide6.QtWidgets import QMessageBox
 
-        from console.core import pipeline
+        from console.engine import pipeline
 
         row = self.ctx.history.get(exchange_id)
         if row is None or row["vendor"] not in vendors() or self.job is not None:

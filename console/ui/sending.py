@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
 
-from console.core import pipeline
+from console.engine import pipeline
 from console.ui.rendering import RenderedBody, render_body
 
 _ids = itertools.count(1)

@@ -3,7 +3,7 @@ import json
 import pytest
 from PySide6.QtWidgets import QWidget
 
-from console.core.context import AppContext
+from console.engine.context import AppContext
 from console.core.secrets import SecretStore
 from console.ui.main_window import MainWindow
 

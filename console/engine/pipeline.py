@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from console.core.build import build_request, fill
-from console.core.context import AppContext
+from console.engine.context import AppContext
 from console.core.definitions import PLACEHOLDER, Operation, Vendor, find_operation
 from console.core.exchange import Exchange, RequestSpec
 from console.core.history import Record

@@ -1,0 +1,79 @@
+"""Diagnostics for CI, benchmarks and the README, kept out of the app's entry points:
+
+- `screenshot OUT`: opens the window on the data home, sends Synerise's custom-event example
+  to the sandbox and saves a picture of the window once the answer is shown;
+- `paint-probe`: opens the window and prints the wall-clock time of its first paint, then ends.
+
+Run as `python -m console.ui.diagnostics …`, or in the frozen app as `event-console diagnostics …`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def _window():
+    from console.engine.context import AppContext
+    from console.ui.application import application
+    from console.ui.main_window import MainWindow
+
+    app = application()
+    return app, MainWindow(AppContext())
+
+
+def screenshot(out: Path, example: bool = True) -> int:
+    from PySide6.QtCore import QTimer
+
+    app, window = _window()
+    window.resize(1360, 880)
+    window.show()
+
+    def save():
+        window.grab().save(str(out))
+        window.close()
+        app.quit()
+
+    def send():
+        window.vendor.setCurrentIndex(window.vendor.findData("synerise"))
+        window.operation.setCurrentIndex(window.operation.findData("custom"))
+        window.sender.finished.connect(lambda _result: QTimer.singleShot(600, save))
+        window.send()
+
+    QTimer.singleShot(600, send if example else save)
+    return app.exec()
+
+
+def paint_probe() -> int:
+    """Prints time.time() at the window's first paint and ends the process (bench/)."""
+    import os
+    import time
+
+    from PySide6.QtCore import QEvent, QObject
+
+    app, window = _window()
+
+    class FirstPaint(QObject):
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Type.Paint:
+                print(f"first-paint {time.time():.6f}", flush=True)
+                os._exit(0)
+            return False
+
+    probe = FirstPaint(window)
+    window.installEventFilter(probe)
+    window.show()
+    return app.exec()
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["screenshot"]:
+        return screenshot(Path(argv[1] if len(argv) > 1 else "screenshot.png"), example="--plain" not in argv)
+    if argv[:1] == ["paint-probe"]:
+        return paint_probe()
+    print("usage: diagnostics screenshot OUT.png [--plain] | paint-probe", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
