@@ -201,8 +201,8 @@ def _send(args, context, stdin, stdout, stderr) -> int:
     overrides = _overrides(args.overrides, vendor, op)
     payload = _load_payload(args.data, stdin)
 
-    from console.engine import pipeline
     from console.core.profiles import ProfileError
+    from console.engine import pipeline
 
     ctx = context()
     try:
@@ -405,24 +405,23 @@ def _history(args, context, stdin, stdout, stderr) -> int:
         raise UsageError("--limit takes a number above 0")
     ctx = context()
     try:
-        rows = ctx.history.recent(args.limit)
+        listed = ctx.history.recent(args.limit)
+        # --json carries each exchange's issues, which live with its details.
+        entries = ctx.history.get_many([e.id for e in listed]) if args.json else listed
         message = ctx.history.message
     finally:
         ctx.close()
     if message:
         print(_terminal_safe(message), file=stderr)
     if args.json:
-        print(json.dumps(rows, ensure_ascii=False, indent=2), file=stdout)
+        print(json.dumps([e.to_json() for e in entries], ensure_ascii=False, indent=2), file=stdout)
         return EXIT_OK
-    if not rows:
+    if not entries:
         print("History is empty.", file=stdout)
-    from console.core.history import status_label
-
-    for row in rows:
-        elapsed = f"{row['elapsed_ms']:.0f} ms" if isinstance(row["elapsed_ms"], (int, float)) else ""
-        print(_terminal_safe(f"#{row['id']:<6} {str(row['time'])[:19]}  {row['vendor']}/{row['operation']} "
-                             f"[{row['profile']}]  {status_label(row)}  {elapsed}  {row['method']} {row['url']}"),
-              file=stdout)
+    for e in entries:
+        elapsed = f"{e.elapsed_ms:.0f} ms" if e.elapsed_ms is not None else ""
+        print(_terminal_safe(f"#{e.id:<6} {e.time[:19]}  {e.vendor}/{e.operation} [{e.profile}]  "
+                             f"{e.status_label}  {elapsed}  {e.method} {e.url}"), file=stdout)
     return EXIT_OK
 
 

@@ -23,11 +23,11 @@ def run_self_test(out: IO[str]) -> int:
 
     print(f"event-console {__version__} self-test", file=out)
     with tempfile.TemporaryDirectory(prefix="event-console-self-test-") as home:
-        from console.engine import pipeline
-        from console.engine.context import AppContext
         from console.core.definitions import vendors
         from console.core.resources import resources_dir
         from console.core.validation import check_schema, schema_issues
+        from console.engine import pipeline
+        from console.engine.context import AppContext
 
         try:
             all_vendors = vendors()

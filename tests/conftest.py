@@ -5,8 +5,8 @@ from datetime import datetime, timezone
 import pytest
 
 from console import cli
-from console.engine.context import AppContext
 from console.core.secrets import SecretStore
+from console.engine.context import AppContext
 from tests.memory_keyring import MemoryKeyring
 from tests.servers import RecordingServer
 

@@ -36,7 +36,7 @@ def test_validation_errors_exit_1_and_send_nothing(run_cli, make_ctx):
     assert "customUserId is required" in result.err and "exactly 32" in result.err
     assert "Not sent" in result.err
     (row,) = make_ctx().history.recent(5)
-    assert row["outcome"] == "not-sent" and row["status"] is None and "2 validation errors" in row["error"]
+    assert row.outcome == "not-sent" and row.status is None and "2 validation errors" in row.error
 
 
 def test_json_with_errors_reports_sent_false(run_cli):
@@ -98,7 +98,7 @@ def test_refused_connection_exits_4(run_cli, make_ctx):
     data = json.loads(result.out)
     assert data["sent"] is True and data["response"] is None
     assert "refused" in data["error"]
-    assert make_ctx().history.recent(1)[0]["error"] == data["error"]
+    assert make_ctx().history.recent(1)[0].error == data["error"]
 
 
 def test_timeout_exits_4(run_cli, recorder):

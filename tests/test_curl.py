@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from console.engine import pipeline
 from console.core.curl import CurlError, import_curl, parse_curl, to_curl
+from console.engine import pipeline
 
 MYTRACKER_DOC = """curl https://tracker-s2s.my.com/v1/customEvent/?idApp=666 \\
 –k –X POST --header "Authorization: skjdfASFasf03asdffar3asJHB32r" \\

@@ -6,8 +6,8 @@ import sqlite3
 
 import pytest
 
-from console.engine import pipeline
 from console.core.history import SCHEMA_VERSION, HistoryStore
+from console.engine import pipeline
 from tests.test_definitions import ALL_OPERATIONS
 
 
@@ -32,8 +32,8 @@ def test_every_released_schema_version_opens(tmp_path, fixture):
     store = HistoryStore(tmp_path)
     assert not store.read_only
     assert store.count() >= 1
-    row = store.get(store.recent(1)[0]["id"])
-    assert row["vendor"] and row["issues"] is not None
+    row = store.get(store.recent(1)[0].id)
+    assert row.vendor and row.issues is not None
     store.close()
 
 
@@ -51,7 +51,7 @@ def test_database_from_the_future_is_left_untouched(tmp_path):
     before = path.read_bytes()
     store = HistoryStore(tmp_path)
     assert store.read_only and "newer" in store.message
-    assert store.recent(5)[0]["vendor"] == "mytracker"
+    assert store.recent(5)[0].vendor == "mytracker"
     store.close()
     assert path.read_bytes() == before
 
@@ -92,8 +92,8 @@ def test_failed_sends_do_not_count_for_duplicate_checks(ctx, recorder):
 
 def make_fixture(path):
     """Writes tests/fixtures/history-v<N>.sqlite3 for the current schema (run by hand on a release)."""
-    from console.engine.context import AppContext
     from console.core.secrets import SecretStore
+    from console.engine.context import AppContext
     from tests.memory_keyring import MemoryKeyring
 
     ctx = AppContext(home=path, secrets=SecretStore(MemoryKeyring()))
@@ -124,8 +124,8 @@ def test_the_opening_thread_reads_while_another_thread_writes(tmp_path):
     assert writing.wait(5)
     try:
         assert store.count() == 3  # the committed state, at once
-        assert [r["id"] for r in store.page()] == [3, 2, 1]
-        assert store.get(1)["id"] == 1 and store.profiles_seen()
+        assert [r.id for r in store.page()] == [3, 2, 1]
+        assert store.get(1).id == 1 and store.profiles_seen()
         assert not release.is_set() and worker.is_alive()
     finally:
         release.set()
@@ -140,9 +140,8 @@ def test_details_leave_the_bodies_out_and_give_their_sizes(tmp_path):
     store = HistoryStore(tmp_path)
     [exchange_id] = store.record_many(make_records(1))
     full, details = store.get(exchange_id), store.details(exchange_id)
-    assert "request_body" not in details and "response_body" not in details
-    assert details["request_size"] == len(full["request_body"]) > 0
-    assert {k: v for k, v in full.items() if k not in ("request_body", "response_body")} == \
-           {k: v for k, v in details.items() if k != "request_size"}
+    assert details.request_body is None and details.response_body is None
+    assert details.request_size == len(full.request_body) > 0
+    assert full._replace(request_body=None, response_body=None) == details._replace(request_size=None)
     assert store.details(exchange_id + 1) is None
     store.close()

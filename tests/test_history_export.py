@@ -7,7 +7,6 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from console.engine import pipeline
 from console.core.diff import compare, json_changes
 from console.core.history import HistoryStore
 from console.core.history_export import (
@@ -18,6 +17,7 @@ from console.core.history_export import (
     to_har,
     to_json_export,
 )
+from console.engine import pipeline
 from tests.servers import Reply
 from tests.test_secrets import CANARY, SECRET_OPERATIONS
 
@@ -59,7 +59,7 @@ def test_har_round_trips_through_import(sent, tmp_path):
     for old, new in zip(rows, other.get_many(new_ids), strict=True):
         for key in ("vendor", "operation", "profile", "method", "url", "status", "payload", "outcome",
                     "request_body", "response_body", "issues"):
-            assert old[key] == new[key], key
+            assert getattr(old, key) == getattr(new, key), key
         assert compare(old, new).payload == []
 
 
@@ -71,8 +71,8 @@ def test_json_export_round_trips(sent, tmp_path):
     records, _ = read_import(text)
     other = HistoryStore(tmp_path / "other")
     again = other.get_many(other.record_many(records))
-    assert [(r["vendor"], r["operation"], r["status"], r["request_body"], r["response_body"]) for r in rows] == \
-           [(r["vendor"], r["operation"], r["status"], r["request_body"], r["response_body"]) for r in again]
+    assert [(r.vendor, r.operation, r.status, r.request_body, r.response_body) for r in rows] == \
+           [(r.vendor, r.operation, r.status, r.request_body, r.response_body) for r in again]
 
 
 def test_curl_export_masks(sent):

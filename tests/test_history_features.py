@@ -29,26 +29,26 @@ def all_pages(store, **kwargs):
         if not page:
             return rows
         rows += page
-        before = page[-1]["id"]
+        before = page[-1].id
 
 
 def test_paging_walks_everything_newest_first_once(store):
     rows = all_pages(store)
-    ids = [r["id"] for r in rows]
+    ids = [r.id for r in rows]
     assert ids == sorted(ids, reverse=True) and len(ids) == len(set(ids)) == 500
 
 
 @pytest.mark.parametrize("fts", [True, False])
 def test_search_finds_url_payload_and_response(store, fts):
     store.fts = store.fts and fts
-    serial = store.get(123)["payload"]
+    serial = store.get(123).payload
     user = __import__("json").loads(serial)["customUserId"]
     found = all_pages(store, search=user)
-    assert 123 in [r["id"] for r in found]
-    assert all(user in store.get(r["id"])["payload"] or not fts for r in found)
+    assert 123 in [r.id for r in found]
+    assert all(user in store.get(r.id).payload or not fts for r in found)
     assert all_pages(store, search="no-such-word-anywhere") == []
     # Response bodies are searched too ("echo" holds a word only the answer carries).
-    answered = [r for r in all_pages(store, search="echo") if r["status"] == 200]
+    answered = [r for r in all_pages(store, search="echo") if r.status == 200]
     assert answered
 
 
@@ -57,10 +57,10 @@ def test_fts_is_used_when_available(store):
 
 
 @pytest.mark.parametrize("status_class,check", [
-    ("2xx", lambda r: 200 <= r["status"] < 300),
-    ("4xx", lambda r: 400 <= r["status"] < 500),
-    ("5xx", lambda r: 500 <= r["status"] < 600),
-    ("no answer", lambda r: r["status"] is None and r["outcome"] == "no-answer"),
+    ("2xx", lambda r: 200 <= r.status < 300),
+    ("4xx", lambda r: 400 <= r.status < 500),
+    ("5xx", lambda r: 500 <= r.status < 600),
+    ("no answer", lambda r: r.status is None and r.outcome == "no-answer"),
 ])
 def test_status_class_filters(store, status_class, check):
     rows = all_pages(store, filters=HistoryFilter(status_class=status_class))
@@ -69,13 +69,13 @@ def test_status_class_filters(store, status_class, check):
 
 def test_vendor_operation_profile_and_time_filters(store):
     rows = all_pages(store, filters=HistoryFilter(vendor="octeth", operation="event", profile="sandbox"))
-    assert rows and all((r["vendor"], r["operation"], r["profile"]) == ("octeth", "event", "sandbox") for r in rows)
+    assert rows and all((r.vendor, r.operation, r.profile) == ("octeth", "event", "sandbox") for r in rows)
     start = datetime(2026, 1, 1, tzinfo=timezone.utc)
     window = HistoryFilter(since=(start + timedelta(minutes=100)).isoformat(timespec="milliseconds"),
                            until=(start + timedelta(minutes=110)).isoformat(timespec="milliseconds"))
-    assert [r["id"] for r in all_pages(store, filters=window)] == list(range(110, 100, -1))
+    assert [r.id for r in all_pages(store, filters=window)] == list(range(110, 100, -1))
     combined = HistoryFilter(vendor="mytracker", status_class="2xx", search="levelUp")
-    assert all(r["vendor"] == "mytracker" and r["status"] == 200 for r in all_pages(store, filters=combined))
+    assert all(r.vendor == "mytracker" and r.status == 200 for r in all_pages(store, filters=combined))
 
 
 def test_cancelled_and_not_sent_filters(tmp_path):
@@ -85,8 +85,8 @@ def test_cancelled_and_not_sent_filters(tmp_path):
 
     s.record_many([replace(base[0], outcome="cancelled"), replace(base[1], outcome="not-sent", status=None),
                    base[2]])
-    assert [r["outcome"] for r in s.page(filters=HistoryFilter(status_class="cancelled"))] == ["cancelled"]
-    assert [r["outcome"] for r in s.page(filters=HistoryFilter(status_class="not sent"))] == ["not-sent"]
+    assert [r.outcome for r in s.page(filters=HistoryFilter(status_class="cancelled"))] == ["cancelled"]
+    assert [r.outcome for r in s.page(filters=HistoryFilter(status_class="not sent"))] == ["not-sent"]
 
 
 def test_pins_survive_retention(store):
@@ -94,9 +94,9 @@ def test_pins_survive_retention(store):
     store.set_retention(Retention(keep_last=100))
     removed = store.apply_retention(datetime(2026, 6, 1, tzinfo=timezone.utc))
     assert removed == 398
-    ids = [r["id"] for r in all_pages(store)]
+    ids = [r.id for r in all_pages(store)]
     assert ids[:100] == list(range(500, 400, -1)) and ids[100:] == [2, 1]
-    assert all(r["pinned"] for r in all_pages(store, filters=HistoryFilter(pinned_only=True)))
+    assert all(r.pinned for r in all_pages(store, filters=HistoryFilter(pinned_only=True)))
 
 
 def test_retention_by_days(store):
@@ -105,7 +105,7 @@ def test_retention_by_days(store):
     # before "now" is 04:00, so those from minute 240 (id 241) on stay.
     now = datetime(2026, 1, 2, 4, 0, tzinfo=timezone.utc)
     assert store.apply_retention(now) == 240
-    assert sorted(r["id"] for r in all_pages(store)) == list(range(241, 501))
+    assert sorted(r.id for r in all_pages(store)) == list(range(241, 501))
     assert store.retention() == Retention(0, 1)
 
 
@@ -113,8 +113,8 @@ def test_delete_and_undo(store):
     assert store.delete([5, 6, 7]) == 3
     assert store.get(6) is None and store.can_undo()
     assert store.undo_delete() == 3
-    assert store.get(6)["id"] == 6 and not store.can_undo()
-    assert [r["id"] for r in all_pages(store, search=__import__("json").loads(store.get(6)["payload"])["customUserId"])]
+    assert store.get(6).id == 6 and not store.can_undo()
+    assert [r.id for r in all_pages(store, search=__import__("json").loads(store.get(6).payload)["customUserId"])]
 
 
 def test_clear_all_and_undo(store):
@@ -122,16 +122,24 @@ def test_clear_all_and_undo(store):
     assert store.undo_delete() == 500 and store.count() == 500
 
 
-def test_v1_fixture_migrates_to_v2(tmp_path):
-    shutil.copy(FIXTURES / "history-v1.sqlite3", tmp_path / "history.sqlite3")
+@pytest.mark.parametrize("version", [1, 2])
+def test_older_fixtures_migrate_to_the_current_schema(tmp_path, version):
+    from console.core.history import SCHEMA_VERSION
+
+    shutil.copy(FIXTURES / f"history-v{version}.sqlite3", tmp_path / "history.sqlite3")
     store = HistoryStore(tmp_path)
     db = sqlite3.connect(tmp_path / "history.sqlite3")
-    assert db.execute("PRAGMA user_version").fetchone()[0] == 2
-    assert "pinned" in {row[1] for row in db.execute("PRAGMA table_info(exchanges)")}
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert {"pinned", "source"} <= {row[1] for row in db.execute("PRAGMA table_info(exchanges)")}
     # The fixture's exchanges are in the new search index.
-    assert store.page(None, 100, "dog")[0]["vendor"] == "synerise"
+    assert store.page(None, 100, "dog")[0].vendor == "synerise"
+    assert store.get(1).source is None  # recorded before sources were
     store.set_pinned([1], True)
-    assert store.get(1)["pinned"] == 1
+    assert store.get(1).pinned
+    # Deleting and undoing works across the migrated tables.
+    count = store.count()
+    store.delete([1, 2])
+    assert store.count() == count - 2 and store.undo_delete() == 2 and store.count() == count
 
 
 def test_failed_migration_leaves_the_database_as_it_was(tmp_path, monkeypatch):
@@ -156,18 +164,18 @@ def test_search_filters_paging_and_replay_at_100000(tmp_path, make_ctx):
     fill(store, 100_000)
     assert store.count() == 100_000
     first = store.page(None, 100)
-    assert first[0]["id"] == 100_000 and len(first) == 100
+    assert first[0].id == 100_000 and len(first) == 100
     # Paging from deep inside.
     deep = store.page(50_000, 100)
-    assert [r["id"] for r in deep] == list(range(49_999, 49_899, -1))
+    assert [r.id for r in deep] == list(range(49_999, 49_899, -1))
     found = store.page(None, 100, "checkout")
-    assert len(found) == 100 and all("checkout" in store.get(r["id"])["payload"] for r in found[:10])
+    assert len(found) == 100 and all("checkout" in store.get(r.id).payload for r in found[:10])
     filtered = store.page(None, 50, filters=HistoryFilter(vendor="octeth", status_class="5xx", search="cart"))
-    assert filtered and all(r["vendor"] == "octeth" and r["status"] >= 500 for r in filtered)
+    assert filtered and all(r.vendor == "octeth" and r.status >= 500 for r in filtered)
     # Replay one of them through the pipeline against the sandbox.
-    row = store.get(found[0]["id"])
+    row = store.get(found[0].id)
     ctx = make_ctx()
-    payload = __import__("json").loads(row["payload"])
+    payload = __import__("json").loads(row.payload)
     draft = pipeline.Draft("mytracker", "customEvent", payload={k: payload[k] for k in
                            ("customUserId", "customEventName", "customEventParams")})
     outcome = pipeline.send(ctx, pipeline.prepare(ctx, draft))

@@ -7,10 +7,10 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from console.engine import pipeline
 from console.core.curl import parse_curl
 from console.core.history import HistoryStore
 from console.core.history_export import HistoryImportError, read_import, to_har
+from console.engine import pipeline
 from tests.servers import Reply
 
 HAR_SCHEMA = json.loads((Path(__file__).parent / "har-1.2.schema.json").read_text())
@@ -82,7 +82,7 @@ def test_post_data_mime_type_from_any_header_casing(ctx, recorder):
     draft = pipeline.Draft("mytracker", "login", base_url=recorder.url)
     outcome = pipeline.send(ctx, pipeline.prepare(ctx, draft))
     row = ctx.history.get(outcome.history_id)
-    row["request_headers"] = {k.lower(): v for k, v in row["request_headers"].items()}
+    row = row._replace(request_headers={k.lower(): v for k, v in row.request_headers.items()})
     exported = to_har([row])
     assert exported["log"]["entries"][0]["request"]["postData"]["mimeType"] == "application/json"
 

@@ -5,9 +5,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from console.engine import pipeline
 from console.core.cookies import CookieError, parse_vt_user
 from console.core.validation import Issue, schema_issues
+from console.engine import pipeline
 from tests.test_definitions import ALL_OPERATIONS
 
 json_values = st.recursive(

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from console.engine import pipeline
 from console.core.cookies import CookieError, parse_vt_user
 from console.core.curl import CurlError, import_curl, parse_curl
 from console.core.history_export import HistoryImportError, read_import, to_har, to_json_export
 from console.core.payload import PayloadError, parse_payload
+from console.engine import pipeline
 from tests.test_definitions import ALL_OPERATIONS
 
 EXAMPLES = 2800 // len(ALL_OPERATIONS)  # 2,800 payloads across the operations
@@ -148,7 +148,7 @@ def test_json_export_import_never_raises_anything_else(exchanges, raw):
 def test_imported_rows_export_again(ctx):
     """What an import accepts can be exported again (a row that cannot be would be stuck)."""
     pipeline.send(ctx, pipeline.prepare(ctx, pipeline.Draft("mytracker", "login")))
-    rows = ctx.history.get_many([r["id"] for r in ctx.history.recent(1)])
+    rows = ctx.history.get_many([r.id for r in ctx.history.recent(1)])
     records, _ = read_import(to_json_export(rows))
     ids = ctx.history.record_many(records)
     again = ctx.history.get_many(ids)

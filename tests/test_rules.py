@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from console.engine import pipeline
 from console.core.definitions import vendors
+from console.engine import pipeline
 from tests.conftest import FIXED_NOW
 
 
@@ -230,7 +230,7 @@ def test_email_open_within_20_minutes_warns(make_ctx):
     draft = pipeline.Draft("vibetrace", "track", payload=event)
     pipeline.send(ctx, pipeline.prepare(ctx, draft))
     # The exchange is stamped with the real time; look 20 minutes around it.
-    sent_at = ctx.history.recent(1)[0]["time"]
+    sent_at = ctx.history.recent(1)[0].time
     from datetime import datetime
 
     now[0] = datetime.fromisoformat(sent_at) + timedelta(minutes=19)

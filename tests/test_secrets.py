@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from console.engine import pipeline
 from console.core.secrets import NO_KEYRING_MESSAGE, SecretStore, mask_bytes, mask_text
+from console.engine import pipeline
 from tests.memory_keyring import NoKeyring
 from tests.servers import Reply
 
@@ -82,7 +82,7 @@ def test_credential_pasted_into_the_payload_is_redacted(ctx, recorder):
     assert CANARY not in prepared.preview().body_text()
     outcome = pipeline.send(ctx, prepared, force=True)
     assert CANARY not in outcome.exchange.request.body_text()
-    assert CANARY not in ctx.history.get(outcome.history_id)["payload"]
+    assert CANARY not in ctx.history.get(outcome.history_id).payload
     ctx.history.close()
     assert_nowhere(ctx.home)
 

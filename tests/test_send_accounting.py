@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from console.engine import pipeline
 from console.core.history import SCHEMA_VERSION, HistoryStore
 from console.core.history_export import HistoryImportError, read_import
+from console.engine import pipeline
 from tests.servers import RecordingServer, Reply
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -175,9 +175,9 @@ def test_a_send_is_recorded_before_it_reaches_the_server(ctx, recorder):
     watcher.start()
     outcome = pipeline.send(ctx, pipeline.prepare(ctx, pipeline.Draft("mytracker", "login", base_url=recorder.url)))
     watcher.join(5)
-    assert seen_during_send and seen_during_send[0]["outcome"] == "sending"
-    assert seen_during_send[0]["id"] == outcome.history_id
-    assert ctx.history.get(outcome.history_id)["outcome"] == "answered"
+    assert seen_during_send and seen_during_send[0].outcome == "sending"
+    assert seen_during_send[0].id == outcome.history_id
+    assert ctx.history.get(outcome.history_id).outcome == "answered"
 
 
 def test_ctrl_c_during_a_send_is_recorded_as_interrupted(tmp_path, recorder):
@@ -194,7 +194,7 @@ def test_ctrl_c_during_a_send_is_recorded_as_interrupted(tmp_path, recorder):
     assert child.returncode == 130
     assert "interrupted" in err and "Traceback" not in err
     (row,) = HistoryStore(home).recent(5)
-    assert row["outcome"] == "interrupted" and row["status"] is None
+    assert row.outcome == "interrupted" and row.status is None
     assert json.loads(run(home, "history", "--json").stdout)[0]["error"].startswith("Interrupted")
 
 
@@ -226,7 +226,7 @@ def test_json_export_with_a_wrong_type_is_refused(ctx, field, value, words):
     from console.core.history_export import to_json_export
 
     pipeline.send(ctx, pipeline.prepare(ctx, pipeline.Draft("mytracker", "login")))
-    data = json.loads(to_json_export(ctx.history.get_many([r["id"] for r in ctx.history.recent(1)])))
+    data = json.loads(to_json_export(ctx.history.get_many([r.id for r in ctx.history.recent(1)])))
     data["exchanges"][0][field] = value
     with pytest.raises(HistoryImportError, match=words):
         read_import(json.dumps(data))
@@ -255,8 +255,8 @@ def test_command_line_and_exports_read_a_malformed_stored_row(tmp_path):
         assert listed.returncode == 0, (args, listed.stderr)
         assert "Traceback" not in listed.stderr
     store = HistoryStore(home)
-    rows = store.get_many([r["id"] for r in store.recent(5)])
-    assert rows[0]["status"] is None and rows[0]["elapsed_ms"] is None and rows[0]["request_headers"] == {}
+    rows = store.get_many([r.id for r in store.recent(5)])
+    assert rows[0].status is None and rows[0].elapsed_ms is None and rows[0].request_headers == {}
     json.dumps(to_har(rows))
     to_json_export(rows)
     to_curl_commands(rows)
@@ -300,7 +300,7 @@ def test_synerise_login_without_a_token_is_a_failed_send(run_cli, make_ctx):
         assert "no token" in data["error"] and "not sent" in data["error"]
         assert [r.path for r in server.requests] == ["/uauth/v2/auth/login/profile"]  # the event endpoint untouched
         (row,) = make_ctx().history.recent(1)
-        assert row["outcome"] == "login-failed"
+        assert row.outcome == "login-failed"
         listed = run_cli("history")
         assert "login failed" in listed.out
     finally:

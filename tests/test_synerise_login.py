@@ -39,7 +39,7 @@ def test_wrong_api_key_reports_the_failed_login(ctx):
     assert outcome.exchange.error.startswith("Login with the API key failed")
     assert "wrong" not in outcome.exchange.request.body.decode()
     row = ctx.history.get(outcome.history_id)
-    assert row["status"] == 401 and "Login" in row["error"]
+    assert row.status == 401 and "Login" in row.error
 
 
 def test_a_given_jwt_is_used_as_is_and_not_refreshed(ctx):

@@ -20,6 +20,6 @@ def test_example_goes_through_the_whole_pipeline(ctx, vendor, operation):
     assert 200 <= exchange.response.status < 300, exchange.response.text()
     assert ctx.history.count() == before + 1
     row = ctx.history.get(outcome.history_id)
-    assert (row["vendor"], row["operation"], row["profile"]) == (vendor, operation, "sandbox")
-    assert row["status"] == exchange.response.status
-    assert json.loads(row["payload"]) == prepared.payload
+    assert (row.vendor, row.operation, row.profile) == (vendor, operation, "sandbox")
+    assert row.status == exchange.response.status
+    assert json.loads(row.payload) == prepared.payload

@@ -6,8 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from console.engine import pipeline
 from console.core.definitions import vendors
+from console.engine import pipeline
 
 
 def send(ctx, recorder, vendor, operation, payload=None, overrides=None, profile="sandbox"):

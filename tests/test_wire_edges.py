@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from console.engine import pipeline
 from console.core.exchange import RequestSpec
 from console.core.transport import Transport
+from console.engine import pipeline
 from console.sandbox.server import SandboxServer
 from tests.servers import RecordingServer, Reply
 
@@ -34,9 +34,9 @@ def test_a_one_letter_secret_is_masked_only_where_it_was_placed(run_cli, recorde
     assert request["headers"]["User-Agent"].startswith("event-console/")
     assert request["headers"]["Authorization"] == "***"
     assert recorder.requests[0].headers["Authorization"] == "e"  # the real value went out
-    (row,) = make_ctx().history.get_many([r["id"] for r in make_ctx().history.recent(1)])
-    assert row["url"] == request["url"] and row["request_headers"]["Authorization"] == "***"
-    assert row["request_headers"]["User-Agent"] == request["headers"]["User-Agent"]
+    (row,) = make_ctx().history.get_many([r.id for r in make_ctx().history.recent(1)])
+    assert row.url == request["url"] and row.request_headers["Authorization"] == "***"
+    assert row.request_headers["User-Agent"] == request["headers"]["User-Agent"]
 
 
 def test_an_octeth_key_with_quotes_backslashes_and_non_ascii_never_reaches_the_disk(run_cli, recorder, tmp_path):
@@ -60,9 +60,9 @@ def test_a_key_typed_into_the_payload_is_masked_in_its_field(run_cli, recorder, 
                      stdin=json.dumps(payload))
     assert result.status == 0, result.err
     assert json.loads(recorder.requests[0].body)["APIKey"] == "sandbox-octeth-api-key"  # the profile's key wins
-    (row,) = make_ctx().history.get_many([r["id"] for r in make_ctx().history.recent(1)])
-    assert "typed-key-123" not in row["payload"] and json.loads(row["payload"])["APIKey"] == "***"
-    assert b"typed-key-123" not in row["request_body"]
+    (row,) = make_ctx().history.get_many([r.id for r in make_ctx().history.recent(1)])
+    assert "typed-key-123" not in row.payload and json.loads(row.payload)["APIKey"] == "***"
+    assert b"typed-key-123" not in row.request_body
 
 
 # -- the environment's credentials and proxies -----------------------------------------------
@@ -90,8 +90,8 @@ def test_user_and_password_in_a_base_url_are_masked(run_cli, recorder, make_ctx)
     assert data["request"]["headers"]["Authorization"] == "***"
     assert "url-secret" not in result.out and "someone" not in data["request"]["url"]
     assert any(i["path"] == "settings/base_url" and i["severity"] == "warning" for i in data["issues"])
-    (row,) = make_ctx().history.get_many([r["id"] for r in make_ctx().history.recent(1)])
-    assert "url-secret" not in json.dumps({k: v for k, v in row.items() if not isinstance(v, bytes)})
+    (row,) = make_ctx().history.get_many([r.id for r in make_ctx().history.recent(1)])
+    assert "url-secret" not in json.dumps({k: v for k, v in row._asdict().items() if not isinstance(v, bytes)})
 
 
 def test_user_and_password_in_a_base_url_cannot_replace_a_vendor_authorization(ctx):

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from console.core.outcomes import status_label
+from console.core.history_entry import HistoryEntry
 from console.core.validation import pointer
 
 MISSING = object()
@@ -93,8 +93,9 @@ class ExchangeDiff:
                 and self.status[0] == self.status[1] and not self.response_body)
 
 
-def compare(a: dict, b: dict) -> ExchangeDiff:
-    """Differences between two history rows (as HistoryStore.get returns them)."""
+def compare(first: HistoryEntry, second: HistoryEntry) -> ExchangeDiff:
+    """Differences between two recorded exchanges (as HistoryStore.get returns them)."""
+    a, b = first.as_row(), second.as_row()
     pa, pb = _json_or_none(a.get("payload")), _json_or_none(b.get("payload"))
     payload = json_changes(pa, pb) if pa is not MISSING and pb is not MISSING else (
         [] if a.get("payload") == b.get("payload") else [Change("changed", "", a.get("payload"), b.get("payload"))])
@@ -109,6 +110,6 @@ def compare(a: dict, b: dict) -> ExchangeDiff:
         payload=payload,
         request_headers=json_changes(headers(a, "request_headers"), headers(b, "request_headers")),
         response_headers=json_changes(headers(a, "response_headers"), headers(b, "response_headers")),
-        status=(status_label(a), status_label(b)),
+        status=(first.status_label, second.status_label),
         response_body=text_diff(body_a, body_b, f"#{a['id']}", f"#{b['id']}"),
     )

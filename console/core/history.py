@@ -20,9 +20,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from console.core.history_entry import LIST_FIELDS, HistoryEntry
 from console.core.outcomes import OUTCOME_LABELS, status_label  # noqa: F401 - part of this module's API
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 FILE_NAME = "history.sqlite3"
 # Text of a body indexed for search (the first part is where people look; it keeps the
 # index small when answers are megabytes).
@@ -30,7 +31,7 @@ INDEXED_CHARS = 65536
 
 _COLUMNS = ("time, vendor, operation, profile, method, url, request_headers, request_body, payload, "
             "settings, credential, status, reason, response_headers, response_body, response_size, "
-            "response_truncated, error, error_kind, elapsed_ms, issues, forced, outcome")
+            "response_truncated, error, error_kind, elapsed_ms, issues, forced, outcome, source")
 
 _SCHEMA_V1 = """
 CREATE TABLE exchanges (
@@ -77,8 +78,15 @@ CREATE TABLE trash AS SELECT * FROM exchanges WHERE 0;
 CREATE TABLE trash_keys (key TEXT NOT NULL, exchange_id INTEGER NOT NULL)
 """
 
+# Version 3: where each exchange came from (window, cli, suite, capture, import); NULL for
+# exchanges recorded before it.
+_SCHEMA_V3 = """
+ALTER TABLE exchanges ADD COLUMN source TEXT;
+ALTER TABLE trash ADD COLUMN source TEXT
+"""
+
 # Each entry brings a database from version N-1 to N; index 0 creates version 1.
-MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _SCHEMA_V2)
+MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3)
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 _FTS = f"""
@@ -134,6 +142,7 @@ class Record:
     # Where the keys count (vendor rules say; the profile when empty): VibeTrace's dedupe is
     # per account, so two profiles for one account share it.
     scope: str = ""
+    source: str = "cli"  # window, cli, suite, capture or import
 
     def row(self) -> tuple:
         return (
@@ -143,6 +152,7 @@ class Record:
             None if self.response_headers is None else json.dumps(self.response_headers),
             self.response_body, self.response_size, int(self.response_truncated), self.error,
             self.error_kind, self.elapsed_ms, json.dumps(self.issues), int(self.forced), self.outcome,
+            self.source,
         )
 
 
@@ -169,8 +179,7 @@ class Retention:
     keep_days: int = 0
 
 
-_LIST_COLUMNS = ("id, time, vendor, operation, profile, method, url, status, reason, error, "
-                 "error_kind, elapsed_ms, outcome, forced, pinned, response_size")
+_LIST_COLUMNS = ", ".join(LIST_FIELDS)
 
 
 class HistoryStore:
@@ -349,7 +358,7 @@ class HistoryStore:
         try:
             with self._transaction() as db:
                 for r in records:
-                    cur = db.execute(f"INSERT INTO exchanges ({_COLUMNS}) VALUES ({','.join('?' * 23)})", r.row())
+                    cur = db.execute(f"INSERT INTO exchanges ({_COLUMNS}) VALUES ({','.join('?' * 24)})", r.row())
                     ids.append(cur.lastrowid)
                     self._add_keys(db, r, cur.lastrowid)
         except sqlite3.Error as exc:
@@ -475,12 +484,12 @@ class HistoryStore:
             row = db.execute(sql, args).fetchone()
         return (row["id"], row["time"]) if row else None
 
-    def recent(self, limit: int = 20) -> list[dict[str, Any]]:
+    def recent(self, limit: int = 20) -> list[HistoryEntry]:
         """The newest exchanges, newest first, as plain dicts (bodies left out)."""
         return self.page(None, limit)
 
     def page(self, before_id: int | None = None, limit: int = 100, search: str = "",
-             filters: HistoryFilter | None = None) -> list[dict[str, Any]]:
+             filters: HistoryFilter | None = None) -> list[HistoryEntry]:
         """One page of the list, newest first: exchanges older than `before_id` that pass
         the filters (`search` is a shorthand for filters.search)."""
         f = filters or HistoryFilter(search=search)
@@ -515,28 +524,28 @@ class HistoryStore:
                 if source == "exchanges e":
                     raise
                 return self._like_page(before_id, limit, f)
-        return [_cleaned(dict(row)) for row in rows]
+        return [HistoryEntry.from_row(dict(row)) for row in rows]
 
-    def _like_page(self, before_id, limit, f: HistoryFilter) -> list[dict[str, Any]]:
+    def _like_page(self, before_id, limit, f: HistoryFilter) -> list[HistoryEntry]:
         fts, self.fts = self.fts, False
         try:
             return self.page(before_id, limit, filters=f)
         finally:
             self.fts = fts
 
-    def get(self, exchange_id: int) -> dict[str, Any] | None:
+    def get(self, exchange_id: int) -> HistoryEntry | None:
         """One exchange with everything stored about it."""
         with self._reading() as db:
             row = db.execute("SELECT * FROM exchanges WHERE id = ?", (exchange_id,)).fetchone()
-        return _decoded(row) if row is not None else None
+        return HistoryEntry.from_row(dict(row)) if row is not None else None
 
-    def details(self, exchange_id: int) -> dict[str, Any] | None:
+    def details(self, exchange_id: int) -> HistoryEntry | None:
         """One exchange without its bodies, their sizes instead (`request_size`,
         `response_size`): what the Details tab shows, quick to read however large the answer."""
         with self._reading() as db:
             row = db.execute(f"SELECT {self._detail_columns}, length(request_body) AS request_size "
                              "FROM exchanges WHERE id = ?", (exchange_id,)).fetchone()
-        return _decoded(row) if row is not None else None
+        return HistoryEntry.from_row(dict(row)) if row is not None else None
 
     @cached_property
     def _detail_columns(self) -> str:
@@ -545,13 +554,13 @@ class HistoryStore:
             return ", ".join(r[1] for r in db.execute("PRAGMA table_info(exchanges)")
                              if r[1] not in ("request_body", "response_body"))
 
-    def get_many(self, ids: list[int]) -> list[dict[str, Any]]:
+    def get_many(self, ids: list[int]) -> list[HistoryEntry]:
         """Several exchanges, in the order of `ids` (exports)."""
         if not ids:
             return []
         with self._reading() as db:
             rows = db.execute(f"SELECT * FROM exchanges WHERE id IN ({_marks(ids)})", list(ids)).fetchall()
-        by_id = {row["id"]: _decoded(row) for row in rows}
+        by_id = {row["id"]: HistoryEntry.from_row(dict(row)) for row in rows}
         return [by_id[i] for i in ids if i in by_id]
 
     def count(self) -> int:
@@ -613,60 +622,6 @@ def _create_private(path: Path) -> None:
             os.fchmod(fd, 0o600)
     finally:
         os.close(fd)
-
-
-_TEXT = ("time", "vendor", "operation", "profile", "method", "url", "outcome")
-_OPTIONAL_TEXT = ("reason", "error", "error_kind", "credential", "payload")
-
-
-def _cleaned(item: dict[str, Any]) -> dict[str, Any]:
-    """A stored row with every field of the type readers expect. Rows come from files of
-    other versions and imports: a wrong type is shown as text or left out, never passed on
-    to crash a list, a export or the window."""
-    for key in _TEXT:
-        if key in item and not isinstance(item[key], str):
-            item[key] = "" if item[key] is None else str(item[key])
-    for key in _OPTIONAL_TEXT:
-        if key in item and item[key] is not None and not isinstance(item[key], str):
-            item[key] = item[key].decode("utf-8", "replace") if isinstance(item[key], bytes) else str(item[key])
-    if "status" in item and not (isinstance(item["status"], int) and 100 <= item["status"] <= 999):
-        item["status"] = None
-    for key in ("response_size",):
-        if key in item and not isinstance(item[key], int):
-            item[key] = None
-    if "elapsed_ms" in item and not isinstance(item["elapsed_ms"], (int, float)):
-        item["elapsed_ms"] = None
-    for key in ("forced", "pinned", "response_truncated"):
-        if key in item:
-            item[key] = int(bool(item[key])) if isinstance(item[key], (int, float)) else 0
-    for key in ("request_body", "response_body"):
-        if key in item and isinstance(item[key], str):
-            item[key] = item[key].encode("utf-8", "replace")
-    return item
-
-
-def _json_column(text: Any, kind: type) -> Any:
-    if text is None:
-        return None
-    try:
-        value = json.loads(text)
-    except (TypeError, ValueError, RecursionError):
-        return kind()
-    if not isinstance(value, kind):
-        return kind()
-    if kind is dict:
-        return {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in value.items()}
-    return [{k: str(i.get(k, "")) for k in ("severity", "path", "message")} for i in value if isinstance(i, dict)]
-
-
-def _decoded(row: sqlite3.Row) -> dict[str, Any]:
-    item = _cleaned(dict(row))
-    for key in ("request_headers", "settings", "response_headers"):
-        if key in item:
-            item[key] = _json_column(item[key], dict)
-    if "issues" in item:
-        item["issues"] = _json_column(item["issues"], list) or []
-    return item
 
 
 def _where(f: HistoryFilter) -> tuple[list[str], list[Any]]:

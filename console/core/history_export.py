@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlsplit
 from console import __version__
 from console.core.exchange import RequestSpec
 from console.core.history import Record
-from console.core.outcomes import status_label
+from console.core.history_entry import HistoryEntry
 from console.core.secrets import MASK, redact_log_text
 
 JSON_FORMAT = "event-console-history"
@@ -33,21 +33,26 @@ def _text(data: bytes | None) -> str:
 
 # -- export -------------------------------------------------------------------------------------
 
-def to_curl_commands(rows: list[dict]) -> str:
+def to_curl_commands(entries: list[HistoryEntry]) -> str:
     from console.core.curl import to_curl
 
     parts = []
-    for row in rows:
-        spec = RequestSpec(row["method"], row["url"], row["request_headers"] or {}, row["request_body"] or b"")
-        status = status_label(row)
-        parts.append(f"# #{row['id']} {row['time']} {row['vendor']}/{row['operation']} [{row['profile']}] → {status}\n"
+    for e in entries:
+        spec = RequestSpec(e.method, e.url, e.request_headers or {}, e.request_body or b"")
+        parts.append(f"# #{e.id} {e.time} {e.vendor}/{e.operation} [{e.profile}] → {e.status_label}\n"
                      + to_curl(spec))
     return "\n\n".join(parts) + "\n"
 
 
-def to_json_export(rows: list[dict]) -> str:
+# Fields of an entry that an export leaves out (derived, or only for the list).
+_NOT_EXPORTED = ("request_size",)
+
+
+def to_json_export(entries: list[HistoryEntry]) -> str:
     items = []
-    for row in rows:
+    for row in (e.as_row() for e in entries):
+        for key in _NOT_EXPORTED:
+            row.pop(key, None)
         item = {k: v for k, v in row.items() if k not in ("request_body", "response_body")}
         for key in ("request_body", "response_body"):
             data = row.get(key)
@@ -63,21 +68,21 @@ def to_json_export(rows: list[dict]) -> str:
                        "exchanges": items}, ensure_ascii=False, indent=1)
 
 
-def rows_for_export(store, limit: int | None = None, page: int = 500) -> list[dict]:
+def rows_for_export(store, limit: int | None = None, page: int = 500) -> list[HistoryEntry]:
     """The newest `limit` exchanges (all when None), newest first, with their bodies."""
-    rows: list[dict] = []
+    entries: list[HistoryEntry] = []
     before = None
-    while limit is None or len(rows) < limit:
-        size = page if limit is None else min(page, limit - len(rows))
+    while limit is None or len(entries) < limit:
+        size = page if limit is None else min(page, limit - len(entries))
         listed = store.page(before, size)
         if not listed:
             break
-        rows += store.get_many([r["id"] for r in listed])
-        before = listed[-1]["id"]
-    return rows
+        entries += store.get_many([e.id for e in listed])
+        before = listed[-1].id
+    return entries
 
 
-def render(rows: list[dict], fmt: str) -> str:
+def render(rows: list[HistoryEntry], fmt: str) -> str:
     """The exchanges as the text of an export file: "har", "json" or "curl"."""
     if fmt == "har":
         return json.dumps(to_har(rows), ensure_ascii=False, indent=1)
@@ -114,10 +119,10 @@ def _content(data: bytes) -> dict[str, str]:
         return {"text": base64.b64encode(data).decode("ascii"), "encoding": "base64"}
 
 
-def to_har(rows: list[dict]) -> dict:
+def to_har(history: list[HistoryEntry]) -> dict:
     """A HAR 1.2 log of these exchanges; the app's own fields ride in `_eventConsole`."""
     entries = []
-    for row in rows:
+    for row in (e.as_row() for e in history):
         headers = row["request_headers"] or {}
         body = row["request_body"] or b""
         mime = _header(headers, "content-type", "application/json" if body else "")
@@ -151,7 +156,7 @@ def to_har(rows: list[dict]) -> dict:
             "cache": {}, "timings": {"send": 0, "wait": elapsed, "receive": 0},
             "_eventConsole": {k: row.get(k) for k in ("id", "vendor", "operation", "profile", "payload", "settings",
                                                        "credential", "issues", "outcome", "forced", "error",
-                                                       "error_kind", "pinned")},
+                                                       "error_kind", "pinned", "source")},
         })
     return {"log": {"version": "1.2", "creator": {"name": "event-console", "version": __version__},
                     "pages": [], "entries": entries}}
@@ -417,7 +422,7 @@ def _record_from_export(item: _Checked) -> Record:
         response_size=size, response_truncated=bool(item.get("response_truncated", (bool, int), default=False)),
         error=item.get("error", (str,)), error_kind=item.get("error_kind", (str,)), elapsed_ms=elapsed,
         issues=_issues(item.data.get("issues"), where), forced=bool(item.get("forced", (bool, int), default=False)),
-        outcome=outcome,
+        outcome=outcome, source="import",
     )
 
 
@@ -540,7 +545,7 @@ def _record_from_har(entry: _Checked, keep_unknown: bool = False) -> Record | No
         error_kind=own.get("error_kind", (str,)) if own else None, elapsed_ms=float(elapsed),
         issues=_issues(own.data.get("issues"), where) if own else [],
         forced=bool(own.get("forced", (bool, int), default=False)) if own else False,
-        outcome=outcome or ("answered" if status else "no-answer"),
+        outcome=outcome or ("answered" if status else "no-answer"), source="import",
     )
 
 

@@ -16,7 +16,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from console.core.build import build_request, fill
-from console.engine.context import AppContext
 from console.core.definitions import PLACEHOLDER, Operation, Vendor, find_operation
 from console.core.exchange import Exchange, RequestSpec
 from console.core.history import Record
@@ -24,6 +23,7 @@ from console.core.payload import problem as payload_problem
 from console.core.profiles import SANDBOX
 from console.core.secrets import MASK, keyring_user, mask_text, mask_userinfo
 from console.core.validation import ERROR, WARNING, Issue, schema_issues
+from console.engine.context import AppContext
 from console.vendors import RULES
 from console.vendors.base import CheckContext, HistoryHit
 
@@ -298,14 +298,16 @@ def _with_token(ctx: AppContext, prepared: Prepared, token: str) -> Prepared:
 
 def send(ctx: AppContext, prepared: Prepared, force: bool = False,
          timeout: tuple[float, float] | None = None,
-         cancelled: Callable[[], bool] = lambda: False, deadline: float | None = None) -> Outcome:
+         cancelled: Callable[[], bool] = lambda: False, deadline: float | None = None,
+         source: str = "cli") -> Outcome:
     """Sends a prepared draft, records the exchange in history and explains the answer.
 
     The exchange is written to history *before* anything goes to the network (outcome
     "sending"), and completed afterwards: a send that cannot be recorded is not made
     (HistoryUnavailable), and one interrupted by Ctrl+C stays recorded as "interrupted".
     Refuses (ValueError) a draft with errors unless forced, or with missing inputs.
-    `deadline` bounds the whole answer in seconds (see Transport.send)."""
+    `deadline` bounds the whole answer in seconds (see Transport.send); `source` says which
+    front end sent it (window, cli, suite, capture)."""
     if prepared.missing:
         raise ValueError(prepared.missing[0].message)
     if prepared.errors and not force:
@@ -316,7 +318,7 @@ def send(ctx: AppContext, prepared: Prepared, force: bool = False,
     history_id = history.record(_record(
         prepared, ctx.clock().isoformat(timespec="milliseconds"), prepared.preview(), prepared.spec.secrets,
         prepared.issues, error="Sending: no answer yet.", error_kind="sending", outcome="sending",
-        forced=force, **_NO_ANSWER))
+        forced=force, source=source, **_NO_ANSWER))
     try:
         current, result, extra_secrets = _exchange(ctx, prepared, timeout, deadline)
     except KeyboardInterrupt:
@@ -324,12 +326,13 @@ def send(ctx: AppContext, prepared: Prepared, force: bool = False,
             prepared, ctx.clock().isoformat(timespec="milliseconds"), prepared.preview(), prepared.spec.secrets,
             prepared.issues, error="Interrupted (Ctrl+C) while waiting for the answer: the request may "
                                    "have reached the vendor.", error_kind="interrupted",
-            outcome="interrupted", forced=force, **_NO_ANSWER)
+            outcome="interrupted", forced=force, source=source, **_NO_ANSWER)
         try:
             history.complete(history_id, record)
         finally:
             raise
-    return _finish(ctx, current, result, force, tuple(extra_secrets), cancelled(), prepared.issues, history_id)
+    return _finish(ctx, current, result, force, tuple(extra_secrets), cancelled(), prepared.issues, history_id,
+                   source)
 
 
 _NO_ANSWER = dict(status=None, reason=None, response_headers=None, response_body=None, response_size=None,
@@ -379,7 +382,7 @@ def _login_failed(login: Exchange) -> Exchange:
 
 def _finish(ctx: AppContext, prepared: Prepared, result: Exchange, forced: bool,
             extra_secrets: tuple[str, ...], cancelled: bool, issues: tuple[Issue, ...],
-            history_id: int) -> Outcome:
+            history_id: int, source: str) -> Outcome:
     from console.core.history import HistoryUnavailable
 
     secrets = tuple(prepared.spec.secrets) + extra_secrets
@@ -407,7 +410,7 @@ def _finish(ctx: AppContext, prepared: Prepared, result: Exchange, forced: bool,
         response_size=response.size if response else None,
         response_truncated=bool(response and response.truncated),
         error=masked.error, error_kind=masked.error_kind, elapsed_ms=masked.elapsed_ms,
-        forced=forced, outcome=outcome,
+        forced=forced, outcome=outcome, source=source,
         keys=[] if login_failed else rules.history_keys(prepared.op, prepared.payload),
     )
     try:
@@ -432,7 +435,7 @@ def _record(prepared: Prepared, time: str, request: RequestSpec, secrets: tuple[
     )
 
 
-def record_not_sent(ctx: AppContext, prepared: Prepared) -> int | None:
+def record_not_sent(ctx: AppContext, prepared: Prepared, source: str = "cli") -> int | None:
     """Records a send that validation stopped (outcome "not sent"), with its issues, so the
     attempt can be found, compared and fixed later."""
     errors = len(prepared.errors)
@@ -441,7 +444,7 @@ def record_not_sent(ctx: AppContext, prepared: Prepared) -> int | None:
         prepared.issues, status=None, reason=None, response_headers=None, response_body=None,
         response_size=None, response_truncated=False,
         error=f"Not sent: {errors} validation error{'s' if errors != 1 else ''}.", error_kind="not-sent",
-        elapsed_ms=None, forced=False, outcome="not-sent",
+        elapsed_ms=None, forced=False, outcome="not-sent", source=source,
     )
     return ctx.history.record(record)
 

@@ -32,14 +32,14 @@ def _pretty(text: str | None) -> str:
 class CompareDialog(QDialog):
     def __init__(self, a: dict, b: dict, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle(f"Compare #{a['id']} and #{b['id']}")
+        self.setWindowTitle(f"Compare #{a.id} and #{b.id}")
         self.resize(1100, 720)
         self.diff = compare(a, b)
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         layout = QVBoxLayout(self)
         status_a, status_b = self.diff.status
-        summary = QLabel(f"#{a['id']} {a['vendor']}/{a['operation']} → {status_a}     vs     "
-                         f"#{b['id']} {b['vendor']}/{b['operation']} → {status_b}"
+        summary = QLabel(f"#{a.id} {a.vendor}/{a.operation} → {status_a}     vs     "
+                         f"#{b.id} {b.vendor}/{b.operation} → {status_b}"
                          + ("     (identical)" if self.diff.same else ""))
         summary.setAccessibleName("Comparison summary")
         layout.addWidget(summary)
@@ -53,10 +53,10 @@ class CompareDialog(QDialog):
         payload_layout.addWidget(self.changes, 1)
         sides = QHBoxLayout()
         for row in (a, b):
-            text = QPlainTextEdit(_pretty(row.get("payload")))
+            text = QPlainTextEdit(_pretty(row.payload))
             text.setReadOnly(True)
             text.setFont(mono)
-            text.setAccessibleName(f"Payload of #{row['id']}")
+            text.setAccessibleName(f"Payload of #{row.id}")
             sides.addWidget(text)
         payload_layout.addLayout(sides, 2)
         tabs.addTab(payload, f"Payload ({len(self.diff.payload)})")

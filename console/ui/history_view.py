@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.core.outcomes import status_label
+from console.core.history_entry import HistoryEntry
 from console.ui.theme import is_dark, status_colour
 
 # Dialog classes (message boxes, file dialogs, spin boxes) are imported where they are used:
@@ -39,14 +39,12 @@ STATUS_CHOICES = ["Any status", "2xx", "3xx", "4xx", "5xx", "no answer", "cancel
 DISPLAY_ROLE, TOOLTIP_ROLE, FOREGROUND_ROLE, ID_ROLE = 0, 3, 9, 256  # ID_ROLE is UserRole
 
 
-def describe_row(row: dict) -> str:
-    status = status_label(row)
-    elapsed = f"{row['elapsed_ms']:.0f} ms" if isinstance(row["elapsed_ms"], (int, float)) else ""
-    forced = " (forced)" if row["forced"] else ""
-    pin = "📌 " if row.get("pinned") else ""
-    time = str(row["time"])
-    return (f"{pin}#{row['id']}  {time[:10]} {time[11:19]}  {row['vendor']}/{row['operation']}  "
-            f"[{row['profile']}]  {status}{forced}  {elapsed}")
+def describe_row(entry: HistoryEntry) -> str:
+    elapsed = f"{entry.elapsed_ms:.0f} ms" if entry.elapsed_ms is not None else ""
+    forced = " (forced)" if entry.forced else ""
+    pin = "📌 " if entry.pinned else ""
+    return (f"{pin}#{entry.id}  {entry.time[:10]} {entry.time[11:19]}  {entry.vendor}/{entry.operation}  "
+            f"[{entry.profile}]  {entry.status_label}{forced}  {elapsed}")
 
 
 class HistoryModel(QAbstractListModel):
@@ -56,7 +54,7 @@ class HistoryModel(QAbstractListModel):
         super().__init__(parent)
         self.store = None
         self.dark = dark
-        self.rows: list[dict] = []
+        self.rows: list[HistoryEntry] = []
         self.filters = None
         self._more = True
 
@@ -70,18 +68,18 @@ class HistoryModel(QAbstractListModel):
         if role == DISPLAY_ROLE:
             return describe_row(row)
         if role == TOOLTIP_ROLE:
-            return f"{row['method']} {row['url']}\n{row['error'] or ''}".strip()
+            return f"{row.method} {row.url}\n{row.error or ''}".strip()
         if role == FOREGROUND_ROLE:
-            return QColor(status_colour(row["status"], self.dark))
+            return QColor(status_colour(row.status, self.dark))
         if role == ID_ROLE:
-            return row["id"]
+            return row.id
         return None
 
     def canFetchMore(self, parent=ROOT) -> bool:
         return self.store is not None and not parent.isValid() and self._more
 
     def fetchMore(self, parent=ROOT) -> None:
-        before = self.rows[-1]["id"] if self.rows else None
+        before = self.rows[-1].id if self.rows else None
         page = self.store.page(before, PAGE, filters=self.filters)
         self._more = len(page) == PAGE
         if page:
@@ -338,7 +336,7 @@ class HistoryPanel(QWidget):
     # -- selection and actions ---------------------------------------------------------------
     def selected_ids(self) -> list[int]:
         rows = sorted(i.row() for i in self.list.selectionModel().selectedRows())
-        return [self.model.rows[r]["id"] for r in rows]
+        return [self.model.rows[r].id for r in rows]
 
     def selected_id(self) -> int | None:
         ids = self.selected_ids()
@@ -350,7 +348,7 @@ class HistoryPanel(QWidget):
         selection = self.list.selectionModel()
         selection.clearSelection()
         for row, item in enumerate(self.model.rows):
-            if item["id"] in ids:
+            if item.id in ids:
                 selection.select(self.model.index(row), QItemSelectionModel.SelectionFlag.Select)
         self._update_buttons()
 
@@ -360,7 +358,7 @@ class HistoryPanel(QWidget):
         for b in (self.open_button, self.duplicate_button, self.resend_button):
             b.setEnabled(len(ids) == 1)
         self.pin_button.setEnabled(bool(ids) and editable)
-        pinned = bool(ids) and all(r.get("pinned") for r in self.model.rows if r["id"] in ids)
+        pinned = bool(ids) and all(r.pinned for r in self.model.rows if r.id in ids)
         self.pin_button.setText("Unpin" if pinned else "Pin")
         self.compare_button.setEnabled(len(ids) == 2)
         self.export_button.setEnabled(bool(ids))
@@ -379,7 +377,7 @@ class HistoryPanel(QWidget):
         ids = self.selected_ids()
         if not ids:
             return
-        pinned = all(r.get("pinned") for r in self.model.rows if r["id"] in ids)
+        pinned = all(r.pinned for r in self.model.rows if r.id in ids)
         self.store.set_pinned(ids, not pinned)
         self.apply_filters()
         self.select_ids(ids)

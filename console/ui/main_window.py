@@ -603,17 +603,6 @@ class MainWindow(QMainWindow):
             self.history.apply_retention()
 
     # -- history ---------------------------------------------------------------------------
-    def _row_exchange(self, row: dict):
-        from console.core.exchange import Exchange, RequestSpec, Response
-
-        request = RequestSpec(row["method"], row["url"], row["request_headers"], row["request_body"] or b"")
-        response = None
-        if row["status"] is not None:
-            response = Response(row["status"], row["reason"] or "", row["response_headers"] or {},
-                                row["response_body"] or b"", row["response_size"] or 0,
-                                bool(row["response_truncated"]))
-        return Exchange(request, response, row["error"], row["error_kind"], row["elapsed_ms"] or 0.0, row["time"])
-
     def show_history_exchange(self, exchange_id: int) -> None:
         row = self.ctx.history.get(exchange_id)
         if row is None:
@@ -621,20 +610,20 @@ class MainWindow(QMainWindow):
         from console.ui.dialogs import run_in_pool
         from console.ui.rendering import render_body
 
-        exchange = self._row_exchange(row)
+        exchange = row.to_exchange()
 
         def done(rendered):
             if self._closed or isinstance(rendered, Exception):
                 return
             from console.vendors import RULES
 
-            vendor = vendors().get(row["vendor"])  # "other": an imported exchange of no known API
-            op = vendor.operations.get(row["operation"]) if vendor else None
+            vendor = vendors().get(row.vendor)  # "other": an imported exchange of no known API
+            op = vendor.operations.get(row.operation) if vendor else None
             try:
-                explanation = RULES[row["vendor"]].explain(op, exchange.response) if exchange.response and op else None
+                explanation = RULES[row.vendor].explain(op, exchange.response) if exchange.response and op else None
             except Exception:  # a stored answer of any shape must not stop it being shown
                 explanation = None
-            self.response.show_exchange(exchange, rendered, explanation, cancelled=row["outcome"] == "cancelled")
+            self.response.show_exchange(exchange, rendered, explanation, cancelled=row.outcome == "cancelled")
             self.response.show_details(row)
 
         run_in_pool(lambda: render_body(exchange.response), done, self)
@@ -647,20 +636,20 @@ class MainWindow(QMainWindow):
         from console.engine import pipeline
 
         row = self.ctx.history.get(exchange_id)
-        if row is None or row["vendor"] not in vendors() or self.job is not None:
+        if row is None or row.vendor not in vendors() or self.job is not None:
             return
         try:
-            payload = json.loads(row["payload"])
+            payload = json.loads(row.payload)
         except (TypeError, ValueError):
             QMessageBox.warning(self, "Resend", f"Exchange #{exchange_id} has no payload to send again.")
             return
-        settings = dict(row["settings"] or {})
-        if row["profile"] == SANDBOX:
+        settings = dict(row.settings or {})
+        if row.profile == SANDBOX:
             settings.pop("base_url", None)  # the embedded sandbox listens on a new port each run
-        if not self.ctx.profiles.exists(row["vendor"], row["profile"]):
-            QMessageBox.warning(self, "Resend", f"Profile {row['profile']!r} no longer exists.")
+        if not self.ctx.profiles.exists(row.vendor, row.profile):
+            QMessageBox.warning(self, "Resend", f"Profile {row.profile!r} no longer exists.")
             return
-        draft = pipeline.Draft(row["vendor"], row["operation"], row["profile"], payload, settings)
+        draft = pipeline.Draft(row.vendor, row.operation, row.profile, payload, settings)
         prepared = pipeline.prepare(self.ctx, draft)
         if prepared.missing:
             QMessageBox.warning(self, "Resend", prepared.missing[0].message)
@@ -685,18 +674,18 @@ class MainWindow(QMainWindow):
         """Loads an exchange's vendor, operation, payload and (unless `keep_profile`, as
         "Duplicate" does, to send the same payload elsewhere) its profile into the editor."""
         row = self.ctx.history.get(exchange_id)
-        if row is None or row["vendor"] not in vendors():
+        if row is None or row.vendor not in vendors():
             return
         profile = self.profile.currentText()
-        self.vendor.setCurrentIndex(self.vendor.findData(row["vendor"]))
-        self.operation.setCurrentIndex(self.operation.findData(row["operation"]))
-        target = profile if keep_profile else row["profile"]
+        self.vendor.setCurrentIndex(self.vendor.findData(row.vendor))
+        self.operation.setCurrentIndex(self.operation.findData(row.operation))
+        target = profile if keep_profile else row.profile
         if self.profile.findText(target) >= 0:
             self.profile.setCurrentText(target)
         try:
-            text = json.dumps(json.loads(row["payload"]), indent=2, ensure_ascii=False)
+            text = json.dumps(json.loads(row.payload), indent=2, ensure_ascii=False)
         except (TypeError, ValueError):
-            text = row["payload"] or ""
+            text = row.payload or ""
         self.editor.replace_all(text)
         self.tabs.setCurrentIndex(1)
 

@@ -22,6 +22,7 @@ from console.ui.theme import is_dark, status_colour
 
 if TYPE_CHECKING:  # the exchange and rendering modules are loaded with the first answer
     from console.core.exchange import Exchange
+    from console.core.history_entry import HistoryEntry
     from console.ui.rendering import RenderedBody
 
 # A body goes into the view a piece at a time, a few pieces per event-loop turn, so that no
@@ -115,22 +116,23 @@ class ResponseView(QWidget):
         self.show_all.setVisible(False)
         self._rendered = None
 
-    def show_details(self, row: dict | None) -> None:
+    def show_details(self, entry: HistoryEntry | None) -> None:
         """What history keeps about the exchange: when, where, timings, sizes, issues."""
-        if row is None:
+        if entry is None:
             self.details.setPlainText("")
             return
-        lines = [f"Exchange #{row['id']}  {row['time']}",
-                 f"{row['vendor']} / {row['operation']}  profile {row['profile']}"
-                 + ("  (sent despite errors)" if row.get("forced") else "")
-                 + ("  📌 pinned" if row.get("pinned") else ""),
-                 f"Outcome: {row['outcome']}" + (f" — {row['error']}" if row.get("error") else ""),
-                 f"Time: {row['elapsed_ms']:.1f} ms" if row.get("elapsed_ms") is not None else "Time: —",
-                 f"Request body: {human_size(row.get('request_size', len(row.get('request_body') or b'')))}; response body: "
-                 f"{human_size(row.get('response_size'))}" + (" (first 5 MB kept)" if row.get("response_truncated") else ""),
-                 "Settings: " + ", ".join(f"{k}={v}" for k, v in (row.get("settings") or {}).items()),
-                 f"Credential used: {row.get('credential') or 'none'} (its value is never stored)", ""]
-        issues = row.get("issues") or []
+        request_size = entry.request_size if entry.request_size is not None else len(entry.request_body or b"")
+        lines = [f"Exchange #{entry.id}  {entry.time}" + (f"  (from {entry.source})" if entry.source else ""),
+                 f"{entry.vendor} / {entry.operation}  profile {entry.profile}"
+                 + ("  (sent despite errors)" if entry.forced else "")
+                 + ("  📌 pinned" if entry.pinned else ""),
+                 f"Outcome: {entry.status_label}" + (f" — {entry.error}" if entry.error else ""),
+                 f"Time: {entry.elapsed_ms:.1f} ms" if entry.elapsed_ms is not None else "Time: —",
+                 f"Request body: {human_size(request_size)}; response body: "
+                 f"{human_size(entry.response_size)}" + (" (first 5 MB kept)" if entry.response_truncated else ""),
+                 "Settings: " + ", ".join(f"{k}={v}" for k, v in (entry.settings or {}).items()),
+                 f"Credential used: {entry.credential or 'none'} (its value is never stored)", ""]
+        issues = entry.issues
         lines.append("Validation issues at the time of sending:" if issues else "No validation issues at the time of sending.")
         lines += [f"  {i['severity']:<7} {i['path'] or '(payload)'}: {i['message']}" for i in issues]
         self.details.setPlainText("\n".join(lines))

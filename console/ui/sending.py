@@ -54,7 +54,7 @@ class _SendTask(QRunnable):
     def run(self) -> None:
         try:
             outcome = pipeline.send(self.ctx, self.job.prepared, force=self.job.force,
-                                    cancelled=self.job.cancelled.is_set)
+                                    cancelled=self.job.cancelled.is_set, source="window")
             body = render_body(outcome.exchange.response) if not self.job.cancelled.is_set() else None
             result = SendResult(self.job, outcome, body, None)
         except Exception as exc:  # shown to the user as a message, never as a traceback

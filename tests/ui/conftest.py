@@ -3,8 +3,8 @@ import json
 import pytest
 from PySide6.QtWidgets import QWidget
 
-from console.engine.context import AppContext
 from console.core.secrets import SecretStore
+from console.engine.context import AppContext
 from console.ui.main_window import MainWindow
 
 

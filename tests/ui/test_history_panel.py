@@ -20,7 +20,7 @@ def send(qtbot, window, vendor, operation, body=None):
     before = window.ctx.history.count()
     qtbot.mouseClick(named(window, "Send"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.ctx.history.count() == before + 1 and window.job is None, timeout=10000)
-    qtbot.waitUntil(lambda: model.rowCount() >= 1 and model.rows[0]["id"] == window.ctx.history.recent(1)[0]["id"], timeout=3000)
+    qtbot.waitUntil(lambda: model.rowCount() >= 1 and model.rows[0].id == window.ctx.history.recent(1)[0].id, timeout=3000)
 
 
 def test_filters_narrow_the_list(qtbot, window):
@@ -39,14 +39,14 @@ def test_filters_narrow_the_list(qtbot, window):
     panel.refresh()
     model = panel.model
     panel.filter_vendor.setCurrentIndex(panel.filter_vendor.findData("octeth"))
-    assert {r["vendor"] for r in model.rows} == {"octeth"} and model.rowCount() == 2
+    assert {r.vendor for r in model.rows} == {"octeth"} and model.rowCount() == 2
     panel.filter_status.setCurrentIndex(panel.filter_status.findData("4xx"))
-    assert [r["status"] for r in model.rows] == [422]
+    assert [r.status for r in model.rows] == [422]
     panel.filter_status.setCurrentIndex(0)
     panel.filter_vendor.setCurrentIndex(0)
     qtbot.keyClicks(named(window, "History search"), "alpha")
     qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=3000)
-    assert model.rows[0]["vendor"] == "mytracker"
+    assert model.rows[0].vendor == "mytracker"
     named(window, "History search").clear()
     panel.filter_time.setCurrentText("Last hour")
     assert model.rowCount() == 3
@@ -72,7 +72,7 @@ def test_pin_delete_undo_and_clear(qtbot, window):
     panel = window.history
     panel.select_ids([1])
     qtbot.mouseClick(panel.pin_button, Qt.MouseButton.LeftButton)
-    assert window.ctx.history.get(1)["pinned"] == 1 and panel.pin_button.text() == "Unpin"
+    assert window.ctx.history.get(1).pinned == 1 and panel.pin_button.text() == "Unpin"
     assert "📌" in panel.model.data(panel.model.index(1))
     panel.select_ids([2])
     assert panel.delete_selected(confirm=False) == 1
@@ -86,7 +86,7 @@ def test_pin_delete_undo_and_clear(qtbot, window):
 
 def test_details_and_resend(qtbot, window):
     send(qtbot, window, "mytracker", "customEvent", {"customUserId": "u1", "customEventName": "e", "customUserID": "typo"})
-    row_id = window.ctx.history.recent(1)[0]["id"]
+    row_id = window.ctx.history.recent(1)[0].id
     window.show_history_exchange(row_id)
     qtbot.waitUntil(lambda: "Exchange #" in named(window, "Exchange details").toPlainText(), timeout=5000)
     details = named(window, "Exchange details").toPlainText()
@@ -97,7 +97,7 @@ def test_details_and_resend(qtbot, window):
     qtbot.mouseClick(window.history.resend_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.ctx.history.count() == before + 1 and window.job is None, timeout=10000)
     again = window.ctx.history.recent(1)[0]
-    assert json.loads(window.ctx.history.get(again["id"])["payload"]) == json.loads(window.ctx.history.get(row_id)["payload"])
+    assert json.loads(window.ctx.history.get(again.id).payload) == json.loads(window.ctx.history.get(row_id).payload)
 
 
 def test_compare_two_exchanges(qtbot, window):

@@ -45,7 +45,7 @@ def test_every_operation_sends_its_example_from_the_window(qtbot, window, vendor
     status = named(window, "Response status")
     qtbot.waitUntil(lambda: status.text()[:1] == "2", timeout=10000)
     qtbot.waitUntil(lambda: history.rowCount() == before + 1, timeout=3000)
-    assert history.rows[0]["vendor"] == vendor and history.rows[0]["operation"] == operation
+    assert history.rows[0].vendor == vendor and history.rows[0].operation == operation
     assert named(window, "Send").isEnabled()
 
 
@@ -55,6 +55,7 @@ def test_ctrl_enter_sends(qtbot, window):
     qtbot.waitUntil(lambda: named(window, "Response status").text() == "200 OK", timeout=10000)
     assert "not appear at once" in named(window, "Response explanation").text()
     assert json.loads(named(window, "Response body").toPlainText()) == {"message": "\u041eK"}
+    assert window.ctx.history.recent(1)[0].source == "window"
 
 
 def first_text_field(form):
@@ -175,7 +176,7 @@ def test_errors_disable_send_but_send_anyway_shows_the_vendor_answer(qtbot, wind
     assert "error 8" in named(window, "Response explanation").text()
     model = named(window, "History").model()
     qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=3000)
-    assert model.rows[0]["forced"] == 1
+    assert model.rows[0].forced == 1
 
 
 def test_cancel_frees_the_window_and_history_keeps_the_late_answer(qtbot, window):
@@ -188,8 +189,8 @@ def test_cancel_frees_the_window_and_history_keeps_the_late_answer(qtbot, window
     assert named(window, "Send").isEnabled()
     assert named(window, "Response status").text() == "Cancelled"
     model = named(window, "History").model()
-    qtbot.waitUntil(lambda: model.rowCount() >= 1 and model.rows[0]["outcome"] == "cancelled", timeout=8000)
-    assert model.rows[0]["status"] == 200
+    qtbot.waitUntil(lambda: model.rowCount() >= 1 and model.rows[0].outcome == "cancelled", timeout=8000)
+    assert model.rows[0].status == 200
     assert named(window, "Response status").text() == "Cancelled"
 
 
@@ -211,7 +212,7 @@ def test_cancelled_sends_never_hold_up_the_next_one(qtbot, window, recorder):
     qtbot.mouseClick(named(window, "Send"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: named(window, "Response status").text().startswith("200"), timeout=1500)
     model = named(window, "History").model()
-    qtbot.waitUntil(lambda: sum(r["outcome"] == "cancelled" for r in model.rows) == MAX_PARALLEL_SENDS + 1,
+    qtbot.waitUntil(lambda: sum(r.outcome == "cancelled" for r in model.rows) == MAX_PARALLEL_SENDS + 1,
                     timeout=10000)
     assert window.sender.pool.maxThreadCount() == MAX_PARALLEL_SENDS  # the extra room is given back
 
@@ -338,7 +339,7 @@ def test_history_search_and_open_in_editor(qtbot, window):
     qtbot.waitUntil(lambda: model.rowCount() == 2, timeout=10000)
     qtbot.keyClicks(named(window, "History search"), "find-me")
     qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=3000)
-    window.open_history_exchange(model.rows[0]["id"])
+    window.open_history_exchange(model.rows[0].id)
     assert named(window, "Operation").currentData() == "login"
     assert payload(window) == {"customUserId": "find-me-42"}
 

@@ -1,0 +1,148 @@
+"""HistoryEntry: one recorded exchange as every reader sees it (the history list, the command
+line, exports, the diff). Built from a stored row with every field of the type readers expect:
+rows come from files of other versions and from imports, and a wrong type is shown as text
+or left out, never passed on to crash a list, an export or the window.
+
+A NamedTuple, like the definitions' records: the history list imports it before the window's
+first paint, and a NamedTuple costs a fraction of a dataclass to build.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, NamedTuple
+
+from console.core.outcomes import status_label
+
+# Columns a list reads (no bodies); the rest come with `HistoryStore.get`.
+LIST_FIELDS = ("id", "time", "vendor", "operation", "profile", "method", "url", "status", "reason", "error",
+               "error_kind", "elapsed_ms", "outcome", "forced", "pinned", "response_size", "source")
+SOURCES = ("window", "cli", "suite", "capture", "import")
+
+
+class HistoryEntry(NamedTuple):
+    """A recorded exchange. Bodies, headers, payload, settings and issues are None (or
+    empty) when the entry was read for a list."""
+
+    id: int
+    time: str
+    vendor: str
+    operation: str
+    profile: str
+    method: str
+    url: str
+    status: int | None = None
+    reason: str | None = None
+    error: str | None = None
+    error_kind: str | None = None
+    elapsed_ms: float | None = None
+    outcome: str = "answered"
+    forced: bool = False
+    pinned: bool = False
+    response_size: int | None = None
+    source: str | None = None
+    request_headers: dict[str, str] | None = None
+    request_body: bytes | None = None
+    payload: str | None = None
+    settings: dict[str, str] | None = None
+    credential: str | None = None
+    response_headers: dict[str, str] | None = None
+    response_body: bytes | None = None
+    response_truncated: bool = False
+    issues: tuple[dict[str, str], ...] = ()
+    request_size: int | None = None  # the request body's size, when read without bodies
+
+    @property
+    def status_label(self) -> str:
+        """How it ended, in one word: "cancelled", "not sent", "login failed", "202", "timeout"…"""
+        return status_label(self._asdict())
+
+    @property
+    def answered(self) -> bool:
+        return self.status is not None
+
+    def to_exchange(self):
+        """The exchange as the pipeline produced it (masked, as it was stored)."""
+        from console.core.exchange import Exchange, RequestSpec, Response
+
+        request = RequestSpec(self.method, self.url, dict(self.request_headers or {}), self.request_body or b"")
+        response = None
+        if self.status is not None:
+            response = Response(self.status, self.reason or "", dict(self.response_headers or {}),
+                                self.response_body or b"", self.response_size or 0, self.response_truncated)
+        return Exchange(request, response, self.error, self.error_kind, self.elapsed_ms or 0.0, self.time)
+
+    def to_json(self) -> dict[str, Any]:
+        """`history --json`'s object for it (see the contract)."""
+        return {"id": self.id, "time": self.time, "vendor": self.vendor, "operation": self.operation,
+                "profile": self.profile, "method": self.method, "url": self.url, "status": self.status,
+                "reason": self.reason, "status_label": self.status_label, "error": self.error,
+                "error_kind": self.error_kind, "elapsed_ms": self.elapsed_ms, "outcome": self.outcome,
+                "source": self.source, "issues": [dict(i) for i in self.issues], "pinned": self.pinned,
+                "forced": self.forced}
+
+    def as_row(self) -> dict[str, Any]:
+        """A plain dict of every field (exports write these)."""
+        row = self._asdict()
+        row["issues"] = [dict(i) for i in self.issues]
+        return row
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> HistoryEntry:
+        """An entry from a stored row (list columns, or every column), types made right."""
+        values: dict[str, Any] = {}
+        for name in cls._fields:
+            if name in row:
+                values[name] = row[name]
+        for name in ("time", "vendor", "operation", "profile", "method", "url", "outcome"):
+            value = values.get(name)
+            values[name] = value if isinstance(value, str) else ("" if value is None else str(value))
+        values["outcome"] = values["outcome"] or "answered"
+        for name in ("reason", "error", "error_kind", "credential", "payload", "source"):
+            value = values.get(name)
+            if value is not None and not isinstance(value, str):
+                values[name] = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+        status = values.get("status")
+        values["status"] = status if isinstance(status, int) and not isinstance(status, bool) \
+            and 100 <= status <= 999 else None
+        for name in ("response_size", "request_size"):
+            if not isinstance(values.get(name), int):
+                values[name] = None
+        if not isinstance(values.get("elapsed_ms"), (int, float)):
+            values["elapsed_ms"] = None
+        for name in ("forced", "pinned", "response_truncated"):
+            values[name] = bool(values.get(name)) if isinstance(values.get(name), (int, float)) else False
+        for name in ("request_body", "response_body"):
+            if isinstance(values.get(name), str):
+                values[name] = values[name].encode("utf-8", "replace")
+        for name in ("request_headers", "settings", "response_headers"):
+            if name in values:
+                values[name] = _json_object(values[name])
+        values["issues"] = _issues(values.get("issues"))
+        values["id"] = values.get("id") if isinstance(values.get("id"), int) else 0
+        return cls(**values)
+
+
+def _json_object(value: Any) -> dict[str, str] | None:
+    if value is None:
+        return None
+    if isinstance(value, (str, bytes)):
+        try:
+            value = json.loads(value)
+        except (TypeError, ValueError, RecursionError):
+            return {}
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in value.items()}
+
+
+def _issues(value: Any) -> tuple[dict[str, str], ...]:
+    if isinstance(value, (str, bytes)):
+        try:
+            value = json.loads(value)
+        except (TypeError, ValueError, RecursionError):
+            return ()
+    if not isinstance(value, list):
+        return ()
+    return tuple({k: str(i.get(k, "")) for k in ("severity", "path", "message")}
+                 for i in value if isinstance(i, dict))
