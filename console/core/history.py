@@ -183,9 +183,9 @@ _LIST_COLUMNS = ", ".join(LIST_FIELDS)
 
 
 class HistoryStore:
-    """The history database. Safe to use from several threads: writes (and reads from other
-    threads) go through one connection under a lock; the thread that opened the store reads
-    through a connection of its own (see _reading)."""
+    """The history database. Safe to use from several threads: writes go through one
+    connection under a lock; every thread reads through a connection of its own (see
+    _reading), so a read never waits for a write in progress, however long."""
 
     def __init__(self, home: Path):
         self.path = Path(home) / FILE_NAME
@@ -193,7 +193,9 @@ class HistoryStore:
         self.message: str | None = None
         self.fts = False
         self._lock = threading.RLock()
-        self._owner = threading.get_ident()
+        self._local = threading.local()  # each thread's read connection
+        self._readers: list[sqlite3.Connection] = []
+        self._readers_lock = threading.Lock()
         try:
             self._open()
         except sqlite3.DatabaseError as exc:
@@ -217,7 +219,6 @@ class HistoryStore:
             if version > SCHEMA_VERSION or not writable:
                 self._db.close()
                 self._db = self._open_read_only()
-                self._reader = self._open_read_only()
                 self.read_only = True
                 self._columns = self._list_columns()
                 self._read_only_reason = (
@@ -235,7 +236,6 @@ class HistoryStore:
             self._columns = self._list_columns()
             # The schema is read in full here, so a damaged file fails now, not at the first send.
             self._db.execute("SELECT id FROM exchanges ORDER BY id DESC LIMIT 1").fetchone()
-            self._reader = self._connect(self.path)
         except BaseException:
             self._db.close()
             raise
@@ -288,14 +288,20 @@ class HistoryStore:
 
     @contextmanager
     def _reading(self):
-        """The connection to read with. The thread that opened the store (the window's) has
-        its own: in WAL mode its reads never wait for a write in progress, so the window does
-        not stall while a worker records a large answer. Other threads share the main one."""
-        if threading.get_ident() == self._owner:
-            yield self._reader
-        else:
-            with self._lock:
-                yield self._db
+        """This thread's read connection. In WAL mode a reader sees the last committed state
+        and never waits for a writer: the window's thread never stalls while a worker records
+        a 5 MB answer or deletes half a million rows, and it never takes the write lock."""
+        reader = getattr(self._local, "reader", None)
+        if reader is None:
+            reader = self._open_read_only() if self.read_only else self._connect(self.path)
+            # Reads through a memory map and a larger cache: the first read after another
+            # thread commits a large change re-reads fewer pages through system calls.
+            reader.execute("PRAGMA mmap_size=268435456")
+            reader.execute("PRAGMA cache_size=-16000")
+            with self._readers_lock:  # not the write lock: a reader never waits for a writer
+                self._readers.append(reader)
+            self._local.reader = reader
+        yield reader
 
     @contextmanager
     def _transaction(self):
@@ -428,15 +434,15 @@ class HistoryStore:
     def can_undo(self) -> bool:
         if self.read_only:
             return False
-        with self._lock:
-            return self._db.execute("SELECT 1 FROM trash LIMIT 1").fetchone() is not None
+        with self._reading() as db:
+            return db.execute("SELECT 1 FROM trash LIMIT 1").fetchone() is not None
 
     # -- retention -------------------------------------------------------------------------
     def retention(self) -> Retention:
         if self.read_only:
             return Retention()
-        with self._lock:
-            row = self._db.execute("SELECT value FROM meta WHERE key = 'retention'").fetchone()
+        with self._reading() as db:
+            row = db.execute("SELECT value FROM meta WHERE key = 'retention'").fetchone()
         if row is None:
             return Retention()
         data = json.loads(row["value"])
@@ -579,7 +585,10 @@ class HistoryStore:
     def close(self) -> None:
         with self._lock:
             self._db.close()
-            self._reader.close()
+            with self._readers_lock:
+                for reader in self._readers:
+                    reader.close()
+                self._readers.clear()
 
 
 class HistoryUnavailable(Exception):

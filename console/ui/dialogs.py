@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -25,37 +25,7 @@ from console.core.cookies import CookieError, VtUser, parse_vt_user
 from console.core.curl import CurlError, CurlImport, import_curl
 from console.core.profiles import SANDBOX, ProfileError, check_profile_name
 from console.ui.banner import banner
-
-
-class _Call(QRunnable):
-    class Signals(QObject):
-        done = Signal(object)
-
-    def __init__(self, fn):
-        super().__init__()
-        self.fn = fn
-        self.signals = _Call.Signals()
-
-    def run(self):
-        try:
-            result = self.fn()
-        except Exception as exc:  # reported to the caller, never as a traceback
-            result = exc
-        try:
-            self.signals.done.emit(result)
-        except RuntimeError:  # the window closed meanwhile: nobody is waiting for the answer
-            pass
-
-
-def run_in_pool(fn, on_done, owner: QObject) -> None:
-    """Runs fn() on a worker thread; on_done(result or exception) runs on the GUI thread."""
-    call = _Call(fn)
-    call.signals.setParent(None)
-    owner._pending_calls = getattr(owner, "_pending_calls", set())
-    owner._pending_calls.add(call.signals)
-    call.signals.done.connect(on_done)
-    call.signals.done.connect(lambda _r, s=call.signals: owner._pending_calls.discard(s))
-    QThreadPool.globalInstance().start(call)
+from console.ui.workers import run_in_background
 
 
 class ProfilesDialog(QDialog):
@@ -235,7 +205,7 @@ class ProfilesDialog(QDialog):
             self.test_button.setEnabled(True)
             self.test_result.setText(str(result))
 
-        run_in_pool(work, done, self)
+        run_in_background(self, work, done, done)
 
 
 class CookieDialog(QDialog):

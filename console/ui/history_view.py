@@ -106,6 +106,9 @@ class HistoryPanel(QWidget):
     duplicate_requested = Signal(int)
     resend_requested = Signal(int)
     compare_requested = Signal(int, int)
+    # A change to history (delete, pin, undo, clear, import, export, retention) finished in the
+    # background: the sentence the status line shows.
+    changed = Signal(str)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -218,6 +221,7 @@ class HistoryPanel(QWidget):
         self.clear_button.clicked.connect(lambda: self.clear_all(confirm=True))
         self.retention_button.clicked.connect(self._retention_dialog)
         self.status_message = lambda text: None
+        self._changes_running = 0
         self._finished_setup = False  # _add_after_first_paint() done
         self._update_buttons()
 
@@ -363,7 +367,7 @@ class HistoryPanel(QWidget):
         self.compare_button.setEnabled(len(ids) == 2)
         self.export_button.setEnabled(bool(ids))
         self.delete_button.setEnabled(bool(ids) and editable)
-        self.undo_button.setEnabled(editable and self.store.can_undo())
+        self.undo_button.setEnabled(editable and not self._changes_running and self.store.can_undo())
         self.clear_button.setEnabled(editable)
         self.import_button.setEnabled(editable)
         self.retention_button.setEnabled(editable)
@@ -373,14 +377,35 @@ class HistoryPanel(QWidget):
         if exchange_id is not None:
             signal.emit(exchange_id)
 
+    def _change(self, work, message, then=None) -> None:
+        """Runs a change to history in the background (the GUI thread never waits for the
+        write lock), then reloads the list and says what happened."""
+        from console.ui.workers import run_in_background
+
+        self._changes_running += 1
+        self.status_message("Working…")
+        self._update_buttons()
+
+        def finish(text: str, result=None) -> None:
+            self._changes_running -= 1
+            self.apply_filters()
+            if then is not None and result is not None:
+                then(result)
+            self.status_message(text)
+            self.changed.emit(text)
+
+        run_in_background(self, work, lambda result: finish(message(result), result),
+                          lambda error: finish(f"History was not changed: {error}"))
+
     def toggle_pin(self) -> None:
         ids = self.selected_ids()
         if not ids:
             return
         pinned = all(r.pinned for r in self.model.rows if r.id in ids)
-        self.store.set_pinned(ids, not pinned)
-        self.apply_filters()
-        self.select_ids(ids)
+        store = self.store
+        self._change(lambda: store.set_pinned(ids, not pinned) or len(ids),
+                     lambda n: f"{'Unpinned' if pinned else 'Pinned'} {n} exchange(s).",
+                     lambda _n: self.select_ids(ids))
 
     def _compare(self) -> None:
         ids = self.selected_ids()
@@ -399,10 +424,10 @@ class HistoryPanel(QWidget):
                                           f"Delete {len(ids)} exchanges? “Undo delete” brings them back.")
             if answer != QMessageBox.StandardButton.Yes:
                 return 0
-        count = self.store.delete(ids)
-        self.apply_filters()
-        self.status_message(f"Deleted {count} exchange(s). Undo with “Undo delete” (Ctrl+Z in the list).")
-        return count
+        store = self.store
+        self._change(lambda: store.delete(ids),
+                     lambda n: f"Deleted {n} exchange(s). Undo with “Undo delete” (Ctrl+Z in the list).")
+        return len(ids)
 
     def clear_all(self, confirm: bool = True) -> int:
         from PySide6.QtWidgets import QMessageBox
@@ -414,16 +439,13 @@ class HistoryPanel(QWidget):
                                           "until the next delete.")
             if answer != QMessageBox.StandardButton.Yes:
                 return 0
-        count = self.store.delete(None)
-        self.apply_filters()
-        self.status_message(f"Cleared {count} exchange(s). Undo with “Undo delete”.")
-        return count
+        store = self.store
+        self._change(lambda: store.delete(None), lambda n: f"Cleared {n} exchange(s). Undo with “Undo delete”.")
+        return 1
 
-    def undo_delete(self) -> int:
-        count = self.store.undo_delete()
-        self.apply_filters()
-        self.status_message(f"Brought back {count} exchange(s).")
-        return count
+    def undo_delete(self) -> None:
+        store = self.store
+        self._change(store.undo_delete, lambda n: f"Brought back {n} exchange(s).")
 
     def _context_menu(self, position) -> None:
         menu = QMenu(self)
@@ -446,7 +468,7 @@ class HistoryPanel(QWidget):
             f.write(text)
         return len(rows)
 
-    def import_from(self, path: str, keep_unknown: bool = False) -> tuple[int, int]:
+    def import_from(self, path: str, keep_unknown: bool = False, refresh: bool = True) -> tuple[int, int]:
         """Reads a HAR or JSON export into history; (imported, skipped). With `keep_unknown`
         HAR entries of no known endpoint are kept as plain exchanges (vendor "other")."""
         from console.core.history_export import read_import
@@ -454,11 +476,12 @@ class HistoryPanel(QWidget):
         with open(path, encoding="utf-8-sig") as f:
             records, skipped = read_import(f.read(), keep_unknown=keep_unknown)
         ids = self.store.record_many(records)
-        self.refresh()
+        if refresh:
+            self.refresh()
         return len(ids), skipped
 
     def _export_dialog(self, fmt: str) -> None:
-        from PySide6.QtWidgets import QFileDialog, QMessageBox
+        from PySide6.QtWidgets import QFileDialog
 
 
         suffix = {"har": "HAR (*.har)", "json": "JSON (*.json)", "curl": "Shell (*.sh *.txt)"}[fmt]
@@ -466,12 +489,9 @@ class HistoryPanel(QWidget):
         path, _ = QFileDialog.getSaveFileName(self, "Export history", default, suffix)
         if not path:
             return
-        try:
-            count = self.export_to(path, fmt)
-        except OSError as exc:
-            QMessageBox.warning(self, "Export", f"Could not write {path}: {exc}")
-            return
-        self.status_message(f"Exported {count} exchange(s) to {path} (keys masked).")
+        ids = self.selected_ids()
+        self._change(lambda: self.export_to(path, fmt, ids),
+                     lambda n: f"Exported {n} exchange(s) to {path} (keys masked).")
 
     def _import_dialog(self) -> None:
         from PySide6.QtWidgets import QFileDialog, QMessageBox
@@ -493,12 +513,17 @@ class HistoryPanel(QWidget):
                     self, "Import", f"{skipped} entr{'y' if skipped == 1 else 'ies'} of this file match no "
                     "endpoint of the five APIs. Keep them too, as plain exchanges you can view and export?"
                 ) == QMessageBox.StandardButton.Yes
-            imported, skipped = self.import_from(path, keep_unknown=keep)
         except (OSError, UnicodeDecodeError, HistoryImportError, HistoryUnavailable) as exc:
             QMessageBox.warning(self, "Import", f"Could not import {path}: {exc}")
             return
-        extra = f"; {skipped} entr{'y' if skipped == 1 else 'ies'} skipped (not an endpoint this app knows)" if skipped else ""
-        self.status_message(f"Imported {imported} exchange(s){extra}.")
+
+        def said(result) -> str:
+            imported, skipped = result
+            extra = (f"; {skipped} entr{'y' if skipped == 1 else 'ies'} skipped (not an endpoint this app knows)"
+                     if skipped else "")
+            return f"Imported {imported} exchange(s){extra}."
+
+        self._change(lambda: self.import_from(path, keep_unknown=keep, refresh=False), said)
 
     def _retention_dialog(self) -> None:
         from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QSpinBox
@@ -525,18 +550,14 @@ class HistoryPanel(QWidget):
         buttons.rejected.connect(dialog.reject)
         form.addRow(buttons)
         if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.store.set_retention(Retention(keep_last.value(), keep_days.value()))
-            self.apply_retention()
+            store, rules = self.store, Retention(keep_last.value(), keep_days.value())
+            self._change(lambda: store.set_retention(rules) or store.apply_retention(datetime.now(timezone.utc)),
+                         lambda n: f"Retention saved; it removed {n} old exchange(s).")
 
     def apply_retention(self) -> None:
         """Applies the retention settings in the background, then reloads the list."""
-        from console.ui.dialogs import run_in_pool
-
         store = self.store
-
-        def done(result):
-            if isinstance(result, int) and result and self.store is not None:
-                self.status_message(f"Retention removed {result} old exchange(s).")
-                self.apply_filters()
-
-        run_in_pool(lambda: store.apply_retention(datetime.now(timezone.utc)), done, self)
+        if store is None or store.read_only:
+            return
+        self._change(lambda: store.apply_retention(datetime.now(timezone.utc)),
+                     lambda n: f"Retention removed {n} old exchange(s)." if n else "")

@@ -327,9 +327,9 @@ class MainWindow(QMainWindow):
             self.history_banner.setVisible(True)
         self._update_sandbox_banner()
         self.validate_now()
-        from console.ui.dialogs import run_in_pool
+        from console.ui.workers import run_in_background
 
-        run_in_pool(lambda: _warm_up(self.ctx), lambda _result: _freeze_startup_objects(), self)
+        run_in_background(self, lambda: _warm_up(self.ctx), lambda _result: _freeze_startup_objects())
 
     def _vendor_changed(self, *_):
         vendor = self.vendor_def
@@ -369,9 +369,9 @@ class MainWindow(QMainWindow):
         self.state.profiles[self.vendor.currentData()] = self.profile.currentText()
         self._update_sandbox_banner()
         self.validate_now()
-        from console.ui.dialogs import run_in_pool
+        from console.ui.workers import run_in_background
 
-        run_in_pool(lambda: _warm_up(self.ctx), lambda _result: None, self)
+        run_in_background(self, lambda: _warm_up(self.ctx), lambda _result: None)
         self._schedule_save()
 
     def _update_sandbox_banner(self) -> None:
@@ -607,14 +607,12 @@ class MainWindow(QMainWindow):
         row = self.ctx.history.get(exchange_id)
         if row is None:
             return
-        from console.ui.dialogs import run_in_pool
         from console.ui.rendering import render_body
+        from console.ui.workers import run_in_background
 
         exchange = row.to_exchange()
 
         def done(rendered):
-            if self._closed or isinstance(rendered, Exception):
-                return
             from console.vendors import RULES
 
             vendor = vendors().get(row.vendor)  # "other": an imported exchange of no known API
@@ -626,7 +624,8 @@ class MainWindow(QMainWindow):
             self.response.show_exchange(exchange, rendered, explanation, cancelled=row.outcome == "cancelled")
             self.response.show_details(row)
 
-        run_in_pool(lambda: render_body(exchange.response), done, self)
+        run_in_background(self, lambda: render_body(exchange.response), done,
+                          lambda message: self.response.clear(f"Could not show #{exchange_id}: {message}"))
 
     def resend_history_exchange(self, exchange_id: int) -> None:
         """Sends a recorded exchange again as it was: same vendor, operation, profile, payload

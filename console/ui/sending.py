@@ -1,7 +1,7 @@
 """Sends on a worker thread: the GUI thread never waits for the network.
 
 Workers get plain data (an AppContext and a Prepared draft) and hand back plain data (an
-Outcome and the rendered body) through a signal; they never touch a widget.
+Outcome and the rendered body) through console.ui.workers; they never touch a widget.
 """
 
 from __future__ import annotations
@@ -10,10 +10,11 @@ import itertools
 import threading
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from console.engine import pipeline
 from console.ui.rendering import RenderedBody, render_body
+from console.ui.workers import run_in_background
 
 _ids = itertools.count(1)
 MAX_PARALLEL_SENDS = 4
@@ -42,35 +43,9 @@ class SendResult:
     error: str | None
 
 
-class _Signals(QObject):
-    finished = Signal(object)
-
-
-class _SendTask(QRunnable):
-    def __init__(self, ctx, job: SendJob, signals: _Signals):
-        super().__init__()
-        self.ctx, self.job, self.signals = ctx, job, signals
-
-    def run(self) -> None:
-        try:
-            outcome = pipeline.send(self.ctx, self.job.prepared, force=self.job.force,
-                                    cancelled=self.job.cancelled.is_set, source="window")
-            body = render_body(outcome.exchange.response) if not self.job.cancelled.is_set() else None
-            result = SendResult(self.job, outcome, body, None)
-        except Exception as exc:  # shown to the user as a message, never as a traceback
-            from console.core.history import HistoryUnavailable
-
-            # HistoryUnavailable says in full what happened (nothing was sent) and what to do.
-            message = str(exc) if isinstance(exc, HistoryUnavailable) else f"{type(exc).__name__}: {exc}"
-            result = SendResult(self.job, None, None, message)
-        try:
-            self.signals.finished.emit(result)
-        except RuntimeError:  # the application is shutting down
-            pass
-
-
 class Sender(QObject):
-    """Runs SendJobs on a thread pool; `finished(SendResult)` arrives on the GUI thread."""
+    """Runs SendJobs in the background (console.ui.workers) on a pool of its own;
+    `finished(SendResult)` arrives on the GUI thread."""
 
     finished = Signal(object)
 
@@ -82,13 +57,19 @@ class Sender(QObject):
         # thread shares the interpreter lock with (the embedded sandbox adds one more each), and
         # with eight the window's worst pause under a burst of sends passed 50 ms.
         self.pool.setMaxThreadCount(MAX_PARALLEL_SENDS)
-        # The signals object outlives any window, so a late answer never hits a deleted object.
-        self._signals = _Signals(QCoreApplication.instance())
-        self._signals.finished.connect(self._job_finished)
 
     def start(self, prepared: pipeline.Prepared, force: bool = False) -> SendJob:
         job = SendJob(prepared, force)
-        self.pool.start(_SendTask(self.ctx, job, self._signals))
+        ctx = self.ctx
+
+        def work() -> SendResult:
+            outcome = pipeline.send(ctx, job.prepared, force=job.force, cancelled=job.cancelled.is_set,
+                                    source="window")
+            body = render_body(outcome.exchange.response) if not job.cancelled.is_set() else None
+            return SendResult(job, outcome, body, None)
+
+        run_in_background(self, work, self._job_finished,
+                          lambda message: self._job_finished(SendResult(job, None, None, message)), self.pool)
         return job
 
     def cancel(self, job: SendJob) -> None:

@@ -71,16 +71,23 @@ def test_pin_delete_undo_and_clear(qtbot, window):
     send(qtbot, window, "synerise", "ai-event")
     panel = window.history
     panel.select_ids([1])
-    qtbot.mouseClick(panel.pin_button, Qt.MouseButton.LeftButton)
-    assert window.ctx.history.get(1).pinned == 1 and panel.pin_button.text() == "Unpin"
+    with qtbot.waitSignal(panel.changed):  # changes to history run in the background
+        qtbot.mouseClick(panel.pin_button, Qt.MouseButton.LeftButton)
+    assert window.ctx.history.get(1).pinned and panel.pin_button.text() == "Unpin"
     assert "📌" in panel.model.data(panel.model.index(1))
     panel.select_ids([2])
-    assert panel.delete_selected(confirm=False) == 1
+    with qtbot.waitSignal(panel.changed) as done:
+        panel.delete_selected(confirm=False)
+    assert done.args == ["Deleted 1 exchange(s). Undo with “Undo delete” (Ctrl+Z in the list)."]
     assert window.ctx.history.count() == 1
-    qtbot.mouseClick(panel.undo_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(panel.changed):
+        qtbot.mouseClick(panel.undo_button, Qt.MouseButton.LeftButton)
     assert window.ctx.history.count() == 2
-    assert panel.clear_all(confirm=False) == 2 and panel.model.rowCount() == 0
-    panel.undo_delete()
+    with qtbot.waitSignal(panel.changed) as done:
+        panel.clear_all(confirm=False)
+    assert done.args == ["Cleared 2 exchange(s). Undo with “Undo delete”."] and panel.model.rowCount() == 0
+    with qtbot.waitSignal(panel.changed):
+        panel.undo_delete()
     assert panel.model.rowCount() == 2
 
 
@@ -187,10 +194,14 @@ def test_deleting_several_and_clearing_ask_first(qtbot, window):
     answer_next_question(QMessageBox.StandardButton.No)
     assert panel.delete_selected(confirm=True) == 0 and window.ctx.history.count() == 2
     answer_next_question(QMessageBox.StandardButton.Yes)
-    assert panel.delete_selected(confirm=True) == 2 and window.ctx.history.count() == 0
-    panel.undo_delete()
+    with qtbot.waitSignal(panel.changed):
+        assert panel.delete_selected(confirm=True) == 2
+    assert window.ctx.history.count() == 0
+    with qtbot.waitSignal(panel.changed):
+        panel.undo_delete()
     answer_next_question(QMessageBox.StandardButton.Yes)
-    qtbot.mouseClick(panel.clear_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(panel.changed):
+        qtbot.mouseClick(panel.clear_button, Qt.MouseButton.LeftButton)
     assert window.ctx.history.count() == 0
 
 
