@@ -139,3 +139,50 @@ class Exchange:
             )
         error = mask_text(self.error, secrets) if self.error else self.error
         return replace(self, request=request, response=response, error=error)
+
+
+PREVIEW_BODY_CAP = 200_000
+BODY_HEADING = "Body, formatted for reading:"
+
+
+def preview_text(spec: RequestSpec) -> str:
+    """What the request preview shows: the request line, the headers and the body exactly as
+    they go on the wire (the masked spec's bytes), then, for reading only, the query decoded
+    and a JSON body formatted."""
+    lines = [f"{spec.method} {spec.url}", *(f"{k}: {v}" for k, v in spec.headers.items())]
+    text = "\n".join(lines) + "\n"
+    body = spec.body_text()
+    if spec.body:
+        text += "\n" + _capped(body) + "\n"
+    text += _readable_query(spec.url)
+    if spec.body:
+        formatted = _pretty(body)
+        if formatted != body:
+            text += "\n" + BODY_HEADING + "\n" + _capped(formatted) + "\n"
+    return text
+
+
+def _capped(text: str) -> str:
+    if len(text) > PREVIEW_BODY_CAP:
+        return text[:PREVIEW_BODY_CAP] + f"\n… (preview cut at {PREVIEW_BODY_CAP:,} characters)"
+    return text
+
+
+def _pretty(text: str) -> str:
+    try:
+        return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
+    except (ValueError, RecursionError):
+        return text
+
+
+def _readable_query(url: str) -> str:
+    """The query string decoded, one parameter a line (VibeTrace's events ride there)."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    query = parse_qsl(urlsplit(url).query, keep_blank_values=True)
+    if not query:
+        return ""
+    lines = ["", "Query parameters (decoded, for reading):"]
+    for name, value in query:
+        lines.append(f"  {name} = {_capped(_pretty(value)) if value[:1] in '[{' else value}")
+    return "\n".join(lines) + "\n"

@@ -29,7 +29,7 @@ class JsonSyntaxError(PayloadError):
 
     def __init__(self, message: str, line: int, column: int):
         super().__init__(f"{message} at line {line}, column {column}")
-        self.line, self.column = line, column
+        self.message, self.line, self.column = message, line, column
 
 
 def _reject_constant(name: str) -> Any:
@@ -41,6 +41,11 @@ def parse_json_text(text: str) -> Any:
     try:
         value = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
+        comma = _trailing_comma(text, exc.pos)
+        if comma is not None:  # say so, and point at the comma, not at the line after it
+            line = text.count("\n", 0, comma) + 1
+            raise JsonSyntaxError("a trailing comma: JSON allows no comma before } or ]", line,
+                                  comma - (text.rfind("\n", 0, comma) + 1) + 1) from None
         raise JsonSyntaxError(exc.msg, exc.lineno, exc.colno) from None
     except RecursionError:
         raise PayloadError("the JSON is nested too deeply to be read") from None
@@ -50,6 +55,14 @@ def parse_json_text(text: str) -> Any:
             message = f"a number has more than {MAX_DIGITS:,} digits"
         raise PayloadError(message) from None
     return value
+
+
+def _trailing_comma(text: str, at: int) -> int | None:
+    """The offset of a comma that stands right before } or ] where the parser stopped."""
+    if at >= len(text) or text[at] not in "}]":
+        return None
+    before = len(text[:at].rstrip())
+    return before - 1 if before and text[before - 1] == "," else None
 
 
 def problem(value: Any, top_level: bool = True) -> str | None:

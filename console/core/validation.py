@@ -41,9 +41,12 @@ class Issue(NamedTuple):
     severity: str
     path: str
     message: str
+    # The history id of an earlier exchange the issue is about (a repeated orderId), so the
+    # window can link to it; not part of the issue's JSON (the contract's three keys).
+    ref: int | None = None
 
     def to_json(self) -> dict[str, str]:
-        return self._asdict()
+        return {"severity": self.severity, "path": self.path, "message": self.message}
 
     @property
     def is_error(self) -> bool:

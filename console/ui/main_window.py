@@ -4,7 +4,6 @@ response, history. Thin: every decision is the core's (pipeline.prepare / pipeli
 from __future__ import annotations
 
 import json
-import re
 import time
 
 from PySide6.QtCore import QByteArray, QTimer
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.core.definitions import vendors
+from console.core.document import PayloadDocument
 from console.core.profiles import SANDBOX
 from console.core.window_state import WindowState, load_state, redact_draft, save_state
 from console.ui.banner import banner
@@ -55,6 +55,8 @@ class MainWindow(QMainWindow):
         self._start_scheduled = False
         self._loading = False
         self._form_dirty = True
+        # The one payload document both views show (console.core.document).
+        self.document = PayloadDocument()
         self.setWindowTitle("Event Console")
         self.sender = None  # made in start(): the worker pool is not needed for the first paint
         self._build()
@@ -141,7 +143,7 @@ class MainWindow(QMainWindow):
         payload_layout.setContentsMargins(0, 0, 0, 0)
         self.tabs = QTabWidget()
         self.form = PayloadForm()
-        self.form.setAccessibleName("Payload form")
+        self.form.setAccessibleName("Form")
         self.editor = JsonEditor()
         self.editor.setAccessibleName("Payload")
         self.tabs.addTab(self.form, "Form")
@@ -221,6 +223,7 @@ class MainWindow(QMainWindow):
         self.profile.currentIndexChanged.connect(self._profile_changed)
         self.editor.textChanged.connect(self._editor_changed)
         self.form.edited.connect(self._form_edited)
+        self.form.field_error.connect(self._form_field_error)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.format_button.clicked.connect(lambda: self.reformat(indent=2))
         self.compact_button.clicked.connect(lambda: self.reformat(indent=None))
@@ -358,6 +361,7 @@ class MainWindow(QMainWindow):
             return
         self._store_draft()
         op = self.op_def
+        self.response.follow_operation(self.draft_key)
         self.summary.setText(f"{op.summary}  —  {op.request.method} {{base_url}}{op.request.path}")
         self.form.set_schema(op.schema, self.vendor_def.defs, op.example)
         self._current_key = self.draft_key
@@ -404,6 +408,11 @@ class MainWindow(QMainWindow):
     def _editor_changed(self, from_form: bool = False, immediate: bool = False) -> None:
         if not from_form:
             self._form_dirty = True
+            self.document.set_text(self.editor.toPlainText())
+            if self.document.parses:
+                self.document.field_errors.clear()  # the form is rebuilt from the new text
+            if self.tabs.currentIndex() == 0:
+                self._sync_form()
         self.drafts[self.draft_key] = self.editor.toPlainText()
         if immediate:
             self.validate_now()
@@ -411,25 +420,38 @@ class MainWindow(QMainWindow):
             self._validate_timer.start()
         self._schedule_save()
 
-    def _form_edited(self, document) -> None:
-        text = json.dumps(document, indent=2, ensure_ascii=False)
+    def _form_edited(self, path: list, value) -> None:
+        from console.core.document import DocumentNotEditable
+
+        try:
+            text = self.document.set_at(path, value)  # on the current text's value, never a stale copy
+        except (DocumentNotEditable, KeyError, IndexError, TypeError):
+            self._form_dirty = True
+            self._sync_form()  # the form was out of step: show the document as it is
+            return
         self.editor.blockSignals(True)
         self.editor.replace_all(text)
         self.editor.blockSignals(False)
         self._editor_changed(from_form=True)
+
+    def _form_field_error(self, path: list, message) -> None:
+        self.document.set_field_error(path, message)
+        self._validate_timer.start()
 
     def _tab_changed(self, index: int) -> None:
         if index == 0:
             self._sync_form()
 
     def _sync_form(self) -> None:
-        if not self._form_dirty:
+        """Shows the document in the form: its fields, or why there are none."""
+        if not self._form_dirty and self.form.available == self.document.parses:
             return
-        try:
-            document = json.loads(self.editor.toPlainText())
-        except ValueError:
-            return
-        self.form.set_document(document)
+        if self.document.parses:
+            self.form.set_document(self.document.value)
+            if self.prepared is not None:
+                self.form.mark(self.prepared.issues)
+        else:
+            self.form.set_unavailable(self.document.error_message())
         self._form_dirty = False
 
     def reformat(self, indent: int | None) -> None:
@@ -456,29 +478,31 @@ class MainWindow(QMainWindow):
 
         self.issues.clear()
         dark = is_dark(self.palette())
-        text = self.editor.toPlainText()
-        from console.core.payload import JsonSyntaxError, PayloadError, parse_json_text
-
-        try:
-            payload = parse_json_text(text)
-        except PayloadError as exc:
-            line, column = (exc.line, exc.column) if isinstance(exc, JsonSyntaxError) else (1, 1)
+        document = self.document
+        if document.text != self.editor.toPlainText():
+            document.set_text(self.editor.toPlainText())
+        if not document.parses:
+            line, column = document.error_position()
             self.prepared = None
             self.editor.mark_error(line)
-            item = QListWidgetItem(f"error  JSON: {exc}. Nothing can be sent until the JSON is valid.")
+            item = QListWidgetItem(f"error  {document.error_message()} Nothing can be sent until the JSON is valid.")
             item.setData(Qt.ItemDataRole.UserRole, ("line", line, column))
             item.setForeground(QColor(severity_colour("error", dark)))
             self.issues.addItem(item)
             self.preview.setPlainText("(no request: the payload is not valid JSON)")
+            if self.tabs.currentIndex() == 0:
+                self._sync_form()
             self._update_buttons()
             return
         self.editor.mark_error(None)
         if self.tabs.currentIndex() == 0:
             self._sync_form()
+        from dataclasses import replace
+
         from console.engine import pipeline
 
         draft = pipeline.Draft(self.vendor.currentData(), self.operation.currentData(),
-                               self.profile.currentText() or SANDBOX, payload)
+                               self.profile.currentText() or SANDBOX, document.value)
         try:
             self.prepared = pipeline.prepare(self.ctx, draft)
         except Exception as exc:  # e.g. an unreadable profiles file: say it, keep the window alive
@@ -486,20 +510,21 @@ class MainWindow(QMainWindow):
             self.issues.addItem(f"error  {exc}")
             self._update_buttons()
             return
+        if document.field_errors:  # a form field whose own JSON does not parse blocks the send
+            self.prepared = replace(self.prepared, issues=tuple(document.field_issues()) + self.prepared.issues)
+        self.form.mark(self.prepared.issues)
         for issue in self.prepared.issues:
             where = issue.path or "payload"
             item = QListWidgetItem(f"{issue.severity:<7}  {where}: {issue.message}")
-            item.setData(Qt.ItemDataRole.UserRole, ("path", issue.path))
+            item.setData(Qt.ItemDataRole.UserRole, ("path", issue.path, issue))
             item.setForeground(QColor(severity_colour(issue.severity, dark)))
             item.setToolTip(issue.message)
             self.issues.addItem(item)
         if not self.prepared.issues:
             self.issues.addItem("No issues: the payload follows every documented rule.")
-        spec = self.prepared.preview()
-        self.preview.setPlainText(
-            f"{spec.method} {spec.url}\n" + "".join(f"{k}: {v}\n" for k, v in spec.headers.items())
-            + _readable_query(spec.url)
-            + ("\n" + _pretty_body(spec.body_text()) if spec.body else ""))
+        from console.core.exchange import preview_text
+
+        self.preview.setPlainText(preview_text(self.prepared.preview()))
         self._update_buttons()
 
     def _update_buttons(self) -> None:
@@ -524,21 +549,21 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentIndex(1)
             self.editor.go_to(data[1], data[2])
             return
-        path = data[1]
-        earlier = re.search(r"history #(\d+)", item.text())
-        if earlier:
+        path, issue = data[1], data[2]
+        if issue.ref is not None:
             # A warning found in history: show the earlier exchange it talks about.
-            self.show_history_exchange(int(earlier.group(1)))
-            self.history.select_ids([int(earlier.group(1))])
+            self.show_history_exchange(issue.ref)
+            self.history.select_ids([issue.ref])
         if path.startswith(("settings/", "secrets/")):
             self.open_profiles()
             return
-        field = self.form.field(path) if self.tabs.currentIndex() == 0 else None
-        if field is not None:
-            field.setFocus()
-        else:
-            self.tabs.setCurrentIndex(1)
-            self.editor.go_to_pointer(path)
+        if self.tabs.currentIndex() == 0 and self.form.reveal(path) is not None:
+            return
+        self.tabs.setCurrentIndex(1)
+        position = self.document.position(path)
+        if position is not None:
+            self.editor.go_to(*position)
+            self.editor.centerCursor()
 
     # -- sending ---------------------------------------------------------------------------
     def send(self, force: bool = False) -> None:
@@ -595,6 +620,9 @@ class MainWindow(QMainWindow):
             self.history_banner.setText(outcome.record_error)
             self.history_banner.setVisible(True)
         self.response.show_exchange(outcome.exchange, result.body, outcome.explanation)
+        prepared = result.job.prepared
+        self._label_response(f"{prepared.vendor.name}/{prepared.op.name}", outcome.history_id,
+                             outcome.exchange.started_at, prepared.draft.profile)
         if outcome.history_id is not None:
             self.response.show_details(self.ctx.history.details(outcome.history_id))
         self.validate_now()  # history may change warnings (a repeated orderId)
@@ -623,9 +651,16 @@ class MainWindow(QMainWindow):
                 explanation = None
             self.response.show_exchange(exchange, rendered, explanation, cancelled=row.outcome == "cancelled")
             self.response.show_details(row)
+            self._label_response(f"{row.vendor}/{row.operation}", row.id, row.time, row.profile)
 
         run_in_background(self, lambda: render_body(exchange.response), done,
                           lambda message: self.response.clear(f"Could not show #{exchange_id}: {message}"))
+
+    def _label_response(self, key: str, history_id: int | None, time_text: str, profile: str) -> None:
+        when = time_text[11:19] + " UTC" if len(time_text) >= 19 else time_text
+        number = f" — history #{history_id}" if history_id is not None else ""
+        self.response.set_about(key, f"Answer to {key} [{profile}]{number}, sent {when}")
+        self.response.follow_operation(self.draft_key)
 
     def resend_history_exchange(self, exchange_id: int) -> None:
         """Sends a recorded exchange again as it was: same vendor, operation, profile, payload
@@ -817,19 +852,6 @@ def _warm_up(ctx) -> None:
             check_schema(vendor.name, op.name)
 
 
-def _readable_query(url: str) -> str:
-    """The query string decoded, one parameter a line (VibeTrace's events ride there)."""
-    from urllib.parse import parse_qsl, urlsplit
-
-    query = parse_qsl(urlsplit(url).query, keep_blank_values=True)
-    if not query:
-        return ""
-    lines = ["", "Query parameters (decoded):"]
-    for name, value in query:
-        lines.append(f"  {name} = {_pretty_body(value) if value[:1] in '[{' else value}")
-    return "\n".join(lines) + "\n"
-
-
 def _freeze_startup_objects() -> None:
     """Moves everything start-up made out of the garbage collector's reach: later full
     collections then walk only what the session creates, and stay short (no GUI hiccups)."""
@@ -837,15 +859,6 @@ def _freeze_startup_objects() -> None:
 
     gc.collect()
     gc.freeze()
-
-
-def _pretty_body(text: str) -> str:
-    if len(text) > 200_000:
-        return text[:200_000] + "\n… (preview cut at 200,000 characters)"
-    try:
-        return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
-    except ValueError:
-        return text
 
 
 def _same_json(text: str, value) -> bool:

@@ -1,7 +1,11 @@
 """The payload form: fields rendered from the operation's JSON Schema.
 
-The form edits the payload document in place, one path at a time, so fields it does not know
-stay as they are; the JSON editor and the form are two views of one document.
+It is a view of the window's PayloadDocument (console.core.document), like the JSON editor:
+each change made here is sent as (path, value) and applied to the document's current value,
+so fields the form does not know stay as they are and nothing is rewritten from a stale copy.
+While the document's text does not parse, the form is read-only and says where the error is.
+A field holding JSON of its own that does not parse is reported as a field error (an issue
+at its path that blocks the send), never dropped.
 """
 
 from __future__ import annotations
@@ -24,9 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.core.validation import field_label
-
-REMOVE = object()
+from console.core.document import REMOVE, set_at
+from console.core.validation import field_label, pointer
 
 
 def resolve(schema: dict, defs: dict) -> dict:
@@ -64,25 +67,6 @@ def kind_of(schema: dict, defs: dict) -> str:
     return "any"
 
 
-def set_at(document: Any, path: list, value: Any) -> Any:
-    """`document` with the value at `path` replaced (or removed when value is REMOVE)."""
-    if not path:
-        return value
-    parent = document
-    for part in path[:-1]:
-        parent = parent[part]
-    if value is REMOVE:
-        if isinstance(parent, dict):
-            parent.pop(path[-1], None)
-        else:
-            del parent[path[-1]]
-    elif isinstance(parent, list) and path[-1] == len(parent):
-        parent.append(value)
-    else:
-        parent[path[-1]] = value
-    return document
-
-
 def _number(text: str) -> Any:
     try:
         return int(text)
@@ -115,10 +99,13 @@ def value_to_text(value: Any) -> str:
 
 
 class PayloadForm(QScrollArea):
-    """Form view of the payload. `edited(document)` fires after every change made here;
-    `set_document` rebuilds the fields from a document edited elsewhere."""
+    """Form view of the payload. `edited(path, value)` fires for every change made here
+    (value REMOVE removes); `field_error(path, message or None)` when a field's own text stops
+    (or starts again) being valid; `set_document` rebuilds the fields from the document's
+    value, `set_unavailable` shows why there is none."""
 
-    edited = Signal(object)
+    edited = Signal(list, object)
+    field_error = Signal(list, object)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -128,6 +115,7 @@ class PayloadForm(QScrollArea):
         self.example: Any = None
         self.document: Any = None
         self._fields: dict[str, QWidget] = {}
+        self._marked: dict[str, tuple[str, str]] = {}
 
     # -- building --------------------------------------------------------------------------
     def set_schema(self, schema: dict, defs: dict, example: Any) -> None:
@@ -136,6 +124,7 @@ class PayloadForm(QScrollArea):
     def set_document(self, document: Any) -> None:
         self.document = copy.deepcopy(document)
         self._fields = {}
+        self._marked = {}
         body = QWidget()
         layout = QVBoxLayout(body)
         try:
@@ -148,12 +137,73 @@ class PayloadForm(QScrollArea):
             old.deleteLater()
         self.setWidget(body)
 
+    def set_unavailable(self, message: str) -> None:
+        """The document's text does not parse: no fields to edit, only where the error is."""
+        self.document = None
+        self._fields = {}
+        self._marked = {}
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        note = QLabel(message + " Fix it in the JSON tab; the form comes back as soon as the JSON is valid.")
+        note.setWordWrap(True)
+        note.setAccessibleName("Form unavailable")
+        layout.addWidget(note)
+        layout.addStretch(1)
+        old = self.takeWidget()
+        if old is not None:
+            old.deleteLater()
+        self.setWidget(body)
+
+    @property
+    def available(self) -> bool:
+        return self.document is not None
+
     def field(self, pointer: str) -> QWidget | None:
         """The editor of a field by JSON Pointer (tests and issue clicks use it)."""
         return self._fields.get(pointer)
 
-    def _pointer(self, path: list) -> str:
-        return "".join(f"/{p}" for p in path)
+    def reveal(self, json_pointer: str) -> QWidget | None:
+        """Scrolls to the field of `json_pointer` (or its nearest ancestor shown), focuses and
+        returns it; None when the form shows nothing for it."""
+        parts = json_pointer.split("/")
+        while len(parts) > 1:
+            field = self._fields.get("/".join(parts))
+            if field is not None:
+                self.ensureWidgetVisible(field, 40, 40)
+                field.setFocus()
+                return field
+            parts = parts[:-1]
+        return None
+
+    def mark(self, issues) -> None:
+        """Marks each field that has an issue in place: its frame coloured by severity and the
+        message as its tooltip; fields without one are cleared."""
+        colours = {"error": "#c62828", "warning": "#b26a00"}
+        worst: dict[str, tuple[str, str]] = {}
+        for issue in issues:
+            if not issue.path.startswith("/"):
+                continue  # settings/… and secrets/… are not in the form
+            field_pointer = issue.path
+            while field_pointer and field_pointer not in self._fields:
+                field_pointer = field_pointer.rsplit("/", 1)[0]
+            if not field_pointer:
+                continue
+            known = worst.get(field_pointer)
+            if known is None or (known[0] != "error" and issue.severity == "error"):
+                worst[field_pointer] = (issue.severity, issue.message)
+        for field_pointer, field in self._fields.items():
+            marked = worst.get(field_pointer)
+            if marked == self._marked.get(field_pointer):
+                continue
+            if marked is None:
+                field.setStyleSheet("")
+                field.setToolTip(field.property("help") or "")
+                field.setProperty("issue", "")
+            else:
+                field.setStyleSheet(f"border: 2px solid {colours.get(marked[0], '#c62828')}")
+                field.setToolTip(f"{marked[0]}: {marked[1]}")
+                field.setProperty("issue", marked[0])
+        self._marked = worst
 
     def _build(self, schema: dict, value: Any, path: list) -> QWidget:
         schema = resolve(schema, self.defs)
@@ -231,7 +281,7 @@ class PayloadForm(QScrollArea):
             return {}
 
     def _leaf(self, schema: dict, kind: str, value: Any, path: list) -> QWidget:
-        pointer = self._pointer(path)
+        field_pointer = pointer(path)
         name = field_label(path)
         if kind == "enum":
             editor = QComboBox()
@@ -261,7 +311,8 @@ class PayloadForm(QScrollArea):
             editor.textEdited.connect(lambda text, p=path, k=kind, e=editor: self._leaf_edited(p, k, text, e))
         editor.setAccessibleName(name)
         editor.setToolTip(schema.get("description", editor.toolTip()))
-        self._fields[pointer] = editor
+        editor.setProperty("help", editor.toolTip())
+        self._fields[field_pointer] = editor
         return editor
 
     @staticmethod
@@ -289,23 +340,24 @@ class PayloadForm(QScrollArea):
             else:
                 try:
                     value = json.loads(text)
-                except ValueError:
-                    editor.setStyleSheet("border: 1px solid #c62828")
-                    editor.setToolTip("Not valid JSON yet: the payload keeps its last valid value.")
+                except ValueError as exc:
+                    # Not dropped, not sent: an error at this field's path until it parses.
+                    self.field_error.emit(list(path), f"{field_label(path)} is not valid JSON: {exc.msg} "
+                                                      f"(column {exc.colno}). Nothing is sent until it is.")
                     return
         else:
             value = text_to_value(kind, text, self._current(path))
-        editor.setStyleSheet("")
+        self.field_error.emit(list(path), None)
         self._apply(path, value)
 
     def _apply(self, path: list, value: Any, rebuild: bool = False) -> None:
         if self.document is None:
-            self.document = {} if isinstance(self.schema.get("type"), str) and self.schema["type"] == "object" else []
+            return  # unavailable: the text does not parse, there is nothing to edit
         try:
-            self.document = set_at(self.document, path, value)
+            self.document = set_at(self.document, list(path), value)
         except (KeyError, IndexError, TypeError):
             return
-        self.edited.emit(copy.deepcopy(self.document))
+        self.edited.emit(list(path), value)
         if rebuild:
             self.set_document(self.document)
 

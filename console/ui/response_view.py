@@ -66,6 +66,13 @@ class ResponseView(QWidget):
         top.addWidget(self.raw)
         top.addWidget(self.show_all)
         layout.addLayout(top)
+        # Which exchange the answer belongs to: an answer never passes for another operation's.
+        self.about = QLabel("")
+        self.about.setAccessibleName("Response of")
+        self.about.setVisible(False)
+        layout.addWidget(self.about)
+        self.shown_key: str | None = None  # "vendor/operation" of the exchange shown
+        self._about_text = ""
         self.explanation = QLabel("")
         self.explanation.setWordWrap(True)
         self.explanation.setAccessibleName("Response explanation")
@@ -103,8 +110,29 @@ class ResponseView(QWidget):
         self._slicer.setInterval(0)
         self._slicer.timeout.connect(self._append_slice)
 
+    def set_about(self, key: str | None, text: str) -> None:
+        """Names the exchange shown: `key` is its "vendor/operation", `text` says which one."""
+        self.shown_key, self._about_text = key, text
+        self.about.setText(text)
+        self.about.setStyleSheet("")
+        self.about.setVisible(bool(text))
+
+    def follow_operation(self, key: str) -> None:
+        """The user chose another vendor or operation: an answer shown for a different one stays
+        readable but is labelled as the earlier request's and greyed."""
+        if self.shown_key is None:
+            return
+        if key == self.shown_key:
+            self.set_about(self.shown_key, self._about_text)
+            return
+        self.about.setText(f"Earlier request, not {key}: {self._about_text}")
+        self.about.setStyleSheet("color: palette(mid); font-style: italic")
+        self.about.setVisible(True)
+        self.status.setStyleSheet("font-weight: bold; font-size: 14px; color: palette(mid)")
+
     def clear(self, text: str = "No response yet") -> None:
         self._stop_loading()
+        self.set_about(None, "")
         self.status.setText(text)
         self.status.setStyleSheet("font-weight: bold; font-size: 14px")
         self.meta.setText("")

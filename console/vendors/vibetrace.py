@@ -105,13 +105,13 @@ class VibeTraceRules(VendorRules):
                 if hit:
                     issues.append(Issue(WARNING, order_path, (
                         f"A confirmation with orderId {order!r} was already sent (history #{hit.id}, {hit.time}): "
-                        "VibeTrace keeps only the first one per orderId and discards this one.")))
+                        "VibeTrace keeps only the first one per orderId and discards this one."), hit.id))
             if isinstance(event_type, str) and event_type in EMAIL_OPEN_TYPES and who:
                 hit = ctx.history.find(f"email-open/{who}", since=ctx.now - EMAIL_OPEN_WINDOW)
                 if hit:
                     issues.append(Issue(WARNING, type_path, (
                         f"An email open for {who} was already sent within 20 minutes (history #{hit.id}, {hit.time}): "
-                        "VibeTrace keeps one email open per 20 minutes and discards this one.")))
+                        "VibeTrace keeps one email open per 20 minutes and discards this one."), hit.id))
         return issues
 
     def _track_issues(self, payload) -> list[Issue]:
