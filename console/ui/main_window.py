@@ -641,14 +641,9 @@ class MainWindow(QMainWindow):
         exchange = row.to_exchange()
 
         def done(rendered):
-            from console.vendors import RULES
+            from console.engine.actions import explain
 
-            vendor = vendors().get(row.vendor)  # "other": an imported exchange of no known API
-            op = vendor.operations.get(row.operation) if vendor else None
-            try:
-                explanation = RULES[row.vendor].explain(op, exchange.response) if exchange.response and op else None
-            except Exception:  # a stored answer of any shape must not stop it being shown
-                explanation = None
+            explanation = explain(row.vendor, row.operation, exchange.response)
             self.response.show_exchange(exchange, rendered, explanation, cancelled=row.outcome == "cancelled")
             self.response.show_details(row)
             self._label_response(f"{row.vendor}/{row.operation}", row.id, row.time, row.profile)
@@ -663,30 +658,17 @@ class MainWindow(QMainWindow):
         self.response.follow_operation(self.draft_key)
 
     def resend_history_exchange(self, exchange_id: int) -> None:
-        """Sends a recorded exchange again as it was: same vendor, operation, profile, payload
-        and settings; the key comes from the keyring now (it was never stored)."""
+        """Sends a recorded exchange again as it was (console.engine.actions.resend)."""
         from PySide6.QtWidgets import QMessageBox
 
-        from console.engine import pipeline
+        from console.engine.actions import ActionError, resend
 
-        row = self.ctx.history.get(exchange_id)
-        if row is None or row.vendor not in vendors() or self.job is not None:
+        if self.job is not None:
             return
         try:
-            payload = json.loads(row.payload)
-        except (TypeError, ValueError):
-            QMessageBox.warning(self, "Resend", f"Exchange #{exchange_id} has no payload to send again.")
-            return
-        settings = dict(row.settings or {})
-        if row.profile == SANDBOX:
-            settings.pop("base_url", None)  # the embedded sandbox listens on a new port each run
-        if not self.ctx.profiles.exists(row.vendor, row.profile):
-            QMessageBox.warning(self, "Resend", f"Profile {row.profile!r} no longer exists.")
-            return
-        draft = pipeline.Draft(row.vendor, row.operation, row.profile, payload, settings)
-        prepared = pipeline.prepare(self.ctx, draft)
-        if prepared.missing:
-            QMessageBox.warning(self, "Resend", prepared.missing[0].message)
+            prepared = resend(self.ctx, exchange_id)
+        except ActionError as exc:
+            QMessageBox.warning(self, "Resend", str(exc))
             return
         self.job = self.sender.start(prepared, force=True)
         self._sent_at = time.monotonic()
@@ -707,20 +689,22 @@ class MainWindow(QMainWindow):
     def open_history_exchange(self, exchange_id: int, keep_profile: bool = False) -> None:
         """Loads an exchange's vendor, operation, payload and (unless `keep_profile`, as
         "Duplicate" does, to send the same payload elsewhere) its profile into the editor."""
+        from console.engine.actions import ActionError, draft_from_history
+
         row = self.ctx.history.get(exchange_id)
-        if row is None or row.vendor not in vendors():
+        if row is None:
             return
-        profile = self.profile.currentText()
-        self.vendor.setCurrentIndex(self.vendor.findData(row.vendor))
-        self.operation.setCurrentIndex(self.operation.findData(row.operation))
-        target = profile if keep_profile else row.profile
-        if self.profile.findText(target) >= 0:
-            self.profile.setCurrentText(target)
+        profile = self.profile.currentText() if keep_profile else None
         try:
-            text = json.dumps(json.loads(row.payload), indent=2, ensure_ascii=False)
-        except (TypeError, ValueError):
-            text = row.payload or ""
-        self.editor.replace_all(text)
+            draft = draft_from_history(self.ctx, row, profile)
+        except ActionError as exc:
+            self.statusBar().showMessage(str(exc), 8000)
+            return
+        self.vendor.setCurrentIndex(self.vendor.findData(draft.vendor))
+        self.operation.setCurrentIndex(self.operation.findData(draft.operation))
+        if self.profile.findText(draft.profile) >= 0:
+            self.profile.setCurrentText(draft.profile)
+        self.editor.replace_all(json.dumps(draft.payload, indent=2, ensure_ascii=False))
         self.tabs.setCurrentIndex(1)
 
     # -- dialogs ---------------------------------------------------------------------------
@@ -743,18 +727,9 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def use_cookie(self, user) -> None:
-        try:
-            events = json.loads(self.editor.toPlainText())
-        except ValueError:
-            events = []
-        if isinstance(events, dict):
-            events = [events]
-        if not isinstance(events, list) or not events:
-            events = [{"type": "update"}]
-        for event in events:
-            if isinstance(event, dict):
-                event["userId"] = user.user_id
-                event["sessionId"] = user.session_id
+        from console.engine.actions import put_cookie_in_payload
+
+        events = put_cookie_in_payload(self.document.value, user)
         self.editor.replace_all(json.dumps(events, indent=2, ensure_ascii=False))
 
     def open_curl_import(self) -> None:
@@ -767,21 +742,23 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def apply_curl_import(self, imported, profile: str, store_secrets: bool) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        from console.core.profiles import ProfileError
+        from console.engine.actions import ActionError, apply_curl_import
+
         if imported is None:
             return
-        vendor = vendors()[imported.vendor]
-        settings = {k: v for k, v in imported.settings.items() if v}
-        self.ctx.profiles.update(vendor.name, profile, settings)
-        for name, value in imported.secrets.items():
-            if store_secrets:
-                self.ctx.secrets.set(vendor.name, profile, name, value)
-            else:
-                self.ctx.secrets.remember(vendor.name, profile, name, value)
-        self.state.profiles[vendor.name] = profile
-        self.vendor.setCurrentIndex(self.vendor.findData(vendor.name))
-        self._fill_profiles(profile)
-        self.operation.setCurrentIndex(self.operation.findData(imported.operation))
-        self.editor.replace_all(json.dumps(imported.payload, indent=2, ensure_ascii=False))
+        try:
+            applied = apply_curl_import(self.ctx, imported, profile, store_secrets)
+        except (ActionError, ProfileError) as exc:
+            QMessageBox.warning(self, "Import cURL", str(exc))
+            return
+        self.state.profiles[applied.vendor] = applied.profile
+        self.vendor.setCurrentIndex(self.vendor.findData(applied.vendor))
+        self._fill_profiles(applied.profile)
+        self.operation.setCurrentIndex(self.operation.findData(applied.operation))
+        self.editor.replace_all(applied.payload_text)
         self.validate_now()
 
     def copy_as_curl(self, include_secrets: bool = False) -> str:
