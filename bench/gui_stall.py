@@ -17,10 +17,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QTimer  # noqa: E402
 
-from console.engine.context import AppContext  # noqa: E402
 from console.core.secrets import SecretStore  # noqa: E402
+from console.engine.context import AppContext  # noqa: E402
 from console.ui.application import application  # noqa: E402
-from console.ui.main_window import MainWindow  # noqa: E402
+from console.ui.window.main_window import MainWindow  # noqa: E402
 from tests.memory_keyring import MemoryKeyring  # noqa: E402
 from tests.servers import RecordingServer, Reply  # noqa: E402
 

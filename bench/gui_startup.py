@@ -48,7 +48,7 @@ app.exec()
 
 # The same kinds and numbers of widgets as the app's window, with none of its logic: how much
 # of the start-up is PySide6 itself building the Python side of those classes and enums. Like
-# the app (console/ui/startup.py), it leaves the Qt namespace's enums unbuilt.
+# the app (console/ui/window/startup.py), it leaves the Qt namespace's enums unbuilt.
 WIDGETS = PAINTED + """
 from PySide6.QtGui import QFontDatabase, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QApplication, QMainWindow, QWidget, QVBoxLayout, QHBoxLayout, QComboBox,

@@ -18,7 +18,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from console.core.history import HistoryStore  # noqa: E402
 from console.ui.application import application  # noqa: E402
-from console.ui.history_view import HistoryPanel  # noqa: E402
+from console.ui.history.panel import HistoryPanel  # noqa: E402
 from tests.history_data import fill, make_records  # noqa: E402
 
 SEARCHES = ["checkout", "levelUp", "newsletter", "purchase", "person1", "user-4"]

@@ -17,9 +17,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import requests  # noqa: E402
 
+from console.core.secrets import SecretStore  # noqa: E402
 from console.engine import pipeline  # noqa: E402
 from console.engine.context import AppContext  # noqa: E402
-from console.core.secrets import SecretStore  # noqa: E402
 
 
 class Handler(BaseHTTPRequestHandler):

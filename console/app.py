@@ -21,7 +21,7 @@ def create_main_window(home: Path):
     """The main window on the data home `home`, built but not shown and without entering the
     event loop (tests and the self-test use it)."""
     from console.engine.context import AppContext
-    from console.ui.main_window import MainWindow
+    from console.ui.window.main_window import MainWindow
 
     application()
     return MainWindow(AppContext(home=Path(home)))

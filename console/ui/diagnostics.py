@@ -16,7 +16,7 @@ from pathlib import Path
 def _window():
     from console.engine.context import AppContext
     from console.ui.application import application
-    from console.ui.main_window import MainWindow
+    from console.ui.window.main_window import MainWindow
 
     app = application()
     return app, MainWindow(AppContext())

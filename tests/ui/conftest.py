@@ -5,7 +5,7 @@ from PySide6.QtWidgets import QWidget
 
 from console.core.secrets import SecretStore
 from console.engine.context import AppContext
-from console.ui.main_window import MainWindow
+from console.ui.window.main_window import MainWindow
 
 
 def named(window, name):

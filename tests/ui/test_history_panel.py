@@ -208,7 +208,7 @@ def test_deleting_several_and_clearing_ask_first(qtbot, window):
 def test_list_roles_are_qts_item_data_roles():
     from PySide6.QtCore import Qt
 
-    from console.ui import history_view
+    from console.ui.history import panel as history_view
 
     assert (history_view.DISPLAY_ROLE, history_view.TOOLTIP_ROLE, history_view.FOREGROUND_ROLE,
             history_view.ID_ROLE) == (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,

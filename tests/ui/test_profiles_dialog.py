@@ -3,7 +3,7 @@ the sandbox read-only, Synerise's credential test."""
 
 from PySide6.QtCore import Qt
 
-from console.ui.dialogs import ProfilesDialog
+from console.ui.dialogs.profiles import ProfilesDialog
 from tests.ui.conftest import choose, named
 
 

@@ -197,7 +197,7 @@ def test_cancel_frees_the_window_and_history_keeps_the_late_answer(qtbot, window
 def test_cancelled_sends_never_hold_up_the_next_one(qtbot, window, recorder):
     """More cancelled sends still waiting for their answers than sends run at once: the next
     send still goes out at once, and every late answer lands in history as cancelled."""
-    from console.ui.sending import MAX_PARALLEL_SENDS
+    from console.ui.window.sending import MAX_PARALLEL_SENDS
 
     window.ctx.profiles.update("mytracker", "slow", {"base_url": recorder.url, "app_id": "1"})
     window.ctx.secrets.set("mytracker", "slow", "token", "t")

@@ -292,7 +292,7 @@ class PayloadForm(QScrollArea):
             editor.setCurrentText(value_to_text(value))
             editor.currentTextChanged.connect(lambda text, p=path: self._apply(p, text if text else REMOVE))
         elif kind == "bool":
-            from PySide6.QtCore import Qt  # not at import: see console.ui.startup
+            from PySide6.QtCore import Qt  # not at import: see console.ui.window.startup
 
             editor = QCheckBox()
             editor.setTristate(True)

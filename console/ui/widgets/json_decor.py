@@ -1,6 +1,6 @@
 """The JSON editor's decoration: syntax colours and the line-number gutter.
 
-Kept apart from console.ui.json_editor because the JSON tab is hidden when the window opens:
+Kept apart from console.ui.widgets.json_editor because the JSON tab is hidden when the window opens:
 these classes (and the Qt text-format and painter types they need) are built after the first
 paint, not before it.
 """

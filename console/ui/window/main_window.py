@@ -29,13 +29,13 @@ from console.core.definitions import vendors
 from console.core.document import PayloadDocument
 from console.core.profiles import SANDBOX
 from console.core.window_state import WindowState, load_state, redact_draft, save_state
-from console.ui.banner import banner
-from console.ui.history_view import HistoryPanel
-from console.ui.json_editor import JsonEditor
-from console.ui.payload_form import PayloadForm
-from console.ui.response_view import ResponseView
-from console.ui.startup import splitter
-from console.ui.theme import is_dark, severity_colour
+from console.ui.history.panel import HistoryPanel
+from console.ui.widgets.banner import banner
+from console.ui.widgets.json_editor import JsonEditor
+from console.ui.widgets.payload_form import PayloadForm
+from console.ui.widgets.response_view import ResponseView
+from console.ui.widgets.theme import is_dark, severity_colour
+from console.ui.window.startup import splitter
 
 VALIDATE_DELAY_MS = 250
 SAVE_DELAY_MS = 1500
@@ -313,7 +313,7 @@ class MainWindow(QMainWindow):
         if self._started:
             return
         self._started = True
-        from console.ui.sending import Sender
+        from console.ui.window.sending import Sender
 
         self._shortcuts()
         self.editor.decorate()
@@ -474,7 +474,7 @@ class MainWindow(QMainWindow):
         if not self._started:
             self._update_buttons()
             return
-        from PySide6.QtCore import Qt  # not at import: see console.ui.startup
+        from PySide6.QtCore import Qt  # not at import: see console.ui.window.startup
 
         self.issues.clear()
         dark = is_dark(self.palette())
@@ -635,7 +635,7 @@ class MainWindow(QMainWindow):
         row = self.ctx.history.get(exchange_id)
         if row is None:
             return
-        from console.ui.rendering import render_body
+        from console.ui.widgets.rendering import render_body
         from console.ui.workers import run_in_background
 
         exchange = row.to_exchange()
@@ -678,7 +678,7 @@ class MainWindow(QMainWindow):
         self._update_buttons()
 
     def compare_exchanges(self, first: int, second: int) -> None:
-        from console.ui.compare_dialog import CompareDialog
+        from console.ui.history.compare import CompareDialog
 
         a, b = self.ctx.history.get(first), self.ctx.history.get(second)
         if a is None or b is None:
@@ -709,7 +709,7 @@ class MainWindow(QMainWindow):
 
     # -- dialogs ---------------------------------------------------------------------------
     def open_profiles(self) -> None:
-        from console.ui.dialogs import ProfilesDialog
+        from console.ui.dialogs.profiles import ProfilesDialog
 
         dialog = ProfilesDialog(self.ctx, self.vendor_def, self.profile.currentText(), self)
         dialog.exec()
@@ -718,7 +718,7 @@ class MainWindow(QMainWindow):
         self.validate_now()
 
     def open_cookie_helper(self) -> None:
-        from console.ui.dialogs import CookieDialog
+        from console.ui.dialogs.cookie import CookieDialog
 
         can_use = (self.vendor.currentData(), self.operation.currentData()) == ("vibetrace", "track")
         dialog = CookieDialog(can_use, self)
@@ -733,7 +733,7 @@ class MainWindow(QMainWindow):
         self.editor.replace_all(json.dumps(events, indent=2, ensure_ascii=False))
 
     def open_curl_import(self) -> None:
-        from console.ui.dialogs import CurlDialog
+        from console.ui.dialogs.curl import CurlDialog
 
         dialog = CurlDialog(self.ctx.secrets.available, self)
         dialog.accepted.connect(lambda: self.apply_curl_import(dialog.result, dialog.profile.text().strip(),

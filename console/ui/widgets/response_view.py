@@ -18,12 +18,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.ui.theme import is_dark, status_colour
+from console.ui.widgets.theme import is_dark, status_colour
 
 if TYPE_CHECKING:  # the exchange and rendering modules are loaded with the first answer
     from console.core.exchange import Exchange
     from console.core.history_entry import HistoryEntry
-    from console.ui.rendering import RenderedBody
+    from console.ui.widgets.rendering import RenderedBody
 
 # A body goes into the view a piece at a time, a few pieces per event-loop turn, so that no
 # turn holds the GUI thread longer than TURN_BUDGET seconds: the first piece at once, the rest
@@ -214,7 +214,7 @@ class ResponseView(QWidget):
         if rendered is None:
             return
         if self.raw.isChecked():
-            from console.ui.rendering import break_long_lines
+            from console.ui.widgets.rendering import break_long_lines
 
             source = break_long_lines(self._response.text())
             preview = len(rendered.preview)

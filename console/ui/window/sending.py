@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from console.engine import pipeline
-from console.ui.rendering import RenderedBody, render_body
+from console.ui.widgets.rendering import RenderedBody, render_body
 from console.ui.workers import run_in_background
 
 _ids = itertools.count(1)

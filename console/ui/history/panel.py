@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.core.history_entry import HistoryEntry
-from console.ui.theme import is_dark, status_colour
+from console.ui.widgets.theme import is_dark, status_colour
 
 # Dialog classes (message boxes, file dialogs, spin boxes) are imported where they are used:
 # PySide6 builds each class's Python side on first import, which start-up should not pay for.
@@ -35,7 +35,7 @@ TIME_RANGES = {"Any time": None, "Last hour": timedelta(hours=1), "Last 24 hours
                "Last 7 days": timedelta(days=7), "Last 30 days": timedelta(days=30), CUSTOM_RANGE: None}
 STATUS_CHOICES = ["Any status", "2xx", "3xx", "4xx", "5xx", "no answer", "cancelled", "not sent"]
 # Qt.ItemDataRole's values, as numbers: naming the enum here would build the Qt namespace at
-# import, before the first paint (console.ui.startup); data() runs too often for a local import.
+# import, before the first paint (console.ui.window.startup); data() runs too often for a local import.
 DISPLAY_ROLE, TOOLTIP_ROLE, FOREGROUND_ROLE, ID_ROLE = 0, 3, 9, 256  # ID_ROLE is UserRole
 
 
@@ -248,7 +248,7 @@ class HistoryPanel(QWidget):
 
     def _add_after_first_paint(self) -> None:
         # Here rather than in __init__, because they cost start-up time: naming Qt enums builds
-        # the Qt namespace (console.ui.startup), and the search field's clear button (shown only
+        # the Qt namespace (console.ui.window.startup), and the search field's clear button (shown only
         # once there is text) makes Qt look its icon up in the desktop's icon theme, about a
         # twentieth of a bare window's start under X11. The list is empty until a store is set.
         from PySide6.QtCore import Qt

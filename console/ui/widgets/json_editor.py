@@ -7,7 +7,7 @@ import json
 from PySide6.QtGui import QFontDatabase, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
-from console.ui.theme import is_dark
+from console.ui.widgets.theme import is_dark
 
 
 class JsonEditor(QPlainTextEdit):
@@ -28,7 +28,7 @@ class JsonEditor(QPlainTextEdit):
         right after its first paint (the JSON tab starts hidden); showing the editor calls it too."""
         if self._gutter is not None:
             return
-        from console.ui.json_decor import JsonHighlighter, LineNumbers
+        from console.ui.widgets.json_decor import JsonHighlighter, LineNumbers
 
         self.highlighter = JsonHighlighter(self.document(), is_dark(self.palette()))
         self._gutter = LineNumbers(self)

@@ -1,13 +1,11 @@
-"""Dialogs: profiles and keys, the _vt_user cookie helper, and cURL import."""
+"""Profiles and keys: settings in the data home, keys in the OS keyring (or for the session)."""
+
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
@@ -15,16 +13,13 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from console.core.cookies import CookieError, VtUser, parse_vt_user
-from console.core.curl import CurlError, CurlImport, import_curl
 from console.core.profiles import SANDBOX, ProfileError, check_profile_name
-from console.ui.banner import banner
+from console.ui.widgets.banner import banner
 from console.ui.workers import run_in_background
 
 
@@ -206,153 +201,3 @@ class ProfilesDialog(QDialog):
             self.test_result.setText(str(result))
 
         run_in_background(self, work, done, done)
-
-
-class CookieDialog(QDialog):
-    """Reads a _vt_user cookie and offers its user and session IDs for the payload."""
-
-    use = Signal(object)
-
-    def __init__(self, can_use: bool, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setWindowTitle("_vt_user cookie helper")
-        self.resize(560, 320)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Paste the _vt_user value, _vt_user=…, a Cookie: header or document.cookie:"))
-        self.input = QPlainTextEdit()
-        self.input.setAccessibleName("Cookie text")
-        self.input.setPlaceholderText("8139618027113397_253412802711339765_false_false")
-        layout.addWidget(self.input, 1)
-        self.result = QLabel("")
-        self.result.setWordWrap(True)
-        self.result.setAccessibleName("Cookie result")
-        self.result.setTextInteractionFlags(self.result.textInteractionFlags() | self.result.textInteractionFlags().TextSelectableByMouse)
-        layout.addWidget(self.result)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.use_button = buttons.addButton("Use in payload", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.use_button.setEnabled(False)
-        self.use_button.setToolTip("Fill userId and sessionId into every event of the VibeTrace track payload"
-                                   if can_use else "Choose VibeTrace → track to use the cookie in a payload")
-        self._can_use = can_use
-        buttons.rejected.connect(self.reject)
-        self.use_button.clicked.connect(self._use)
-        layout.addWidget(buttons)
-        self.parsed: VtUser | None = None
-        self.input.textChanged.connect(self._parse)
-
-    def _parse(self) -> None:
-        text = self.input.toPlainText()
-        try:
-            self.parsed = parse_vt_user(text)
-        except CookieError as exc:
-            self.parsed = None
-            self.result.setText(f"⚠ {exc}" if text.strip() else "")
-            self.result.setStyleSheet("color: #c62828")
-        else:
-            flags = ", ".join(self.parsed.flags) or "none"
-            self.result.setText(f"User ID: {self.parsed.user_id}\nSession ID: {self.parsed.session_id}\n"
-                                f"Other fields: {flags}")
-            self.result.setStyleSheet("")
-        self.use_button.setEnabled(self.parsed is not None and self._can_use)
-
-    def _use(self) -> None:
-        if self.parsed is not None:
-            self.use.emit(self.parsed)
-            self.accept()
-
-
-class CurlDialog(QDialog):
-    """Reads a pasted cURL command; the window then fills vendor, operation, settings, payload."""
-
-    def __init__(self, keyring_available: bool, parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setWindowTitle("Import cURL")
-        self.resize(720, 460)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Paste a cURL command (the vendors' documents' examples work, multi-line with \\):"))
-        self.input = QPlainTextEdit()
-        self.input.setAccessibleName("cURL command")
-        layout.addWidget(self.input, 1)
-        self.summary = QLabel("")
-        self.summary.setWordWrap(True)
-        self.summary.setAccessibleName("cURL import result")
-        layout.addWidget(self.summary)
-        # A command that sends a file (-d @body.json) is never imported with the literal "@…":
-        # the user picks the file, and the command is read again with its bytes.
-        self.files: dict[str, bytes] = {}
-        self.needed_file: str | None = None
-        self.choose_file = QPushButton("Choose file…")
-        self.choose_file.setAccessibleName("Choose file for cURL")
-        self.choose_file.setVisible(False)
-        self.choose_file.clicked.connect(self._choose_file)
-        layout.addWidget(self.choose_file)
-        form = QFormLayout()
-        self.profile = QLineEdit("imported")
-        self.profile.setAccessibleName("Profile for the imported settings")
-        form.addRow("Save settings in profile", self.profile)
-        self.store = QCheckBox("Store keys found in the command in the OS keyring" if keyring_available
-                               else "Keep keys found in the command for this session (no keyring)")
-        self.store.setChecked(True)
-        form.addRow(self.store)
-        layout.addLayout(form)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.import_button = buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.import_button.setEnabled(False)
-        buttons.rejected.connect(self.reject)
-        self.import_button.clicked.connect(self._accept)
-        layout.addWidget(buttons)
-        self.result: CurlImport | None = None
-        self.input.textChanged.connect(self._parse)
-
-    def _read_file(self, name: str) -> bytes:
-        if name in self.files:
-            return self.files[name]
-        self.needed_file = name
-        where = "standard input (@-)" if name == "-" else f"the file {name!r}"
-        raise CurlError(f"The command sends {where}: choose the file it means.")
-
-    def _choose_file(self) -> None:
-        name = self.needed_file
-        if name is None:
-            return
-        title = "Choose what the command reads from standard input" if name == "-" else f"Choose {name}"
-        path, _ = QFileDialog.getOpenFileName(self, title, "" if name == "-" else name)
-        if not path:
-            return
-        try:
-            with open(path, "rb") as handle:
-                self.files[name] = handle.read()
-        except OSError as exc:
-            QMessageBox.warning(self, "Import cURL", f"Could not read {path}: {exc.strerror or exc}")
-            return
-        self._parse()
-
-    def _parse(self) -> None:
-        text = self.input.toPlainText()
-        self.needed_file = None
-        try:
-            self.result = import_curl(text, read_file=self._read_file)
-        except CurlError as exc:
-            self.result = None
-            self.summary.setText(f"⚠ {exc}" if text.strip() else "")
-            self.summary.setStyleSheet("color: #c62828")
-        else:
-            r = self.result
-            secrets = ", ".join(r.secrets) or "none"
-            settings = ", ".join(f"{k}={v}" for k, v in r.settings.items())
-            self.summary.setText(f"{r.vendor} → {r.operation}\nSettings: {settings}\nKeys found: {secrets}"
-                                 + "".join(f"\nNote: {n}" for n in r.notes))
-            self.summary.setStyleSheet("")
-            self.store.setEnabled(bool(r.secrets))
-        self.choose_file.setVisible(self.needed_file is not None)
-        self.import_button.setEnabled(self.result is not None)
-
-    def _accept(self) -> None:
-        try:
-            check_profile_name(self.profile.text().strip())
-            if self.profile.text().strip() == SANDBOX:
-                raise ProfileError("The sandbox profile is built in; choose another name.")
-        except ProfileError as exc:
-            QMessageBox.warning(self, "Import cURL", str(exc))
-            return
-        self.accept()

@@ -1,0 +1,1 @@
+"""The window's dialogs: profiles and keys, the cookie helper, Import cURL."""

@@ -1,0 +1,69 @@
+"""The cookie helper: reads a _vt_user cookie and offers its IDs for the payload."""
+
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.core.cookies import CookieError, VtUser, parse_vt_user
+
+
+class CookieDialog(QDialog):
+    """Reads a _vt_user cookie and offers its user and session IDs for the payload."""
+
+    use = Signal(object)
+
+    def __init__(self, can_use: bool, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("_vt_user cookie helper")
+        self.resize(560, 320)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Paste the _vt_user value, _vt_user=…, a Cookie: header or document.cookie:"))
+        self.input = QPlainTextEdit()
+        self.input.setAccessibleName("Cookie text")
+        self.input.setPlaceholderText("8139618027113397_253412802711339765_false_false")
+        layout.addWidget(self.input, 1)
+        self.result = QLabel("")
+        self.result.setWordWrap(True)
+        self.result.setAccessibleName("Cookie result")
+        self.result.setTextInteractionFlags(self.result.textInteractionFlags() | self.result.textInteractionFlags().TextSelectableByMouse)
+        layout.addWidget(self.result)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.use_button = buttons.addButton("Use in payload", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.use_button.setEnabled(False)
+        self.use_button.setToolTip("Fill userId and sessionId into every event of the VibeTrace track payload"
+                                   if can_use else "Choose VibeTrace → track to use the cookie in a payload")
+        self._can_use = can_use
+        buttons.rejected.connect(self.reject)
+        self.use_button.clicked.connect(self._use)
+        layout.addWidget(buttons)
+        self.parsed: VtUser | None = None
+        self.input.textChanged.connect(self._parse)
+
+    def _parse(self) -> None:
+        text = self.input.toPlainText()
+        try:
+            self.parsed = parse_vt_user(text)
+        except CookieError as exc:
+            self.parsed = None
+            self.result.setText(f"⚠ {exc}" if text.strip() else "")
+            self.result.setStyleSheet("color: #c62828")
+        else:
+            flags = ", ".join(self.parsed.flags) or "none"
+            self.result.setText(f"User ID: {self.parsed.user_id}\nSession ID: {self.parsed.session_id}\n"
+                                f"Other fields: {flags}")
+            self.result.setStyleSheet("")
+        self.use_button.setEnabled(self.parsed is not None and self._can_use)
+
+    def _use(self) -> None:
+        if self.parsed is not None:
+            self.use.emit(self.parsed)
+            self.accept()

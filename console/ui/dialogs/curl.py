@@ -1,0 +1,119 @@
+"""Import cURL: a pasted command read as curl would, mapped onto an operation."""
+
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.core.curl import CurlError, CurlImport, import_curl
+from console.core.profiles import SANDBOX, ProfileError, check_profile_name
+
+
+class CurlDialog(QDialog):
+    """Reads a pasted cURL command; the window then fills vendor, operation, settings, payload."""
+
+    def __init__(self, keyring_available: bool, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Import cURL")
+        self.resize(720, 460)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Paste a cURL command (the vendors' documents' examples work, multi-line with \\):"))
+        self.input = QPlainTextEdit()
+        self.input.setAccessibleName("cURL command")
+        layout.addWidget(self.input, 1)
+        self.summary = QLabel("")
+        self.summary.setWordWrap(True)
+        self.summary.setAccessibleName("cURL import result")
+        layout.addWidget(self.summary)
+        # A command that sends a file (-d @body.json) is never imported with the literal "@…":
+        # the user picks the file, and the command is read again with its bytes.
+        self.files: dict[str, bytes] = {}
+        self.needed_file: str | None = None
+        self.choose_file = QPushButton("Choose file…")
+        self.choose_file.setAccessibleName("Choose file for cURL")
+        self.choose_file.setVisible(False)
+        self.choose_file.clicked.connect(self._choose_file)
+        layout.addWidget(self.choose_file)
+        form = QFormLayout()
+        self.profile = QLineEdit("imported")
+        self.profile.setAccessibleName("Profile for the imported settings")
+        form.addRow("Save settings in profile", self.profile)
+        self.store = QCheckBox("Store keys found in the command in the OS keyring" if keyring_available
+                               else "Keep keys found in the command for this session (no keyring)")
+        self.store.setChecked(True)
+        form.addRow(self.store)
+        layout.addLayout(form)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.import_button = buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button.setEnabled(False)
+        buttons.rejected.connect(self.reject)
+        self.import_button.clicked.connect(self._accept)
+        layout.addWidget(buttons)
+        self.result: CurlImport | None = None
+        self.input.textChanged.connect(self._parse)
+
+    def _read_file(self, name: str) -> bytes:
+        if name in self.files:
+            return self.files[name]
+        self.needed_file = name
+        where = "standard input (@-)" if name == "-" else f"the file {name!r}"
+        raise CurlError(f"The command sends {where}: choose the file it means.")
+
+    def _choose_file(self) -> None:
+        name = self.needed_file
+        if name is None:
+            return
+        title = "Choose what the command reads from standard input" if name == "-" else f"Choose {name}"
+        path, _ = QFileDialog.getOpenFileName(self, title, "" if name == "-" else name)
+        if not path:
+            return
+        try:
+            with open(path, "rb") as handle:
+                self.files[name] = handle.read()
+        except OSError as exc:
+            QMessageBox.warning(self, "Import cURL", f"Could not read {path}: {exc.strerror or exc}")
+            return
+        self._parse()
+
+    def _parse(self) -> None:
+        text = self.input.toPlainText()
+        self.needed_file = None
+        try:
+            self.result = import_curl(text, read_file=self._read_file)
+        except CurlError as exc:
+            self.result = None
+            self.summary.setText(f"⚠ {exc}" if text.strip() else "")
+            self.summary.setStyleSheet("color: #c62828")
+        else:
+            r = self.result
+            secrets = ", ".join(r.secrets) or "none"
+            settings = ", ".join(f"{k}={v}" for k, v in r.settings.items())
+            self.summary.setText(f"{r.vendor} → {r.operation}\nSettings: {settings}\nKeys found: {secrets}"
+                                 + "".join(f"\nNote: {n}" for n in r.notes))
+            self.summary.setStyleSheet("")
+            self.store.setEnabled(bool(r.secrets))
+        self.choose_file.setVisible(self.needed_file is not None)
+        self.import_button.setEnabled(self.result is not None)
+
+    def _accept(self) -> None:
+        try:
+            check_profile_name(self.profile.text().strip())
+            if self.profile.text().strip() == SANDBOX:
+                raise ProfileError("The sandbox profile is built in; choose another name.")
+        except ProfileError as exc:
+            QMessageBox.warning(self, "Import cURL", str(exc))
+            return
+        self.accept()

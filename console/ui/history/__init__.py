@@ -1,0 +1,1 @@
+"""The history panel and the compare dialog."""

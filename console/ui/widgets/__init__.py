@@ -1,0 +1,1 @@
+"""Widgets the window is made of: the JSON editor, the payload form, the response view, banners, colours."""
