@@ -88,6 +88,15 @@ def apply_curl_import(ctx: AppContext, imported, profile: str, store_keys: bool)
     return AppliedImport(imported.vendor, imported.operation, profile, text, tuple(kept), tuple(session))
 
 
+# The operations whose payload carries a _vt_user cookie's IDs (VibeTrace's legacy tracking).
+COOKIE_OPERATIONS = frozenset({("vibetrace", "track")})
+
+
+def takes_cookie(vendor: str, operation: str) -> bool:
+    """Whether a parsed _vt_user cookie can go into this operation's payload."""
+    return (vendor, operation) in COOKIE_OPERATIONS
+
+
 def put_cookie_in_payload(payload: Any, user: VtUser) -> list:
     """VibeTrace `track` events with the cookie's user ID and session ID in each; a payload
     that is not a list of events becomes one event (an update)."""

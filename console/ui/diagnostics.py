@@ -37,7 +37,7 @@ def screenshot(out: Path, example: bool = True) -> int:
     def send():
         window.vendor.setCurrentIndex(window.vendor.findData("synerise"))
         window.operation.setCurrentIndex(window.operation.findData("custom"))
-        window.sender.finished.connect(lambda _result: QTimer.singleShot(600, save))
+        window.controller.sender.finished.connect(lambda _result: QTimer.singleShot(600, save))
         window.send()
 
     QTimer.singleShot(600, send if example else save)

@@ -214,7 +214,7 @@ def test_cancelled_sends_never_hold_up_the_next_one(qtbot, window, recorder):
     model = named(window, "History").model()
     qtbot.waitUntil(lambda: sum(r.outcome == "cancelled" for r in model.rows) == MAX_PARALLEL_SENDS + 1,
                     timeout=10000)
-    assert window.sender.pool.maxThreadCount() == MAX_PARALLEL_SENDS  # the extra room is given back
+    assert window.controller.sender.pool.maxThreadCount() == MAX_PARALLEL_SENDS  # the extra room is given back
 
 
 def test_cookie_helper_fills_the_payload(qtbot, window):
