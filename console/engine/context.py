@@ -82,15 +82,20 @@ class AppContext:
                 self._history = HistoryStore(self.home)
             return self._history
 
-    def sandbox_url(self) -> str:
-        """The base URL of the embedded sandbox, started on first use."""
+    @property
+    def sandbox(self):
+        """The embedded sandbox (a SandboxServer), started on first use."""
         with self._lock:
             if self._sandbox is None:
                 from console.sandbox.server import SandboxServer
 
                 self._sandbox = SandboxServer()
                 self._sandbox.start()
-            return self._sandbox.url
+            return self._sandbox
+
+    def sandbox_url(self) -> str:
+        """The base URL of the embedded sandbox, started on first use."""
+        return self.sandbox.url
 
     def close(self) -> None:
         with self._lock:

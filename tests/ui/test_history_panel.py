@@ -7,8 +7,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from console.core.history_export import read_import
+from tests.helpers.window import choose, click_item, named, payload
 from tests.test_secrets import CANARY
-from tests.ui.conftest import choose, named, payload
 
 
 def send(qtbot, window, vendor, operation, body=None):
@@ -112,7 +112,7 @@ def test_compare_two_exchanges(qtbot, window):
     send(qtbot, window, "mytracker", "login", {"customUserId": "two", "age": "30"})
     window.history.select_ids([1, 2])
     qtbot.mouseClick(window.history.compare_button, Qt.MouseButton.LeftButton)
-    dialog = window._compare_dialog
+    dialog = window.compare_dialog
     changes = [dialog.changes.item(i).text() for i in range(dialog.changes.count())]
     assert '~ /customUserId: "one" → "two"' in changes and '+ /age: "30"' in changes
 
@@ -120,7 +120,7 @@ def test_compare_two_exchanges(qtbot, window):
 def test_export_import_round_trip_and_no_canary(qtbot, window, tmp_path):
     window.ctx.profiles.update("mytracker", "prod", {"app_id": "666", "base_url": window.ctx.sandbox_url() + "/mytracker"})
     window.ctx.secrets.set("mytracker", "prod", "token", CANARY)
-    window._fill_profiles("prod")
+    window.fill_profiles("prod")
     choose(window, "mytracker", "login", "prod")
     qtbot.mouseClick(named(window, "Send"), Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: window.ctx.history.count() == 1 and window.job is None, timeout=10000)
@@ -148,7 +148,7 @@ def test_history_warning_links_to_the_earlier_exchange(qtbot, window):
     choose(window, "vibetrace", "track")
     issues = named(window, "Validation issues")
     (item,) = [issues.item(i) for i in range(issues.count()) if "history #1" in issues.item(i).text()]
-    window._issue_clicked(item)
+    click_item(qtbot, issues, item)
     qtbot.waitUntil(lambda: "Exchange #1" in named(window, "Exchange details").toPlainText(), timeout=5000)
     assert window.history.selected_ids() == [1]
     assert payload(window)[0]["generic"]["orderId"] == "order_id_example"
@@ -157,7 +157,7 @@ def test_history_warning_links_to_the_earlier_exchange(qtbot, window):
 def test_duplicate_keeps_the_current_profile(qtbot, window):
     send(qtbot, window, "mytracker", "login", {"customUserId": "dup-me"})
     window.ctx.profiles.update("mytracker", "staging", {"app_id": "1", "base_url": "https://staging.example.com"})
-    window._fill_profiles("staging")
+    window.fill_profiles("staging")
     named(window, "Payload").setPlainText('{"customUserId": "something else"}')
     window.history.select_ids([1])
     qtbot.mouseClick(window.history.duplicate_button, Qt.MouseButton.LeftButton)

@@ -7,7 +7,7 @@ import json
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
-from tests.ui.conftest import choose, named
+from tests.helpers.window import choose, click_item, named
 
 
 def test_a_syntax_error_is_never_overwritten_from_the_form(qtbot, window):
@@ -65,11 +65,6 @@ def test_an_answer_stays_with_its_request(qtbot, window):
     assert about.text().startswith("Answer to synerise/custom")
 
 
-def click_item(qtbot, view, item):
-    view.scrollToItem(item)
-    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualItemRect(item).center())
-
-
 def test_an_issue_of_item_21_goes_to_item_21(qtbot, window):
     choose(window, "mytracker", "customEventBatch")
     events = [{"customUserId": str(i), "lvid": "0" * 32, "customEventName": "e"} for i in range(21)]
@@ -106,7 +101,7 @@ def test_the_bytes_sent_are_the_bytes_the_preview_shows_for_every_operation(qtbo
             window.ctx.profiles.update(vendor.name, "wire", {"base_url": recorder.url, "account_id": "7",
                                                                "app_id": "9"})
             window.ctx.secrets.set(vendor.name, "wire", op.credentials[0], "k3y") if op.credentials else None
-            window._fill_profiles("wire")
+            window.fill_profiles("wire")
             choose(window, vendor.name, op.name, "wire")
             shown = preview.toPlainText()
             before = len(recorder.requests)

@@ -4,7 +4,7 @@ the sandbox read-only, Synerise's credential test."""
 from PySide6.QtCore import Qt
 
 from console.ui.dialogs.profiles import ProfilesDialog
-from tests.ui.conftest import choose, named
+from tests.helpers.window import choose, named
 
 
 def test_edit_profile_and_store_key(qtbot, window, keyring_backend):
@@ -40,6 +40,6 @@ def test_synerise_test_credentials(qtbot, window):
     qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Login worked" in dialog.test_result.text(), timeout=10000)
     # The window now sends with that profile without asking for a key again.
-    window._fill_profiles("live")
+    window.fill_profiles("live")
     choose(window, "synerise", "custom", "live")
     assert named(window, "Send").isEnabled()

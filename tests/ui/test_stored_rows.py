@@ -1,8 +1,8 @@
 """No stored row may crash the window: a row with every field of the wrong type (as a foreign
 tool or an older bug could leave it) is listed and shown."""
 
+from tests.helpers.window import named
 from tests.test_send_accounting import insert_bad_row
-from tests.ui.conftest import named
 
 
 def test_window_starts_and_shows_a_malformed_stored_row(make_window, tmp_path, qtbot):

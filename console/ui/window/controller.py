@@ -52,6 +52,15 @@ class WindowController(QObject):
         self._busy_timer = QTimer(self, interval=100)
         self._busy_timer.timeout.connect(self._tick)
 
+    @property
+    def started(self) -> bool:
+        """Whether what the first paint does not need is up (history, sender, shortcuts)."""
+        return self._started
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def restore(self) -> None:
         """Brings back the last session's choices (once the widgets exist)."""
         self._restore()
@@ -137,11 +146,11 @@ class WindowController(QObject):
         for op in vendor.operations.values():
             self.w.operation.addItem(f"{op.title} ({op.name})", op.name)
         self.w.operation.blockSignals(False)
-        self._fill_profiles(self.state.profiles.get(vendor.name, SANDBOX))
+        self.fill_profiles(self.state.profiles.get(vendor.name, SANDBOX))
         self._loading = False
         self._operation_changed()
 
-    def _fill_profiles(self, select: str) -> None:
+    def fill_profiles(self, select: str) -> None:
         names = self.ctx.profiles.names(self.w.vendor.currentData())
         self.w.profile.blockSignals(True)
         self.w.profile.clear()
@@ -204,8 +213,8 @@ class WindowController(QObject):
             self.document.set_text(self.w.editor.toPlainText())
             if self.document.parses:
                 self.document.field_errors.clear()  # the form is rebuilt from the new text
-            if self.w.tabs.currentIndex() == 0:
-                self._sync_form()
+            if self._started and self.w.tabs.currentIndex() == 0:
+                self._sync_form()  # (before the first paint, validate_now builds it right after)
         self.drafts[self.draft_key] = self.w.editor.toPlainText()
         if immediate:
             self.validate_now()
@@ -473,8 +482,8 @@ class WindowController(QObject):
         a, b = self.ctx.history.get(first), self.ctx.history.get(second)
         if a is None or b is None:
             return
-        self._compare_dialog = CompareDialog(a, b, self.w)
-        self._compare_dialog.open()
+        self.compare_dialog = CompareDialog(a, b, self.w)
+        self.compare_dialog.open()
 
     def open_history_exchange(self, exchange_id: int, keep_profile: bool = False) -> None:
         """Loads an exchange's vendor, operation, payload and (unless `keep_profile`, as
@@ -502,7 +511,7 @@ class WindowController(QObject):
 
         dialog = ProfilesDialog(self.ctx, self.vendor_def, self.w.profile.currentText(), self.w)
         dialog.exec()
-        self._fill_profiles(dialog.profile)
+        self.fill_profiles(dialog.profile)
         self.state.profiles[self.w.vendor.currentData()] = self.w.profile.currentText()
         self.validate_now()
 
@@ -513,7 +522,7 @@ class WindowController(QObject):
         can_use = takes_cookie(self.w.vendor.currentData(), self.w.operation.currentData())
         dialog = CookieDialog(can_use, self.w)
         dialog.use.connect(self.use_cookie)
-        self._cookie_dialog = dialog
+        self.cookie_dialog = dialog
         dialog.open()
 
     def use_cookie(self, user) -> None:
@@ -528,7 +537,7 @@ class WindowController(QObject):
         dialog = CurlDialog(self.ctx.secrets.available, self.w)
         dialog.accepted.connect(lambda: self.apply_curl_import(dialog.result, dialog.profile.text().strip(),
                                                                dialog.store.isChecked()))
-        self._curl_dialog = dialog
+        self.curl_dialog = dialog
         dialog.open()
 
     def apply_curl_import(self, imported, profile: str, store_secrets: bool) -> None:
@@ -546,7 +555,7 @@ class WindowController(QObject):
             return
         self.state.profiles[applied.vendor] = applied.profile
         self.w.vendor.setCurrentIndex(self.w.vendor.findData(applied.vendor))
-        self._fill_profiles(applied.profile)
+        self.fill_profiles(applied.profile)
         self.w.operation.setCurrentIndex(self.w.operation.findData(applied.operation))
         self.w.editor.replace_all(applied.payload_text)
         self.validate_now()
