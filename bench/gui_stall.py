@@ -55,7 +55,7 @@ def main(rounds: int = 3):
     ctx = AppContext(home=Path(tempfile.mkdtemp(prefix="bench-stall-")), secrets=SecretStore(MemoryKeyring()))
     window = MainWindow(ctx)
     window.show()
-    pump(app, lambda: window._started, 5)
+    pump(app, lambda: window.controller.started, 5)
     # Let the start-up warm-up (schemas, the HTTP library) finish, as it has for a user who
     # has had the window open for a moment.
     pump(app, lambda: False, 2)
@@ -73,9 +73,9 @@ def main(rounds: int = 3):
     shown = 0
     for _ in range(rounds):
         # (a) 20 sends (and one through the window, with its busy indicator) on a slow sandbox.
-        window._fill_profiles("sandbox")
+        window.fill_profiles("sandbox")
         window.validate_now()
-        ctx._sandbox.delay = 2.0
+        ctx.sandbox.delay = 2.0
         done.clear()
         before, _ = host_steal_ms(), beat.start()
         for _ in range(20):
@@ -84,10 +84,10 @@ def main(rounds: int = 3):
         pump(app, lambda: len(done) >= 21, 60)
         worst["a"].append(beat.worst)
         steal["a"] += host_steal_ms() - before
-        ctx._sandbox.delay = 0.0
+        ctx.sandbox.delay = 0.0
 
         # (b) a 50 MB answer arriving and shown, then (c) all of what was kept.
-        window._fill_profiles("big")
+        window.fill_profiles("big")
         window.validate_now()
         before, _ = host_steal_ms(), beat.start()
         window.send()
