@@ -218,6 +218,8 @@ def _send(args, context, stdin, stdout, stderr) -> int:
             "issues": [i.to_json() for i in prepared.issues],
             "request": prepared.preview().to_json(), "response": None, "error": None,
         }
+        if prepared.generated:  # the dynamic values made for this send
+            result["generated"] = [made._asdict() for made in prepared.generated]
         if args.dry_run or (prepared.errors and not args.force):
             status = EXIT_OK if not prepared.errors else EXIT_INVALID
             if not args.dry_run:
@@ -271,6 +273,8 @@ def _print_send(args, result, exchange, stdout, stderr, show_request: bool) -> N
         if request["body"]:
             print("", file=stdout)
             print(out(request["body"]), file=stdout)
+        for made in result.get("generated", []):
+            print(out(f"generated {made['path'] or '(payload)'} = {made['value']}  ({made['token']})"), file=stderr)
         return
     if not result["sent"]:
         print("Not sent: fix the errors above, or use --force to see the vendor's own answer.", file=stderr)

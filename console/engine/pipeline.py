@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from console.core.build import build_request, fill
 from console.core.definitions import PLACEHOLDER, Operation, Vendor, find_operation
+from console.core.dynamic import resolve, schema_wants_number
 from console.core.exchange import Exchange, RequestSpec
 from console.core.history import Record
 from console.core.payload import problem as payload_problem
@@ -59,6 +60,7 @@ class Prepared:
     spec: RequestSpec
     scope: str = ""  # where history rules look (see VendorRules.history_scope)
     masked_payload: Any = None  # the payload with its secret fields masked, when it has any
+    generated: tuple = ()  # dynamic values made for this send (console.core.dynamic.Generated)
 
     @property
     def errors(self) -> list[Issue]:
@@ -206,8 +208,20 @@ def prepare(ctx: AppContext, draft: Draft, check_history: bool = True) -> Prepar
     if unsendable:
         # Not a rule a forced send could overrule: there are no bytes that would be this payload.
         return _unsendable(ctx, vendor, op, draft, payload, unsendable)
+    # Dynamic values ({{$guid}}, {{$timestamp}}, …) are made now, before validation, so the
+    # rules check what is sent; the draft keeps its tokens.
+    now = ctx.clock()
+    made = resolve(payload, now, ctx.rng, schema_wants_number(op.schema, vendor.defs))
+    payload = made.value
     settings = resolve_settings(ctx, vendor, op, draft)
+    made_settings = resolve(settings, now, ctx.rng)
+    settings = made_settings.value
     issues, missing = _setting_issues(vendor, op, settings)
+    for where, name in made.unknown + tuple((f"settings{p}", n) for p, n in made_settings.unknown):
+        issues.append(Issue(ERROR, where, (
+            f"{{{{${name}}}}} is not a dynamic value this console knows; it knows "
+            "{{$guid}}, {{$randomUUID}}, {{$timestamp}}, {{$timestampMs}}, {{$isoTimestamp}}, "
+            "{{$randomInt}} and {{$randomEmail}}.")))
     credential, secret = resolve_credential(ctx, vendor, op, draft)
     if op.credentials and credential is None:
         names = " or ".join(op.credentials)
@@ -246,7 +260,8 @@ def prepare(ctx: AppContext, draft: Draft, check_history: bool = True) -> Prepar
     spec = build_request(op, payload, values, tuple(secrets), frozenset(vendor.secrets), masked_payload)
     issues += rules.request_issues(op, spec)
     return Prepared(draft, vendor, op, payload, settings, credential, secret,
-                    tuple(missing + issues), tuple(missing), spec, scope, masked_payload)
+                    tuple(missing + issues), tuple(missing), spec, scope, masked_payload,
+                    made.generated + made_settings.generated)
 
 
 def _unsendable(ctx: AppContext, vendor: Vendor, op: Operation, draft: Draft, payload: Any,
@@ -293,7 +308,11 @@ def _login(ctx: AppContext, prepared: Prepared) -> tuple[str | None, Exchange]:
 
 def _with_token(ctx: AppContext, prepared: Prepared, token: str) -> Prepared:
     ctx.tokens[_token_key(prepared.settings, prepared.credential_value)] = token
-    return prepare(ctx, prepared.draft, check_history=False)
+    # The values already made (and shown) are the ones sent: no token is made again.
+    draft = replace(prepared.draft, payload=prepared.payload,
+                    overrides={k: prepared.settings.get(k, v) for k, v in prepared.draft.overrides.items()})
+    again = prepare(ctx, draft, check_history=False)
+    return replace(again, generated=prepared.generated)
 
 
 def send(ctx: AppContext, prepared: Prepared, force: bool = False,

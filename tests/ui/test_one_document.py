@@ -116,3 +116,17 @@ def test_the_bytes_sent_are_the_bytes_the_preview_shows_for_every_operation(qtbo
             assert request_line == f"{got.method} {recorder.url}{got.path.replace('k3y', '***')}", op.key
             if body:
                 assert "\n\n" + body + "\n" in shown, op.key  # byte for byte, before the formatted copy
+
+
+def test_dynamic_values_are_shown_as_generated_and_the_draft_keeps_its_tokens(qtbot, window):
+    choose(window, "octeth", "event")
+    editor = named(window, "Payload")
+    editor.setPlainText('{"ListID": 1, "event": "signup", "email": "a@example.com", "id": "{{$guid}}"}')
+    window.validate_now()
+    preview = named(window, "Request preview").toPlainText()
+    assert "Generated for this send" in preview and "← {{$guid}}" in preview
+    qtbot.mouseClick(named(window, "Send"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: named(window, "Response status").text().startswith("200"), timeout=10000)
+    assert '"{{$guid}}"' in editor.toPlainText()  # the draft keeps the token
+    sent = json.loads(window.ctx.history.get(window.ctx.history.recent(1)[0].id).payload)
+    assert len(sent["id"]) == 36 and "{{" not in sent["id"]  # history keeps the value sent

@@ -323,9 +323,10 @@ class WindowController(QObject):
             self.w.issues.addItem(item)
         if not self.prepared.issues:
             self.w.issues.addItem("No issues: the payload follows every documented rule.")
+        from console.core.dynamic import describe
         from console.core.exchange import preview_text
 
-        self.w.preview.setPlainText(preview_text(self.prepared.preview()))
+        self.w.preview.setPlainText(preview_text(self.prepared.preview()) + describe(self.prepared.generated))
         self._update_buttons()
 
     def _update_buttons(self) -> None:
