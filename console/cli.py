@@ -68,6 +68,14 @@ def _parser() -> argparse.ArgumentParser:
     secret_set.add_argument("profile")
     secret_set.add_argument("name")
 
+    suite = commands.add_parser("suite", help="run saved test cases (*.case.json)")
+    suite_commands = suite.add_subparsers(dest="suite_command", metavar="ACTION", required=True)
+    suite_run = suite_commands.add_parser("run", help="run every case under PATH, sorted by path")
+    suite_run.add_argument("path", metavar="PATH")
+    suite_run.add_argument("--profile", default="sandbox", help="profile to send with (default: sandbox)")
+    suite_run.add_argument("--junit", metavar="FILE", help="also write JUnit XML to FILE")
+    suite_run.add_argument("--json", action="store_true", help="print one JSON object")
+
     diagnostics = commands.add_parser("diagnostics", help=argparse.SUPPRESS)  # CI and bench/ only
     diagnostics.add_argument("words", nargs="*")
 
@@ -131,7 +139,7 @@ def main(argv: list[str] | None = None, stdin: IO[str] | None = None, stdout: IO
 
         return diagnostics_main(args.words)
     handlers = {"send": _send, "sandbox": _sandbox, "vendors": _vendors, "profile": _profile,
-                "secret": _secret, "history": _history}
+                "secret": _secret, "history": _history, "suite": _suite}
     try:
         return handlers[args.command](args, context, stdin, stdout, stderr)
     except UsageError as exc:
@@ -427,6 +435,45 @@ def _history(args, context, stdin, stdout, stderr) -> int:
         print(_terminal_safe(f"#{e.id:<6} {e.time[:19]}  {e.vendor}/{e.operation} [{e.profile}]  "
                              f"{e.status_label}  {elapsed}  {e.method} {e.url}"), file=stdout)
     return EXIT_OK
+
+
+def _suite(args, context, stdin, stdout, stderr) -> int:
+    """`suite run`: 0 when every case passed, 1 when any failed, 2 for a usage error."""
+    from console.engine.suites import SuiteError, junit_xml, load_cases, run_case
+
+    try:
+        cases = load_cases(Path(args.path))
+    except SuiteError as exc:
+        raise UsageError(str(exc)) from None
+    ctx = context()
+    results = []
+    try:
+        names = {case.vendor for case in cases}
+        for vendor in sorted(names):
+            if not ctx.profiles.exists(vendor, args.profile):
+                raise UsageError(f"no profile {args.profile!r} for {vendor}")
+        for case in cases:
+            result = run_case(ctx, case, args.profile)
+            results.append(result)
+            if not args.json:
+                mark = "pass" if result.passed else "FAIL"
+                print(_terminal_safe(f"{mark}  {case.name}  ({case.vendor}.{case.operation}, {result.seconds * 1000:.0f} ms)"
+                                     + ("" if result.passed else f": {result.reason}")), file=stdout)
+    finally:
+        ctx.close()
+    passed = sum(r.passed for r in results)
+    if args.junit:
+        try:
+            Path(args.junit).write_text(junit_xml(results), encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.junit}: {exc.strerror or exc}") from None
+    if args.json:
+        print(json.dumps({"passed": passed, "failed": len(results) - passed, "cases": [
+            {"name": r.case.name, "path": str(r.case.path), "passed": r.passed, "reason": r.reason or None,
+             "history_id": r.history_id} for r in results]}, ensure_ascii=False, indent=2), file=stdout)
+    else:
+        print(f"{passed} passed, {len(results) - passed} failed", file=stdout)
+    return EXIT_OK if passed == len(results) else EXIT_INVALID
 
 
 def _history_export(args, context, stdout, stderr) -> int:

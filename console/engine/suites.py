@@ -1,0 +1,190 @@
+"""Suites: saved test cases (`*.case.json`, one a file, found under a folder), run through the
+pipeline like any send (recorded in history with source `suite`), each checked against its
+expectations, reported as lines, JSON or JUnit XML.
+
+A case: {"name", "vendor", "operation", "payload" (tokens allowed), "settings" (optional),
+"expect": {"status": 202 | "2xx" | [200, 202], "issues": "none" | ["error"|"warning", …],
+"body": {"<JSON Pointer>": value, …}}}. No `expect`: any 2xx with no validation errors passes.
+Secrets never go into case files; they come from the profile.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from console.core.definitions import vendors
+from console.core.payload import PayloadError, parse_payload
+from console.engine.context import AppContext
+from console.engine.pipeline import Draft, prepare, send
+
+CASE_SUFFIX = ".case.json"
+CASE_KEYS = {"name", "vendor", "operation", "payload", "settings", "expect"}
+EXPECT_KEYS = {"status", "issues", "body"}
+
+
+class SuiteError(ValueError):
+    """A path or case file that cannot be run; the message names it and its problem."""
+
+
+class Case(NamedTuple):
+    name: str
+    path: Path
+    vendor: str
+    operation: str
+    payload: Any
+    settings: dict[str, str]
+    expect: dict[str, Any]
+
+
+class CaseResult(NamedTuple):
+    case: Case
+    passed: bool
+    reason: str
+    history_id: int | None
+    seconds: float
+
+
+def load_cases(path: Path) -> list[Case]:
+    """The cases under `path` (a case file, or a folder searched recursively), sorted by path."""
+    path = Path(path)
+    if not path.exists():
+        raise SuiteError(f"{path}: no such file or folder")
+    files = [path] if path.is_file() else sorted(p for p in path.rglob(f"*{CASE_SUFFIX}") if p.is_file())
+    if not files:
+        raise SuiteError(f"{path}: no {CASE_SUFFIX} files in it")
+    return [load_case(f) for f in files]
+
+
+def load_case(path: Path) -> Case:
+    try:
+        data = parse_payload(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SuiteError(f"{path}: cannot be read ({exc})") from None
+    except PayloadError as exc:
+        raise SuiteError(f"{path}: not a case file ({exc})") from None
+    if not isinstance(data, dict):
+        raise SuiteError(f"{path}: a case is a JSON object")
+    unknown = set(data) - CASE_KEYS
+    if unknown:
+        raise SuiteError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}")
+    for key in ("name", "vendor", "operation"):
+        if not isinstance(data.get(key), str) or not data[key]:
+            raise SuiteError(f"{path}: {key} must be non-empty text")
+    known = vendors()
+    if data["vendor"] not in known or data["operation"] not in known[data["vendor"]].operations:
+        raise SuiteError(f"{path}: {data['vendor']}/{data['operation']} is not an operation this console knows")
+    if "payload" not in data:
+        raise SuiteError(f"{path}: payload is missing")
+    settings = data.get("settings") or {}
+    op = known[data["vendor"]].operations[data["operation"]]
+    if not isinstance(settings, dict) or not all(isinstance(v, str) for v in settings.values()):
+        raise SuiteError(f"{path}: settings must be an object of text values")
+    secrets = [k for k in settings if k in known[data["vendor"]].secrets]
+    if secrets:
+        raise SuiteError(f"{path}: {', '.join(secrets)} is a secret: secrets never go into case files, "
+                         "they come from the profile")
+    bad = [k for k in settings if k not in op.settings]
+    if bad:
+        raise SuiteError(f"{path}: {', '.join(bad)} is not a setting of {data['vendor']}/{data['operation']}")
+    expect = data.get("expect") or {}
+    if not isinstance(expect, dict) or set(expect) - EXPECT_KEYS:
+        raise SuiteError(f"{path}: expect takes status, issues and body")
+    _check_expect(path, expect)
+    return Case(data["name"], path, data["vendor"], data["operation"], data["payload"], dict(settings), expect)
+
+
+def _check_expect(path: Path, expect: dict) -> None:
+    status = expect.get("status")
+    if status is not None and not (
+            (isinstance(status, int) and not isinstance(status, bool))
+            or (isinstance(status, str) and len(status) == 3 and status[0].isdigit() and status[1:] == "xx")
+            or (isinstance(status, list) and status and all(isinstance(s, int) for s in status))):
+        raise SuiteError(f"{path}: expect.status is a status (202), a class (\"2xx\") or a list ([200, 202])")
+    issues = expect.get("issues")
+    if issues is not None and issues != "none" and not (
+            isinstance(issues, list) and all(i in ("error", "warning") for i in issues)):
+        raise SuiteError(f"{path}: expect.issues is \"none\" or a list of \"error\" and \"warning\"")
+    body = expect.get("body")
+    if body is not None and not (isinstance(body, dict) and all(k == "" or k.startswith("/") for k in body)):
+        raise SuiteError(f"{path}: expect.body maps JSON Pointers (\"/field\") to values")
+
+
+def run_case(ctx: AppContext, case: Case, profile: str) -> CaseResult:
+    """Sends one case (forced when its expectation allows errors) and checks the outcome."""
+    started = time.perf_counter()
+    prepared = prepare(ctx, Draft(case.vendor, case.operation, profile, case.payload, case.settings))
+    if prepared.missing:
+        return CaseResult(case, False, prepared.missing[0].message, None, time.perf_counter() - started)
+    severities = sorted(i.severity for i in prepared.issues)
+    wanted = case.expect.get("issues")
+    if wanted == "none" and prepared.issues:
+        reason = "expected no issues, found: " + "; ".join(f"{i.severity} {i.path}: {i.message}" for i in prepared.issues)
+        return CaseResult(case, False, reason, None, time.perf_counter() - started)
+    if isinstance(wanted, list) and sorted(wanted) != severities:
+        return CaseResult(case, False, f"expected issues {sorted(wanted)}, found {severities}: "
+                          + "; ".join(f"{i.path}: {i.message}" for i in prepared.issues), None,
+                          time.perf_counter() - started)
+    if prepared.errors and wanted is None:
+        reason = "validation errors: " + "; ".join(f"{i.path}: {i.message}" for i in prepared.errors)
+        return CaseResult(case, False, reason, None, time.perf_counter() - started)
+    outcome = send(ctx, prepared, force=bool(prepared.errors), source="suite")
+    reason = _check_answer(case.expect, outcome)
+    return CaseResult(case, reason == "", reason, outcome.history_id, time.perf_counter() - started)
+
+
+def _check_answer(expect: dict, outcome) -> str:
+    response = outcome.exchange.response
+    if response is None:
+        return f"no answer: {outcome.exchange.error}"
+    status = expect.get("status", "2xx")
+    ok = (response.status == status if isinstance(status, int) else
+          response.status in status if isinstance(status, list) else
+          str(response.status)[0] == status[0])
+    if not ok:
+        return f"expected status {status}, got {response.status} {response.reason}"
+    if outcome.exchange.error:
+        return outcome.exchange.error
+    body = expect.get("body")
+    if body:
+        data = response.json()
+        for pointer_text, value in body.items():
+            found = _at(data, pointer_text)
+            if found != value:
+                return f"expected {pointer_text} = {json.dumps(value)}, got {json.dumps(found)}"
+    return ""
+
+
+_ABSENT = object()
+
+
+def _at(data: Any, pointer_text: str) -> Any:
+    node = data
+    for part in pointer_text.split("/")[1:]:
+        part = part.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return None
+    return node
+
+
+def junit_xml(results: list[CaseResult], suite_name: str = "event-console") -> str:
+    """JUnit XML as CI servers read it: one testsuite, a testcase per case (classname =
+    vendor.operation, time in seconds), a failure with the reason."""
+    from xml.etree import ElementTree as ET
+
+    failures = sum(not r.passed for r in results)
+    suite = ET.Element("testsuite", name=suite_name, tests=str(len(results)), failures=str(failures),
+                       errors="0", skipped="0", time=f"{sum(r.seconds for r in results):.3f}")
+    for r in results:
+        case = ET.SubElement(suite, "testcase", name=r.case.name, classname=f"{r.case.vendor}.{r.case.operation}",
+                             file=str(r.case.path), time=f"{r.seconds:.3f}")
+        if not r.passed:
+            failure = ET.SubElement(case, "failure", message=r.reason[:500], type="expectation")
+            failure.text = r.reason
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suite, encoding="unicode") + "\n"

@@ -1,0 +1,92 @@
+"""Suites: case files run through the pipeline, every expectation kind passing and failing,
+the command line's output, JSON and JUnit XML, and its exit statuses."""
+
+import json
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "resources" / "suites"
+
+
+def case(folder: Path, name: str, **fields) -> Path:
+    data = {"name": name, "vendor": "octeth", "operation": "event",
+            "payload": {"ListID": 1, "event": "signup", "email": "{{$randomEmail}}"}, **fields}
+    path = folder / f"{name}.case.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_the_example_suites_pass_against_the_sandbox(run_cli, make_ctx, tmp_path):
+    junit = tmp_path / "junit.xml"
+    result = run_cli("suite", "run", str(EXAMPLES), "--junit", str(junit))
+    assert result.status == 0, result.out
+    cases = sorted(EXAMPLES.rglob("*.case.json"))
+    assert result.out.strip().endswith(f"{len(cases)} passed, 0 failed")
+    covered = {(json.loads(p.read_text())["vendor"], json.loads(p.read_text())["operation"]) for p in cases}
+    from console.core.definitions import vendors
+
+    assert covered == {(v, o) for v, vendor in vendors().items() for o in vendor.operations}  # every operation
+    assert {e.source for e in make_ctx().history.recent(100)} == {"suite"}
+    suite = ElementTree.parse(junit).getroot()
+    assert suite.tag == "testsuite" and suite.get("tests") == str(len(cases)) and suite.get("failures") == "0"
+    assert all(c.get("classname").count(".") == 1 and float(c.get("time")) >= 0 for c in suite.iter("testcase"))
+
+
+@pytest.mark.parametrize("expect,passes", [
+    ({"status": 200}, True), ({"status": 202}, False),
+    ({"status": "2xx"}, True), ({"status": "4xx"}, False),
+    ({"status": [200, 202]}, True), ({"status": [201, 202]}, False),
+    ({"issues": "none"}, True), ({"issues": ["warning"]}, False),
+    ({"body": {"/status": "success"}}, True), ({"body": {"/status": "failure"}}, False),
+    ({"body": {"/missing": 1}}, False), ({}, True),
+])
+def test_every_expectation_kind(run_cli, tmp_path, expect, passes):
+    case(tmp_path, "one", expect=expect)
+    result = run_cli("suite", "run", str(tmp_path), "--json")
+    data = json.loads(result.out)
+    assert data["passed"] == int(passes) and data["failed"] == int(not passes)
+    assert result.status == (0 if passes else 1)
+    (item,) = data["cases"]
+    assert item["passed"] is passes and (item["reason"] is None) is passes
+    assert item["history_id"] or "expected issues" in item["reason"]  # sent, unless its issues already differ
+
+
+def test_expected_validation_errors_are_sent_to_see_the_vendors_answer(run_cli, tmp_path):
+    case(tmp_path, "conversion", payload={"ListID": 1, "event": "conversion", "email": "a@example.com"},
+         expect={"status": 422, "issues": ["error"], "body": {"/Errors/0/Code": 8}})
+    assert run_cli("suite", "run", str(tmp_path)).status == 0
+    case(tmp_path, "unexpected", payload={"ListID": 1, "event": "conversion", "email": "a@example.com"})
+    result = run_cli("suite", "run", str(tmp_path))
+    assert result.status == 1 and "FAIL  unexpected" in result.out and "validation errors" in result.out
+
+
+def test_a_failure_is_reported_in_junit(run_cli, tmp_path):
+    case(tmp_path, "wrong", expect={"status": 500})
+    junit = tmp_path / "out.xml"
+    assert run_cli("suite", "run", str(tmp_path), "--junit", str(junit)).status == 1
+    (failure,) = ElementTree.parse(junit).getroot().iter("failure")
+    assert "expected status 500, got 200" in failure.get("message")
+
+
+@pytest.mark.parametrize("content,words", [
+    ("not json", "not a case file"),
+    ('{"name": "x", "vendor": "octeth", "operation": "event", "payload": {}, "extra": 1}', "unknown key"),
+    ('{"name": "x", "vendor": "nobody", "operation": "event", "payload": {}}', "not an operation"),
+    ('{"name": "x", "vendor": "octeth", "operation": "event", "payload": {}, "settings": {"api_key": "k"}}',
+     "secrets never go into case files"),
+    ('{"name": "x", "vendor": "octeth", "operation": "event", "payload": {}, "expect": {"status": "two"}}',
+     "expect.status"),
+    ('{"name": "x", "vendor": "octeth", "operation": "event"}', "payload is missing"),
+])
+def test_malformed_case_files_are_usage_errors_naming_the_file(run_cli, tmp_path, content, words):
+    (tmp_path / "bad.case.json").write_text(content)
+    result = run_cli("suite", "run", str(tmp_path))
+    assert result.status == 2 and "bad.case.json" in result.err and words in result.err
+
+
+def test_paths_that_hold_no_cases(run_cli, tmp_path):
+    assert run_cli("suite", "run", str(tmp_path / "none")).status == 2
+    assert run_cli("suite", "run", str(tmp_path)).status == 2
