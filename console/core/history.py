@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 
 from console.core.history_entry import LIST_FIELDS, HistoryEntry
-from console.core.outcomes import OUTCOME_LABELS, status_label  # noqa: F401 - part of this module's API
 
 SCHEMA_VERSION = 3
 FILE_NAME = "history.sqlite3"
@@ -99,6 +98,11 @@ CREATE TRIGGER exchanges_fts_delete AFTER DELETE ON exchanges BEGIN
     DELETE FROM exchanges_fts WHERE rowid = old.id;
 END
 """
+
+# Fills the search index from the table (all of it, or with a WHERE, some rows).
+_FTS_FILL = (f"INSERT INTO exchanges_fts(rowid, url, payload, response_body) SELECT id, url, "
+             f"substr(payload, 1, {INDEXED_CHARS}), substr(CAST(response_body AS TEXT), 1, {INDEXED_CHARS}) "
+             "FROM exchanges")
 
 STATUS_CLASSES = {
     "2xx": "status BETWEEN 200 AND 299",
@@ -343,10 +347,7 @@ class HistoryStore:
                     return
                 for statement in _FTS.split(";\nCREATE"):
                     db.execute(statement if statement.lstrip().startswith("CREATE") else "CREATE" + statement)
-                db.execute(
-                    f"INSERT INTO exchanges_fts(rowid, url, payload, response_body) SELECT id, url, "
-                    f"substr(payload, 1, {INDEXED_CHARS}), substr(CAST(response_body AS TEXT), 1, {INDEXED_CHARS}) "
-                    "FROM exchanges")
+                db.execute(_FTS_FILL)
             self.fts = True
         except sqlite3.OperationalError:  # no FTS5 in this SQLite: search falls back to LIKE
             self.fts = False
@@ -384,10 +385,7 @@ class HistoryStore:
                 # The search index holds the text of the first version of the row: renew it.
                 if self.fts:
                     db.execute("DELETE FROM exchanges_fts WHERE rowid = ?", (exchange_id,))
-                    db.execute(
-                        f"INSERT INTO exchanges_fts(rowid, url, payload, response_body) SELECT id, url, "
-                        f"substr(payload, 1, {INDEXED_CHARS}), substr(CAST(response_body AS TEXT), 1, "
-                        f"{INDEXED_CHARS}) FROM exchanges WHERE id = ?", (exchange_id,))
+                    db.execute(_FTS_FILL + " WHERE id = ?", (exchange_id,))
         except sqlite3.Error as exc:
             raise HistoryUnavailable(self.path, exc) from None
 

@@ -12,12 +12,19 @@ from __future__ import annotations
 import json
 from typing import Any, NamedTuple
 
-from console.core.outcomes import status_label
-
 # Columns a list reads (no bodies); the rest come with `HistoryStore.get`.
 LIST_FIELDS = ("id", "time", "vendor", "operation", "profile", "method", "url", "status", "reason", "error",
                "error_kind", "elapsed_ms", "outcome", "forced", "pinned", "response_size", "source")
 SOURCES = ("window", "cli", "suite", "capture", "import")
+# Outcomes that say how an exchange ended better than its HTTP status (a cancelled send
+# answered 200 is "cancelled").
+OUTCOME_LABELS = {
+    "cancelled": "cancelled",
+    "not-sent": "not sent",
+    "sending": "sending (no answer recorded)",
+    "interrupted": "interrupted",
+    "login-failed": "login failed",
+}
 
 
 class HistoryEntry(NamedTuple):
@@ -54,8 +61,14 @@ class HistoryEntry(NamedTuple):
 
     @property
     def status_label(self) -> str:
-        """How it ended, in one word: "cancelled", "not sent", "login failed", "202", "timeout"…"""
-        return status_label(self._asdict())
+        """How it ended, in one word, for every list (window, command line, exports): an
+        outcome that overrides the status, else the HTTP status, else the kind of error."""
+        label = OUTCOME_LABELS.get(self.outcome)
+        if label:
+            return label
+        if self.status is not None:
+            return str(self.status)
+        return self.error_kind or "no answer"
 
     @property
     def answered(self) -> bool:

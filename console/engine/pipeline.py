@@ -19,7 +19,7 @@ from console.core.build import build_request, fill
 from console.core.definitions import PLACEHOLDER, Operation, Vendor, find_operation
 from console.core.dynamic import resolve, schema_wants_number
 from console.core.exchange import Exchange, RequestSpec
-from console.core.history import Record
+from console.core.history import HistoryUnavailable, Record
 from console.core.payload import problem as payload_problem
 from console.core.profiles import SANDBOX
 from console.core.secrets import MASK, keyring_user, mask_text, mask_userinfo
@@ -110,8 +110,6 @@ class _ScopedHistory:
 def _history_lookup(ctx: AppContext, vendor: str, scope: str) -> _ScopedHistory | None:
     """History for the rules, or None when it cannot be opened (the send itself is refused
     later with the reason; a preview still works)."""
-    from console.core.history import HistoryUnavailable
-
     try:
         ctx.history  # noqa: B018 - opens it
     except HistoryUnavailable:
@@ -238,7 +236,7 @@ def prepare(ctx: AppContext, draft: Draft, check_history: bool = True) -> Prepar
 
     scope = rules.history_scope(op, settings) or draft.profile
     history = _history_lookup(ctx, vendor.name, scope) if check_history else None
-    check = CheckContext(now=ctx.clock(), history=history, settings=settings)
+    check = CheckContext(now=now, history=history, settings=settings)
     issues += schema_issues(vendor.name, op.name, payload)
     issues += rules.payload_issues(op, payload, check)
 
@@ -334,28 +332,27 @@ def send(ctx: AppContext, prepared: Prepared, force: bool = False,
     timeout = timeout or (ctx.connect_timeout, ctx.read_timeout)
     history = ctx.history
     history.check_writable()
-    history_id = history.record(_record(
-        prepared, ctx.clock().isoformat(timespec="milliseconds"), prepared.preview(), prepared.spec.secrets,
-        prepared.issues, error="Sending: no answer yet.", error_kind="sending", outcome="sending",
-        forced=force, source=source, **_NO_ANSWER))
+    history_id = history.record(_unanswered(ctx, prepared, "sending", "Sending: no answer yet.", force, source))
     try:
         current, result, extra_secrets = _exchange(ctx, prepared, timeout, deadline)
     except KeyboardInterrupt:
-        record = _record(
-            prepared, ctx.clock().isoformat(timespec="milliseconds"), prepared.preview(), prepared.spec.secrets,
-            prepared.issues, error="Interrupted (Ctrl+C) while waiting for the answer: the request may "
-                                   "have reached the vendor.", error_kind="interrupted",
-            outcome="interrupted", forced=force, source=source, **_NO_ANSWER)
         try:
-            history.complete(history_id, record)
+            history.complete(history_id, _unanswered(
+                ctx, prepared, "interrupted", "Interrupted (Ctrl+C) while waiting for the answer: the request "
+                "may have reached the vendor.", force, source))
         finally:
             raise
     return _finish(ctx, current, result, force, tuple(extra_secrets), cancelled(), prepared.issues, history_id,
                    source)
 
 
-_NO_ANSWER = dict(status=None, reason=None, response_headers=None, response_body=None, response_size=None,
-                  response_truncated=False, elapsed_ms=None)
+def _unanswered(ctx: AppContext, prepared: Prepared, outcome: str, error: str, forced: bool,
+                source: str) -> Record:
+    """The record of a send without an answer (yet): sending, interrupted or not sent."""
+    return _record(prepared, ctx.clock().isoformat(timespec="milliseconds"), prepared.preview(),
+                   prepared.spec.secrets, prepared.issues, status=None, reason=None, response_headers=None,
+                   response_body=None, response_size=None, response_truncated=False, elapsed_ms=None,
+                   error=error, error_kind=outcome, outcome=outcome, forced=forced, source=source)
 
 
 def _exchange(ctx: AppContext, prepared: Prepared, timeout: tuple[float, float],
@@ -402,8 +399,6 @@ def _login_failed(login: Exchange) -> Exchange:
 def _finish(ctx: AppContext, prepared: Prepared, result: Exchange, forced: bool,
             extra_secrets: tuple[str, ...], cancelled: bool, issues: tuple[Issue, ...],
             history_id: int, source: str) -> Outcome:
-    from console.core.history import HistoryUnavailable
-
     secrets = tuple(prepared.spec.secrets) + extra_secrets
     masked = result.masked(secrets)
     rules = RULES[prepared.vendor.name]
@@ -458,14 +453,9 @@ def record_not_sent(ctx: AppContext, prepared: Prepared, source: str = "cli") ->
     """Records a send that validation stopped (outcome "not sent"), with its issues, so the
     attempt can be found, compared and fixed later."""
     errors = len(prepared.errors)
-    record = _record(
-        prepared, ctx.clock().isoformat(timespec="milliseconds"), prepared.preview(), prepared.spec.secrets,
-        prepared.issues, status=None, reason=None, response_headers=None, response_body=None,
-        response_size=None, response_truncated=False,
-        error=f"Not sent: {errors} validation error{'s' if errors != 1 else ''}.", error_kind="not-sent",
-        elapsed_ms=None, forced=False, outcome="not-sent", source=source,
-    )
-    return ctx.history.record(record)
+    return ctx.history.record(_unanswered(
+        ctx, prepared, "not-sent", f"Not sent: {errors} validation error{'s' if errors != 1 else ''}.", False,
+        source))
 
 
 def check_credentials(ctx: AppContext, vendor: str, operation: str, profile: str) -> str:
