@@ -38,9 +38,8 @@ class RequestSpec:
         base = self.masked_form or self
         headers = {}
         for name, value in base.headers.items():
-            placed = self.masked_form is not None and name in self.masked_form.headers
-            if name.lower() in CREDENTIAL_HEADERS and not placed:
-                value = MASK
+            if self.masked_form is None and name.lower() in CREDENTIAL_HEADERS:
+                value = MASK  # no built form says where the credential sits: hide the header
             headers[name] = mask_text(value, self.secrets)
         return RequestSpec(method=self.method, url=mask_text(mask_userinfo(base.url), self.secrets),
                            headers=headers, body=mask_bytes(base.body, self.secrets))

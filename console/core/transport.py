@@ -126,18 +126,15 @@ class Transport:
                     timer.cancel()
                 answer.close()
             if expired.is_set():
-                raise _DeadlinePassed()
+                return self._too_late(sent, spec, deadline, start, started_at)
             # The full size: Content-Length when the server gave it (and the body was cut), else what came.
             declared = answer.headers.get("Content-Length", "")
             size = int(declared) if received > self.body_cap and declared.isdigit() else received
         except Exception as exc:  # every network fault becomes data
-            elapsed = (time.perf_counter() - start) * 1000
-            if expired.is_set() or isinstance(exc, _DeadlinePassed):
-                host = _host(spec.url)
-                return Exchange(sent, None, f"No complete answer from {host} within {deadline:g} s "
-                                "(the time allowed for the whole answer).", "timeout", elapsed, started_at)
+            if expired.is_set():  # the cut at the deadline broke the read
+                return self._too_late(sent, spec, deadline, start, started_at)
             kind, message = classify(exc, sent, connect, read)
-            return Exchange(sent, None, message, kind, elapsed, started_at)
+            return Exchange(sent, None, message, kind, (time.perf_counter() - start) * 1000, started_at)
         elapsed = (time.perf_counter() - start) * 1000
         response = Response(
             status=answer.status_code, reason=answer.reason or "",
@@ -146,12 +143,14 @@ class Transport:
         )
         return Exchange(sent, response, None, None, elapsed, started_at)
 
+    @staticmethod
+    def _too_late(sent: RequestSpec, spec: RequestSpec, deadline: float, start: float, started_at: str) -> Exchange:
+        return Exchange(sent, None, f"No complete answer from {_host(spec.url)} within {deadline:g} s "
+                        "(the time allowed for the whole answer).", "timeout",
+                        (time.perf_counter() - start) * 1000, started_at)
+
     def close(self) -> None:
         self._session.close()
-
-
-class _DeadlinePassed(Exception):
-    """The whole answer did not arrive before the deadline."""
 
 
 def _host(url: str) -> str:
