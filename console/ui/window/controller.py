@@ -61,10 +61,6 @@ class WindowController(QObject):
     def closed(self) -> bool:
         return self._closed
 
-    def restore(self) -> None:
-        """Brings back the last session's choices (once the widgets exist)."""
-        self._restore()
-
     def close(self) -> None:
         """The window closes: save, let a late answer land in history, close the context."""
         if self._closed:
@@ -96,7 +92,8 @@ class WindowController(QObject):
     def draft_key(self) -> str:
         return f"{self.w.vendor.currentData()}/{self.w.operation.currentData()}"
 
-    def _restore(self) -> None:
+    def restore(self) -> None:
+        """Brings back the last session's choices (once the widgets exist)."""
         state = self.state
         if state.geometry:
             self.w.restoreGeometry(QByteArray.fromBase64(state.geometry.encode()))
@@ -375,12 +372,16 @@ class WindowController(QObject):
         prepared = self.prepared
         if prepared is None or prepared.missing or (prepared.errors and not force):
             return
+        self._start_job(prepared, force, "Waiting for the answer…")
+
+    def _start_job(self, prepared, force: bool, waiting: str) -> None:
+        """Hands a prepared request to the sender and shows the window busy until it answers."""
         self.job = self.sender.start(prepared, force)
         self._sent_at = time.monotonic()
         self.w.busy.setVisible(True)
         self.w.busy_label.setText("Sending…")
         self._busy_timer.start()
-        self.w.response.clear("Waiting for the answer…")
+        self.w.response.clear(waiting)
         self._update_buttons()
 
     def cancel(self) -> None:
@@ -470,12 +471,7 @@ class WindowController(QObject):
         except ActionError as exc:
             QMessageBox.warning(self.w, "Resend", str(exc))
             return
-        self.job = self.sender.start(prepared, force=True)
-        self._sent_at = time.monotonic()
-        self.w.busy.setVisible(True)
-        self._busy_timer.start()
-        self.w.response.clear(f"Resending #{exchange_id}…")
-        self._update_buttons()
+        self._start_job(prepared, True, f"Resending #{exchange_id}…")
 
     def compare_exchanges(self, first: int, second: int) -> None:
         from console.ui.history.compare import CompareDialog
