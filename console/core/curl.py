@@ -116,7 +116,7 @@ def _read_file(name: str) -> bytes:
         raise CurlError(f"The command reads the file {name!r}, which cannot be read: {exc.strerror or exc}.") from None
 
 
-def _long_name(word: str, notes: list[str]) -> tuple[str, str | None]:
+def _long_name(word: str) -> tuple[str, str | None]:
     """(the option's long name, its `=value` if given) for a word starting with --. curl takes
     any unambiguous beginning of a name, and --no-NAME for a switch."""
     name, sep, value = word.partition("=")
@@ -184,7 +184,7 @@ def parse_curl(text: str, read_file: Callable[[str], bytes] | None = None) -> Cu
             only_urls = True
             continue
         if text_.startswith("--"):
-            name, attached = _long_name(text_, state.notes)
+            name, attached = _long_name(text_)
             takes = OPTIONS.get(name, (None, False))[1]
             if takes:
                 if attached is None:
@@ -241,16 +241,17 @@ class _State:
     def url(self, text: str) -> None:
         self.urls.append(text)
 
-    def file(self, name: str) -> bytes:
-        return self.read(name)
+    def _text_of(self, name: str) -> str:
+        """A file's content as text, its bytes kept (not UTF-8: surrogate escapes)."""
+        return self.read(name).decode("utf-8", "surrogateescape")
 
     def add_data(self, kind: str, value: str) -> None:
         if kind in ("data", "binary", "json") and value.startswith("@"):
-            piece = self.file(value[1:])
+            piece = self.read(value[1:])
             if kind == "data":
                 piece = piece.replace(b"\r", b"").replace(b"\n", b"")  # as curl does for -d @file
         elif kind == "urlencode":
-            piece = _urlencode_piece(value, lambda name: self.file(name).decode("utf-8", "surrogateescape")).encode()
+            piece = _urlencode_piece(value, self._text_of).encode()
         else:
             piece = value.encode("utf-8", "surrogateescape")
         if self.data is None:
@@ -291,7 +292,7 @@ class _State:
         elif name == "--oauth2-bearer":
             self.auth = "Bearer " + value
         elif name == "--url-query":
-            self.query.append(value[1:] if value.startswith("+") else _urlencode_piece(value, lambda n: self.file(n).decode()))
+            self.query.append(value[1:] if value.startswith("+") else _urlencode_piece(value, self._text_of))
         elif name == "--path-as-is":
             self.path_as_is = True
         elif name in _CANNOT:
@@ -304,7 +305,7 @@ class _State:
 
     def header(self, value: str) -> None:
         if value.startswith("@"):
-            for line in self.file(value[1:]).decode("utf-8", "surrogateescape").splitlines():
+            for line in self._text_of(value[1:]).splitlines():
                 if line.strip():
                     self.header(line.strip())
             return

@@ -232,11 +232,11 @@ def _redact_value(value):
             return [walk(child) for child in item]
         return item
 
-    from console.core.payload import MAX_DEPTH, problem
+    from console.core.payload import too_deep
 
     # Walked recursively, so only to a sane depth; anything deeper is not an event's body and
     # is masked as text instead (see _redact_body).
-    if problem(value, top_level=False) == f"the payload is nested more than {MAX_DEPTH} levels deep":
+    if too_deep(value):
         return value, None
     return walk(value), found
 

@@ -65,6 +65,18 @@ def _trailing_comma(text: str, at: int) -> int | None:
     return before - 1 if before and text[before - 1] == "," else None
 
 
+def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """Whether `value` nests lists and objects more than `limit` levels deep."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            if depth > limit:
+                return True
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return False
+
+
 def problem(value: Any, top_level: bool = True) -> str | None:
     """Why `value` cannot be sent as a payload, or None. Walks without recursion."""
     if top_level and not isinstance(value, (dict, list)):

@@ -30,6 +30,8 @@ class SuiteError(ValueError):
 
 
 class Case(NamedTuple):
+    """One case file, checked: what to send and what to expect of the answer."""
+
     name: str
     path: Path
     vendor: str
@@ -40,6 +42,8 @@ class Case(NamedTuple):
 
 
 class CaseResult(NamedTuple):
+    """How a case went: passed or the reason it did not, and the history id of its send."""
+
     case: Case
     passed: bool
     reason: str
