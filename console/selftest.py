@@ -25,7 +25,7 @@ def run_self_test(out: IO[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="event-console-self-test-") as home:
         from console.core.definitions import vendors
         from console.core.resources import resources_dir
-        from console.core.validation import check_schema, schema_issues
+        from console.core.validation import check_schema
         from console.engine import pipeline
         from console.engine.context import AppContext
 
@@ -42,10 +42,11 @@ def run_self_test(out: IO[str]) -> int:
                 for op in vendor.operations.values():
                     try:
                         check_schema(vendor.name, op.name)
-                        issues = schema_issues(vendor.name, op.name, op.example)
-                        outcome = pipeline.send(ctx, pipeline.prepare(ctx, pipeline.Draft(vendor.name, op.name)))
+                        # The example as sent: its dynamic values resolved, then checked.
+                        prepared = pipeline.prepare(ctx, pipeline.Draft(vendor.name, op.name))
+                        outcome = pipeline.send(ctx, prepared)
                         response = outcome.exchange.response
-                        ok = not issues and response is not None and response.ok and outcome.history_id
+                        ok = not prepared.issues and response is not None and response.ok and outcome.history_id
                         detail = (f"{response.status} {response.reason}" if response is not None
                                   else outcome.exchange.error)
                         report(bool(ok), f"{vendor.name} {op.name}: example valid, sandbox answered {detail}")

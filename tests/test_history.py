@@ -73,12 +73,26 @@ def test_send_into_future_database_is_refused_before_the_network(make_ctx, recor
 
 
 def test_history_keys_are_scoped_to_vendor_and_account(ctx):
-    pipeline.send(ctx, pipeline.prepare(ctx, pipeline.Draft("vibetrace", "track")))
+    prepared = pipeline.prepare(ctx, pipeline.Draft("vibetrace", "track"))
+    key = "order/" + prepared.payload[0]["generic"]["orderId"]  # the example's fresh {{$guid}}
+    pipeline.send(ctx, prepared)
     # VibeTrace's limits are per account (the sandbox's is 1001), whichever profile sent.
-    assert ctx.history.find_key("vibetrace", "account:1001", "order/order_id_example")
-    assert ctx.history.find_key("vibetrace", "account:1002", "order/order_id_example") is None
-    assert ctx.history.find_key("vibetrace", "sandbox", "order/order_id_example") is None
-    assert ctx.history.find_key("mytracker", "account:1001", "order/order_id_example") is None
+    assert ctx.history.find_key("vibetrace", "account:1001", key)
+    assert ctx.history.find_key("vibetrace", "account:1002", key) is None
+    assert ctx.history.find_key("vibetrace", "sandbox", key) is None
+    assert ctx.history.find_key("mytracker", "account:1001", key) is None
+
+
+def test_sending_the_example_twice_is_never_a_duplicate(ctx):
+    """The examples use dynamic values where a fresh one is wanted (orderId, times, salts)."""
+    from console.core.definitions import vendors
+
+    for vendor, definition in vendors().items():
+        for operation in definition.operations:
+            for _ in range(2):
+                prepared = pipeline.prepare(ctx, pipeline.Draft(vendor, operation))
+                assert prepared.errors == [], (vendor, operation, prepared.errors)
+                assert pipeline.send(ctx, prepared).exchange.response.status < 300, (vendor, operation)
 
 
 def test_failed_sends_do_not_count_for_duplicate_checks(ctx, recorder):
@@ -86,8 +100,10 @@ def test_failed_sends_do_not_count_for_duplicate_checks(ctx, recorder):
 
     recorder.reply = Reply(status=500)
     draft = pipeline.Draft("vibetrace", "track", base_url=recorder.url)
-    pipeline.send(ctx, pipeline.prepare(ctx, draft))
-    assert ctx.history.find_key("vibetrace", "account:1001", "order/order_id_example") is None
+    prepared = pipeline.prepare(ctx, draft)
+    pipeline.send(ctx, prepared)
+    key = "order/" + prepared.payload[0]["generic"]["orderId"]
+    assert ctx.history.find_key("vibetrace", "account:1001", key) is None
 
 
 def make_fixture(path):

@@ -209,7 +209,8 @@ def test_vtsid_alone_or_warned(ctx):
 
 
 def test_repeated_confirmation_order_id_warns_from_history(ctx):
-    draft = pipeline.Draft("vibetrace", "track")
+    payload = changed("vibetrace", "track", lambda p: p[0]["generic"].update(orderId="order-1"))
+    draft = pipeline.Draft("vibetrace", "track", payload=payload)
     first = pipeline.prepare(ctx, draft)
     assert warnings_of(first) == []
     outcome = pipeline.send(ctx, first)

@@ -320,7 +320,7 @@ def sandbox():
 
 def test_mytracker_ok_is_the_documents_bytes(sandbox):
     answer = requests.post(f"{sandbox.url}/mytracker/v1/login/?idApp=1", headers={"Authorization": "sandbox-mytracker-token"},
-                           data=json.dumps(example("mytracker", "login")))
+                           data=json.dumps({**example("mytracker", "login"), "eventTimestamp": int(time.time())}))
     assert answer.status_code == 200, answer.text
     assert answer.content == '{"message": "ОK"}'.encode()  # Cyrillic О, as the document writes it
 

@@ -144,14 +144,17 @@ def test_export_import_round_trip_and_no_canary(qtbot, window, tmp_path):
 
 
 def test_history_warning_links_to_the_earlier_exchange(qtbot, window):
-    send(qtbot, window, "vibetrace", "track")
-    choose(window, "vibetrace", "track")
+    order = [{"type": "confirmation", "email": "a@example.com", "items": [{"id": "1", "quantity": 1}],
+              "generic": {"orderId": "order-7", "total": 3}}]
+    send(qtbot, window, "vibetrace", "track", order)
+    named(window, "Payload").setPlainText(json.dumps(order))  # the same order again
+    window.validate_now()
     issues = named(window, "Validation issues")
     (item,) = [issues.item(i) for i in range(issues.count()) if "history #1" in issues.item(i).text()]
     click_item(qtbot, issues, item)
     qtbot.waitUntil(lambda: "Exchange #1" in named(window, "Exchange details").toPlainText(), timeout=5000)
     assert window.history.selected_ids() == [1]
-    assert payload(window)[0]["generic"]["orderId"] == "order_id_example"
+    assert payload(window)[0]["generic"]["orderId"] == "order-7"
 
 
 def test_duplicate_keeps_the_current_profile(qtbot, window):

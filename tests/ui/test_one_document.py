@@ -14,7 +14,9 @@ def test_a_syntax_error_is_never_overwritten_from_the_form(qtbot, window):
     choose(window, "synerise", "custom")
     form, editor = named(window, "Form"), named(window, "Payload")
     window.tabs.setCurrentIndex(1)
-    broken = editor.toPlainText().replace('"label": "bark"', '"label": "barking",')  # trailing comma
+    text = editor.toPlainText().replace('"label": "bark"', '"label": "barking"')
+    broken = text.replace('"eventSalt": "{{$guid}}"', '"eventSalt": "{{$guid}}",')  # trailing comma
+    assert broken != text
     editor.setPlainText(broken)
     window.validate_now()
     window.tabs.setCurrentIndex(0)  # to the form
@@ -27,7 +29,7 @@ def test_a_syntax_error_is_never_overwritten_from_the_form(qtbot, window):
     assert "trailing comma" in issues.item(0).text()
     assert not named(window, "Send").isEnabled() and not window.send_anyway.isEnabled()
     # Fixed in the editor, the form comes back with the new value.
-    editor.setPlainText(broken.replace('"barking",', '"barking"'))
+    editor.setPlainText(text)
     window.validate_now()
     assert form.field("/label").text() == "barking"
 
