@@ -17,6 +17,16 @@ from typing import Any, NamedTuple
 
 TOKEN = re.compile(r"\{\{\$([A-Za-z][A-Za-z0-9]*)\}\}")
 NUMERIC = frozenset({"timestamp", "timestampMs", "randomInt"})
+# Every token with what it makes, in the order a menu offers them.
+TOKENS: tuple[tuple[str, str], ...] = (
+    ("{{$guid}}", "a fresh UUID 4 (ids, order ids, salts)"),
+    ("{{$randomUUID}}", "a fresh UUID 4 (Postman's other name for it)"),
+    ("{{$timestamp}}", "now, Unix seconds"),
+    ("{{$timestampMs}}", "now, Unix milliseconds"),
+    ("{{$isoTimestamp}}", "now, UTC, ISO 8601 with Z"),
+    ("{{$randomInt}}", "a random integer from 0 to 1000"),
+    ("{{$randomEmail}}", "a random address at example.com"),
+)
 
 
 class Generated(NamedTuple):

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -29,7 +30,66 @@ from PySide6.QtWidgets import (
 )
 
 from console.core.document import REMOVE, set_at
+from console.core.dynamic import TOKENS
 from console.core.validation import field_label, pointer
+
+
+class TokenLineEdit(QLineEdit):
+    """A text field that offers the dynamic values (`{{$guid}}`, `{{$timestamp}}`, …): from a
+    small `{$}` button at its end and from its context menu. A token goes in at the cursor
+    (replacing a selection), as if typed, so the form applies it like any edit."""
+
+    def token_menu(self) -> QMenu:
+        menu = QMenu("Insert dynamic value", self)
+        menu.setAccessibleName("Dynamic values")
+        menu.setToolTipsVisible(True)
+        for token, meaning in TOKENS:
+            action = menu.addAction(f"{token}  —  {meaning}")
+            action.setData(token)
+            action.triggered.connect(lambda _checked=False, tok=token: self.insert_token(tok))
+        return menu
+
+    def insert_token(self, token: str) -> None:
+        self.insert(token)
+        self.textEdited.emit(self.text())  # insert() is programmatic; the form listens to edits
+
+    def contextMenuEvent(self, event) -> None:
+        menu = self.createStandardContextMenu()
+        menu.addSeparator()
+        menu.addMenu(self.token_menu())
+        menu.exec(event.globalPos())
+        menu.deleteLater()
+
+    def with_token_button(self) -> TokenLineEdit:
+        """Adds the `{$}` button that opens the menu below the field."""
+        action = self.addAction(_token_icon(), QLineEdit.ActionPosition.TrailingPosition)
+        action.setToolTip("Insert a dynamic value: a fresh id or time on every send")
+        action.triggered.connect(lambda: self.token_menu().exec(self.mapToGlobal(self.rect().bottomRight())))
+        return self
+
+
+_ICON = None
+
+
+def _token_icon():
+    """`{$}` drawn once: the token button's icon (no image file to ship)."""
+    global _ICON
+    if _ICON is None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QIcon, QPainter, QPixmap
+
+        pixmap = QPixmap(32, 32)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        font = painter.font()
+        font.setPixelSize(18)
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(Qt.GlobalColor.darkCyan)
+        painter.drawText(pixmap.rect(), Qt.AlignmentFlag.AlignCenter, "{$}")
+        painter.end()
+        _ICON = QIcon(pixmap)
+    return _ICON
 
 
 def resolve(schema: dict, defs: dict) -> dict:
@@ -303,7 +363,10 @@ class PayloadForm(QScrollArea):
             editor.stateChanged.connect(lambda _state, p=path, e=editor: self._apply(
                 p, {Qt.CheckState.Checked: True, Qt.CheckState.Unchecked: False}.get(e.checkState(), REMOVE)))
         else:
-            editor = QLineEdit(self._leaf_text(kind, value))
+            text = self._leaf_text(kind, value)
+            # Text and number fields offer dynamic values; lists and JSON boxes take them typed.
+            editor = (TokenLineEdit(text).with_token_button() if kind in ("text", "number", "number-text", "any")
+                      else QLineEdit(text))
             if kind == "array-strings":
                 editor.setPlaceholderText("comma-separated")
             elif kind == "json":
