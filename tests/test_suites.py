@@ -90,3 +90,56 @@ def test_malformed_case_files_are_usage_errors_naming_the_file(run_cli, tmp_path
 def test_paths_that_hold_no_cases(run_cli, tmp_path):
     assert run_cli("suite", "run", str(tmp_path / "none")).status == 2
     assert run_cli("suite", "run", str(tmp_path)).status == 2
+
+
+def junit_schema():
+    """Jenkins' JUnit schema (junit-10.xsd), fetched by scripts/test (scripts/junit-schema)."""
+    import os
+
+    path = Path(os.environ.get("EVENT_CONSOLE_JUNIT_XSD", ROOT / ".venv" / "share" / "junit-10.xsd"))
+    if not path.is_file():
+        if os.environ.get("EVENT_CONSOLE_JUNIT_XSD"):
+            pytest.fail(f"{path} is missing: scripts/junit-schema fetches it")
+        pytest.skip("no JUnit schema here (scripts/test fetches it)")
+    import xmlschema
+
+    return xmlschema.XMLSchema(str(path))
+
+
+def test_junit_output_is_valid_against_the_junit_schema(run_cli, tmp_path):
+    schema = junit_schema()
+    case(tmp_path, "passes")
+    case(tmp_path, "fails <&> \"quoted\"", expect={"status": 500})
+    junit = tmp_path / "out.xml"
+    assert run_cli("suite", "run", str(tmp_path), "--junit", str(junit)).status == 1
+    schema.validate(str(junit))  # raises with the offending element and rule
+    suite = ElementTree.parse(junit).getroot()
+    assert [c.get("classname") for c in suite.iter("testcase")] == ["octeth.event", "octeth.event"]
+    # The schema does catch a broken report (so the check above can fail).
+    suite.find("testcase").set("file", "x.case.json")  # an attribute Jenkins does not know
+    assert not schema.is_valid(ElementTree.tostring(suite, encoding="unicode"))
+
+
+def test_a_case_saved_from_a_payload_runs_and_keeps_its_tokens(run_cli, tmp_path):
+    from console.engine.suites import SuiteError, answer_fields, case_file_name, load_case, new_case, save_case
+
+    payload = {"ListID": 1, "event": "signup", "email": "{{$randomEmail}}"}
+    data = new_case("Sign-up / new e-mail", "octeth", "event", payload,
+                    settings={"base_url": "http://127.0.0.1:1", "api_key": "never-saved"},
+                    status=200, body={"/status": "success"})
+    assert data["settings"] == {"base_url": "http://127.0.0.1:1"}  # the key is the profile's, never the file's
+    path = tmp_path / "octeth" / case_file_name(data["name"])
+    assert path.name == "sign-up-new-e-mail.case.json"
+    del data["settings"]
+    save_case(path, data)
+    text = path.read_text()
+    assert "{{$randomEmail}}" in text and text.endswith("}\n") and text.count("\n") > 5  # reviewable in git
+    assert load_case(path).expect == {"status": 200, "issues": "none", "body": {"/status": "success"}}
+    assert run_cli("suite", "run", str(tmp_path)).status == 0
+    with pytest.raises(SuiteError, match="ends in .case.json"):
+        save_case(tmp_path / "x.json", data)
+    with pytest.raises(SuiteError, match="secrets never go into case files"):
+        save_case(tmp_path / "y.case.json", {**data, "settings": {"api_key": "k"}})
+    assert not (tmp_path / "y.case.json").exists()
+    assert answer_fields({"a/b": {"c~": [1, {"d": None}]}, "e": "f"}) == [
+        ("/a~1b/c~0/0", 1), ("/a~1b/c~0/1/d", None), ("/e", "f")]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from console.core.definitions import vendors
@@ -69,6 +70,11 @@ def load_case(path: Path) -> Case:
         raise SuiteError(f"{path}: cannot be read ({exc})") from None
     except PayloadError as exc:
         raise SuiteError(f"{path}: not a case file ({exc})") from None
+    return check_case(data, path)
+
+
+def check_case(data: Any, path: Path) -> Case:
+    """`data` (a case file's JSON) checked as a case; SuiteError names `path` and the problem."""
     if not isinstance(data, dict):
         raise SuiteError(f"{path}: a case is a JSON object")
     unknown = set(data) - CASE_KEYS
@@ -116,7 +122,77 @@ def _check_expect(path: Path, expect: dict) -> None:
         raise SuiteError(f"{path}: expect.body maps JSON Pointers (\"/field\") to values")
 
 
-def run_case(ctx: AppContext, case: Case, profile: str) -> CaseResult:
+def new_case(name: str, vendor: str, operation: str, payload: Any, settings: dict[str, str] | None = None,
+             status: int | None = None, body: dict[str, Any] | None = None,
+             issues: list[str] | None = None) -> dict:
+    """A case file's content for a payload (its tokens kept), expecting `status` (else any
+    2xx), the `body` values (JSON Pointer → value) and `issues` (severities; None: none)."""
+    secrets = vendors()[vendor].secrets
+    expect: dict[str, Any] = {"status": status if status is not None else "2xx",
+                              "issues": sorted(issues) if issues else "none"}
+    if body:
+        expect["body"] = dict(body)
+    case = {"name": name, "vendor": vendor, "operation": operation, "payload": payload}
+    kept = {k: v for k, v in (settings or {}).items() if k not in secrets}
+    if kept:
+        case["settings"] = kept
+    case["expect"] = expect
+    return case
+
+
+def save_case(path: Path, data: dict) -> Case:
+    """Checks `data` as a case and writes it to `path` (created with its folders; replaced
+    whole, never half-written), formatted for review in git."""
+    import os
+    import tempfile
+
+    path = Path(path)
+    if not path.name.endswith(CASE_SUFFIX):
+        raise SuiteError(f"{path}: a case file's name ends in {CASE_SUFFIX}")
+    case = check_case(data, path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".case-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return case
+
+
+def answer_fields(data: Any, limit: int = 50) -> list[tuple[str, Any]]:
+    """The scalar values of an answer's JSON as (JSON Pointer, value), in document order: the
+    expectations a user may pick for a case's `expect.body`."""
+    found: list[tuple[str, Any]] = []
+
+    def walk(node: Any, pointer_text: str) -> None:
+        if len(found) >= limit:
+            return
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(value, f"{pointer_text}/{str(key).replace('~', '~0').replace('/', '~1')}")
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, f"{pointer_text}/{i}")
+        else:
+            found.append((pointer_text, node))
+
+    walk(data, "")
+    return found
+
+
+def case_file_name(name: str) -> str:
+    """A file name for a case called `name`: lower case, dashes, the case suffix."""
+    import re
+
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:60] or "case"
+    return slug + CASE_SUFFIX
+
+
+def run_case(ctx: AppContext, case: Case, profile: str,
+             cancelled: Callable[[], bool] = lambda: False) -> CaseResult:
     """Sends one case (forced when its expectation allows errors) and checks the outcome."""
     started = time.perf_counter()
     prepared = prepare(ctx, Draft(case.vendor, case.operation, profile, case.payload, case.settings))
@@ -134,8 +210,8 @@ def run_case(ctx: AppContext, case: Case, profile: str) -> CaseResult:
     if prepared.errors and wanted is None:
         reason = "validation errors: " + "; ".join(f"{i.path}: {i.message}" for i in prepared.errors)
         return CaseResult(case, False, reason, None, time.perf_counter() - started)
-    outcome = send(ctx, prepared, force=bool(prepared.errors), source="suite")
-    reason = _check_answer(case.expect, outcome)
+    outcome = send(ctx, prepared, force=bool(prepared.errors), source="suite", cancelled=cancelled)
+    reason = "cancelled" if outcome.cancelled else _check_answer(case.expect, outcome)
     return CaseResult(case, reason == "", reason, outcome.history_id, time.perf_counter() - started)
 
 
@@ -179,7 +255,8 @@ def _at(data: Any, pointer_text: str) -> Any:
 
 def junit_xml(results: list[CaseResult], suite_name: str = "event-console") -> str:
     """JUnit XML as CI servers read it: one testsuite, a testcase per case (classname =
-    vendor.operation, time in seconds), a failure with the reason."""
+    vendor.operation, time in seconds), a failure with the reason; valid against Jenkins'
+    junit-10.xsd (tests/test_suites.py)."""
     from xml.etree import ElementTree as ET
 
     failures = sum(not r.passed for r in results)
@@ -187,8 +264,11 @@ def junit_xml(results: list[CaseResult], suite_name: str = "event-console") -> s
                        errors="0", skipped="0", time=f"{sum(r.seconds for r in results):.3f}")
     for r in results:
         case = ET.SubElement(suite, "testcase", name=r.case.name, classname=f"{r.case.vendor}.{r.case.operation}",
-                             file=str(r.case.path), time=f"{r.seconds:.3f}")
+                             time=f"{r.seconds:.3f}")
         if not r.passed:
             failure = ET.SubElement(case, "failure", message=r.reason[:500], type="expectation")
             failure.text = r.reason
+        # The case file, where Jenkins' schema allows it (a testcase has no `file` attribute there).
+        out = ET.SubElement(case, "system-out")
+        out.text = f"case file: {r.case.path}" + (f"\nhistory #{r.history_id}" if r.history_id else "")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suite, encoding="unicode") + "\n"
