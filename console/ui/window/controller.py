@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QObject, QTimer
 from PySide6.QtGui import QColor, QGuiApplication
@@ -33,6 +34,7 @@ class WindowController(QObject):
         self.state: WindowState = load_state(ctx.home)
         self.drafts: dict[str, str] = dict(self.state.drafts)
         self.prepared = None  # pipeline.Prepared of the current payload
+        self.last_answers: dict[str, tuple[int, object]] = {}  # "vendor/operation" → (status, JSON)
         self.job = None
         self._sent_at = 0.0
         self._closed = False
@@ -72,6 +74,7 @@ class WindowController(QObject):
         for timer in (self._validate_timer, self._save_timer, self._busy_timer, self._history_timer):
             timer.stop()
         self.w.history.detach()
+        self.w.suites.wait(3000)  # a suite run stops after its current case
         # Let a late answer land in history (marked cancelled) before the database closes.
         if self.sender is not None:
             self.sender.wait(3000)
@@ -120,6 +123,7 @@ class WindowController(QObject):
         self.sender = Sender(self.ctx, self)
         self.sender.finished.connect(self._finished)
         self.w.history.set_store(self.ctx.history)
+        self.w.suites.set_context(self.ctx, self.suites_folder(), self._profile_names())
         self.w.history.apply_retention()
         self._retention_applied = time.monotonic()
         if not self.ctx.secrets.available:
@@ -423,6 +427,9 @@ class WindowController(QObject):
             self.w.history_banner.setVisible(True)
         self.w.response.show_exchange(outcome.exchange, result.body, outcome.explanation)
         prepared = result.job.prepared
+        if outcome.exchange.response is not None:
+            self.last_answers[f"{prepared.vendor.name}/{prepared.op.name}"] = (
+                outcome.exchange.response.status, outcome.exchange.response.json())
         self._label_response(f"{prepared.vendor.name}/{prepared.op.name}", outcome.history_id,
                              outcome.exchange.started_at, prepared.draft.profile)
         if outcome.history_id is not None:
@@ -502,6 +509,75 @@ class WindowController(QObject):
             self.w.profile.setCurrentText(draft.profile)
         self.w.editor.replace_all(json.dumps(draft.payload, indent=2, ensure_ascii=False))
         self.w.tabs.setCurrentIndex(1)
+
+    # -- suites ----------------------------------------------------------------------------
+    def _profile_names(self) -> list[str]:
+        names = {"sandbox"}
+        for vendor in vendors():
+            names.update(self.ctx.profiles.names(vendor))
+        return sorted(names)
+
+    def suites_folder(self) -> Path:
+        """The Suites panel's folder: the last one opened, else the bundled example suites."""
+        from console.core.resources import resources_dir
+
+        remembered = Path(self.state.suites_folder) if self.state.suites_folder else None
+        if remembered is not None and remembered.is_dir():
+            return remembered
+        return resources_dir() / "suites"
+
+    def _case_folder(self) -> Path:
+        """Where a new case goes: the open suite folder, unless it is the bundled examples
+        (read-only once installed); then the user's own suites under the data home."""
+        from console.core.resources import resources_dir
+
+        folder = self.w.suites.folder or self.suites_folder()
+        examples = resources_dir() / "suites"
+        if folder.resolve() == examples.resolve() or examples.resolve() in folder.resolve().parents:
+            return self.ctx.home / "suites"
+        return folder
+
+    def save_as_case(self) -> None:
+        """Opens "Save as case…" for the current payload (its tokens kept)."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from console.ui.dialogs.save_case import SaveCaseDialog
+
+        if not self.document.parses:
+            QMessageBox.information(self.w, "Save as case", "The payload is not valid JSON yet: "
+                                    f"{self.document.error_message}. Fix it first; a case holds a payload that parses.")
+            return
+        severities = [i.severity for i in self.prepared.issues] if self.prepared is not None else []
+        dialog = SaveCaseDialog(self.w.vendor.currentData(), self.w.operation.currentData(), self.document.value,
+                                self._case_folder(), self.last_answers.get(self.draft_key), severities, self.w)
+        dialog.saved.connect(self._case_saved)
+        self.save_case_dialog = dialog
+        dialog.open()
+
+    def _case_saved(self, path: Path) -> None:
+        """Lists the new case: in the open folder when it went there, else in the folder it
+        went to (the user's suites for the default place)."""
+        current = self.w.suites.folder
+        if current is not None and current.resolve() in path.resolve().parents:
+            folder = current
+        else:
+            base = self._case_folder()
+            folder = base if base.resolve() in path.resolve().parents else path.parent
+        self.state.suites_folder = str(folder)
+        self.w.suites.open_folder(folder)
+        self.w.bottom_tabs.setCurrentWidget(self.w.suites)
+        self.w.statusBar().showMessage(f"Saved case {path}", 8000)
+
+    def open_case(self, case) -> None:
+        """Loads a suite case into the editor, tokens as written."""
+        self.w.vendor.setCurrentIndex(self.w.vendor.findData(case.vendor))
+        self.w.operation.setCurrentIndex(self.w.operation.findData(case.operation))
+        self.w.editor.replace_all(json.dumps(case.payload, indent=2, ensure_ascii=False))
+        self.w.tabs.setCurrentIndex(1)
+        note = f"Opened case {case.name!r} ({case.path.name})"
+        if case.settings:
+            note += f"; its settings ({', '.join(sorted(case.settings))}) apply when the suite runs"
+        self.w.statusBar().showMessage(note, 10000)
 
     def open_profiles(self) -> None:
         from console.ui.dialogs.profiles import ProfilesDialog
@@ -588,6 +664,8 @@ class WindowController(QObject):
         self.state.geometry = bytes(self.w.saveGeometry().toBase64()).decode()
         self.state.splitters = {name: bytes(split.saveState().toBase64()).decode()
                                 for name, split in self.w._splitters().items()}
+        if self.w.suites.folder is not None:
+            self.state.suites_folder = str(self.w.suites.folder)
         self.state.vendor = self.w.vendor.currentData() or ""
         self.state.operation = self.w.operation.currentData() or ""
         try:

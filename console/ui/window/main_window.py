@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from console.core.definitions import vendors
 from console.ui.history.panel import HistoryPanel
+from console.ui.suites.panel import SuitesPanel
 from console.ui.widgets.banner import banner
 from console.ui.widgets.json_editor import JsonEditor
 from console.ui.widgets.payload_form import PayloadForm
@@ -135,11 +136,16 @@ class MainWindow(QMainWindow):
         self.format_button = QPushButton("Format")
         self.format_button.setToolTip("Pretty-print the JSON (Ctrl+Shift+F)")
         self.compact_button = QPushButton("Compact")
+        self.save_case_button = QPushButton("Save as case…")
+        self.save_case_button.setAccessibleName("Save as case")
+        self.save_case_button.setToolTip("Keep this payload as a suite case, with the last answer as its "
+                                         "expectation (Ctrl+Shift+S)")
         self.example_button = QPushButton("Reset to example")
         self.example_button.setToolTip("Replace the payload with the operation's example (undo with Ctrl+Z in the JSON tab)")
         for b in (self.format_button, self.compact_button, self.example_button):
             tools.addWidget(b)
         tools.addStretch(1)
+        tools.addWidget(self.save_case_button)
         payload_layout.addLayout(tools)
         left.addWidget(payload_box)
         self.issues = QListWidget()
@@ -190,7 +196,12 @@ class MainWindow(QMainWindow):
         self.response = ResponseView()
         right.addWidget(self.response)
         self.history = HistoryPanel()
-        right.addWidget(self.history)
+        self.suites = SuitesPanel()
+        # History, suites and capture share the bottom right: one shown at a time.
+        self.bottom_tabs = QTabWidget()
+        self.bottom_tabs.addTab(self.history, "History")
+        self.bottom_tabs.addTab(self.suites, "Suites")
+        right.addWidget(self.bottom_tabs)
         right.setSizes([220, 320, 220])
         split.addWidget(right)
         split.setStretchFactor(0, 1)
@@ -210,6 +221,9 @@ class MainWindow(QMainWindow):
         self.format_button.clicked.connect(lambda: self.reformat(indent=2))
         self.compact_button.clicked.connect(lambda: self.reformat(indent=None))
         self.example_button.clicked.connect(self.reset_to_example)
+        self.save_case_button.clicked.connect(self.save_as_case)
+        self.suites.open_requested.connect(self.open_case)
+        self.suites.ran.connect(lambda: self.controller._history_timer.start())
         self.issues.itemActivated.connect(self._issue_clicked)
         self.issues.itemClicked.connect(self._issue_clicked)
         self.send_button.clicked.connect(lambda: self.send(force=False))
@@ -247,6 +261,7 @@ class MainWindow(QMainWindow):
         bind(["Ctrl+1"], lambda: self.tabs.setCurrentIndex(0))
         bind(["Ctrl+2"], lambda: (self.tabs.setCurrentIndex(1), self.editor.setFocus()))
         bind(["F5"], self.history.refresh)
+        bind(["Ctrl+Shift+S"], self.save_as_case)
 
     # -- current choice --------------------------------------------------------------------
     def _splitters(self) -> dict:

@@ -1,0 +1,1 @@
+"""The Suites panel (console.ui.suites.panel)."""

@@ -1,0 +1,288 @@
+"""The Suites panel: a folder of case files (console.engine.suites) listed with their last
+result; runs one, a selection, all, or the failed ones again, in the background, with
+progress and cancel. Each run's sends land in history with source `suite`."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+from shiboken6 import isValid
+
+from console.engine.suites import Case, CaseResult, SuiteError, load_case, load_cases, run_case
+from console.ui.widgets.theme import is_dark, severity_colour
+
+
+class _Progress(QObject):
+    """Carries a run's results to the GUI thread, one case at a time (parented to the
+    application so a late result never reaches a closed panel)."""
+
+    case_done = Signal(object)
+    finished = Signal()
+
+
+class _Run(QRunnable):
+    """Runs cases one after another until done or cancelled; a case that cannot run at all
+    is a failure with its reason, never the end of the run."""
+
+    def __init__(self, ctx, cases: list[Case], profile: str, cancelled: threading.Event, progress: _Progress):
+        super().__init__()
+        self.ctx, self.cases, self.profile = ctx, cases, profile
+        self.cancelled, self.progress = cancelled, progress
+
+    def run(self) -> None:
+        try:
+            for case in self.cases:
+                if self.cancelled.is_set():
+                    break
+                try:
+                    # Read again: a case fixed on disk since it was listed runs as it now is.
+                    result = run_case(self.ctx, load_case(case.path), self.profile, self.cancelled.is_set)
+                except SuiteError as exc:
+                    result = CaseResult(case, False, str(exc), None, 0.0)
+                except Exception as exc:  # noqa: BLE001 - shown as the case's reason
+                    result = CaseResult(case, False, f"could not run: {exc}", None, 0.0)
+                self.progress.case_done.emit(result)
+        finally:
+            try:
+                self.progress.finished.emit()
+            except RuntimeError:  # the application is shutting down
+                pass
+
+
+COLUMNS = ("Case", "Operation", "Result", "Reason")
+
+
+class SuitesPanel(QWidget):
+    """Lists and runs the cases of one folder. `open_requested(Case)` asks the window to load
+    a case into the editor; `ran()` says history has new rows."""
+
+    open_requested = Signal(object)
+    ran = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setAccessibleName("Suites")
+        self.ctx = None
+        self.folder: Path | None = None
+        self.cases: list[Case] = []
+        self.results: dict[Path, CaseResult] = {}
+        self._cancelled: threading.Event | None = None
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._build()
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        top = QHBoxLayout()
+        self.open_button = QPushButton("Open folder…")
+        self.open_button.setAccessibleName("Open suite folder")
+        self.open_button.setToolTip("Choose a folder of *.case.json files (searched with its subfolders)")
+        self.folder_label = QLabel("No folder")
+        self.folder_label.setAccessibleName("Suite folder")
+        self.folder_label.setWordWrap(True)
+        self.profile = QComboBox()
+        self.profile.setEditable(True)
+        self.profile.setAccessibleName("Suite profile")
+        self.profile.setToolTip("The profile every case is sent with (its keys and host); sandbox by default")
+        self.profile.addItem("sandbox")
+        top.addWidget(self.open_button)
+        top.addWidget(self.folder_label, 1)
+        top.addWidget(QLabel("Profile"))
+        top.addWidget(self.profile)
+        layout.addLayout(top)
+
+        self.list = QTreeWidget()
+        self.list.setAccessibleName("Suite cases")
+        self.list.setHeaderLabels(list(COLUMNS))
+        self.list.setRootIsDecorated(False)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.list.setToolTip("Double-click (or Enter) opens a case in the editor")
+        layout.addWidget(self.list, 1)
+
+        row = QHBoxLayout()
+        self.run_all = QPushButton("Run all")
+        self.run_all.setAccessibleName("Run all cases")
+        self.run_selected = QPushButton("Run selected")
+        self.run_selected.setAccessibleName("Run selected cases")
+        self.run_failed = QPushButton("Re-run failed")
+        self.run_failed.setAccessibleName("Re-run failed cases")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setAccessibleName("Cancel suite run")
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName("Suite progress")
+        self.progress.setVisible(False)
+        self.summary = QLabel("")
+        self.summary.setAccessibleName("Suite summary")
+        for widget in (self.run_all, self.run_selected, self.run_failed, self.cancel_button):
+            row.addWidget(widget)
+        row.addWidget(self.progress, 1)
+        row.addWidget(self.summary, 1)
+        layout.addLayout(row)
+
+        self.open_button.clicked.connect(self.choose_folder)
+        self.run_all.clicked.connect(lambda: self.run(self.cases))
+        self.run_selected.clicked.connect(lambda: self.run(self.selected_cases()))
+        self.run_failed.clicked.connect(lambda: self.run(
+            [c for c in self.cases if c.path in self.results and not self.results[c.path].passed]))
+        self.cancel_button.clicked.connect(self.cancel)
+        self.list.itemActivated.connect(lambda item, _col: self.open_requested.emit(self._case_of(item)))
+        self._update_buttons()
+
+    # -- folder ------------------------------------------------------------------------------
+    def set_context(self, ctx, folder: Path | None, profiles: list[str]) -> None:
+        """Binds the panel to the app's context; `folder` is listed when the panel is first
+        shown (reading case files is no part of start-up)."""
+        self.ctx = ctx
+        for name in profiles:
+            if self.profile.findText(name) < 0:
+                self.profile.addItem(name)
+        self._pending = folder
+        if folder is not None and self.isVisible():
+            self.open_folder(folder)
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if getattr(self, "_pending", None) is not None and self.folder is None:
+            self.open_folder(self._pending)
+
+    def choose_folder(self) -> None:
+        start = str(self.folder) if self.folder else ""
+        chosen = QFileDialog.getExistingDirectory(self, "Open a suite folder", start)
+        if chosen:
+            self.open_folder(Path(chosen))
+
+    def open_folder(self, folder: Path) -> bool:
+        """Lists the cases under `folder`; a malformed case file is named with its problem."""
+        self._pending = None
+        self.folder = Path(folder)
+        self.folder_label.setText(str(self.folder))
+        self.folder_label.setToolTip(str(self.folder))
+        self.results = {}
+        try:
+            self.cases = load_cases(self.folder)
+        except SuiteError as exc:
+            self.cases = []
+            self._fill()
+            self.summary.setText(str(exc))
+            self._update_buttons()
+            return False
+        self._fill()
+        self.summary.setText(f"{len(self.cases)} case(s)")
+        self._update_buttons()
+        return True
+
+    def reload(self) -> None:
+        if self.folder is not None and self._cancelled is None:
+            self.open_folder(self.folder)
+
+    def _fill(self) -> None:
+        self.list.clear()
+        for case in self.cases:
+            item = QTreeWidgetItem([case.name, f"{case.vendor}/{case.operation}", "", ""])
+            item.setToolTip(0, str(case.path))
+            self.list.addTopLevelItem(item)
+        self.list.resizeColumnToContents(0)
+
+    def _case_of(self, item: QTreeWidgetItem) -> Case:
+        return self.cases[self.list.indexOfTopLevelItem(item)]
+
+    def selected_cases(self) -> list[Case]:
+        rows = sorted(self.list.indexOfTopLevelItem(i) for i in self.list.selectedItems())
+        return [self.cases[r] for r in rows]
+
+    # -- running -----------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self._cancelled is not None
+
+    def run(self, cases: list[Case]) -> None:
+        if self.running or not cases or self.ctx is None:
+            return
+        self._cancelled = threading.Event()
+        progress = _Progress(QCoreApplication.instance())
+        progress.case_done.connect(lambda result: self._case_done(result) if isValid(self) else None)
+        progress.finished.connect(lambda: self._run_finished(progress) if isValid(self) else progress.deleteLater())
+        for case in cases:
+            self._show(case, "running…" if case is cases[0] else "queued", "")
+        self._todo = len(cases)
+        self.progress.setRange(0, len(cases))
+        self.progress.setValue(0)
+        self.progress.setVisible(True)
+        self.summary.setText(f"Running {len(cases)} case(s)…")
+        self._update_buttons()
+        profile = self.profile.currentText().strip() or "sandbox"
+        self._pool.start(_Run(self.ctx, list(cases), profile, self._cancelled, progress))
+
+    def cancel(self) -> None:
+        """Stops after the case being sent (its answer is still recorded in history)."""
+        if self._cancelled is not None:
+            self._cancelled.set()
+            self.summary.setText("Cancelling…")
+
+    def _case_done(self, result: CaseResult) -> None:
+        self.results[result.case.path] = result
+        self._show(result.case, "passed" if result.passed else "FAILED", result.reason)
+        self.progress.setValue(self.progress.value() + 1)
+        index = next((i for i, c in enumerate(self.cases) if c.path == result.case.path), -1)
+        if index + 1 < len(self.cases) and self.list.topLevelItem(index + 1).text(2) == "queued":
+            self.list.topLevelItem(index + 1).setText(2, "running…")
+        self.ran.emit()
+
+    def _run_finished(self, progress: _Progress) -> None:
+        progress.deleteLater()
+        stopped = self._cancelled is not None and self._cancelled.is_set()
+        self._cancelled = None
+        for i in range(self.list.topLevelItemCount()):
+            item = self.list.topLevelItem(i)
+            if item.text(2) in ("queued", "running…"):
+                item.setText(2, "not run")
+        self.progress.setVisible(False)
+        passed = sum(r.passed for r in self.results.values())
+        failed = len(self.results) - passed
+        self.summary.setText(("Cancelled. " if stopped else "") + f"{passed} passed, {failed} failed")
+        self._update_buttons()
+
+    def _show(self, case: Case, result: str, reason: str) -> None:
+        for i, known in enumerate(self.cases):
+            if known.path == case.path:
+                item = self.list.topLevelItem(i)
+                item.setText(2, result)
+                item.setText(3, reason)
+                item.setToolTip(3, reason)
+                if result in ("passed", "FAILED"):
+                    dark = is_dark(self.palette())
+                    from PySide6.QtGui import QBrush, QColor
+
+                    colour = severity_colour("error", dark) if result == "FAILED" else ("#4caf50" if dark else "#1b7f3b")
+                    item.setForeground(2, QBrush(QColor(colour)))
+                return
+
+    def _update_buttons(self) -> None:
+        idle = not self.running
+        self.run_all.setEnabled(idle and bool(self.cases))
+        self.run_selected.setEnabled(idle and bool(self.cases))
+        self.run_failed.setEnabled(idle and any(not r.passed for r in self.results.values()))
+        self.open_button.setEnabled(idle)
+        self.cancel_button.setEnabled(not idle)
+
+    def wait(self, msecs: int = 5000) -> bool:
+        """Waits for a run to end (the window closes after it)."""
+        if self._cancelled is not None:
+            self._cancelled.set()
+        return self._pool.waitForDone(msecs)
