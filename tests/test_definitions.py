@@ -7,8 +7,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from console.core.dynamic import resolve, schema_wants_number
 from console.core.definitions import VENDOR_NAMES, DefinitionError, load_vendor, vendors
+from console.core.dynamic import resolve, schema_wants_number
 from console.core.resources import resources_dir
 from console.core.validation import check_schema, schema_issues
 from console.vendors import RULES

@@ -121,7 +121,14 @@ def test_junit_output_is_valid_against_the_junit_schema(run_cli, tmp_path):
 
 
 def test_a_case_saved_from_a_payload_runs_and_keeps_its_tokens(run_cli, tmp_path):
-    from console.engine.suites import SuiteError, answer_fields, case_file_name, load_case, new_case, save_case
+    from console.engine.suites import (
+        SuiteError,
+        answer_fields,
+        case_file_name,
+        load_case,
+        new_case,
+        save_case,
+    )
 
     payload = {"ListID": 1, "event": "signup", "email": "{{$randomEmail}}"}
     data = new_case("Sign-up / new e-mail", "octeth", "event", payload,
