@@ -68,6 +68,11 @@ def _parser() -> argparse.ArgumentParser:
     secret_set.add_argument("profile")
     secret_set.add_argument("name")
 
+    capture = commands.add_parser("capture", help="be the endpoint your backend sends to: check, record, answer")
+    capture.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
+    capture.add_argument("--port", type=_port, default=8766, help="port (default: 8766; 0: a free one)")
+    capture.add_argument("--forward", metavar="PROFILE",
+                         help="pass each request on to this profile's base URLs and answer with the vendor's answer")
     suite = commands.add_parser("suite", help="run saved test cases (*.case.json)")
     suite_commands = suite.add_subparsers(dest="suite_command", metavar="ACTION", required=True)
     suite_run = suite_commands.add_parser("run", help="run every case under PATH, sorted by path")
@@ -139,7 +144,7 @@ def main(argv: list[str] | None = None, stdin: IO[str] | None = None, stdout: IO
 
         return diagnostics_main(args.words)
     handlers = {"send": _send, "sandbox": _sandbox, "vendors": _vendors, "profile": _profile,
-                "secret": _secret, "history": _history, "suite": _suite}
+                "secret": _secret, "history": _history, "suite": _suite, "capture": _capture}
     try:
         return handlers[args.command](args, context, stdin, stdout, stderr)
     except UsageError as exc:
@@ -340,6 +345,67 @@ def _sandbox(args, context, stdin, stdout, stderr) -> int:
     finally:
         server.stop()
     return EXIT_OK
+
+
+def _capture(args, context, stdin, stdout, stderr) -> int:
+    """`capture`: serves the five APIs, checks and records every request, until Ctrl+C."""
+    from console.engine.capture import CaptureServer
+
+    ctx = context()
+    try:
+        ctx.history.check_writable()
+        if args.forward and args.forward != "sandbox" and not any(
+                ctx.profiles.exists(v, args.forward) for v in vendors_names()):
+            raise UsageError(f"no profile {args.forward!r}: create it in the window (Profiles & keys) or with "
+                             "'event-console profile set'")
+
+        def line(text: str) -> None:
+            print(text, file=stdout, flush=True)
+
+        try:
+            server = CaptureServer(ctx, args.host, args.port, args.forward or None, log=line)
+        except OSError as exc:
+            raise UsageError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
+        _stop_on_signals()  # before the banner: whoever read it may stop the server at once
+        answered = f"forwarded to profile {args.forward!r}" if args.forward else "answered as the sandbox answers"
+        print(f"Capturing on {server.url} (Ctrl+C stops): requests are checked, recorded in history and "
+              f"{answered}. Base URLs:", file=stdout)
+        for name, url in server.base_urls().items():
+            target = f"  → {server.capture.forward_base(name)}" if args.forward else ""
+            print(f"  {name:<10} {url}{target}", file=stdout)
+        stdout.flush()
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.stop()
+        print(f"Capture stopped: {server.capture.count} request(s) recorded in history.", file=stdout, flush=True)
+        return EXIT_OK
+    finally:
+        ctx.close()
+
+
+def _stop_on_signals() -> None:
+    """Ctrl+C and SIGTERM (a service manager, `kill`) both stop a server cleanly, even when it
+    was started with SIGINT ignored (in the background of a script)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return  # tests run the command line in a thread; signals go to the main one
+
+    def stop(_signum, _frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+
+
+def vendors_names() -> list[str]:
+    from console.core.definitions import vendors
+
+    return list(vendors())
 
 
 def _vendors(args, context, stdin, stdout, stderr) -> int:

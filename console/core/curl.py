@@ -467,10 +467,12 @@ def _template_capture(template: str, actual: str) -> dict[str, str] | None:
     return match.groupdict() if match else None
 
 
-def _candidates(request: CurlRequest) -> list[tuple[Vendor, Operation, re.Match]]:
+def _candidates(request: CurlRequest, only_vendor: str | None = None) -> list[tuple[Vendor, Operation, re.Match]]:
     path = urlsplit(request.url).path or "/"
     found = []
     for vendor in vendors().values():
+        if only_vendor is not None and vendor.name != only_vendor:
+            continue
         for op in vendor.operations.values():
             if op.request.method != request.method:
                 continue
@@ -484,8 +486,14 @@ def _candidates(request: CurlRequest) -> list[tuple[Vendor, Operation, re.Match]
 
 def import_curl(text: str, read_file: Callable[[str], bytes] | None = None) -> CurlImport:
     """Maps a cURL command onto an operation. Raises CurlError with a plain message."""
-    request = parse_curl(text, read_file)
-    candidates = _candidates(request)
+    return map_request(parse_curl(text, read_file))
+
+
+def map_request(request: CurlRequest, only_vendor: str | None = None) -> CurlImport:
+    """Maps an HTTP request (from a cURL command, or one captured) onto the operation its
+    method and path name (of `only_vendor` when given): its settings, keys and payload.
+    Raises CurlError with a plain message."""
+    candidates = _candidates(request, only_vendor)
     if not candidates:
         raise CurlError(f"{request.method} {urlsplit(request.url).path} is not an endpoint this app knows "
                         "(see 'event-console vendors').")

@@ -172,6 +172,7 @@ class HistoryFilter:
     until: str = ""  # ISO 8601, exclusive
     search: str = ""
     pinned_only: bool = False
+    source: str = ""  # window, cli, suite, capture or import
 
 
 @dataclass(frozen=True)
@@ -634,7 +635,7 @@ def _create_private(path: Path) -> None:
 def _where(f: HistoryFilter) -> tuple[list[str], list[Any]]:
     where: list[str] = []
     args: list[Any] = []
-    for column in ("vendor", "operation", "profile"):
+    for column in ("vendor", "operation", "profile", "source"):
         value = getattr(f, column)
         if value:
             where.append(f"e.{column} = ?")

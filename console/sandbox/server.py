@@ -19,7 +19,10 @@ IDLE_TIMEOUT = 15.0
 BACKLOG = 256
 
 
-class _Handler(BaseHTTPRequestHandler):
+class SandboxHandler(BaseHTTPRequestHandler):
+    """Reads a request (bounded) and answers it with the vendor's emulator; capture
+    (console.engine.capture) reuses its reading and writing."""
+
     server_version = f"event-console-sandbox/{__version__}"
     protocol_version = "HTTP/1.1"
     # A connection that says nothing for this long is closed (its thread is freed).
@@ -88,16 +91,22 @@ class _Handler(BaseHTTPRequestHandler):
         if answer.body and self.command != "HEAD":
             self.wfile.write(answer.body)
 
-    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _handle
+    def _dispatch(self) -> None:
+        self._handle()  # looked up on the instance: a subclass (capture) answers its own way
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _dispatch
 
 
-class _Server(ThreadingHTTPServer):
+class SandboxHTTPServer(ThreadingHTTPServer):
+    """A thread per connection, room for 200 clients arriving at once, idle ones closed."""
+
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = BACKLOG
 
-    def __init__(self, address, state: SandboxState, log, idle_timeout: float = IDLE_TIMEOUT):
-        handler = type("_Handler", (_Handler,), {"timeout": idle_timeout})
+    def __init__(self, address, state: SandboxState, log, idle_timeout: float = IDLE_TIMEOUT,
+                 handler: type = SandboxHandler):
+        handler = type(handler.__name__, (handler,), {"timeout": idle_timeout})
         super().__init__(address, handler)
         self.state = state
         self.log = log
@@ -118,7 +127,7 @@ class SandboxServer:
     def __init__(self, host: str = "127.0.0.1", port: int = 0,
                  log: Callable[[str], None] | None = None, idle_timeout: float = IDLE_TIMEOUT):
         self.state = SandboxState()
-        self._server = _Server((host, port), self.state, log, idle_timeout)
+        self._server = SandboxHTTPServer((host, port), self.state, log, idle_timeout)
         self._thread: threading.Thread | None = None
 
     @property

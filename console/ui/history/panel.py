@@ -137,6 +137,11 @@ class HistoryPanel(QWidget):
         self.filter_status.setAccessibleName("History status filter")
         for choice in STATUS_CHOICES:
             self.filter_status.addItem(choice, "" if choice == "Any status" else choice)
+        self.filter_source = QComboBox()
+        self.filter_source.setAccessibleName("History source filter")
+        for label, source in (("All sources", ""), ("Sent from the window", "window"), ("Command line", "cli"),
+                              ("Suites", "suite"), ("Captured", "capture"), ("Imported", "import")):
+            self.filter_source.addItem(label, source)
         self.filter_time = QComboBox()
         self.filter_time.setAccessibleName("History time filter")
         self.filter_time.addItems(list(TIME_RANGES))
@@ -145,7 +150,7 @@ class HistoryPanel(QWidget):
         self.pinned_only.setAccessibleName("History pinned only")
         self._filters = filters = QHBoxLayout()
         for widget in (self.filter_vendor, self.filter_operation, self.filter_profile, self.filter_status,
-                       self.filter_time, self.pinned_only):
+                       self.filter_source, self.filter_time, self.pinned_only):
             filters.addWidget(widget)
         filters.addStretch(1)
         layout.addLayout(top)
@@ -200,7 +205,8 @@ class HistoryPanel(QWidget):
         self._debounce = QTimer(self, singleShot=True, interval=150)
         self._debounce.timeout.connect(self.apply_filters)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
-        for combo in (self.filter_operation, self.filter_profile, self.filter_status, self.filter_time):
+        for combo in (self.filter_operation, self.filter_profile, self.filter_status, self.filter_source,
+                      self.filter_time):
             combo.currentIndexChanged.connect(lambda _i: self.apply_filters())
         self.filter_vendor.currentIndexChanged.connect(self._vendor_filter_changed)
         self.pinned_only.toggled.connect(lambda _c: self.apply_filters())
@@ -305,7 +311,8 @@ class HistoryPanel(QWidget):
                              operation=self.filter_operation.currentData() or "",
                              profile=self.filter_profile.currentData() or "",
                              status_class=self.filter_status.currentData() or "", since=since, until=until,
-                             search=self.search.text().strip(), pinned_only=self.pinned_only.isChecked())
+                             search=self.search.text().strip(), pinned_only=self.pinned_only.isChecked(),
+                             source=self.filter_source.currentData() or "")
 
     def _add_range_edits(self) -> None:
         """The custom range's from/to fields, after the time filter: yesterday until an hour on."""
