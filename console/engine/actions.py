@@ -35,6 +35,8 @@ def draft_from_history(ctx: AppContext, entry: HistoryEntry, profile: str | None
     if payload is None:
         raise ActionError(f"Exchange #{entry.id} has no payload to send again.")
     target = profile or entry.profile
+    if entry.source == "capture" and not ctx.profiles.exists(entry.vendor, target):
+        target = SANDBOX  # captured while answering as the sandbox: fix it and send it there
     if not ctx.profiles.exists(entry.vendor, target):
         raise ActionError(f"Profile {target!r} no longer exists.")
     settings = {} if profile else dict(entry.settings or {})

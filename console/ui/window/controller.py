@@ -75,6 +75,7 @@ class WindowController(QObject):
             timer.stop()
         self.w.history.detach()
         self.w.suites.wait(3000)  # a suite run stops after its current case
+        self.w.capture.stop()
         # Let a late answer land in history (marked cancelled) before the database closes.
         if self.sender is not None:
             self.sender.wait(3000)
@@ -124,6 +125,7 @@ class WindowController(QObject):
         self.sender.finished.connect(self._finished)
         self.w.history.set_store(self.ctx.history)
         self.w.suites.set_context(self.ctx, self.suites_folder(), self._profile_names())
+        self.w.capture.set_context(self.ctx, self._profile_names())
         self.w.history.apply_retention()
         self._retention_applied = time.monotonic()
         if not self.ctx.secrets.available:
@@ -509,6 +511,12 @@ class WindowController(QObject):
             self.w.profile.setCurrentText(draft.profile)
         self.w.editor.replace_all(json.dumps(draft.payload, indent=2, ensure_ascii=False))
         self.w.tabs.setCurrentIndex(1)
+
+    def refresh_history_soon(self) -> None:
+        """Reloads the history list within 100 ms: many new rows (a suite, capture) cost one
+        reload, and a steady stream still shows (the timer is not pushed back by each row)."""
+        if not self._history_timer.isActive():
+            self._history_timer.start()
 
     # -- suites ----------------------------------------------------------------------------
     def _profile_names(self) -> list[str]:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.core.definitions import vendors
+from console.ui.capture.panel import CapturePanel
 from console.ui.history.panel import HistoryPanel
 from console.ui.suites.panel import SuitesPanel
 from console.ui.widgets.banner import banner
@@ -201,6 +202,8 @@ class MainWindow(QMainWindow):
         self.bottom_tabs = QTabWidget()
         self.bottom_tabs.addTab(self.history, "History")
         self.bottom_tabs.addTab(self.suites, "Suites")
+        self.capture = CapturePanel()
+        self.bottom_tabs.addTab(self.capture, "Capture")
         right.addWidget(self.bottom_tabs)
         right.setSizes([220, 320, 220])
         split.addWidget(right)
@@ -223,7 +226,8 @@ class MainWindow(QMainWindow):
         self.example_button.clicked.connect(self.reset_to_example)
         self.save_case_button.clicked.connect(self.save_as_case)
         self.suites.open_requested.connect(self.open_case)
-        self.suites.ran.connect(lambda: self.controller._history_timer.start())
+        self.suites.ran.connect(self.refresh_history_soon)
+        self.capture.captured.connect(lambda _c: self.refresh_history_soon())
         self.issues.itemActivated.connect(self._issue_clicked)
         self.issues.itemClicked.connect(self._issue_clicked)
         self.send_button.clicked.connect(lambda: self.send(force=False))

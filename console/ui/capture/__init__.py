@@ -1,0 +1,1 @@
+"""The Capture panel (console.ui.capture.panel)."""

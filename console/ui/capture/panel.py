@@ -1,0 +1,136 @@
+"""The Capture panel: starts and stops capture (console.engine.capture) inside the window,
+shows the base URLs to give a backend, and says each request as it lands in history."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.engine.capture import DEFAULT_PORT, Captured, CaptureServer, describe
+
+
+class CapturePanel(QWidget):
+    """`captured(Captured)` fires on the GUI thread for every request captured."""
+
+    captured = Signal(object)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.ctx = None
+        self.server: CaptureServer | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
+        self.toggle = QPushButton("Start capturing")
+        self.toggle.setCheckable(True)
+        self.toggle.setAccessibleName("Capture")
+        self.toggle.setToolTip("Be the endpoint your backend sends to: every request is checked against the "
+                               "vendor's rules, kept in history and answered")
+        self.port = QSpinBox()
+        self.port.setRange(0, 65535)
+        self.port.setValue(DEFAULT_PORT)
+        self.port.setAccessibleName("Capture port")
+        self.port.setToolTip("Port on 127.0.0.1 (0: any free port)")
+        self.forward = QComboBox()
+        self.forward.setAccessibleName("Capture forward")
+        self.forward.addItem("Answer as the sandbox", "")
+        self.forward.setToolTip("Or pass each request on, unchanged, to a profile's hosts and answer with the "
+                                "vendor's real answer")
+        row.addWidget(self.toggle)
+        row.addWidget(QLabel("Port"))
+        row.addWidget(self.port)
+        row.addWidget(self.forward, 1)
+        layout.addLayout(row)
+        self.status = QLabel("Not capturing.")
+        self.status.setAccessibleName("Capture status")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        self.urls = QPlainTextEdit()
+        self.urls.setReadOnly(True)
+        self.urls.setAccessibleName("Capture URLs")
+        self.urls.setPlaceholderText("The base URLs to give your backend appear here while capturing.")
+        layout.addWidget(self.urls, 1)
+        self.copy = QPushButton("Copy URLs")
+        self.copy.setAccessibleName("Copy capture URLs")
+        self.copy.setEnabled(False)
+        layout.addWidget(self.copy)
+        self.count = 0
+        self.toggle.toggled.connect(self._toggled)
+        self.copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.urls.toPlainText()))
+        self.captured.connect(self._on_captured)
+
+    def set_context(self, ctx, profiles: list[str]) -> None:
+        self.ctx = ctx
+        for name in profiles:
+            if name != "sandbox" and self.forward.findData(name) < 0:
+                self.forward.addItem(f"Forward to profile {name}", name)
+
+    @property
+    def running(self) -> bool:
+        return self.server is not None
+
+    def _toggled(self, on: bool) -> None:
+        if on:
+            self.start()
+        else:
+            self.stop()
+
+    def start(self) -> bool:
+        if self.server is not None or self.ctx is None:
+            return self.server is not None
+        forward = self.forward.currentData() or None
+        try:
+            # The callback runs on the server's threads; the signal brings it to the GUI thread.
+            server = CaptureServer(self.ctx, "127.0.0.1", self.port.value(), forward,
+                                   on_request=self.captured.emit)
+        except OSError as exc:
+            self.status.setText(f"Cannot capture on port {self.port.value()}: {exc.strerror or exc}. "
+                                "Choose another port (0 picks a free one).")
+            self.toggle.blockSignals(True)
+            self.toggle.setChecked(False)
+            self.toggle.blockSignals(False)
+            return False
+        server.start()
+        self.server = server
+        self.count = 0
+        lines = [f"{name:<10} {url}" + (f"   → forwarded to {server.capture.forward_base(name)}" if forward else "")
+                 for name, url in server.base_urls().items()]
+        self.urls.setPlainText("\n".join(lines))
+        self.copy.setEnabled(True)
+        self.toggle.setText("Stop capturing")
+        self.port.setEnabled(False)
+        self.forward.setEnabled(False)
+        how = f"forwarded to profile {forward}" if forward else "answered as the sandbox answers"
+        self.status.setText(f"Capturing on {server.url}: requests are checked, kept in history (filter "
+                            f"“Captured”) and {how}.")
+        return True
+
+    def stop(self) -> None:
+        if self.server is None:
+            return
+        server, self.server = self.server, None
+        server.stop()
+        self.urls.clear()
+        self.copy.setEnabled(False)
+        self.toggle.setText("Start capturing")
+        self.toggle.blockSignals(True)
+        self.toggle.setChecked(False)
+        self.toggle.blockSignals(False)
+        self.port.setEnabled(True)
+        self.forward.setEnabled(True)
+        self.status.setText(f"Stopped: {self.count} request(s) captured.")
+
+    def _on_captured(self, captured: Captured) -> None:
+        self.count += 1
+        if self.server is not None:
+            self.status.setText(f"Capturing on {self.server.url}: {self.count} request(s). Last: {describe(captured)}")

@@ -1,0 +1,69 @@
+"""The window's Capture control, driven by accessible names: start, the base URLs to copy,
+captured exchanges streaming into history (filter "Captured") with their issues, a captured
+exchange opened in the editor, stop; a port in use is said plainly."""
+
+import socket
+
+import requests
+from PySide6.QtCore import Qt
+
+from console.core.definitions import vendors
+from tests.helpers.window import named, payload
+
+
+def start_capture(qtbot, window):
+    window.bottom_tabs.setCurrentWidget(window.capture)
+    named(window, "Capture port").setValue(0)  # any free port
+    qtbot.mouseClick(named(window, "Capture"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "synerise" in named(window, "Capture URLs").toPlainText(), timeout=5000)
+    return {line.split()[0]: line.split()[1] for line in named(window, "Capture URLs").toPlainText().splitlines()}
+
+
+def test_capture_streams_requests_into_history_with_their_issues(qtbot, window):
+    urls = start_capture(qtbot, window)
+    assert set(urls) == set(vendors()) and all(u.startswith("http://127.0.0.1:") for u in urls.values())
+    assert named(window, "Capture").isChecked() and named(window, "Capture").text() == "Stop capturing"
+    key = vendors()["octeth"].sandbox_secrets["api_key"]
+    good = requests.post(f"{urls['octeth']}/api/v1/event", timeout=10,
+                         json={"APIKey": key, "ListID": 1, "event": "signup", "email": "a@example.com"})
+    bad = requests.post(f"{urls['octeth']}/api/v1/event", timeout=10,
+                        json={"APIKey": key, "ListID": 1, "event": "signup", "email": "not-an-address"})
+    assert good.status_code == 200 and bad.status_code != 200
+    history = named(window, "History")
+    qtbot.waitUntil(lambda: history.model().rowCount() == 2, timeout=5000)
+    assert "2 request(s)" in named(window, "Capture status").text()
+    rows = window.ctx.history.recent(10)
+    assert {r.source for r in rows} == {"capture"}
+    bad_row = window.ctx.history.get(rows[0].id)
+    assert any(i["path"] == "/email" for i in bad_row.issues)
+    # The "Captured" filter, and a captured exchange opened in the editor to fix and resend.
+    source = named(window, "History source filter")
+    source.setCurrentIndex(source.findData("capture"))
+    qtbot.waitUntil(lambda: history.model().rowCount() == 2, timeout=5000)
+    source.setCurrentIndex(source.findData("window"))
+    qtbot.waitUntil(lambda: history.model().rowCount() == 0, timeout=5000)
+    window.open_history_exchange(rows[0].id)
+    assert named(window, "Vendor").currentData() == "octeth" and payload(window)["email"] == "not-an-address"
+    # Stopped, it no longer listens.
+    qtbot.mouseClick(named(window, "Capture"), Qt.MouseButton.LeftButton)
+    assert not named(window, "Capture").isChecked() and "Stopped: 2 request(s)" in named(window, "Capture status").text()
+    try:
+        requests.get(urls["octeth"], timeout=2)
+        listening = True
+    except requests.ConnectionError:
+        listening = False
+    assert not listening
+
+
+def test_a_port_in_use_is_said_plainly(qtbot, window):
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen(1)
+    try:
+        window.bottom_tabs.setCurrentWidget(window.capture)
+        named(window, "Capture port").setValue(taken.getsockname()[1])
+        qtbot.mouseClick(named(window, "Capture"), Qt.MouseButton.LeftButton)
+        assert not named(window, "Capture").isChecked()
+        assert "Choose another port" in named(window, "Capture status").text()
+    finally:
+        taken.close()
