@@ -149,8 +149,9 @@ class Capture:
         issues = tuple(issues or ())
         record = self._record(vendor, operation, method, url, headers, body, payload, secrets, issues,
                               scope, keys, credential)
-        history_id = self.ctx.history.record(record)
         if self.forward:
+            # Recorded before it goes on (a vendor that never answers leaves a row), completed after.
+            history_id = self.ctx.history.record(record)
             exchange = self._forward(vendor, operation, method, rest, query, headers, body)
             answer: Answer | Exchange = exchange
             masked = exchange.masked(secrets)
@@ -165,12 +166,14 @@ class Capture:
                 outcome="answered" if response is not None else "no-answer"))
             status = response.status if response is not None else 502
         else:
+            # The sandbox's answer is made in memory; the exchange is written once, whole, before
+            # the answer leaves (one write instead of two: capture's latency is mostly the disk).
             incoming = Incoming(method=method, path=rest, query=parse_query(query), headers=lowered, body=body)
             try:
                 answer = EMULATORS[vendor](incoming, self.state)
             except Exception as exc:  # the sandbox's own fault is its 500, never a dropped request
                 answer = Answer.json(500, {"error": "Internal Server Error", "detail": type(exc).__name__})
-            self.ctx.history.complete(history_id, replace(record,
+            history_id = self.ctx.history.record(replace(record,
                 status=answer.status, reason=_reason(answer.status),
                 response_headers={"Content-Type": answer.content_type + "; charset=utf-8"},
                 response_body=mask_bytes(answer.body, secrets), response_size=len(answer.body),
@@ -208,7 +211,7 @@ class Capture:
         return Record(
             time=self.ctx.clock().isoformat(timespec="milliseconds"), vendor=vendor, operation=operation,
             profile=self.forward or PROFILE, method=method, url=mask_text(mask_userinfo(url), secrets),
-            request_headers=masked_headers, request_body=_mask_body(body, secrets), payload=payload_text,
+            request_headers=masked_headers, request_body=mask_bytes(body, secrets), payload=payload_text,
             settings={}, credential=credential, status=None, reason=None, response_headers=None,
             response_body=None, response_size=None, response_truncated=False,
             error="Captured: not answered yet.", error_kind="sending", elapsed_ms=None,
@@ -243,10 +246,6 @@ def _json_secrets(body: bytes) -> list[str]:
         elif isinstance(node, list):
             stack.extend(node)
     return found
-
-
-def _mask_body(body: bytes, secrets: tuple[str, ...]) -> bytes:
-    return mask_bytes(body, tuple(secrets) + tuple(_json_secrets(body)))
 
 
 def _reason(status: int) -> str:

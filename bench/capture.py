@@ -1,0 +1,106 @@
+"""Capture versus the bare sandbox, both as the real command (`event-console capture` and
+`event-console sandbox`, each its own process on 127.0.0.1):
+
+(a) latency: the same Octeth event posted alternately to each over a kept-alive connection;
+    median and p95 per request, and the ratio capture/sandbox (target ≤ 1.2×);
+(b) throughput: 200 clients at once, each posting N events; requests per second of each.
+
+Run: python bench/capture.py [requests]
+"""
+
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import requests  # noqa: E402
+
+from console.core.definitions import vendors  # noqa: E402
+
+
+def start(*args: str) -> tuple[subprocess.Popen, str]:
+    env = {**os.environ, "EVENT_CONSOLE_HOME": tempfile.mkdtemp(prefix="bench-capture-"), "PYTHONPATH": str(ROOT),
+           "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
+    process = subprocess.Popen([sys.executable, "-m", "console", *args, "--port", "0"], stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True, env=env, cwd=ROOT)
+    first = process.stdout.readline()
+    url = re.search(r"(http://127\.0\.0\.1:\d+)", first).group(1)
+    threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()  # drain its lines
+    return process, url
+
+
+def event() -> bytes:
+    key = vendors()["octeth"].sandbox_secrets["api_key"]
+    return json.dumps({"APIKey": key, "ListID": 1, "event": "signup", "email": "a@example.com"}).encode()
+
+
+def latency(urls: dict[str, str], count: int) -> dict[str, list[float]]:
+    sessions = {name: requests.Session() for name in urls}
+    body = event()
+    times: dict[str, list[float]] = {name: [] for name in urls}
+    for i in range(count + 20):
+        for name, url in urls.items():
+            start = time.perf_counter()
+            answer = sessions[name].post(f"{url}/octeth/api/v1/event", data=body,
+                                         headers={"Content-Type": "application/json"})
+            elapsed = (time.perf_counter() - start) * 1000
+            assert answer.status_code == 200, answer.text
+            if i >= 20:  # warm-up done
+                times[name].append(elapsed)
+    return times
+
+
+def throughput(url: str, clients: int, each: int) -> float:
+    body = event()
+    errors = []
+
+    def client():
+        session = requests.Session()
+        for _ in range(each):
+            answer = session.post(f"{url}/octeth/api/v1/event", data=body, headers={"Content-Type": "application/json"})
+            if answer.status_code != 200:
+                errors.append(answer.status_code)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    seconds = time.perf_counter() - start
+    assert not errors, errors[:5]
+    return clients * each / seconds
+
+
+def main(count: int = 500):
+    sandbox, sandbox_url = start("sandbox")
+    capture, capture_url = start("capture")
+    try:
+        times = latency({"sandbox": sandbox_url, "capture": capture_url}, count)
+        print(f"latency, {count} requests each, alternating, kept-alive (ms):")
+        for name, values in times.items():
+            values.sort()
+            print(f"  {name:<8} median {statistics.median(values):.2f}   p95 {values[int(len(values) * 0.95)]:.2f}")
+        ratio = statistics.median(times["capture"]) / statistics.median(times["sandbox"])
+        added = statistics.median(times["capture"]) - statistics.median(times["sandbox"])
+        print(f"  capture / sandbox  {ratio:.2f}x   (+{added:.2f} ms; target <= 1.2x)")
+        print("throughput, 200 clients at once, 5 requests each:")
+        for name, url in (("sandbox", sandbox_url), ("capture", capture_url)):
+            print(f"  {name:<8} {throughput(url, 200, 5):.0f} requests/s")
+    finally:
+        for process in (sandbox, capture):
+            process.terminate()
+            process.wait()
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 500)
