@@ -195,6 +195,23 @@ class WindowController(QObject):
                 "Add a profile for a real account with “Profiles & keys…”.")
         self.w.sandbox_banner.setVisible(sandbox)
 
+    def _update_environment(self) -> None:
+        """The always-visible Environment label: the sandbox, a local host or a live one."""
+        from console.engine.actions import environment
+        from console.ui.window.main_window import ENVIRONMENT_STYLES
+
+        try:
+            where = environment(self.ctx, self.w.vendor.currentData(), self.w.operation.currentData(),
+                                self.w.profile.currentText() or SANDBOX)
+        except Exception:  # an unreadable profiles file: the issues list says it; the label stays
+            return
+        self.environment_kind = where.kind
+        self.w.environment.setText(where.text)
+        self.w.environment.setStyleSheet(ENVIRONMENT_STYLES[where.kind])
+        self.w.environment.setToolTip("Send goes to the built-in sandbox on this computer" if where.kind == "sandbox"
+                                      else f"Send goes to {where.host}" + (" — a real vendor account"
+                                                                          if where.kind == "live" else ""))
+
     def _set_editor_text(self, text: str, reset_undo: bool = False) -> None:
         self.w.editor.blockSignals(True)
         if reset_undo:
@@ -280,6 +297,7 @@ class WindowController(QObject):
             return
         from PySide6.QtCore import Qt  # not at import: see console.ui.window.startup
 
+        self._update_environment()
         self.w.issues.clear()
         dark = is_dark(self.w.palette())
         document = self.document
@@ -378,6 +396,18 @@ class WindowController(QObject):
         prepared = self.prepared
         if prepared is None or prepared.missing or (prepared.errors and not force):
             return
+        if prepared.errors and getattr(self, "environment_kind", "sandbox") == "live":
+            from PySide6.QtWidgets import QMessageBox
+
+            count = len(prepared.errors)
+            answer = QMessageBox.question(
+                self.w, "Send anyway to a live host?",
+                f"This goes to {self.w.environment.text().removeprefix('LIVE: ')}, a real account, with "
+                f"{count} rule{'s' if count != 1 else ''} broken. The vendor may refuse it, or record it as it is.\n\n"
+                "Send it anyway?", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No)
+            if answer != QMessageBox.StandardButton.Yes:
+                return
         self._start_job(prepared, force, "Waiting for the answer…")
 
     def _start_job(self, prepared, force: bool, waiting: str) -> None:

@@ -35,6 +35,14 @@ from console.ui.window.controller import WindowController
 from console.ui.window.startup import splitter
 
 
+# The Environment label's look: calm for the sandbox, a warning colour for a live host.
+ENVIRONMENT_STYLES = {
+    "sandbox": "QLabel { background: #1b7f5b; color: white; border-radius: 4px; padding: 2px 8px; }",
+    "local": "QLabel { background: #455a64; color: white; border-radius: 4px; padding: 2px 8px; }",
+    "live": "QLabel { background: #c62828; color: white; border-radius: 4px; padding: 2px 8px; font-weight: bold; }",
+}
+
+
 class MainWindow(QMainWindow):
     """The main window's layout; WindowController holds its state and behaviour."""
 
@@ -95,6 +103,11 @@ class MainWindow(QMainWindow):
             bar.addWidget(text)
             bar.addWidget(widget)
         bar.addWidget(self.profiles_button)
+        self.environment = QLabel("Sandbox: nothing leaves this computer")
+        self.environment.setAccessibleName("Environment")
+        self.environment.setToolTip("Where Send goes with this profile")
+        self.environment.setStyleSheet(ENVIRONMENT_STYLES["sandbox"])
+        bar.addWidget(self.environment)
         bar.addStretch(1)
         bar.addWidget(self.cookie_button)
         bar.addWidget(self.curl_button)
