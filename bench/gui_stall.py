@@ -55,7 +55,7 @@ def main(rounds: int = 3):
     ctx = AppContext(home=Path(tempfile.mkdtemp(prefix="bench-stall-")), secrets=SecretStore(MemoryKeyring()))
     window = MainWindow(ctx)
     window.show()
-    pump(app, lambda: window.controller.started, 5)
+    pump(app, lambda: window.controller.ready, 5)
     # Let the start-up warm-up (schemas, the HTTP library) finish, as it has for a user who
     # has had the window open for a moment.
     pump(app, lambda: False, 2)

@@ -64,7 +64,7 @@ def gui_gap(folder: Path, count: int) -> tuple[float, float]:
     window = MainWindow(ctx)
     window.show()
     end = time.monotonic() + 10
-    while not window.controller.started and time.monotonic() < end:
+    while not window.controller.ready and time.monotonic() < end:
         app.processEvents()
     settle = time.monotonic() + 2  # the start-up warm-up finishes, as for a user
     while time.monotonic() < settle:

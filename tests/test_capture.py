@@ -234,3 +234,10 @@ def test_sigterm_stops_cleanly(capture):
     status, out = running.stop(signal.SIGTERM)
     assert status == 0 and "Capture stopped: 0 request(s)" in out
     assert os.path.exists(running.home / "history.sqlite3")
+
+
+def test_the_window_default_port_is_captures():
+    from console.engine.capture import DEFAULT_PORT
+    from console.ui.capture import panel
+
+    assert panel.DEFAULT_PORT == DEFAULT_PORT == 8766

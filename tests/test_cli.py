@@ -196,3 +196,17 @@ def test_window_without_a_display_says_so():
     run = subprocess.run([sys.executable, "-m", "console"], capture_output=True, text=True, env=env, timeout=60)
     assert run.returncode == 2
     assert "no display" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_a_dry_run_on_the_sandbox_does_not_start_its_server(tmp_path):
+    """The sandbox's URL is given (its port bound) without importing or starting its server."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from console.cli import main; status = main(['send', 'octeth', 'event', '--dry-run']); "
+            "print(status, 'console.sandbox.server' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          env={**__import__("os").environ, "EVENT_CONSOLE_HOME": str(tmp_path),
+                               "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"})
+    assert done.stdout.strip().splitlines()[-1] == "0 False", done.stdout + done.stderr
+    assert "http://127.0.0.1:" in done.stdout  # the sandbox's address is in the preview

@@ -10,7 +10,6 @@ its place. An unknown `{{$name}}` is reported (a validation error at its path), 
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -46,6 +45,8 @@ class Resolution(NamedTuple):
 def make_value(name: str, now: datetime, rng) -> Any | None:
     """The fresh value of token `name`, or None when there is no such token."""
     if name in ("guid", "randomUUID"):
+        import uuid  # here, not at import: the window's form imports this module at start-up
+
         return str(uuid.UUID(int=rng.getrandbits(128), version=4))
     if name == "timestamp":
         return int(now.timestamp())

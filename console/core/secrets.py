@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Iterable
 from urllib.parse import quote, quote_plus
 
@@ -109,6 +110,9 @@ class SecretStore:
     def __init__(self, backend=None):
         self._backend = backend
         self._resolved = backend is not None
+        # The window looks the backend up on a worker thread at start-up (it takes 100-250 ms);
+        # a lookup from another thread meanwhile waits for that one instead of racing it.
+        self._resolving = threading.Lock()
         self._session: dict[str, str] = {}
         # Values read from the keyring, so that live validation does not ask it every keystroke.
         self._cache: dict[str, str | None] = {}
@@ -118,15 +122,16 @@ class SecretStore:
 
     def _keyring(self):
         if not self._resolved:
-            self._resolved = True
-            try:
-                import keyring
+            with self._resolving:
+                if not self._resolved:
+                    try:
+                        import keyring
 
-                self._backend = keyring.get_keyring()
-            except Exception as exc:  # a broken keyring configuration must not stop the app
-                self._backend = None
-                self.problem = f"The keyring could not be loaded ({exc}). {NO_KEYRING_MESSAGE}"
-                return None
+                        self._backend = keyring.get_keyring()
+                    except Exception as exc:  # a broken keyring configuration must not stop the app
+                        self._backend = None
+                        self.problem = f"The keyring could not be loaded ({exc}). {NO_KEYRING_MESSAGE}"
+                    self._resolved = True
         backend = self._backend
         if backend is None or getattr(backend, "priority", 1) <= 0:
             self.problem = self.problem or NO_KEYRING_MESSAGE

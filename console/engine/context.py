@@ -55,6 +55,9 @@ class AppContext:
         self._transport = None
         self._history = None
         self._sandbox = None
+        # The sandbox's listening socket, bound when its URL is first needed (a preview, a
+        # dry run); its server (http.server and the emulators) starts only for a real send.
+        self._sandbox_socket = None
 
     @property
     def rng(self):
@@ -84,24 +87,50 @@ class AppContext:
 
     @property
     def sandbox(self):
-        """The embedded sandbox (a SandboxServer), started on first use."""
+        """The embedded sandbox (a SandboxServer), started on first use, on the socket its URL
+        was given for when one was."""
         with self._lock:
             if self._sandbox is None:
                 from console.sandbox.server import SandboxServer
 
-                self._sandbox = SandboxServer()
+                self._sandbox = SandboxServer(sock=self._sandbox_socket)
+                self._sandbox_socket = None
                 self._sandbox.start()
             return self._sandbox
 
     def sandbox_url(self) -> str:
-        """The base URL of the embedded sandbox, started on first use."""
-        return self.sandbox.url
+        """The base URL of the embedded sandbox. Only binds its port (cheap); the server
+        starts with `sandbox` (a send to it calls ensure_sandbox_for first)."""
+        with self._lock:
+            if self._sandbox is not None:
+                return self._sandbox.url
+            if self._sandbox_socket is None:
+                import socket
+
+                sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                sock.bind(("127.0.0.1", 0))
+                sock.listen(256)  # console.sandbox.server.BACKLOG: 200 clients arriving at once
+                self._sandbox_socket = sock
+            host, port = self._sandbox_socket.getsockname()[:2]
+            return f"http://{host}:{port}"
+
+    def ensure_sandbox_for(self, url: str) -> None:
+        """Starts the embedded sandbox when `url` is on it (before anything is sent there)."""
+        with self._lock:
+            reserved = self._sandbox_socket
+        if reserved is not None:
+            host, port = reserved.getsockname()[:2]
+            if url.startswith(f"http://{host}:{port}/"):
+                self.sandbox  # noqa: B018 - starts it
 
     def close(self) -> None:
         with self._lock:
             if self._sandbox is not None:
                 self._sandbox.stop()
                 self._sandbox = None
+            if self._sandbox_socket is not None:
+                self._sandbox_socket.close()
+                self._sandbox_socket = None
             if self._transport is not None:
                 self._transport.close()
                 self._transport = None

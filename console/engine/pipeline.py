@@ -332,6 +332,7 @@ def send(ctx: AppContext, prepared: Prepared, force: bool = False,
     timeout = timeout or (ctx.connect_timeout, ctx.read_timeout)
     history = ctx.history
     history.check_writable()
+    ctx.ensure_sandbox_for(prepared.spec.url)
     history_id = history.record(_unanswered(ctx, prepared, "sending", "Sending: no answer yet.", force, source))
     try:
         current, result, extra_secrets = _exchange(ctx, prepared, timeout, deadline)
@@ -462,6 +463,7 @@ def check_credentials(ctx: AppContext, vendor: str, operation: str, profile: str
     """Checks a profile's credential where the vendor has a way without sending an event
     (Synerise: log in with the API key). Returns a plain sentence."""
     prepared = prepare(ctx, Draft(vendor, operation, profile), check_history=False)
+    ctx.ensure_sandbox_for(prepared.spec.url)
     exchange_def = prepared.op.request.token_exchange
     if prepared.credential is None:
         return "No key is set for this profile."

@@ -105,9 +105,15 @@ class SandboxHTTPServer(ThreadingHTTPServer):
     request_queue_size = BACKLOG
 
     def __init__(self, address, state: SandboxState, log, idle_timeout: float = IDLE_TIMEOUT,
-                 handler: type = SandboxHandler):
+                 handler: type = SandboxHandler, sock=None):
         handler = type(handler.__name__, (handler,), {"timeout": idle_timeout})
-        super().__init__(address, handler)
+        if sock is None:
+            super().__init__(address, handler)
+        else:  # a socket already listening (its port was handed out before the server started)
+            super().__init__(sock.getsockname()[:2], handler, bind_and_activate=False)
+            self.socket.close()
+            self.socket = sock
+            self.server_address = sock.getsockname()
         self.state = state
         self.log = log
         self.delay = 0.0
@@ -125,9 +131,9 @@ class SandboxServer:
     trying out timeouts and cancelling."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0,
-                 log: Callable[[str], None] | None = None, idle_timeout: float = IDLE_TIMEOUT):
+                 log: Callable[[str], None] | None = None, idle_timeout: float = IDLE_TIMEOUT, sock=None):
         self.state = SandboxState()
-        self._server = SandboxHTTPServer((host, port), self.state, log, idle_timeout)
+        self._server = SandboxHTTPServer((host, port), self.state, log, idle_timeout, sock=sock)
         self._thread: threading.Thread | None = None
 
     @property

@@ -15,7 +15,7 @@ def make_window(qtbot, tmp_path, keyring_backend):
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)
-        qtbot.waitUntil(lambda: window.controller.started, timeout=5000)
+        qtbot.waitUntil(lambda: window.controller.ready, timeout=10000)
         made.append(window)
         return window
 

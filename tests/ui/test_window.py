@@ -28,7 +28,7 @@ def test_create_main_window_opens_on_the_sandbox(qtbot, tmp_path):
     window = create_main_window(tmp_path / "home")
     qtbot.addWidget(window)
     window.show()
-    qtbot.waitUntil(lambda: window.controller.started, timeout=5000)
+    qtbot.waitUntil(lambda: window.controller.ready, timeout=10000)
     assert named(window, "Profile").currentText() == "sandbox"
     assert "nothing leaves it" in named(window, "Sandbox banner").text()
     assert payload(window) == window.op_def.example
@@ -261,7 +261,8 @@ def test_copy_as_curl_masks_unless_asked(window):
 
 def test_without_keyring_banner_and_session_keys(qtbot, make_window, tmp_path):
     window = make_window(secrets=SecretStore(NoKeyring()))
-    assert named(window, "Keyring banner").isVisible()
+    # Looked up after the window is ready (a worker thread), then said.
+    qtbot.waitUntil(lambda: named(window, "Keyring banner").isVisible(), timeout=10000)
     assert "session only" in named(window, "Keyring banner").text()
     window.ctx.profiles.update("mytracker", "prod", {"app_id": "666", "base_url": window.ctx.sandbox_url() + "/mytracker"})
     window.ctx.secrets.set("mytracker", "prod", "token", "sandbox-mytracker-token")

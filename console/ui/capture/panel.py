@@ -16,7 +16,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.engine.capture import DEFAULT_PORT, Captured, CaptureServer, describe
+# console.engine.capture (and the HTTP side it brings) is imported when capture starts: the
+# window's start-up does not pay for it.
+DEFAULT_PORT = 8766  # console.engine.capture.DEFAULT_PORT (tests check they agree)
 
 
 class CapturePanel(QWidget):
@@ -27,7 +29,7 @@ class CapturePanel(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.ctx = None
-        self.server: CaptureServer | None = None
+        self.server = None  # console.engine.capture.CaptureServer while capturing
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
@@ -88,6 +90,8 @@ class CapturePanel(QWidget):
     def start(self) -> bool:
         if self.server is not None or self.ctx is None:
             return self.server is not None
+        from console.engine.capture import CaptureServer
+
         forward = self.forward.currentData() or None
         try:
             # The callback runs on the server's threads; the signal brings it to the GUI thread.
@@ -130,7 +134,9 @@ class CapturePanel(QWidget):
         self.forward.setEnabled(True)
         self.status.setText(f"Stopped: {self.count} request(s) captured.")
 
-    def _on_captured(self, captured: Captured) -> None:
+    def _on_captured(self, captured) -> None:
+        from console.engine.capture import describe
+
         self.count += 1
         if self.server is not None:
             self.status.setText(f"Capturing on {self.server.url}: {self.count} request(s). Last: {describe(captured)}")

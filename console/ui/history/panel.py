@@ -384,9 +384,10 @@ class HistoryPanel(QWidget):
         if exchange_id is not None:
             signal.emit(exchange_id)
 
-    def _change(self, work, message, then=None) -> None:
+    def _change(self, work, message, then=None, reload=lambda result: True) -> None:
         """Runs a change to history in the background (the GUI thread never waits for the
-        write lock), then reloads the list and says what happened."""
+        write lock), then reloads the list (unless `reload(result)` says nothing changed) and
+        says what happened."""
         from console.ui.workers import run_in_background
 
         self._changes_running += 1
@@ -395,7 +396,8 @@ class HistoryPanel(QWidget):
 
         def finish(text: str, result=None) -> None:
             self._changes_running -= 1
-            self.apply_filters()
+            if result is None or reload(result):
+                self.apply_filters()
             if then is not None and result is not None:
                 then(result)
             self.status_message(text)
@@ -567,4 +569,4 @@ class HistoryPanel(QWidget):
         if store is None or store.read_only:
             return
         self._change(lambda: store.apply_retention(datetime.now(timezone.utc)),
-                     lambda n: f"Retention removed {n} old exchange(s)." if n else "")
+                     lambda n: f"Retention removed {n} old exchange(s)." if n else "", reload=bool)

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from console.engine.suites import Case, CaseResult, SuiteError, load_case, load_cases, run_case
 from console.ui.widgets.theme import is_dark, severity_colour
 
 
@@ -39,12 +38,14 @@ class _Run(QRunnable):
     """Runs cases one after another until done or cancelled; a case that cannot run at all
     is a failure with its reason, never the end of the run."""
 
-    def __init__(self, ctx, cases: list[Case], profile: str, cancelled: threading.Event, progress: _Progress):
+    def __init__(self, ctx, cases: list, profile: str, cancelled: threading.Event, progress: _Progress):
         super().__init__()
         self.ctx, self.cases, self.profile = ctx, cases, profile
         self.cancelled, self.progress = cancelled, progress
 
     def run(self) -> None:
+        from console.engine.suites import CaseResult, SuiteError, load_case, run_case
+
         try:
             for case in self.cases:
                 if self.cancelled.is_set():
@@ -79,8 +80,8 @@ class SuitesPanel(QWidget):
         self.setAccessibleName("Suites")
         self.ctx = None
         self.folder: Path | None = None
-        self.cases: list[Case] = []
-        self.results: dict[Path, CaseResult] = {}
+        self.cases: list = []  # console.engine.suites.Case
+        self.results: dict = {}  # case path → console.engine.suites.CaseResult
         self._cancelled: threading.Event | None = None
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
@@ -169,6 +170,8 @@ class SuitesPanel(QWidget):
 
     def open_folder(self, folder: Path) -> bool:
         """Lists the cases under `folder`; a malformed case file is named with its problem."""
+        from console.engine.suites import SuiteError, load_cases
+
         self._pending = None
         self.folder = Path(folder)
         self.folder_label.setText(str(self.folder))
@@ -199,10 +202,10 @@ class SuitesPanel(QWidget):
             self.list.addTopLevelItem(item)
         self.list.resizeColumnToContents(0)
 
-    def _case_of(self, item: QTreeWidgetItem) -> Case:
+    def _case_of(self, item: QTreeWidgetItem):
         return self.cases[self.list.indexOfTopLevelItem(item)]
 
-    def selected_cases(self) -> list[Case]:
+    def selected_cases(self) -> list:
         rows = sorted(self.list.indexOfTopLevelItem(i) for i in self.list.selectedItems())
         return [self.cases[r] for r in rows]
 
@@ -211,7 +214,7 @@ class SuitesPanel(QWidget):
     def running(self) -> bool:
         return self._cancelled is not None
 
-    def run(self, cases: list[Case]) -> None:
+    def run(self, cases: list) -> None:
         if self.running or not cases or self.ctx is None:
             return
         self._cancelled = threading.Event()
@@ -235,7 +238,7 @@ class SuitesPanel(QWidget):
             self._cancelled.set()
             self.summary.setText("Cancelling…")
 
-    def _case_done(self, result: CaseResult) -> None:
+    def _case_done(self, result) -> None:
         self.results[result.case.path] = result
         self._show(result.case, "passed" if result.passed else "FAILED", result.reason)
         self.progress.setValue(self.progress.value() + 1)
@@ -258,7 +261,7 @@ class SuitesPanel(QWidget):
         self.summary.setText(("Cancelled. " if stopped else "") + f"{passed} passed, {failed} failed")
         self._update_buttons()
 
-    def _show(self, case: Case, result: str, reason: str) -> None:
+    def _show(self, case, result: str, reason: str) -> None:
         for i, known in enumerate(self.cases):
             if known.path == case.path:
                 item = self.list.topLevelItem(i)

@@ -26,3 +26,11 @@ def severity_colour(severity: str, dark: bool) -> str:
     if severity == "error":
         return "#ef5350" if dark else "#c62828"
     return "#ffca28" if dark else "#8d6e00"
+
+
+# The Environment label's look: calm for the sandbox, a warning colour for a live host.
+ENVIRONMENT_STYLES = {
+    "sandbox": "QLabel { background: #1b7f5b; color: white; border-radius: 4px; padding: 2px 8px; }",
+    "local": "QLabel { background: #455a64; color: white; border-radius: 4px; padding: 2px 8px; }",
+    "live": "QLabel { background: #c62828; color: white; border-radius: 4px; padding: 2px 8px; font-weight: bold; }",
+}

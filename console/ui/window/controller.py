@@ -39,6 +39,8 @@ class WindowController(QObject):
         self._sent_at = 0.0
         self._closed = False
         self._started = False
+        self._ready = False
+        self._finished_start = False
         self._start_scheduled = False
         self._loading = False
         self._form_dirty = True
@@ -119,26 +121,60 @@ class WindowController(QObject):
         self._started = True
         from console.ui.window.sending import Sender
 
-        self.w._shortcuts()
-        self.w.editor.decorate()
         self.sender = Sender(self.ctx, self)
         self.sender.finished.connect(self._finished)
         self.w.history.set_store(self.ctx.history)
-        self.w.suites.set_context(self.ctx, self.suites_folder(), self._profile_names())
-        self.w.capture.set_context(self.ctx, self._profile_names())
-        self.w.history.apply_retention()
-        self._retention_applied = time.monotonic()
-        if not self.ctx.secrets.available:
-            self.w.keyring_banner.setText(self.ctx.secrets.problem or "No keyring")
-            self.w.keyring_banner.setVisible(True)
         if self.ctx.history.message:
             self.w.history_banner.setText(self.ctx.history.message)
             self.w.history_banner.setVisible(True)
         self._update_sandbox_banner()
-        self.validate_now()
+        self._update_environment()
+        self.w.issues.clear()
+        self.w.issues.addItem("Checking the payload…")
+        # The rest in the next turn of the event loop: no single pause of the GUI thread long
+        # enough to be felt (each part stays under 50 ms; bench/gui_ready.py).
+        QTimer.singleShot(0, self._finish_start)
+
+    def _finish_start(self) -> None:
+        if self._finished_start:
+            return
+        self._finished_start = True
+        self.w._shortcuts()
+        self.w.editor.decorate()
+        self.w.suites.set_context(self.ctx, self.suites_folder(), self._profile_names())
+        self.w.capture.set_context(self.ctx, self._profile_names())
+        self.w.history.apply_retention()
+        self._retention_applied = time.monotonic()
         from console.ui.workers import run_in_background
 
-        run_in_background(self, lambda: _warm_up(self.ctx), lambda _result: _freeze_startup_objects())
+        # The keyring's lookup (100-250 ms), the sandbox's start and the validator's import and
+        # compilation (about 100 ms) run on a worker thread, started once the GUI thread's own
+        # start-up is done (sharing the interpreter lock with it would stretch both); the first
+        # check of the payload runs when they are done. An edit before then is checked at once
+        # (validate_now compiles what it needs).
+        vendor, operation = self.w.vendor.currentData(), self.w.operation.currentData()
+        profile = self.w.profile.currentText() or SANDBOX
+        run_in_background(self, lambda: _get_ready(self.ctx, vendor, operation, profile), self._checks_ready,
+                          lambda _message: self._checks_ready(None))
+
+    @property
+    def ready(self) -> bool:
+        """Whether the start-up's first check of the payload has run (issues and preview shown)."""
+        return self._ready
+
+    def _checks_ready(self, _result) -> None:
+        from console.ui.workers import run_in_background
+
+        self._ready = True
+        self.validate_now()
+        run_in_background(self, lambda: _warm_up(self.ctx), self._warmed_up)
+
+    def _warmed_up(self, _result) -> None:
+        """The keyring was looked up in the warm-up: say when there is none."""
+        if not self.ctx.secrets.available:
+            self.w.keyring_banner.setText(self.ctx.secrets.problem or "No keyring")
+            self.w.keyring_banner.setVisible(True)
+        _freeze_startup_objects()
 
     def _vendor_changed(self, *_):
         vendor = self.vendor_def
@@ -198,7 +234,7 @@ class WindowController(QObject):
     def _update_environment(self) -> None:
         """The always-visible Environment label: the sandbox, a local host or a live one."""
         from console.engine.actions import environment
-        from console.ui.window.main_window import ENVIRONMENT_STYLES
+        from console.ui.widgets.theme import ENVIRONMENT_STYLES
 
         try:
             where = environment(self.ctx, self.w.vendor.currentData(), self.w.operation.currentData(),
@@ -712,16 +748,31 @@ class WindowController(QObject):
             self.w.statusBar().showMessage(f"Could not save the window state: {exc}", 8000)
 
 
+def _get_ready(ctx, vendor: str, operation: str, profile: str) -> None:
+    """On a worker thread at start-up: what the first check of the payload needs (the
+    validator of the current operation, imported and compiled; the keyring backend, looked up
+    once, when the profile's key is read from it)."""
+    from console.core.validation import compile_validator
+    from console.engine import pipeline  # noqa: F401 - imported here, not on the GUI thread
+
+    if profile != SANDBOX:
+        ctx.secrets.available  # noqa: B018 - looks the keyring backend up
+    if vendor and operation:
+        compile_validator(vendor, operation)
+
+
 def _warm_up(ctx) -> None:
-    """Start-up work that would otherwise hold up the first send: import the HTTP library
-    (its C parts hold the GIL while they load) and compile every operation's schema."""
-    from console.core.validation import check_schema
+    """Start-up work after the window is ready that would otherwise hold up the first send or
+    edit: look the keyring up, import the HTTP library (its C parts hold the GIL while they
+    load) and compile every operation's validator."""
+    from console.core.validation import compile_validator
 
+    ctx.secrets.available  # noqa: B018 - looks the keyring backend up (100-250 ms)
+    ctx.sandbox  # noqa: B018 - starts the built-in sandbox's server (its import costs 30-45 ms)
     ctx.transport  # noqa: B018 - builds the one requests.Session
-
     for vendor in vendors().values():
         for op in vendor.operations.values():
-            check_schema(vendor.name, op.name)
+            compile_validator(vendor.name, op.name)
 
 
 def _freeze_startup_objects() -> None:

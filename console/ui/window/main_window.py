@@ -30,17 +30,9 @@ from console.ui.widgets.banner import banner
 from console.ui.widgets.json_editor import JsonEditor
 from console.ui.widgets.payload_form import PayloadForm
 from console.ui.widgets.response_view import ResponseView
-from console.ui.widgets.theme import is_dark, severity_colour
+from console.ui.widgets.theme import ENVIRONMENT_STYLES, is_dark, severity_colour
 from console.ui.window.controller import WindowController
 from console.ui.window.startup import splitter
-
-
-# The Environment label's look: calm for the sandbox, a warning colour for a live host.
-ENVIRONMENT_STYLES = {
-    "sandbox": "QLabel { background: #1b7f5b; color: white; border-radius: 4px; padding: 2px 8px; }",
-    "local": "QLabel { background: #455a64; color: white; border-radius: 4px; padding: 2px 8px; }",
-    "live": "QLabel { background: #c62828; color: white; border-radius: 4px; padding: 2px 8px; font-weight: bold; }",
-}
 
 
 class MainWindow(QMainWindow):
