@@ -158,6 +158,6 @@ def test_details_leave_the_bodies_out_and_give_their_sizes(tmp_path):
     full, details = store.get(exchange_id), store.details(exchange_id)
     assert details.request_body is None and details.response_body is None
     assert details.request_size == len(full.request_body) > 0
-    assert full._replace(request_body=None, response_body=None) == details._replace(request_size=None)
+    assert full._replace(request_body=None, response_body=None) == details
     assert store.details(exchange_id + 1) is None
     store.close()

@@ -122,7 +122,7 @@ def test_clear_all_and_undo(store):
     assert store.undo_delete() == 500 and store.count() == 500
 
 
-@pytest.mark.parametrize("version", [1, 2])
+@pytest.mark.parametrize("version", [1, 2, 3])
 def test_older_fixtures_migrate_to_the_current_schema(tmp_path, version):
     from console.core.history import SCHEMA_VERSION
 
@@ -133,7 +133,10 @@ def test_older_fixtures_migrate_to_the_current_schema(tmp_path, version):
     assert {"pinned", "source"} <= {row[1] for row in db.execute("PRAGMA table_info(exchanges)")}
     # The fixture's exchanges are in the new search index.
     assert store.page(None, 100, "dog")[0].vendor == "synerise"
-    assert store.get(1).source is None  # recorded before sources were
+    assert store.get(1).source == (None if version < 3 else "cli")  # None: recorded before sources were
+    # Bodies live apart from the list rows since schema 4, and still come with an exchange.
+    assert "response_body" not in {row[1] for row in db.execute("PRAGMA table_info(exchanges)")}
+    assert store.get(1).request_body and store.details(1).request_size == len(store.get(1).request_body)
     store.set_pinned([1], True)
     assert store.get(1).pinned
     # Deleting and undoing works across the migrated tables.
@@ -180,3 +183,60 @@ def test_search_filters_paging_and_replay_at_100000(tmp_path, make_ctx):
                            ("customUserId", "customEventName", "customEventParams")})
     outcome = pipeline.send(ctx, pipeline.prepare(ctx, draft))
     assert outcome.exchange.response.status == 200
+
+
+def test_status_classes_are_stored_as_the_filter_names_them(tmp_path):
+    """The stored class (Python, at write) and the migration's SQL agree with STATUS_CLASSES."""
+    from console.core.history import _STATUS_CLASS_SQL, STATUS_CLASSES, status_class
+
+    db = sqlite3.connect(":memory:")
+    for status in (None, 100, 204, 302, 404, 503, 600):
+        for outcome in ("answered", "cancelled", "not-sent", "no-answer", "interrupted", "sending", "login-failed"):
+            row = db.execute(f"SELECT {_STATUS_CLASS_SQL}, " + ", ".join(
+                f"({expr})" for expr in STATUS_CLASSES.values()) + " FROM (SELECT ? AS status, ? AS outcome)",
+                (status, outcome)).fetchone()
+            assert row[0] == status_class(status, outcome)
+            matching = [name for name, hit in zip(STATUS_CLASSES, row[1:], strict=True) if hit]
+            if outcome in ("answered",) and status is not None and 200 <= status < 600:
+                assert matching == [status_class(status, outcome)]
+            elif outcome != "answered":
+                assert status_class(status, outcome) in matching
+
+
+def test_a_large_delete_goes_in_chunks_with_progress_can_stop_and_be_undone(tmp_path):
+    store = HistoryStore(tmp_path)
+    fill(store, 12_000)
+    seen = []
+    stop_after = [2]
+
+    def cancelled():
+        return len(seen) >= stop_after[0]
+
+    deleted = store.delete(None, progress=lambda done, total: seen.append((done, total)), cancelled=cancelled)
+    assert deleted == 10_000 and seen == [(5000, 12_000), (10_000, 12_000)]  # stopped after two chunks
+    assert store.count() == 2000 and store.page(None, 5)[0].id == 2000  # the newest went first
+    assert store.can_undo() and store.undo_delete() == 10_000 and store.count() == 12_000
+    assert not store.can_undo()
+    store.close()
+
+
+def test_deleted_rows_go_for_good_at_the_next_delete_and_the_files_do_not_grow(tmp_path):
+    store = HistoryStore(tmp_path)
+    fill(store, 20_000)
+    store.compact()
+
+    def size():
+        return sum(p.stat().st_size for p in tmp_path.iterdir() if p.name.startswith("history.sqlite3"))
+
+    before = size()
+    assert store.delete(list(range(1, 10_001))) == 10_000
+    assert store.get(5) is None and store.page(None, 1, "checkout")[0].id > 10_000
+    store.delete([10_001])  # the first batch is removed for good now, its space given back
+    assert not store.can_undo() or store.undo_delete() == 1
+    db = sqlite3.connect(tmp_path / "history.sqlite3")
+    assert db.execute("SELECT COUNT(*) FROM exchanges").fetchone()[0] <= 10_000
+    assert db.execute("SELECT COUNT(*) FROM exchange_bodies").fetchone()[0] <= 10_000
+    assert db.execute("SELECT COUNT(*) FROM exchanges_fts").fetchone()[0] <= 10_000
+    db.close()
+    assert size() <= before, (size(), before)
+    store.close()

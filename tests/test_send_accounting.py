@@ -236,10 +236,12 @@ def insert_bad_row(home: Path) -> None:
     """A row as a foreign tool (or an older bug) could leave it: every field the wrong type."""
     HistoryStore(home).close()
     db = sqlite3.connect(home / "history.sqlite3")
-    db.execute("INSERT INTO exchanges (time, vendor, operation, profile, method, url, request_headers, request_body, "
-               "settings, issues, outcome, status, elapsed_ms, response_size, response_headers, forced) "
-               "VALUES (12, 'mytracker', 'login', 3, 'POST', 4.5, 'not json', 'text body', '[1]', '{\"a\": 1}', "
-               "'answered', 'abc', 'slow', 'big', '[[', 'yes')")
+    cur = db.execute("INSERT INTO exchanges (time, vendor, operation, profile, method, url, issues, outcome, status, "
+                     "elapsed_ms, response_size, forced, request_size) "
+                     "VALUES (12, 'mytracker', 'login', 3, 'POST', 4.5, '{\"a\": 1}', 'answered', 'abc', 'slow', 'big', "
+                     "'yes', 'long')")
+    db.execute("INSERT INTO exchange_bodies (id, request_headers, request_body, settings, response_headers) "
+               "VALUES (?, 'not json', 'text body', '[1]', '[[')", (cur.lastrowid,))
     db.commit()
     db.close()
 

@@ -13,6 +13,7 @@ import json
 import os
 import sqlite3
 import threading
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -22,15 +23,20 @@ from typing import Any
 
 from console.core.history_entry import LIST_FIELDS, HistoryEntry
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 FILE_NAME = "history.sqlite3"
+# Rows changed per transaction by deletes, undo, clear and retention: each holds the write
+# lock for milliseconds, so sends go on meanwhile, and progress is reported between them.
+CHUNK = 5000
 # Text of a body indexed for search (the first part is where people look; it keeps the
 # index small when answers are megabytes).
 INDEXED_CHARS = 65536
 
-_COLUMNS = ("time, vendor, operation, profile, method, url, request_headers, request_body, payload, "
-            "settings, credential, status, reason, response_headers, response_body, response_size, "
-            "response_truncated, error, error_kind, elapsed_ms, issues, forced, outcome, source")
+# The list row (what lists and filters scan) and the bodies, kept apart since version 4.
+_ROW_COLUMNS = ("time", "vendor", "operation", "profile", "method", "url", "credential", "status", "reason",
+                "response_size", "response_truncated", "error", "error_kind", "elapsed_ms", "issues", "forced",
+                "outcome", "source", "status_class", "request_size")
+_BODY_COLUMNS = ("request_headers", "request_body", "payload", "settings", "response_headers", "response_body")
 
 _SCHEMA_V1 = """
 CREATE TABLE exchanges (
@@ -84,25 +90,97 @@ ALTER TABLE exchanges ADD COLUMN source TEXT;
 ALTER TABLE trash ADD COLUMN source TEXT
 """
 
-# Each entry brings a database from version N-1 to N; index 0 creates version 1.
-MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3)
-assert len(MIGRATIONS) == SCHEMA_VERSION
+# The status class of a row, as the filter's choices name them (stored, so it is indexed).
+_STATUS_CLASS_SQL = """CASE
+    WHEN outcome = 'cancelled' THEN 'cancelled'
+    WHEN outcome = 'not-sent' THEN 'not sent'
+    WHEN outcome IN ('no-answer', 'interrupted', 'sending', 'login-failed') THEN 'no answer'
+    WHEN status BETWEEN 100 AND 599 THEN (status / 100) || 'xx'
+    END"""
 
-_FTS = f"""
-CREATE VIRTUAL TABLE exchanges_fts USING fts5(url, payload, response_body, tokenize = 'unicode61');
-CREATE TRIGGER exchanges_fts_insert AFTER INSERT ON exchanges BEGIN
-    INSERT INTO exchanges_fts(rowid, url, payload, response_body)
-    VALUES (new.id, new.url, substr(new.payload, 1, {INDEXED_CHARS}), substr(CAST(new.response_body AS TEXT), 1, {INDEXED_CHARS}));
-END;
-CREATE TRIGGER exchanges_fts_delete AFTER DELETE ON exchanges BEGIN
-    DELETE FROM exchanges_fts WHERE rowid = old.id;
-END
+# Version 4: the bodies (headers, payload, answers: 0.5 KB to megabytes each) move out of the
+# list rows into exchange_bodies, so lists and filters scan small rows; every filter has an
+# index ending in id (its newest rows come first without a sort); deletes mark rows (undo
+# clears the mark) instead of copying them to a trash table; the search index is kept up
+# by the store (the triggers read the old table's columns).
+_SCHEMA_V4 = f"""
+CREATE TABLE exchange_bodies (
+    id INTEGER PRIMARY KEY,
+    request_headers TEXT NOT NULL,
+    request_body BLOB NOT NULL,
+    payload TEXT,
+    settings TEXT NOT NULL,
+    response_headers TEXT,
+    response_body BLOB
+);
+INSERT INTO exchange_bodies SELECT id, request_headers, request_body, payload, settings, response_headers,
+    response_body FROM exchanges;
+INSERT OR IGNORE INTO exchange_bodies SELECT id, request_headers, request_body, payload, settings,
+    response_headers, response_body FROM trash;
+CREATE TABLE exchanges_v4 (
+    id INTEGER PRIMARY KEY,
+    time TEXT NOT NULL,
+    vendor TEXT NOT NULL,
+    operation TEXT NOT NULL,
+    profile TEXT NOT NULL,
+    method TEXT NOT NULL,
+    url TEXT NOT NULL,
+    credential TEXT,
+    status INTEGER,
+    reason TEXT,
+    response_size INTEGER,
+    response_truncated INTEGER NOT NULL DEFAULT 0,
+    error TEXT,
+    error_kind TEXT,
+    elapsed_ms REAL,
+    issues TEXT NOT NULL,
+    forced INTEGER NOT NULL DEFAULT 0,
+    outcome TEXT NOT NULL,
+    pinned INTEGER NOT NULL DEFAULT 0,
+    source TEXT,
+    status_class TEXT,
+    request_size INTEGER,
+    deleted INTEGER
+);
+INSERT INTO exchanges_v4 SELECT id, time, vendor, operation, profile, method, url, credential, status, reason,
+    response_size, response_truncated, error, error_kind, elapsed_ms, issues, forced, outcome, pinned, source,
+    {_STATUS_CLASS_SQL}, length(request_body), NULL FROM exchanges;
+INSERT OR IGNORE INTO exchanges_v4 SELECT id, time, vendor, operation, profile, method, url, credential, status,
+    reason, response_size, response_truncated, error, error_kind, elapsed_ms, issues, forced, outcome, pinned,
+    source, {_STATUS_CLASS_SQL}, length(request_body), 1 FROM trash;
+CREATE TABLE exchange_keys_v4 (key TEXT NOT NULL, exchange_id INTEGER NOT NULL);
+INSERT INTO exchange_keys_v4 SELECT key, exchange_id FROM exchange_keys;
+INSERT INTO exchange_keys_v4 SELECT key, exchange_id FROM trash_keys
+    WHERE exchange_id IN (SELECT id FROM exchanges_v4 WHERE deleted = 1);
+INSERT OR REPLACE INTO meta (key, value) SELECT 'undo_batch', '1' WHERE EXISTS (SELECT 1 FROM trash);
+DROP TABLE exchange_keys;
+DROP TABLE trash_keys;
+DROP TABLE trash;
+DROP TABLE exchanges;
+ALTER TABLE exchanges_v4 RENAME TO exchanges;
+ALTER TABLE exchange_keys_v4 RENAME TO exchange_keys;
+CREATE INDEX exchange_keys_by_key ON exchange_keys(key, exchange_id);
+CREATE INDEX exchange_keys_by_exchange ON exchange_keys(exchange_id);
+CREATE INDEX exchanges_by_vendor ON exchanges(vendor, id);
+CREATE INDEX exchanges_by_operation ON exchanges(vendor, operation, id);
+CREATE INDEX exchanges_by_profile ON exchanges(profile, id);
+CREATE INDEX exchanges_by_status ON exchanges(status_class, id);
+CREATE INDEX exchanges_by_source ON exchanges(source, id);
+CREATE INDEX exchanges_by_time ON exchanges(time);
+CREATE INDEX exchanges_pinned ON exchanges(id) WHERE pinned = 1;
+CREATE INDEX exchanges_deleted ON exchanges(deleted, id) WHERE deleted IS NOT NULL
 """
 
-# Fills the search index from the table (all of it, or with a WHERE, some rows).
-_FTS_FILL = (f"INSERT INTO exchanges_fts(rowid, url, payload, response_body) SELECT id, url, "
-             f"substr(payload, 1, {INDEXED_CHARS}), substr(CAST(response_body AS TEXT), 1, {INDEXED_CHARS}) "
-             "FROM exchanges")
+# Each entry brings a database from version N-1 to N; index 0 creates version 1.
+MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3, _SCHEMA_V4)
+assert len(MIGRATIONS) == SCHEMA_VERSION
+
+_FTS = "CREATE VIRTUAL TABLE exchanges_fts USING fts5(url, payload, response_body, tokenize = 'unicode61')"
+
+# Fills the search index from the tables (all of them, or with a WHERE on e.id, some rows).
+_FTS_FILL = (f"INSERT INTO exchanges_fts(rowid, url, payload, response_body) SELECT e.id, e.url, "
+             f"substr(b.payload, 1, {INDEXED_CHARS}), substr(CAST(b.response_body AS TEXT), 1, {INDEXED_CHARS}) "
+             "FROM exchanges e JOIN exchange_bodies b ON b.id = e.id")
 
 STATUS_CLASSES = {
     "2xx": "status BETWEEN 200 AND 299",
@@ -149,15 +227,33 @@ class Record:
     source: str = "cli"  # window, cli, suite, capture or import
 
     def row(self) -> tuple:
+        """The list row's values, in _ROW_COLUMNS order."""
         return (
-            self.time, self.vendor, self.operation, self.profile, self.method, self.url,
-            json.dumps(self.request_headers), self.request_body, self.payload, json.dumps(self.settings),
-            self.credential, self.status, self.reason,
-            None if self.response_headers is None else json.dumps(self.response_headers),
-            self.response_body, self.response_size, int(self.response_truncated), self.error,
+            self.time, self.vendor, self.operation, self.profile, self.method, self.url, self.credential,
+            self.status, self.reason, self.response_size, int(self.response_truncated), self.error,
             self.error_kind, self.elapsed_ms, json.dumps(self.issues), int(self.forced), self.outcome,
-            self.source,
+            self.source, status_class(self.status, self.outcome), len(self.request_body or b""),
         )
+
+    def bodies(self) -> tuple:
+        """The bodies' values, in _BODY_COLUMNS order."""
+        return (
+            json.dumps(self.request_headers), self.request_body, self.payload, json.dumps(self.settings),
+            None if self.response_headers is None else json.dumps(self.response_headers), self.response_body,
+        )
+
+
+def status_class(status: int | None, outcome: str) -> str | None:
+    """The filter's class of an exchange (see _STATUS_CLASS_SQL, which must agree)."""
+    if outcome == "cancelled":
+        return "cancelled"
+    if outcome == "not-sent":
+        return "not sent"
+    if outcome in ("no-answer", "interrupted", "sending", "login-failed"):
+        return "no answer"
+    if isinstance(status, int) and 100 <= status <= 599:
+        return f"{status // 100}xx"
+    return None
 
 
 @dataclass(frozen=True)
@@ -232,7 +328,12 @@ class HistoryStore:
                 self.message = (f"History is shown read-only: {self._read_only_reason}. "
                                 "Nothing can be sent until history can be written again.")
                 return
+            if version == 0 and self._db.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is None:
+                # A new file: freed pages can be given back (incremental vacuum after big deletes).
+                self._db.execute("PRAGMA auto_vacuum=INCREMENTAL")
             self._db.execute("PRAGMA journal_mode=WAL")
+            # The WAL is cut back to this size after a checkpoint (it never keeps gigabytes).
+            self._db.execute("PRAGMA journal_size_limit=67108864")
             # NORMAL in WAL mode loses nothing when the process dies; only a power cut can.
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute("PRAGMA foreign_keys=ON")
@@ -279,10 +380,20 @@ class HistoryStore:
             raise HistoryUnavailable(self.path, self._read_only_reason)
 
     def _list_columns(self) -> str:
-        """The list's columns; NULL for any a newer (read-only) database no longer has."""
+        """The list's columns; NULL for any a newer (read-only) database no longer has. Also
+        notes the file's layout: an older file opened read-only keeps its bodies in the rows."""
         present = {row[1] for row in self._db.execute("PRAGMA table_info(exchanges)")}
+        self._split = self._db.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'exchange_bodies'").fetchone() is not None
+        self._live = "e.deleted IS NULL" if "deleted" in present else "1"
+        self._has_status_class = "status_class" in present
         wanted = [c.strip() for c in _LIST_COLUMNS.split(",")]
         return ", ".join(f"e.{c}" if c in present else f"NULL AS {c}" for c in wanted)
+
+    @property
+    def _full(self) -> str:
+        """FROM clause of a whole exchange: its row and its bodies."""
+        return "exchanges e LEFT JOIN exchange_bodies b ON b.id = e.id" if self._split else "exchanges e"
 
     @staticmethod
     def _connect(target, uri: bool = False) -> sqlite3.Connection:
@@ -346,8 +457,7 @@ class HistoryStore:
                 if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'exchanges_fts'").fetchone():
                     self.fts = True  # another process made it while this one waited
                     return
-                for statement in _FTS.split(";\nCREATE"):
-                    db.execute(statement if statement.lstrip().startswith("CREATE") else "CREATE" + statement)
+                db.execute(_FTS)
                 db.execute(_FTS_FILL)
             self.fts = True
         except sqlite3.OperationalError:  # no FTS5 in this SQLite: search falls back to LIKE
@@ -366,9 +476,11 @@ class HistoryStore:
         try:
             with self._transaction() as db:
                 for r in records:
-                    cur = db.execute(f"INSERT INTO exchanges ({_COLUMNS}) VALUES ({','.join('?' * 24)})", r.row())
+                    cur = db.execute(_INSERT_ROW, r.row())
                     ids.append(cur.lastrowid)
+                    db.execute(_INSERT_BODIES, (cur.lastrowid, *r.bodies()))
                     self._add_keys(db, r, cur.lastrowid)
+                    self._index(db, cur.lastrowid, r)
         except sqlite3.Error as exc:
             raise HistoryUnavailable(self.path, exc) from None
         return ids
@@ -377,18 +489,23 @@ class HistoryStore:
         """Replaces a record made before a send (outcome "sending") by what the send came
         to. Raises HistoryUnavailable when it cannot be written."""
         self.check_writable()
-        columns = [c.strip() for c in _COLUMNS.split(",")]
         try:
             with self._transaction() as db:
-                db.execute(f"UPDATE exchanges SET {', '.join(c + ' = ?' for c in columns)} WHERE id = ?",
+                db.execute(f"UPDATE exchanges SET {', '.join(c + ' = ?' for c in _ROW_COLUMNS)} WHERE id = ?",
                            (*r.row(), exchange_id))
+                db.execute(f"UPDATE exchange_bodies SET {', '.join(c + ' = ?' for c in _BODY_COLUMNS)} WHERE id = ?",
+                           (*r.bodies(), exchange_id))
                 self._add_keys(db, r, exchange_id)
                 # The search index holds the text of the first version of the row: renew it.
                 if self.fts:
                     db.execute("DELETE FROM exchanges_fts WHERE rowid = ?", (exchange_id,))
-                    db.execute(_FTS_FILL + " WHERE id = ?", (exchange_id,))
+                    self._index(db, exchange_id, r)
         except sqlite3.Error as exc:
             raise HistoryUnavailable(self.path, exc) from None
+
+    def _index(self, db, exchange_id: int, r: Record) -> None:
+        if self.fts:
+            db.execute(_INSERT_FTS, (exchange_id, r.url, r.payload, r.response_body))
 
     @staticmethod
     def _add_keys(db, r: Record, exchange_id: int) -> None:
@@ -403,38 +520,117 @@ class HistoryStore:
         with self._lock:
             self._db.execute(f"UPDATE exchanges SET pinned = ? WHERE id IN ({_marks(ids)})", [int(pinned), *ids])
 
-    def delete(self, ids: list[int] | None) -> int:
+    # -- deleting (in chunks: progress, cancel, and the write lock held for milliseconds) ----
+    def delete(self, ids: list[int] | None, progress: Progress | None = None,
+               cancelled: Callable[[], bool] = lambda: False) -> int:
         """Deletes these exchanges (None: all of them). They can be brought back with
-        `undo_delete` until the next delete. Returns how many were deleted."""
+        `undo_delete` until the next delete, which removes them for good. Works in chunks,
+        calling `progress(done, total)` between them; stops early when `cancelled()` (what was
+        deleted stays deleted, and can be undone). Returns how many were deleted."""
         if self.read_only:
             return 0
-        where, args = ("", []) if ids is None else (f"WHERE id IN ({_marks(ids)})", list(ids))
-        key_where = "" if ids is None else f"WHERE exchange_id IN ({_marks(ids)})"
+        self._purge_deleted(progress, cancelled)
         with self._transaction() as db:
-            db.execute("DELETE FROM trash")
-            db.execute("DELETE FROM trash_keys")
-            db.execute(f"INSERT INTO trash SELECT * FROM exchanges {where}", args)
-            db.execute(f"INSERT INTO trash_keys SELECT key, exchange_id FROM exchange_keys {key_where}", args)
-            count = db.execute(f"DELETE FROM exchanges {where}", args).rowcount
-        return count
+            batch = int(_meta(db, "delete_batch") or 0) + 1
+            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('delete_batch', ?), ('undo_batch', ?)",
+                       (str(batch), str(batch)))
+            total = (db.execute(f"SELECT COUNT(*) FROM exchanges e WHERE {self._live}").fetchone()[0]
+                     if ids is None else len(ids))
+        done = 0
+        pending = None if ids is None else list(ids)
+        below = None  # clearing all: newest first, each chunk below the last (no rescans)
+        while not cancelled():
+            with self._transaction() as db:
+                if pending is None:
+                    chunk = [r[0] for r in db.execute(
+                        "SELECT id FROM exchanges WHERE deleted IS NULL AND id < ? ORDER BY id DESC LIMIT ?",
+                        (below if below is not None else 2**63 - 1, CHUNK))]
+                    below = chunk[-1] if chunk else below
+                else:
+                    chunk, pending = pending[:CHUNK], pending[CHUNK:]
+                if not chunk:
+                    break
+                done += db.execute(f"UPDATE exchanges SET deleted = ? WHERE deleted IS NULL AND id IN "
+                                   f"({_marks(chunk)})", [batch, *chunk]).rowcount
+            if progress is not None:
+                progress(done, total)
+            if pending is not None and not pending:
+                break
+        return done
 
-    def undo_delete(self) -> int:
+    def undo_delete(self, progress: Progress | None = None, cancelled: Callable[[], bool] = lambda: False) -> int:
         """Brings back what the last delete removed; returns how many came back."""
         if self.read_only:
             return 0
-        with self._transaction() as db:
-            count = db.execute("INSERT OR IGNORE INTO exchanges SELECT * FROM trash").rowcount
-            db.execute("INSERT INTO exchange_keys SELECT key, exchange_id FROM trash_keys "
-                       "WHERE exchange_id IN (SELECT id FROM exchanges)")
-            db.execute("DELETE FROM trash")
-            db.execute("DELETE FROM trash_keys")
-        return count
+        with self._reading() as db:
+            batch = _meta(db, "undo_batch")
+            if batch is None:
+                return 0
+            total = db.execute("SELECT COUNT(*) FROM exchanges WHERE deleted = ?", (int(batch),)).fetchone()[0]
+        done = 0
+        while not cancelled():
+            with self._transaction() as db:
+                count = db.execute("UPDATE exchanges SET deleted = NULL WHERE id IN (SELECT id FROM exchanges "
+                                   "WHERE deleted = ? LIMIT ?)", (int(batch), CHUNK)).rowcount
+                if count == 0:
+                    db.execute("DELETE FROM meta WHERE key = 'undo_batch'")
+            done += count
+            if progress is not None:
+                progress(done, total)
+            if count == 0:
+                break
+        return done
 
     def can_undo(self) -> bool:
-        if self.read_only:
+        if self.read_only or self._live == "1":
             return False
         with self._reading() as db:
-            return db.execute("SELECT 1 FROM trash LIMIT 1").fetchone() is not None
+            batch = _meta(db, "undo_batch")
+            return batch is not None and db.execute(
+                "SELECT 1 FROM exchanges WHERE deleted = ? LIMIT 1", (int(batch),)).fetchone() is not None
+
+    def _purge_deleted(self, progress: Progress | None, cancelled: Callable[[], bool]) -> None:
+        """Removes for good the rows an earlier delete marked (they can no longer be undone)."""
+        self._purge("deleted IS NOT NULL", (), progress, cancelled)
+        with self._transaction() as db:
+            db.execute("DELETE FROM meta WHERE key = 'undo_batch'")
+
+    def _purge(self, where: str, args: tuple, progress: Progress | None = None,
+               cancelled: Callable[[], bool] = lambda: False, limit: int | None = None) -> int:
+        """Removes rows matching `where` (with their bodies, keys and search entries) for
+        good, a chunk per transaction, then gives the space back. Returns how many."""
+        removed = 0
+        while not cancelled() and (limit is None or removed < limit):
+            size = CHUNK if limit is None else min(CHUNK, limit - removed)
+            with self._transaction() as db:
+                chunk = [r[0] for r in db.execute(f"SELECT id FROM exchanges WHERE {where} LIMIT ?", (*args, size))]
+                if not chunk:
+                    break
+                marks = _marks(chunk)
+                db.execute(f"DELETE FROM exchange_bodies WHERE id IN ({marks})", chunk)
+                db.execute(f"DELETE FROM exchange_keys WHERE exchange_id IN ({marks})", chunk)
+                if self.fts:
+                    db.execute(f"DELETE FROM exchanges_fts WHERE rowid IN ({marks})", chunk)
+                removed += db.execute(f"DELETE FROM exchanges WHERE id IN ({marks})", chunk).rowcount
+            if progress is not None:
+                progress(removed, None)
+        if removed:
+            self.compact()
+        return removed
+
+    def compact(self) -> None:
+        """Gives freed pages back to the file system (incremental vacuum, a step at a time)
+        and cuts the WAL back: after deleting half a million rows the files are no larger."""
+        if self.read_only:
+            return
+        while True:
+            with self._lock:
+                free = self._db.execute("PRAGMA freelist_count").fetchone()[0]
+                if not free or self._db.execute("PRAGMA auto_vacuum").fetchone()[0] != 2:
+                    break
+                self._db.execute("PRAGMA incremental_vacuum(4096)").fetchall()
+        with self._lock:
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
     # -- retention -------------------------------------------------------------------------
     def retention(self) -> Retention:
@@ -454,23 +650,23 @@ class HistoryStore:
         with self._lock:
             self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('retention', ?)", (value,))
 
-    def apply_retention(self, now: datetime) -> int:
-        """Removes unpinned exchanges beyond the retention settings; returns how many. Not
-        undoable (it is not a user's delete)."""
+    def apply_retention(self, now: datetime, progress: Progress | None = None,
+                        cancelled: Callable[[], bool] = lambda: False) -> int:
+        """Removes unpinned exchanges beyond the retention settings, in chunks; returns how
+        many. Not undoable (it is not a user's delete)."""
         rules = self.retention()
         if self.read_only or (not rules.keep_last and not rules.keep_days):
             return 0
         removed = 0
-        with self._transaction() as db:
-            if rules.keep_last:
-                edge = db.execute("SELECT id FROM exchanges ORDER BY id DESC LIMIT 1 OFFSET ?",
+        if rules.keep_last:
+            with self._reading() as db:
+                edge = db.execute("SELECT id FROM exchanges WHERE deleted IS NULL ORDER BY id DESC LIMIT 1 OFFSET ?",
                                   (rules.keep_last - 1,)).fetchone()
-                if edge is not None:
-                    removed += db.execute("DELETE FROM exchanges WHERE id < ? AND pinned = 0",
-                                          (edge["id"],)).rowcount
-            if rules.keep_days:
-                cutoff = (now - timedelta(days=rules.keep_days)).isoformat(timespec="milliseconds")
-                removed += db.execute("DELETE FROM exchanges WHERE time < ? AND pinned = 0", (cutoff,)).rowcount
+            if edge is not None:
+                removed += self._purge("id < ? AND pinned = 0 AND deleted IS NULL", (edge["id"],), progress, cancelled)
+        if rules.keep_days:
+            cutoff = (now - timedelta(days=rules.keep_days)).isoformat(timespec="milliseconds")
+            removed += self._purge("time < ? AND pinned = 0 AND deleted IS NULL", (cutoff,), progress, cancelled)
         return removed
 
     # -- reading ---------------------------------------------------------------------------
@@ -479,7 +675,7 @@ class HistoryStore:
         """(id, time) of the newest 2xx exchange recorded under `key`, optionally not older
         than `since`."""
         sql = ("SELECT e.id, e.time FROM exchange_keys k JOIN exchanges e ON e.id = k.exchange_id "
-               "WHERE k.key = ? AND e.status BETWEEN 200 AND 299")
+               f"WHERE k.key = ? AND e.status BETWEEN 200 AND 299 AND {self._live}")
         args: list[Any] = [_scoped(vendor, scope, key)]
         if since is not None:
             sql += " AND e.time >= ?"
@@ -500,7 +696,8 @@ class HistoryStore:
         f = filters or HistoryFilter(search=search)
         if search and not f.search:
             f = HistoryFilter(**{**f.__dict__, "search": search})
-        where, args = _where(f)
+        where, args = _where(f, self._has_status_class)
+        where.append(self._live)
         if before_id is not None:
             where.append("e.id < ?")
             args.append(before_id)
@@ -516,8 +713,10 @@ class HistoryStore:
                 args.insert(0, _fts_query(text))
             else:
                 pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-                where.append("(e.url LIKE ? ESCAPE '\\' OR (e.vendor || '/' || e.operation) LIKE ? ESCAPE '\\'"
-                             " OR e.payload LIKE ? ESCAPE '\\' OR CAST(e.response_body AS TEXT) LIKE ? ESCAPE '\\')")
+                body = "b" if self._split else "e"
+                source = self._full
+                where.append(f"(e.url LIKE ? ESCAPE '\\' OR (e.vendor || '/' || e.operation) LIKE ? ESCAPE '\\'"
+                             f" OR {body}.payload LIKE ? ESCAPE '\\' OR CAST({body}.response_body AS TEXT) LIKE ? ESCAPE '\\')")
                 args += [pattern] * 4
         sql = (f"SELECT {self._columns} FROM {source} "
                + (f"WHERE {' AND '.join(where)} " if where else "") + f"ORDER BY {order} LIMIT ?")
@@ -526,7 +725,7 @@ class HistoryStore:
             try:
                 rows = db.execute(sql, args).fetchall()
             except sqlite3.OperationalError:  # a search FTS cannot parse: fall back to LIKE
-                if source == "exchanges e":
+                if "exchanges_fts" not in source:
                     raise
                 return self._like_page(before_id, limit, f)
         return [HistoryEntry.from_row(dict(row)) for row in rows]
@@ -541,36 +740,43 @@ class HistoryStore:
     def get(self, exchange_id: int) -> HistoryEntry | None:
         """One exchange with everything stored about it."""
         with self._reading() as db:
-            row = db.execute("SELECT * FROM exchanges WHERE id = ?", (exchange_id,)).fetchone()
+            row = db.execute(f"SELECT * FROM {self._full} WHERE e.id = ? AND {self._live}",
+                             (exchange_id,)).fetchone()
         return HistoryEntry.from_row(dict(row)) if row is not None else None
 
     def details(self, exchange_id: int) -> HistoryEntry | None:
         """One exchange without its bodies, their sizes instead (`request_size`,
         `response_size`): what the Details tab shows, quick to read however large the answer."""
         with self._reading() as db:
-            row = db.execute(f"SELECT {self._detail_columns}, length(request_body) AS request_size "
-                             "FROM exchanges WHERE id = ?", (exchange_id,)).fetchone()
+            row = db.execute(f"SELECT {self._detail_columns} FROM {self._full} WHERE e.id = ? AND {self._live}",
+                             (exchange_id,)).fetchone()
         return HistoryEntry.from_row(dict(row)) if row is not None else None
 
     @cached_property
     def _detail_columns(self) -> str:
-        """Every column of the table but the two bodies (a newer schema may have more)."""
+        """Every column but the two bodies (a newer schema may have more); the request's size."""
         with self._reading() as db:
-            return ", ".join(r[1] for r in db.execute("PRAGMA table_info(exchanges)")
-                             if r[1] not in ("request_body", "response_body"))
+            names = [("e", r[1]) for r in db.execute("PRAGMA table_info(exchanges)")]
+            if self._split:
+                names += [("b", r[1]) for r in db.execute("PRAGMA table_info(exchange_bodies)") if r[1] != "id"]
+        columns = [f"{table}.{name}" for table, name in names if name not in ("request_body", "response_body")]
+        if not any(name == "request_size" for _table, name in names):
+            columns.append(f"length({'b' if self._split else 'e'}.request_body) AS request_size")
+        return ", ".join(columns)
 
     def get_many(self, ids: list[int]) -> list[HistoryEntry]:
         """Several exchanges, in the order of `ids` (exports)."""
         if not ids:
             return []
         with self._reading() as db:
-            rows = db.execute(f"SELECT * FROM exchanges WHERE id IN ({_marks(ids)})", list(ids)).fetchall()
+            rows = db.execute(f"SELECT * FROM {self._full} WHERE e.id IN ({_marks(ids)}) AND {self._live}",
+                              list(ids)).fetchall()
         by_id = {row["id"]: HistoryEntry.from_row(dict(row)) for row in rows}
         return [by_id[i] for i in ids if i in by_id]
 
     def count(self) -> int:
         with self._reading() as db:
-            return db.execute("SELECT COUNT(*) FROM exchanges").fetchone()[0]
+            return db.execute(f"SELECT COUNT(*) FROM exchanges e WHERE {self._live}").fetchone()[0]
 
     def profiles_seen(self) -> list[str]:
         """The profiles history has exchanges of, found by hopping along the profile index
@@ -632,7 +838,7 @@ def _create_private(path: Path) -> None:
         os.close(fd)
 
 
-def _where(f: HistoryFilter) -> tuple[list[str], list[Any]]:
+def _where(f: HistoryFilter, stored_class: bool = True) -> tuple[list[str], list[Any]]:
     where: list[str] = []
     args: list[Any] = []
     for column in ("vendor", "operation", "profile", "source"):
@@ -640,7 +846,10 @@ def _where(f: HistoryFilter) -> tuple[list[str], list[Any]]:
         if value:
             where.append(f"e.{column} = ?")
             args.append(value)
-    if f.status_class:
+    if f.status_class and stored_class:
+        where.append("e.status_class = ?")  # stored and indexed (schema 4)
+        args.append(f.status_class)
+    elif f.status_class:
         where.append("(" + STATUS_CLASSES[f.status_class].replace("status", "e.status").replace("outcome", "e.outcome") + ")")
     if f.since:
         where.append("e.time >= ?")
@@ -660,6 +869,21 @@ def _fts_query(text: str) -> str:
 
     words = re.findall(r"\w+", text, flags=re.UNICODE)
     return " ".join('"' + w.replace('"', '""') + '"' + ("*" if len(w) >= 3 else "") for w in words)
+
+
+_INSERT_ROW = f"INSERT INTO exchanges ({', '.join(_ROW_COLUMNS)}) VALUES ({', '.join('?' * len(_ROW_COLUMNS))})"
+_INSERT_BODIES = (f"INSERT INTO exchange_bodies (id, {', '.join(_BODY_COLUMNS)}) "
+                  f"VALUES ({', '.join('?' * (len(_BODY_COLUMNS) + 1))})")
+_INSERT_FTS = (f"INSERT INTO exchanges_fts(rowid, url, payload, response_body) VALUES "
+               f"(?, ?, substr(?, 1, {INDEXED_CHARS}), substr(CAST(? AS TEXT), 1, {INDEXED_CHARS}))")
+
+# progress(done, total): how far a long change is (total None when not known ahead).
+Progress = Callable[[int, "int | None"], None]
+
+
+def _meta(db, key: str) -> str | None:
+    row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return row[0] if row is not None else None
 
 
 def _marks(ids) -> str:

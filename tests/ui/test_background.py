@@ -5,8 +5,9 @@ import gc
 import threading
 import time
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 
+from tests.helpers.window import named
 from tests.history_data import make_records
 
 
@@ -22,12 +23,12 @@ def test_a_long_write_elsewhere_never_holds_up_the_window(make_window, tmp_path,
     panel = window.history
     writing = threading.Event()
     done = threading.Event()
+    records = make_records(20_000, seed=8)
 
     def long_write():
         writing.set()
         started = time.perf_counter()
-        store.delete(None)  # every row copied to the undo area and deleted: one long transaction
-        store.undo_delete()
+        store.record_many(records)  # one long transaction (an import)
         done.took = time.perf_counter() - started
         done.set()
 
@@ -58,3 +59,40 @@ def test_a_long_write_elsewhere_never_holds_up_the_window(make_window, tmp_path,
     assert len(during) > 20, "the write was too short to measure anything"
     assert done.took > 0.3, f"the write took only {done.took:.3f} s"
     assert max(during) <= 0.050, f"the GUI thread waited {max(during) * 1000:.0f} ms (writer took {done.took:.2f} s)"
+
+
+def test_clearing_a_large_history_shows_progress_and_can_be_stopped(make_window, tmp_path, qtbot, monkeypatch):
+    import console.core.history as history
+    from console.core.history import HistoryStore
+
+    home = tmp_path / "home"
+    seed = HistoryStore(home)
+    seed.record_many(make_records(20_000, seed=7))
+    seed.close()
+    monkeypatch.setattr(history, "CHUNK", 100)  # many small steps, each a little slow: time to watch and stop
+    delete = HistoryStore.delete
+
+    def slow_delete(self, ids, progress=None, cancelled=lambda: False):
+        def slowly(done, total):
+            time.sleep(0.01)
+            progress(done, total)
+
+        return delete(self, ids, slowly if progress else None, cancelled)
+
+    monkeypatch.setattr(HistoryStore, "delete", slow_delete)
+    window = make_window(home=home)
+    panel = window.history
+    messages = []
+    panel.changed.connect(messages.append)
+    panel.clear_all(confirm=False)
+    bar, stop = named(window, "History progress"), named(window, "Stop history change")
+    qtbot.waitUntil(lambda: bar.isVisible() and bar.value() > 0, timeout=10_000)
+    assert bar.maximum() == 20_000 and stop.isVisible()
+    qtbot.mouseClick(stop, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(messages), timeout=20_000)
+    assert messages[0].startswith("Stopped. Cleared ") and not bar.isVisible()
+    left = window.ctx.history.count()
+    assert 0 < left < 20_000
+    panel.undo_delete()
+    qtbot.waitUntil(lambda: len(messages) == 2, timeout=20_000)
+    assert window.ctx.history.count() == 20_000

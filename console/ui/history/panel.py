@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QMenu,
+    QProgressBar,
     QPushButton,
     QToolButton,
     QVBoxLayout,
@@ -199,6 +200,19 @@ class HistoryPanel(QWidget):
             more.addWidget(b)
         buttons.addStretch(1)
         more.addStretch(1)
+        # A long change (clear, delete, undo, retention of many rows): how far, and a way to stop.
+        self.change_progress = QProgressBar()
+        self.change_progress.setAccessibleName("History progress")
+        self.change_progress.setMaximumWidth(160)
+        self.change_progress.setVisible(False)
+        self.change_stop = QPushButton("Stop")
+        self.change_stop.setAccessibleName("Stop history change")
+        self.change_stop.setToolTip("Stop after the current step; what was done stays done (a delete can be undone)")
+        self.change_stop.setVisible(False)
+        more.addWidget(self.change_progress)
+        more.addWidget(self.change_stop)
+        self._cancel_change = None
+        self.change_stop.clicked.connect(self._stop_change)
         layout.addLayout(buttons)
         layout.addLayout(more)
 
@@ -384,7 +398,51 @@ class HistoryPanel(QWidget):
         if exchange_id is not None:
             signal.emit(exchange_id)
 
-    def _change(self, work, message, then=None, reload=lambda result: True) -> None:
+    def _stop_change(self) -> None:
+        if self._cancel_change is not None:
+            self._cancel_change.set()
+            self.change_stop.setEnabled(False)
+
+    def _long_change(self, work, message, reload=lambda result: True) -> None:
+        """A change that may take a while (many rows): `work(progress, cancelled)` runs in the
+        background in chunks; the bar shows how far it is and Stop ends it after a chunk."""
+        import threading
+
+        cancel = threading.Event()
+        state = {"done": 0, "total": None}
+
+        def progress(done, total):
+            state["done"], state["total"] = done, total if total is not None else state["total"]
+
+        def show():  # from the first tick on (a quick change shows no bar at all)
+            self.change_progress.setVisible(True)
+            self.change_stop.setVisible(True)
+            total = state["total"]
+            if total:
+                self.change_progress.setRange(0, total)
+                self.change_progress.setValue(min(state["done"], total))
+            else:
+                self.change_progress.setRange(0, 0)
+            self.status_message(f"Working… {state['done']:,} exchange(s)" + (f" of {total:,}" if total else ""))
+
+        timer = QTimer(self, interval=100)
+        timer.timeout.connect(show)
+        timer.start()
+        self.change_stop.setEnabled(True)
+        self._cancel_change = cancel  # the Stop button sets the running change's event
+
+        def finished(result):
+            timer.stop()
+            timer.deleteLater()
+            self.change_progress.setVisible(False)
+            self.change_stop.setVisible(False)
+            return result
+
+        self._change(lambda: work(progress, cancel.is_set),
+                     lambda n: ("Stopped. " if cancel.is_set() else "") + message(finished(n)),
+                     reload=reload, failed=lambda: finished(None))
+
+    def _change(self, work, message, then=None, reload=lambda result: True, failed=None) -> None:
         """Runs a change to history in the background (the GUI thread never waits for the
         write lock), then reloads the list (unless `reload(result)` says nothing changed) and
         says what happened."""
@@ -403,8 +461,12 @@ class HistoryPanel(QWidget):
             self.status_message(text)
             self.changed.emit(text)
 
-        run_in_background(self, work, lambda result: finish(message(result), result),
-                          lambda error: finish(f"History was not changed: {error}"))
+        def went_wrong(error: str) -> None:
+            if failed is not None:
+                failed()
+            finish(f"History was not changed: {error}")
+
+        run_in_background(self, work, lambda result: finish(message(result), result), went_wrong)
 
     def toggle_pin(self) -> None:
         ids = self.selected_ids()
@@ -434,8 +496,8 @@ class HistoryPanel(QWidget):
             if answer != QMessageBox.StandardButton.Yes:
                 return 0
         store = self.store
-        self._change(lambda: store.delete(ids),
-                     lambda n: f"Deleted {n} exchange(s). Undo with “Undo delete” (Ctrl+Z in the list).")
+        self._long_change(lambda progress, cancelled: store.delete(ids, progress, cancelled),
+                          lambda n: f"Deleted {n} exchange(s). Undo with “Undo delete” (Ctrl+Z in the list).")
         return len(ids)
 
     def clear_all(self, confirm: bool = True) -> int:
@@ -449,12 +511,14 @@ class HistoryPanel(QWidget):
             if answer != QMessageBox.StandardButton.Yes:
                 return 0
         store = self.store
-        self._change(lambda: store.delete(None), lambda n: f"Cleared {n} exchange(s). Undo with “Undo delete”.")
+        self._long_change(lambda progress, cancelled: store.delete(None, progress, cancelled),
+                          lambda n: f"Cleared {n} exchange(s). Undo with “Undo delete”.")
         return 1
 
     def undo_delete(self) -> None:
         store = self.store
-        self._change(store.undo_delete, lambda n: f"Brought back {n} exchange(s).")
+        self._long_change(lambda progress, cancelled: store.undo_delete(progress, cancelled),
+                          lambda n: f"Brought back {n} exchange(s).")
 
     def _context_menu(self, position) -> None:
         menu = QMenu(self)
@@ -568,5 +632,6 @@ class HistoryPanel(QWidget):
         store = self.store
         if store is None or store.read_only:
             return
-        self._change(lambda: store.apply_retention(datetime.now(timezone.utc)),
-                     lambda n: f"Retention removed {n} old exchange(s)." if n else "", reload=bool)
+        self._long_change(lambda progress, cancelled: store.apply_retention(datetime.now(timezone.utc), progress,
+                                                                            cancelled),
+                          lambda n: f"Retention removed {n} old exchange(s)." if n else "", reload=bool)
