@@ -225,7 +225,11 @@ def _send(args, context, stdin, stdout, stderr) -> int:
         draft = pipeline.Draft(vendor.name, op.name, args.profile, payload, overrides, args.base_url)
         prepared = pipeline.prepare(ctx, draft)
         if prepared.missing:
-            raise UsageError(prepared.missing[0].message)
+            from console.engine.pipeline import missing_key_hint
+
+            issue = prepared.missing[0]
+            hint = missing_key_hint(prepared) if issue.path.startswith("secrets/") and "yet." in issue.message else ""
+            raise UsageError(issue.message + hint)
         result: dict[str, Any] = {
             "vendor": vendor.name, "operation": op.name, "sent": False,
             "issues": [i.to_json() for i in prepared.issues],

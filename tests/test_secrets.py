@@ -100,7 +100,7 @@ def test_memory_keyring_round_trip(keyring_backend):
 def test_without_a_keyring_keys_live_for_the_session_only(make_ctx, tmp_path):
     store = SecretStore(NoKeyring())
     assert not store.available
-    assert store.problem == NO_KEYRING_MESSAGE and "gnome-keyring" in store.problem
+    assert store.problem == NO_KEYRING_MESSAGE and "GNOME Keyring" in store.problem
     assert store.set("mytracker", "prod", "token", CANARY) is False
     assert store.get("mytracker", "prod", "token") == CANARY
     ctx = make_ctx(secrets=store)
@@ -124,7 +124,7 @@ def test_secret_set_without_a_keyring_says_what_to_install(tmp_path):
                       stdout=io.StringIO(), stderr=err,
                       make_context=lambda: AppContext(home=tmp_path, secrets=SecretStore(NoKeyring())))
     assert status == 2
-    assert "No OS keyring" in err.getvalue() and "gnome-keyring" in err.getvalue()
+    assert "No OS keyring" in err.getvalue() and "GNOME Keyring" in err.getvalue()
     assert len(err.getvalue().strip().splitlines()) == 1
     assert list(files_under(tmp_path)) == []
 

@@ -496,7 +496,7 @@ def map_request(request: CurlRequest, only_vendor: str | None = None) -> CurlImp
     candidates = _candidates(request, only_vendor)
     if not candidates:
         raise CurlError(f"{request.method} {urlsplit(request.url).path} is not an endpoint this app knows "
-                        "(see 'event-console vendors').")
+                        "(the Vendor and Operation lists show those it does).")
     vendor, op, match = candidates[0]
     notes: list[str] = list(request.notes)
     parts = urlsplit(request.url)

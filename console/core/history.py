@@ -21,7 +21,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from console.core.history_entry import LIST_FIELDS, HistoryEntry
+from console.core.history_entry import LIST_FIELDS, HistoryEntry, event_name_of
 
 SCHEMA_VERSION = 4
 FILE_NAME = "history.sqlite3"
@@ -35,7 +35,7 @@ INDEXED_CHARS = 65536
 # The list row (what lists and filters scan) and the bodies, kept apart since version 4.
 _ROW_COLUMNS = ("time", "vendor", "operation", "profile", "method", "url", "credential", "status", "reason",
                 "response_size", "response_truncated", "error", "error_kind", "elapsed_ms", "issues", "forced",
-                "outcome", "source", "status_class", "request_size")
+                "outcome", "source", "status_class", "request_size", "event_name")
 _BODY_COLUMNS = ("request_headers", "request_body", "payload", "settings", "response_headers", "response_body")
 
 _SCHEMA_V1 = """
@@ -98,10 +98,18 @@ _STATUS_CLASS_SQL = """CASE
     WHEN status BETWEEN 100 AND 599 THEN (status / 100) || 'xx'
     END"""
 
+# The event's name (history_entry.event_name_of, which must agree) from a stored payload.
+_EVENT_NAME_SQL = "CASE WHEN json_valid(payload) THEN substr(COALESCE(" + ", ".join(
+    f"CASE WHEN json_type(payload, '{where}{name}') = 'text' THEN json_extract(payload, '{where}{name}') END"
+    for where in ("$.", "$[0].") for name in ("action", "customEventName", "event", "type", "eventType", "label")
+) + "), 1, 80) END"
+
 # Version 4: the bodies (headers, payload, answers: 0.5 KB to megabytes each) move out of the
 # list rows into exchange_bodies, so lists and filters scan small rows; every filter has an
-# index ending in id (its newest rows come first without a sort); deletes mark rows (undo
-# clears the mark) instead of copying them to a trash table; the search index is kept up
+# index ending in id (its newest rows come first without a sort), over the rows not deleted
+# (a list never walks past half a million deleted rows); deletes mark rows (undo clears the
+# mark) instead of copying them to a trash table; the profile index covers every row (it also
+# finds the profiles history has seen); the search index is kept up
 # by the store (the triggers read the old table's columns).
 _SCHEMA_V4 = f"""
 CREATE TABLE exchange_bodies (
@@ -140,14 +148,15 @@ CREATE TABLE exchanges_v4 (
     source TEXT,
     status_class TEXT,
     request_size INTEGER,
+    event_name TEXT,
     deleted INTEGER
 );
 INSERT INTO exchanges_v4 SELECT id, time, vendor, operation, profile, method, url, credential, status, reason,
     response_size, response_truncated, error, error_kind, elapsed_ms, issues, forced, outcome, pinned, source,
-    {_STATUS_CLASS_SQL}, length(request_body), NULL FROM exchanges;
+    {_STATUS_CLASS_SQL}, length(request_body), {_EVENT_NAME_SQL}, NULL FROM exchanges;
 INSERT OR IGNORE INTO exchanges_v4 SELECT id, time, vendor, operation, profile, method, url, credential, status,
     reason, response_size, response_truncated, error, error_kind, elapsed_ms, issues, forced, outcome, pinned,
-    source, {_STATUS_CLASS_SQL}, length(request_body), 1 FROM trash;
+    source, {_STATUS_CLASS_SQL}, length(request_body), {_EVENT_NAME_SQL}, 1 FROM trash;
 CREATE TABLE exchange_keys_v4 (key TEXT NOT NULL, exchange_id INTEGER NOT NULL);
 INSERT INTO exchange_keys_v4 SELECT key, exchange_id FROM exchange_keys;
 INSERT INTO exchange_keys_v4 SELECT key, exchange_id FROM trash_keys
@@ -161,13 +170,14 @@ ALTER TABLE exchanges_v4 RENAME TO exchanges;
 ALTER TABLE exchange_keys_v4 RENAME TO exchange_keys;
 CREATE INDEX exchange_keys_by_key ON exchange_keys(key, exchange_id);
 CREATE INDEX exchange_keys_by_exchange ON exchange_keys(exchange_id);
-CREATE INDEX exchanges_by_vendor ON exchanges(vendor, id);
-CREATE INDEX exchanges_by_operation ON exchanges(vendor, operation, id);
+CREATE INDEX exchanges_live ON exchanges(id) WHERE deleted IS NULL;
+CREATE INDEX exchanges_by_vendor ON exchanges(vendor, id) WHERE deleted IS NULL;
+CREATE INDEX exchanges_by_operation ON exchanges(vendor, operation, id) WHERE deleted IS NULL;
 CREATE INDEX exchanges_by_profile ON exchanges(profile, id);
-CREATE INDEX exchanges_by_status ON exchanges(status_class, id);
-CREATE INDEX exchanges_by_source ON exchanges(source, id);
-CREATE INDEX exchanges_by_time ON exchanges(time);
-CREATE INDEX exchanges_pinned ON exchanges(id) WHERE pinned = 1;
+CREATE INDEX exchanges_by_status ON exchanges(status_class, id) WHERE deleted IS NULL;
+CREATE INDEX exchanges_by_source ON exchanges(source, id) WHERE deleted IS NULL;
+CREATE INDEX exchanges_by_time ON exchanges(time) WHERE deleted IS NULL;
+CREATE INDEX exchanges_pinned ON exchanges(id) WHERE pinned = 1 AND deleted IS NULL;
 CREATE INDEX exchanges_deleted ON exchanges(deleted, id) WHERE deleted IS NOT NULL
 """
 
@@ -233,6 +243,7 @@ class Record:
             self.status, self.reason, self.response_size, int(self.response_truncated), self.error,
             self.error_kind, self.elapsed_ms, json.dumps(self.issues), int(self.forced), self.outcome,
             self.source, status_class(self.status, self.outcome), len(self.request_body or b""),
+            event_name_of(self.payload),
         )
 
     def bodies(self) -> tuple:
@@ -718,7 +729,10 @@ class HistoryStore:
                 where.append(f"(e.url LIKE ? ESCAPE '\\' OR (e.vendor || '/' || e.operation) LIKE ? ESCAPE '\\'"
                              f" OR {body}.payload LIKE ? ESCAPE '\\' OR CAST({body}.response_body AS TEXT) LIKE ? ESCAPE '\\')")
                 args += [pattern] * 4
-        sql = (f"SELECT {self._columns} FROM {source} "
+        columns = self._columns
+        if "exchanges_fts" in source:  # what matched, for the list to show
+            columns += ", snippet(exchanges_fts, -1, '[', ']', '…', 8) AS matched"
+        sql = (f"SELECT {columns} FROM {source} "
                + (f"WHERE {' AND '.join(where)} " if where else "") + f"ORDER BY {order} LIMIT ?")
         args.append(limit)
         with self._reading() as db:

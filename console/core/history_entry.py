@@ -14,8 +14,34 @@ from typing import Any, NamedTuple
 
 # Columns a list reads (no bodies); the rest come with `HistoryStore.get`.
 LIST_FIELDS = ("id", "time", "vendor", "operation", "profile", "method", "url", "status", "reason", "error",
-               "error_kind", "elapsed_ms", "outcome", "forced", "pinned", "response_size", "source")
+               "error_kind", "elapsed_ms", "outcome", "forced", "pinned", "response_size", "source", "event_name")
 SOURCES = ("window", "cli", "suite", "capture", "import")
+# Fields that name an event, in the order they are looked for (Synerise's action, myTracker's
+# customEventName, Octeth's event, VibeTrace's type, the AI events' eventType, a label).
+EVENT_NAME_FIELDS = ("action", "customEventName", "event", "type", "eventType", "label")
+
+
+def event_name_of(payload: str | None) -> str | None:
+    """The name of the event a payload sends (its first event's, for a batch), for lists."""
+    if not payload:
+        return None
+    try:
+        data = json.loads(payload)
+    except ValueError:
+        return None
+    if isinstance(data, list):
+        data = data[0] if data else None
+    if not isinstance(data, dict):
+        return None
+    for name in EVENT_NAME_FIELDS:
+        value = data.get(name)
+        if isinstance(value, str) and value:
+            return value[:80]
+        if isinstance(value, dict) and value:  # VibeTrace REST: {"event": {"update": …}}
+            return next(iter(value))[:80]
+    return None
+
+
 # Outcomes that say how an exchange ended better than its HTTP status (a cancelled send
 # answered 200 is "cancelled").
 OUTCOME_LABELS = {
@@ -58,6 +84,8 @@ class HistoryEntry(NamedTuple):
     response_truncated: bool = False
     issues: tuple[dict[str, str], ...] = ()
     request_size: int | None = None  # the request body's size, when read without bodies
+    event_name: str | None = None  # the event's own name (action, customEventName, type, …)
+    matched: str | None = None  # for a search: the text that matched, [marked]
 
     @property
     def status_label(self) -> str:
@@ -111,7 +139,7 @@ class HistoryEntry(NamedTuple):
             value = values.get(name)
             values[name] = value if isinstance(value, str) else ("" if value is None else str(value))
         values["outcome"] = values["outcome"] or "answered"
-        for name in ("reason", "error", "error_kind", "credential", "payload", "source"):
+        for name in ("reason", "error", "error_kind", "credential", "payload", "source", "event_name", "matched"):
             value = values.get(name)
             if value is not None and not isinstance(value, str):
                 values[name] = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)

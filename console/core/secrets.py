@@ -17,8 +17,8 @@ SERVICE = "event-console"
 MASK = "***"
 NO_KEYRING_MESSAGE = (
     "No OS keyring is available, so keys are kept for this session only. "
-    "Install and unlock one to keep them (Linux: gnome-keyring or KWallet with the "
-    "Secret Service, e.g. 'apt install gnome-keyring'; macOS and Windows have one built in)."
+    "Install and unlock one to keep them: on Linux, GNOME Keyring or KWallet (the Secret "
+    "Service); macOS and Windows have one built in."
 )
 
 

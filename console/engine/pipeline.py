@@ -229,10 +229,10 @@ def prepare(ctx: AppContext, draft: Draft, check_history: bool = True) -> Prepar
             missing.append(Issue(ERROR, f"secrets/{op.credentials[0]}", (
                 f"The {names} of profile {draft.profile!r} could not be read: {reason}.")))
         else:
+            # Said in no front end's terms: the command line and the window each add where to
+            # store one (missing_key_hint, the window's Profiles & keys).
             missing.append(Issue(ERROR, f"secrets/{op.credentials[0]}", (
-                f"No {names} for profile {draft.profile!r}: store one with "
-                f"'event-console secret set {vendor.name} {draft.profile} {op.credentials[0]}', "
-                f"or give it for one run with --set {op.credentials[0]}=…")))
+                f"No {names} for profile {draft.profile!r} yet.")))
 
     scope = rules.history_scope(op, settings) or draft.profile
     history = _history_lookup(ctx, vendor.name, scope) if check_history else None
@@ -329,6 +329,8 @@ def send(ctx: AppContext, prepared: Prepared, force: bool = False,
         raise ValueError(prepared.missing[0].message)
     if prepared.errors and not force:
         raise ValueError("the payload has errors; fix them or force the send")
+    # "Forced" means rules were overruled: a resend (always allowed) of a valid payload is not.
+    force = force and bool(prepared.errors)
     timeout = timeout or (ctx.connect_timeout, ctx.read_timeout)
     history = ctx.history
     history.check_writable()
@@ -448,6 +450,13 @@ def _record(prepared: Prepared, time: str, request: RequestSpec, secrets: tuple[
         settings={k: mask_userinfo(v) for k, v in prepared.settings.items()}, credential=prepared.credential,
         issues=[i.to_json() for i in issues], scope=prepared.scope, **outcome,
     )
+
+
+def missing_key_hint(prepared: Prepared) -> str:
+    """The command line's way to give a missing key (a window says Profiles & keys)."""
+    name = prepared.op.credentials[0] if prepared.op.credentials else "key"
+    return (f" Store one with 'event-console secret set {prepared.vendor.name} {prepared.draft.profile} {name}', "
+            f"or give it for one run with --set {name}=…")
 
 
 def record_not_sent(ctx: AppContext, prepared: Prepared, source: str = "cli") -> int | None:

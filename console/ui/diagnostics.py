@@ -13,20 +13,25 @@ import sys
 from pathlib import Path
 
 
-def _window():
+def _window(dark: bool = False):
     from console.engine.context import AppContext
     from console.ui.application import application
     from console.ui.window.main_window import MainWindow
 
     app = application()
+    if dark:  # the system's dark scheme, as a user with a dark desktop sees the app
+        from console.ui.widgets.theme import dark_palette
+
+        app.setStyle("Fusion")
+        app.setPalette(dark_palette())
     return app, MainWindow(AppContext())
 
 
-def screenshot(out: Path, example: bool = True) -> int:
+def screenshot(out: Path, example: bool = True, dark: bool = False, size: tuple[int, int] = (1366, 768)) -> int:
     from PySide6.QtCore import QTimer
 
-    app, window = _window()
-    window.resize(1360, 880)
+    app, window = _window(dark)
+    window.resize(*size)
     window.show()
 
     def save():
@@ -68,10 +73,11 @@ def paint_probe() -> int:
 
 def main(argv: list[str]) -> int:
     if argv[:1] == ["screenshot"]:
-        return screenshot(Path(argv[1] if len(argv) > 1 else "screenshot.png"), example="--plain" not in argv)
+        return screenshot(Path(argv[1] if len(argv) > 1 else "screenshot.png"), example="--plain" not in argv,
+                          dark="--dark" in argv)
     if argv[:1] == ["paint-probe"]:
         return paint_probe()
-    print("usage: diagnostics screenshot OUT.png [--plain] | paint-probe", file=sys.stderr)
+    print("usage: diagnostics screenshot OUT.png [--plain] [--dark] | paint-probe", file=sys.stderr)
     return 2
 
 

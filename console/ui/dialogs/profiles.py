@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -26,9 +27,12 @@ from console.ui.workers import run_in_background
 class ProfilesDialog(QDialog):
     """Add and edit profiles of one vendor: settings go to profiles.json, keys to the keyring."""
 
-    def __init__(self, ctx, vendor, current: str, parent: QWidget | None = None):
+    def __init__(self, ctx, vendor, current: str, parent: QWidget | None = None, operation=None):
         super().__init__(parent)
         self.ctx, self.vendor = ctx, vendor
+        # The operation being edited in the window: its defaults are shown, its key marked.
+        self.operation = operation or next(iter(vendor.operations.values()))
+        self.dirty = False
         self.setWindowTitle(f"Profiles and keys — {vendor.title}")
         self.resize(720, 460)
         layout = QVBoxLayout(self)
@@ -57,6 +61,7 @@ class ProfilesDialog(QDialog):
             edit.setAccessibleName(f"Setting {name}")
             edit.setToolTip(setting.help)
             self.settings[name] = edit
+            edit.textEdited.connect(self._edited)
             form.addRow(f"{setting.label} ({name})", edit)
         self.secrets: dict[str, QLineEdit] = {}
         self.forget: dict[str, QPushButton] = {}
@@ -73,7 +78,13 @@ class ProfilesDialog(QDialog):
             line.addWidget(forget)
             self.secrets[name] = edit
             self.forget[name] = forget
-            form.addRow(f"{secret.label} ({name})", line)
+            edit.textEdited.connect(self._edited)
+            needed = self.operation.credentials
+            mark = ""
+            if name in needed:
+                mark = (f" — needed by {self.operation.title}" if len(needed) == 1 else
+                        f" — {self.operation.title} needs this or {' or '.join(n for n in needed if n != name)}")
+            form.addRow(f"{secret.label} ({name}){mark}", line)
         right.addLayout(form)
         self.test_button = QPushButton("Test credentials")
         self.test_button.setVisible(any(op.request.token_exchange for op in vendor.operations.values()))
@@ -87,13 +98,54 @@ class ProfilesDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
+        buttons.rejected.connect(self.close)
         layout.addWidget(buttons)
         self.new_button.clicked.connect(self._new)
         self.delete_button.clicked.connect(self._delete)
         self.test_button.clicked.connect(self._test)
-        self.list.currentTextChanged.connect(self._show)
+        self.list.currentTextChanged.connect(self._switch)
+        self._shown: str | None = None
         self._reload(current)
+
+    def _edited(self, *_):
+        self.dirty = True
+        self.save_button.setText("Save*")
+
+    def _ask_to_save(self) -> bool:
+        """Typed but unsaved input: save it, drop it, or stay (False)."""
+        if not self.dirty or self._shown in (None, SANDBOX):
+            return True
+        answer = QMessageBox.question(
+            self, "Unsaved changes", f"Save the changes to profile {self._shown!r}?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Save)
+        if answer == QMessageBox.StandardButton.Cancel:
+            return False
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save(self._shown)
+        return True
+
+    def _switch(self, profile: str) -> None:
+        if profile == self._shown:
+            return
+        if not self._ask_to_save():
+            self.list.blockSignals(True)
+            matches = self.list.findItems(self._shown, Qt.MatchFlag.MatchExactly)
+            if matches:
+                self.list.setCurrentItem(matches[0])
+            self.list.blockSignals(False)
+            return
+        self._show(profile)
+
+    def closeEvent(self, event) -> None:
+        if self._ask_to_save():
+            event.accept()
+        else:
+            event.ignore()
+
+    def reject(self) -> None:  # Esc: the same question as Close
+        if self._ask_to_save():
+            super().reject()
 
     @property
     def profile(self) -> str:
@@ -109,10 +161,15 @@ class ProfilesDialog(QDialog):
         self.list.setCurrentRow(names.index(select) if select in names else 0)
 
     def _show(self, profile: str) -> None:
+        self._shown = profile
+        self.dirty = False
+        self.save_button.setText("Save")
         sandbox = profile == SANDBOX
         stored = self.ctx.profiles.settings(self.vendor.name, profile)
         for name, edit in self.settings.items():
-            default = self.vendor.settings[name].default or ""
+            # The operation's own default (Synerise's hosts differ by operation), else the vendor's.
+            default = (self.vendor.setting_default(self.operation, name) if name in self.operation.settings
+                       else self.vendor.settings[name].default) or ""
             edit.setText(stored.get(name, ""))
             edit.setPlaceholderText("the built-in sandbox" if sandbox and name == "base_url" else
                                     self.vendor.sandbox_settings.get(name, default) if sandbox else
@@ -160,14 +217,15 @@ class ProfilesDialog(QDialog):
         for name in self.vendor.secrets:
             self.ctx.secrets.delete(self.vendor.name, profile, name)
         self.ctx.profiles.delete(self.vendor.name, profile)
+        self.dirty = False  # nothing of a deleted profile is left to save
         self._reload(SANDBOX)
 
     def _forget(self, name: str) -> None:
         self.ctx.secrets.delete(self.vendor.name, self.profile, name)
         self._show(self.profile)
 
-    def save(self) -> bool:
-        profile = self.profile
+    def save(self, profile: str | None = None) -> bool:
+        profile = profile or self.profile
         if profile == SANDBOX:
             return False
         try:
@@ -179,7 +237,9 @@ class ProfilesDialog(QDialog):
         for name, edit in self.secrets.items():
             if edit.text():
                 self.ctx.secrets.set(self.vendor.name, profile, name, edit.text())
-        self._show(profile)
+        self.dirty = False
+        if profile == self.profile:
+            self._show(profile)
         self.test_result.setText("Saved." if self.ctx.secrets.available else
                                  "Saved; keys are kept for this session only (no keyring).")
         return True

@@ -40,12 +40,37 @@ STATUS_CHOICES = ["Any status", "2xx", "3xx", "4xx", "5xx", "no answer", "cancel
 DISPLAY_ROLE, TOOLTIP_ROLE, FOREGROUND_ROLE, ID_ROLE = 0, 3, 9, 256  # ID_ROLE is UserRole
 
 
+def local_time(stored: str) -> str:
+    """A stored UTC time as this computer's local time, with its zone ("2026-11-23 14:05:09 CET")."""
+    try:
+        moment = datetime.fromisoformat(stored.replace("Z", "+00:00"))
+    except ValueError:
+        return stored[:19]
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    local = moment.astimezone()
+    return local.strftime("%Y-%m-%d %H:%M:%S ") + (local.tzname() or "")
+
+
 def describe_row(entry: HistoryEntry) -> str:
     elapsed = f"{entry.elapsed_ms:.0f} ms" if entry.elapsed_ms is not None else ""
     forced = " (forced)" if entry.forced else ""
     pin = "📌 " if entry.pinned else ""
-    return (f"{pin}#{entry.id}  {entry.time[:10]} {entry.time[11:19]}  {entry.vendor}/{entry.operation}  "
-            f"[{entry.profile}]  {entry.status_label}{forced}  {elapsed}")
+    name = f" “{entry.event_name}”" if entry.event_name else ""
+    matched = f"   … {entry.matched} …" if entry.matched else ""
+    return (f"{pin}#{entry.id}  {local_time(entry.time)}  {entry.vendor}/{entry.operation}{name}  "
+            f"[{entry.profile}]  {entry.status_label}{forced}  {elapsed}{matched}")
+
+
+def row_colour(entry: HistoryEntry, dark: bool) -> str:
+    """A colour per outcome: answered rows by status class; cancelled, not sent and failed
+    sends each their own (never the green of a success)."""
+    colours = {"cancelled": ("#ab47bc", "#7b1fa2"), "not-sent": ("#ff7043", "#bf360c"),
+               "login-failed": ("#ef5350", "#c62828"), "interrupted": ("#bdbdbd", "#616161"),
+               "sending": ("#bdbdbd", "#616161")}
+    if entry.outcome in colours:
+        return colours[entry.outcome][0 if dark else 1]
+    return status_colour(entry.status, dark)
 
 
 class HistoryModel(QAbstractListModel):
@@ -71,7 +96,7 @@ class HistoryModel(QAbstractListModel):
         if role == TOOLTIP_ROLE:
             return f"{row.method} {row.url}\n{row.error or ''}".strip()
         if role == FOREGROUND_ROLE:
-            return QColor(status_colour(row.status, self.dark))
+            return QColor(row_colour(row, self.dark))
         if role == ID_ROLE:
             return row.id
         return None
@@ -149,13 +174,22 @@ class HistoryPanel(QWidget):
         self.time_from = self.time_to = None  # made when "From… to…" is first chosen
         self.pinned_only = QCheckBox("Pinned")
         self.pinned_only.setAccessibleName("History pinned only")
+        # Two rows of filters: the panel fits beside the editor on a 1024-pixel-wide window.
         self._filters = filters = QHBoxLayout()
-        for widget in (self.filter_vendor, self.filter_operation, self.filter_profile, self.filter_status,
-                       self.filter_source, self.filter_time, self.pinned_only):
-            filters.addWidget(widget)
-        filters.addStretch(1)
+        more_filters = QHBoxLayout()
+        for widget in (self.filter_vendor, self.filter_operation, self.filter_profile, self.filter_status):
+            filters.addWidget(widget, 1)
+        for widget in (self.filter_source, self.filter_time):
+            more_filters.addWidget(widget, 1)
+        more_filters.addWidget(self.pinned_only)
+        more_filters.addStretch(1)
+        for combo in (self.filter_vendor, self.filter_operation, self.filter_profile, self.filter_status,
+                      self.filter_source, self.filter_time):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
         layout.addLayout(top)
         layout.addLayout(filters)
+        layout.addLayout(more_filters)
         self.model = HistoryModel(is_dark(self.palette()), self)
         self.list = QListView()
         self.list.setAccessibleName("History")
@@ -386,7 +420,9 @@ class HistoryPanel(QWidget):
         pinned = bool(ids) and all(r.pinned for r in self.model.rows if r.id in ids)
         self.pin_button.setText("Unpin" if pinned else "Pin")
         self.compare_button.setEnabled(len(ids) == 2)
-        self.export_button.setEnabled(bool(ids))
+        self.export_button.setEnabled(self.store is not None)
+        self.export_button.setToolTip("Export the selected exchanges" if ids else
+                                      "Export every exchange the list shows (its filters and search)")
         self.delete_button.setEnabled(bool(ids) and editable)
         self.undo_button.setEnabled(editable and not self._changes_running and self.store.can_undo())
         self.clear_button.setEnabled(editable)
@@ -553,18 +589,24 @@ class HistoryPanel(QWidget):
             self.refresh()
         return len(ids), skipped
 
-    def _export_dialog(self, fmt: str) -> None:
+    def _export_dialog(self, fmt: str, everything: bool = False) -> None:
+        """Exports the selected exchanges, or (none selected, or `everything`) all those the
+        list's filters and search show."""
         from PySide6.QtWidgets import QFileDialog
-
 
         suffix = {"har": "HAR (*.har)", "json": "JSON (*.json)", "curl": "Shell (*.sh *.txt)"}[fmt]
         default = {"har": "history.har", "json": "history.json", "curl": "history.sh"}[fmt]
         path, _ = QFileDialog.getSaveFileName(self, "Export history", default, suffix)
         if not path:
             return
-        ids = self.selected_ids()
-        self._change(lambda: self.export_to(path, fmt, ids),
-                     lambda n: f"Exported {n} exchange(s) to {path} (keys masked).")
+        ids = [] if everything else self.selected_ids()
+        store, filters = self.store, self.model.filters
+
+        def work() -> int:
+            chosen = ids or [e.id for e in store.page(None, 10**9, filters=filters)]
+            return self.export_to(path, fmt, chosen)
+
+        self._change(work, lambda n: f"Exported {n} exchange(s) to {path} (keys masked).")
 
     def _import_dialog(self) -> None:
         from PySide6.QtWidgets import QFileDialog, QMessageBox

@@ -22,6 +22,10 @@ class JsonHighlighter(QSyntaxHighlighter):
 
     def __init__(self, document, dark: bool):
         super().__init__(document)
+        self.set_dark(dark)
+
+    def set_dark(self, dark: bool) -> None:
+        """Colours for a light or dark palette (the theme can change while the app runs)."""
         palette = {
             "key": "#9cdcfe" if dark else "#0b4f8a",
             "string": "#ce9178" if dark else "#a31515",
@@ -35,6 +39,7 @@ class JsonHighlighter(QSyntaxHighlighter):
             if name == "key":
                 fmt.setFontWeight(QFont.Weight.DemiBold)
             self.formats[name] = fmt
+        self.rehighlight()
 
     def highlightBlock(self, text: str) -> None:
         if len(text) > 20000:  # a giant single line: colour nothing rather than stall

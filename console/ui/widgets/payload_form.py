@@ -104,7 +104,7 @@ def resolve(schema: dict, defs: dict) -> dict:
 
 def kind_of(schema: dict, defs: dict) -> str:
     schema = resolve(schema, defs)
-    if "enum" in schema:
+    if "enum" in schema or "enum" in (schema.get("x-number") or {}):
         return "enum"
     if "x-number" in schema:
         return "number-text"
@@ -125,6 +125,17 @@ def kind_of(schema: dict, defs: dict) -> str:
     if kind == "string":
         return "text"
     return "any"
+
+
+def enum_choices(schema: dict) -> list[tuple[Any, str]]:
+    """(value, label) of an enum field: the documented values, named from the description
+    where it lists them ("Gender: 0 unknown, 1 man, 2 woman")."""
+    import re
+
+    values = schema.get("enum") or (schema.get("x-number") or {}).get("enum") or []
+    names = dict(re.findall(r"(?<![\w.])(-?\d+|[\w.-]+)\s+([A-Za-z][\w -]*?)(?=,|\(|$|\))",
+                            schema.get("description", "").split(":", 1)[-1]))
+    return [(v, f"{v} — {names[str(v)].strip()}" if str(v) in names else str(v)) for v in values]
 
 
 def _number(text: str) -> Any:
@@ -217,6 +228,16 @@ class PayloadForm(QScrollArea):
     @property
     def available(self) -> bool:
         return self.document is not None
+
+    def focusable_fields(self) -> list[QWidget]:
+        """The form's fields and buttons in document order, for the window's Tab order."""
+        from PySide6.QtCore import Qt
+
+        body = self.widget()
+        if body is None:
+            return []
+        return [w for w in body.findChildren(QWidget)
+                if w.focusPolicy() & Qt.FocusPolicy.TabFocus and not isinstance(w, QScrollArea)]
 
     def field(self, pointer: str) -> QWidget | None:
         """The editor of a field by JSON Pointer (tests and issue clicks use it)."""
@@ -345,12 +366,16 @@ class PayloadForm(QScrollArea):
         name = field_label(path)
         if kind == "enum":
             editor = QComboBox()
-            editor.addItem("")
-            editor.addItems([str(v) for v in schema["enum"]])
-            if value is not None and editor.findText(str(value)) < 0:
-                editor.addItem(str(value))
-            editor.setCurrentText(value_to_text(value))
-            editor.currentTextChanged.connect(lambda text, p=path: self._apply(p, text if text else REMOVE))
+            editor.addItem("(not set)", REMOVE)
+            for choice, label in enum_choices(schema):
+                editor.addItem(label, choice)
+            current = next((i for i in range(1, editor.count()) if str(editor.itemData(i)) == str(value)), None)
+            if value is not None and current is None:  # a value the document has but the schema does not list
+                editor.addItem(f"{value_to_text(value)} (not a documented value)", value)
+                current = editor.count() - 1
+            editor.setCurrentIndex(current or 0)
+            editor.currentIndexChanged.connect(lambda index, p=path, e=editor: self._apply(
+                p, self._enum_value(p, e.itemData(index))))
         elif kind == "bool":
             from PySide6.QtCore import Qt  # not at import: see console.ui.window.startup
 
@@ -377,6 +402,15 @@ class PayloadForm(QScrollArea):
         editor.setProperty("help", editor.toolTip())
         self._fields[field_pointer] = editor
         return editor
+
+    def _enum_value(self, path: list, choice: Any) -> Any:
+        """A chosen enum value in the type the document already used (myTracker's numbers
+        may be written as strings, "1")."""
+        if choice is REMOVE:
+            return REMOVE
+        if isinstance(self._current(path), str) and not isinstance(choice, str):
+            return str(choice)
+        return choice
 
     @staticmethod
     def _leaf_text(kind: str, value: Any) -> str:

@@ -34,3 +34,22 @@ ENVIRONMENT_STYLES = {
     "local": "QLabel { background: #455a64; color: white; border-radius: 4px; padding: 2px 8px; }",
     "live": "QLabel { background: #c62828; color: white; border-radius: 4px; padding: 2px 8px; font-weight: bold; }",
 }
+
+
+def dark_palette() -> QPalette:
+    """A dark palette for the Fusion style, for desktops whose platform theme gives none
+    (Xvfb, some Linux desktops); `diagnostics screenshot --dark` uses it."""
+    from PySide6.QtGui import QColor
+
+    palette = QPalette()
+    roles = QPalette.ColorRole
+    for role, colour in ((roles.Window, "#2b2b2b"), (roles.WindowText, "#e0e0e0"), (roles.Base, "#1e1e1e"),
+                         (roles.AlternateBase, "#262626"), (roles.Text, "#e0e0e0"), (roles.Button, "#353535"),
+                         (roles.ButtonText, "#e0e0e0"), (roles.Highlight, "#2f65ca"),
+                         (roles.HighlightedText, "#ffffff"), (roles.ToolTipBase, "#353535"),
+                         (roles.ToolTipText, "#e0e0e0"), (roles.PlaceholderText, "#8a8a8a"), (roles.Link, "#64b5f6")):
+        palette.setColor(role, QColor(colour))
+    disabled = QPalette.ColorGroup.Disabled
+    for role in (roles.WindowText, roles.Text, roles.ButtonText):
+        palette.setColor(disabled, role, QColor("#777777"))
+    return palette

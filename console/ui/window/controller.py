@@ -171,10 +171,19 @@ class WindowController(QObject):
 
     def _warmed_up(self, _result) -> None:
         """The keyring was looked up in the warm-up: say when there is none."""
-        if not self.ctx.secrets.available:
-            self.w.keyring_banner.setText(self.ctx.secrets.problem or "No keyring")
-            self.w.keyring_banner.setVisible(True)
+        self._keyring_known = True
+        self._update_keyring_banner()
         _freeze_startup_objects()
+
+    def _update_keyring_banner(self) -> None:
+        """"No keyring" matters once keys do: shown for a profile of a real account, not for
+        the sandbox (its keys are built in)."""
+        if not getattr(self, "_keyring_known", False):
+            return  # looked up after start-up, on a worker (never on the GUI thread)
+        missing = not self.ctx.secrets.available and self.w.profile.currentText() != SANDBOX
+        if missing:
+            self.w.keyring_banner.setText(self.ctx.secrets.problem or "No keyring")
+        self.w.keyring_banner.setVisible(missing)
 
     def _vendor_changed(self, *_):
         vendor = self.vendor_def
@@ -226,10 +235,11 @@ class WindowController(QObject):
         sandbox = self.w.profile.currentText() == SANDBOX
         if sandbox:
             self.w.sandbox_banner.setText(
-                "Sandbox profile: requests go to the built-in sandbox on this computer "
-                f"({self.ctx.sandbox_url()}/{self.w.vendor.currentData()}); nothing leaves it. "
-                "Add a profile for a real account with “Profiles & keys…”.")
+                f"Sandbox profile: sends go to the built-in sandbox on this computer ({self.ctx.sandbox_url()}/"
+                f"{self.w.vendor.currentData()}); nothing leaves it. For a real account, add a profile in "
+                "Profiles & keys.")
         self.w.sandbox_banner.setVisible(sandbox)
+        self._update_keyring_banner()
 
     def _update_environment(self) -> None:
         """The always-visible Environment label: the sandbox, a local host or a live one."""
@@ -297,6 +307,7 @@ class WindowController(QObject):
         self._validate_timer.start()
 
     def _tab_changed(self, index: int) -> None:
+        self.w.chain_tab_order()
         if index == 0:
             self._sync_form()
 
@@ -311,6 +322,7 @@ class WindowController(QObject):
         else:
             self.w.form.set_unavailable(self.document.error_message())
         self._form_dirty = False
+        self.w.chain_tab_order()
 
     def reformat(self, indent: int | None) -> None:
         try:
@@ -373,10 +385,13 @@ class WindowController(QObject):
         self.w.form.mark(self.prepared.issues)
         for issue in self.prepared.issues:
             where = issue.path or "payload"
-            item = QListWidgetItem(f"{issue.severity:<7}  {where}: {issue.message}")
+            message = issue.message
+            if issue in self.prepared.missing and issue.path.startswith("secrets/") and message.endswith("yet."):
+                message += " Add it in Profiles & keys (Ctrl+P)."
+            item = QListWidgetItem(f"{issue.severity:<7}  {where}: {message}")
             item.setData(Qt.ItemDataRole.UserRole, ("path", issue.path, issue))
             item.setForeground(QColor(severity_colour(issue.severity, dark)))
-            item.setToolTip(issue.message)
+            item.setToolTip(message)
             self.w.issues.addItem(item)
         if not self.prepared.issues:
             self.w.issues.addItem("No issues: the payload follows every documented rule.")
@@ -656,7 +671,7 @@ class WindowController(QObject):
     def open_profiles(self) -> None:
         from console.ui.dialogs.profiles import ProfilesDialog
 
-        dialog = ProfilesDialog(self.ctx, self.vendor_def, self.w.profile.currentText(), self.w)
+        dialog = ProfilesDialog(self.ctx, self.vendor_def, self.w.profile.currentText(), self.w, self.op_def)
         dialog.exec()
         self.fill_profiles(dialog.profile)
         self.state.profiles[self.w.vendor.currentData()] = self.w.profile.currentText()

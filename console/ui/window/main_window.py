@@ -63,13 +63,14 @@ class MainWindow(QMainWindow):
         self.vendor.setAccessibleName("Vendor")
         for v in vendors().values():
             self.vendor.addItem(v.title, v.name)
-        self.vendor.setMinimumContentsLength(10)
+        self.vendor.setMinimumContentsLength(8)
         self.operation = QComboBox()
         self.operation.setAccessibleName("Operation")
-        self.operation.setMinimumContentsLength(16)
+        self.operation.setMinimumContentsLength(14)
+        self.operation.setMaximumWidth(380)
         self.profile = QComboBox()
         self.profile.setAccessibleName("Profile")
-        self.profile.setMinimumContentsLength(10)
+        self.profile.setMinimumContentsLength(8)
         for combo in (self.vendor, self.operation, self.profile):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.profiles_button = QPushButton("Profiles && keys…")
@@ -93,25 +94,23 @@ class MainWindow(QMainWindow):
             text = QLabel(f"&{label}")
             text.setBuddy(widget)
             bar.addWidget(text)
-            bar.addWidget(widget)
+            # The operation's list takes the room there is: its names are long.
+            bar.addWidget(widget, 1 if widget is self.operation else 0)
         bar.addWidget(self.profiles_button)
         self.environment = QLabel("Sandbox: nothing leaves this computer")
         self.environment.setAccessibleName("Environment")
         self.environment.setToolTip("Where Send goes with this profile")
         self.environment.setStyleSheet(ENVIRONMENT_STYLES["sandbox"])
+        self.environment.setMaximumWidth(320)
         bar.addWidget(self.environment)
         bar.addStretch(1)
-        bar.addWidget(self.cookie_button)
-        bar.addWidget(self.curl_button)
-        bar.addWidget(self.copy_curl)
         outer.addLayout(bar)
 
         self.banners = QVBoxLayout()
-        self.sandbox_banner = banner("", "info")
-        self.sandbox_banner.setAccessibleName("Sandbox banner")
-        self.keyring_banner = banner("", "warn")
-        self.keyring_banner.setAccessibleName("Keyring banner")
-        self.history_banner = banner("", "warn")
+        self.banners.setSpacing(2)
+        self.sandbox_banner = banner("", "info", "Sandbox banner")
+        self.keyring_banner = banner("", "warn", "Keyring banner")
+        self.history_banner = banner("", "warn", "History banner")
         for b in (self.sandbox_banner, self.keyring_banner, self.history_banner):
             b.setVisible(False)
             self.banners.addWidget(b)
@@ -137,6 +136,12 @@ class MainWindow(QMainWindow):
         self.editor.setAccessibleName("Payload")
         self.tabs.addTab(self.form, "Form")
         self.tabs.addTab(self.editor, "JSON")
+        corner = QWidget()
+        corner_layout = QHBoxLayout(corner)
+        corner_layout.setContentsMargins(0, 0, 0, 2)
+        corner_layout.addWidget(self.curl_button)
+        corner_layout.addWidget(self.cookie_button)
+        self.tabs.setCornerWidget(corner)
         payload_layout.addWidget(self.tabs, 1)
         tools = QHBoxLayout()
         self.format_button = QPushButton("Format")
@@ -197,6 +202,7 @@ class MainWindow(QMainWindow):
         send_row.addWidget(self.busy)
         send_row.addWidget(self.busy_label, 1)
         send_row.addWidget(self.send_anyway)
+        send_row.addWidget(self.copy_curl)
         preview_layout.addLayout(send_row)
         right.addWidget(preview_box)
         self.response = ResponseView()
@@ -217,7 +223,8 @@ class MainWindow(QMainWindow):
         split.setSizes([560, 640])
         outer.addWidget(split, 1)
         self.setCentralWidget(central)
-        self.resize(1280, 860)
+        self._menus()
+        self.resize(*default_size(self.screen().availableGeometry() if self.screen() else None))
 
         self.vendor.currentIndexChanged.connect(self._vendor_changed)
         self.operation.currentIndexChanged.connect(self._operation_changed)
@@ -250,27 +257,110 @@ class MainWindow(QMainWindow):
         self.history.compare_requested.connect(self.compare_exchanges)
         self.history.status_message = lambda text: self.statusBar().showMessage(text, 8000)
 
+    def _menus(self) -> None:
+        """The menu bar's menus, empty until _shortcuts fills them after the first paint."""
+        bar = self.menuBar()
+        self.menus = {name: bar.addMenu(f"&{name}") for name in ("File", "Edit", "View", "Send", "History", "Help")}
+
     def _shortcuts(self) -> None:
-        # Bound in start(), a few milliseconds after the first paint, off the start-up path.
-        from PySide6.QtGui import QKeySequence, QShortcut
+        """Every action in the menu bar with its shortcut (made in start(), a few milliseconds
+        after the first paint, off the start-up path); Help › Keyboard shortcuts lists them."""
+        from PySide6.QtGui import QKeySequence
 
-        def bind(keys, slot):
-            for key in keys:
-                QShortcut(QKeySequence(key), self, activated=slot)
+        self.actions_by_menu: dict[str, list[QAction]] = {}
 
-        bind(["Ctrl+Return", "Ctrl+Enter"], lambda: self.send(force=False))
-        bind(["Ctrl+Shift+Return", "Ctrl+Shift+Enter"], lambda: self.send(force=True))
-        bind(["Escape"], self.cancel)
-        bind(["Ctrl+Shift+F"], lambda: self.reformat(indent=2))
-        bind(["Ctrl+I"], self.open_curl_import)
-        bind(["Ctrl+K"], self.open_cookie_helper)
-        bind(["Ctrl+P"], self.open_profiles)
-        bind(["Ctrl+Shift+C"], lambda: self.copy_as_curl(include_secrets=False))
-        bind(["Ctrl+F"], lambda: self.history.search.setFocus())
-        bind(["Ctrl+1"], lambda: self.tabs.setCurrentIndex(0))
-        bind(["Ctrl+2"], lambda: (self.tabs.setCurrentIndex(1), self.editor.setFocus()))
-        bind(["F5"], self.history.refresh)
-        bind(["Ctrl+Shift+S"], self.save_as_case)
+        def add(menu: str, text: str, slot, keys=(), name: str | None = None) -> QAction:
+            action = QAction(text, self)
+            if keys:
+                action.setShortcuts([QKeySequence(k) for k in keys])
+            action.triggered.connect(lambda _checked=False: slot())
+            self.menus[menu].addAction(action)
+            self.actions_by_menu.setdefault(menu, []).append(action)
+            return action
+
+        history = self.history
+        add("File", "Import cURL…", self.open_curl_import, ["Ctrl+I"])
+        add("File", "Profiles && keys…", self.open_profiles, ["Ctrl+P"])
+        add("File", "Save as case…", self.save_as_case, ["Ctrl+Shift+S"])
+        add("File", "Import history…", history._import_dialog)
+        for fmt, label in (("har", "HAR 1.2"), ("json", "JSON"), ("curl", "cURL commands")):
+            add("File", f"Export all history as {label}…", lambda f=fmt: history._export_dialog(f, everything=True))
+        add("File", "Quit", self.close, ["Ctrl+Q"])
+        add("Edit", "Format JSON", lambda: self.reformat(indent=2), ["Ctrl+Shift+F"])
+        add("Edit", "Compact JSON", lambda: self.reformat(indent=None))
+        add("Edit", "Reset to example", self.reset_to_example)
+        add("Edit", "Cookie helper…", self.open_cookie_helper, ["Ctrl+K"])
+        add("Edit", "Copy as cURL", lambda: self.copy_as_curl(include_secrets=False), ["Ctrl+Shift+C"])
+        add("Edit", "Copy as cURL with keys", lambda: self.copy_as_curl(include_secrets=True))
+        add("View", "Form", lambda: self.tabs.setCurrentIndex(0), ["Ctrl+1"])
+        add("View", "JSON", lambda: (self.tabs.setCurrentIndex(1), self.editor.setFocus()), ["Ctrl+2"])
+        add("View", "History", lambda: self.bottom_tabs.setCurrentWidget(self.history), ["Ctrl+3"])
+        add("View", "Suites", lambda: self.bottom_tabs.setCurrentWidget(self.suites), ["Ctrl+4"])
+        add("View", "Capture", lambda: self.bottom_tabs.setCurrentWidget(self.capture), ["Ctrl+5"])
+        add("Send", "Send", lambda: self.send(force=False), ["Ctrl+Return", "Ctrl+Enter"])
+        add("Send", "Send anyway (despite errors)", lambda: self.send(force=True),
+            ["Ctrl+Shift+Return", "Ctrl+Shift+Enter"])
+        add("Send", "Cancel", self.cancel, ["Escape"])
+        add("History", "Search history", lambda: (self.bottom_tabs.setCurrentWidget(history), history.search.setFocus()),
+            ["Ctrl+F"])
+        add("History", "Refresh", history.refresh, ["F5"])
+        add("History", "Open in editor", history.open_button.click)
+        add("History", "Resend", history.resend_button.click)
+        add("History", "Undo delete", history.undo_delete)
+        add("History", "Clear all…", lambda: history.clear_all(confirm=True))
+        add("History", "Retention…", history._retention_dialog)
+        add("Help", "Keyboard shortcuts", self.show_shortcuts, ["Ctrl+/"])
+        add("Help", "About Event Console", self.show_about)
+
+    def chain_tab_order(self) -> None:
+        """Tab goes pickers → the payload (the form's fields, or the JSON) → Send → the
+        response → history, whatever order the widgets were made in."""
+        chain = [self.vendor, self.operation, self.profile, self.profiles_button, self.tabs.tabBar()]
+        chain += self.form.focusable_fields() if self.tabs.currentIndex() == 0 else [self.editor]
+        chain += [self.send_button, self.send_anyway, self.cancel_button, self.copy_curl, self.response.raw,
+                  self.response.body, self.bottom_tabs.tabBar(), self.history.search, self.history.list]
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+
+    def shortcut_sheet(self) -> list[tuple[str, str, str]]:
+        """(menu, action, shortcut) for every menu action that has a shortcut."""
+        from PySide6.QtGui import QKeySequence
+
+        return [(menu, action.text().replace("&&", "&"),
+                 ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()))
+                for menu, actions in getattr(self, "actions_by_menu", {}).items() for action in actions
+                if action.shortcuts()]
+
+    def show_shortcuts(self) -> None:
+        from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTableWidget, QTableWidgetItem
+
+        rows = self.shortcut_sheet()
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Keyboard shortcuts")
+        layout = QVBoxLayout(dialog)
+        table = QTableWidget(len(rows), 3)
+        table.setAccessibleName("Keyboard shortcuts")
+        table.setHorizontalHeaderLabels(["Menu", "Action", "Shortcut"])
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                table.setItem(r, c, QTableWidgetItem(text))
+        table.resizeColumnsToContents()
+        layout.addWidget(table)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(dialog.reject)
+        layout.addWidget(buttons)
+        dialog.resize(520, 560)
+        self.shortcut_dialog = dialog
+        dialog.open()
+
+    def show_about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        from console import __version__
+
+        QMessageBox.about(self, "About Event Console",
+                          f"Event Console {__version__}\nBuild, check, send and inspect server-side tracking "
+                          "events for VibeTrace, myTracker, Octeth and Synerise. Keys stay in the OS keyring.")
 
     # -- current choice --------------------------------------------------------------------
     def _splitters(self) -> dict:
@@ -291,8 +381,32 @@ class MainWindow(QMainWindow):
     # -- history ---------------------------------------------------------------------------
     # -- dialogs ---------------------------------------------------------------------------
     # -- state -----------------------------------------------------------------------------
+    def changeEvent(self, event) -> None:
+        """The system switched light/dark while running: banners, colours of the JSON and of
+        "Send anyway" follow (the issue list and history recolour on their next update)."""
+        from PySide6.QtCore import QEvent
+
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and "send_anyway" in self.__dict__:
+            dark = is_dark(self.palette())
+            for notice in (self.sandbox_banner, self.keyring_banner, self.history_banner):
+                notice.restyle()
+            self.send_anyway.setStyleSheet(f"color: {severity_colour('error', dark)}")
+            if self.editor.highlighter is not None:
+                self.editor.highlighter.set_dark(dark)
+
     def closeEvent(self, event) -> None:
         self.controller.close()
         super().closeEvent(event)
 
 
+
+
+def default_size(available) -> tuple[int, int]:
+    """The window's first size: 1280×860, or 95% of the screen's free area on a smaller screen
+    (a 1366×768 laptop), never below what the layout needs (1000×640)."""
+    if available is None:
+        return 1280, 860
+    width = max(1000, min(1280, int(available.width() * 0.95)))
+    height = max(640, min(860, int(available.height() * 0.95)))
+    return width, height
