@@ -30,10 +30,18 @@ def test_reads_the_documents_example_in_every_form(text):
     ("_vt_user=", "empty"),
     ("_ga=1; other=2", "No _vt_user cookie"),
     ("8139618027113397", "at least two fields"),
-    ("abc_def", "should be digits"),
     ("123_", "at least two fields"),
     ("123 456_789", "no spaces"),
 ])
 def test_explains_what_is_wrong(text, words):
     with pytest.raises(CookieError, match=words):
         parse_vt_user(text)
+
+
+def test_ids_that_are_not_digits_are_read_with_a_warning():
+    """The document shows digits but names no rule: read it, and say it is unusual."""
+    user = parse_vt_user("12345_abcdef_false_false")
+    assert (user.user_id, user.session_id, user.flags) == ("12345", "abcdef", ("false", "false"))
+    assert len(user.warnings) == 1 and "session ID" in user.warnings[0] and "'abcdef'" in user.warnings[0]
+    assert parse_vt_user("8139618027113397_253412802711339765_false_false").warnings == ()
+    assert len(parse_vt_user("١٢٣_456").warnings) == 1  # non-ASCII digits are not the document's digits

@@ -245,3 +245,17 @@ def test_messages_name_the_field_in_plain_words(ctx):
     payload = changed("mytracker", "customEvent", lambda p: p.update(age="200"))
     (issue,) = pipeline.prepare(ctx, pipeline.Draft("mytracker", "customEvent", payload=payload)).issues
     assert issue.message == 'age is "200", above the maximum of 128.'
+
+
+def test_an_explanation_names_the_rule_the_console_found(ctx):
+    batch = [{"customUserId": str(i), "customEventName": "e"} for i in range(21)]
+    prepared = pipeline.prepare(ctx, pipeline.Draft("mytracker", "customEventBatch", payload=batch))
+    outcome = pipeline.send(ctx, prepared, force=True)
+    assert outcome.exchange.response.status == 400
+    assert "one bad event fails the whole batch" in outcome.explanation
+    assert "The console found before sending" in outcome.explanation and "at most 20" in outcome.explanation
+    single = changed("mytracker", "customEvent", lambda p: p.update(age="-3"))
+    outcome = pipeline.send(ctx, pipeline.prepare(ctx, pipeline.Draft("mytracker", "customEvent", payload=single)),
+                            force=True)
+    if outcome.exchange.response.status >= 400:
+        assert "batch" not in outcome.explanation.split("The console found")[0]

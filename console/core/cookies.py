@@ -25,6 +25,8 @@ class VtUser:
     session_id: str
     flags: tuple[str, ...]
     raw: str
+    # What looks unusual but is not wrong: the document shows digits, it does not require them.
+    warnings: tuple[str, ...] = ()
 
 
 _BARE_NAME = (
@@ -80,7 +82,11 @@ def parse_vt_user(text: str) -> VtUser:
             f"like 8139618027113397_253412802711339765_false_false; got {value[:60]!r}."
         )
     user_id, session_id = fields[0], fields[1]
+    warnings = []
     for label, part in (("user ID (first field)", user_id), ("session ID (second field)", session_id)):
         if not (part.isascii() and part.isdigit()):  # "١٢٣".isdigit() is True too
-            raise CookieError(f"The {label} should be digits, like 8139618027113397; got {part[:40]!r}.")
-    return VtUser(user_id=user_id, session_id=session_id, flags=tuple(fields[2:]), raw=value)
+            # The document's example is digits; it names no other rule: say so, do not refuse.
+            warnings.append(f"The {label} is usually digits (like 8139618027113397); {part[:40]!r} is not. "
+                            "Check that this is the right cookie.")
+    return VtUser(user_id=user_id, session_id=session_id, flags=tuple(fields[2:]), raw=value,
+                  warnings=tuple(warnings))

@@ -412,6 +412,14 @@ def _finish(ctx: AppContext, prepared: Prepared, result: Exchange, forced: bool,
             explanation = rules.explain(prepared.op, masked.response)
         except Exception:  # an odd answer must not turn into a crash; the raw body is still shown
             explanation = None
+        errors = [i for i in issues if i.is_error]
+        if errors and masked.response.status >= 400:
+            # The vendor's words are generic ("a rule … is broken"); the rule the console found
+            # before the send is the likely one: name it.
+            found = f"{errors[0].path or 'payload'}: {errors[0].message}"
+            more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+            explanation = ((explanation + " ") if explanation else "") + \
+                f"The console found before sending: {found}{more}"
     if cancelled:
         outcome = "cancelled"
     elif login_failed:

@@ -8,8 +8,7 @@ from console.vendors.base import VendorRules
 
 NAME = "mytracker"
 ERRORS = {
-    "bad request": "myTracker did not accept the parameters: a rule of the parameter table is broken "
-                   "(in a batch, one bad event fails the whole batch).",
+    "bad request": "myTracker did not accept the parameters: a rule of the parameter table is broken.",
     "forbidden": "myTracker refused the token: it is wrong, or not for this app (idApp).",
     "empty post data": "The request body was empty.",
     "bad json": "The body is not valid JSON.",
@@ -38,7 +37,10 @@ class MyTrackerRules(VendorRules):
         body = response.json()
         error = body.get("error") if isinstance(body, dict) else None
         if isinstance(error, str) and error.strip().lower() in ERRORS:
-            return f"{error}: {ERRORS[error.strip().lower()]}"
+            said = f"{error}: {ERRORS[error.strip().lower()]}"
+            if error.strip().lower() == "bad request" and op.name.endswith("Batch"):
+                said += " In a batch, one bad event fails the whole batch."
+            return said
         if response.status == 403:
             return ERRORS["forbidden"]
         if response.status == 404:

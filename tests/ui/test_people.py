@@ -233,3 +233,32 @@ def test_no_keyring_banner_for_sandbox_only_use(qtbot, make_window):
     window.fill_profiles("prod")
     choose(window, "octeth", "event", "prod")
     qtbot.waitUntil(lambda: named(window, "Keyring banner").isVisible(), timeout=10000)
+
+
+def test_the_cookie_helper_shows_what_it_read_and_warns_instead_of_refusing(qtbot, window):
+    choose(window, "vibetrace", "track")
+    window.open_cookie_helper()
+    dialog = window.cookie_dialog
+    named(dialog, "Cookie text").setPlainText("_vt_user=12345_abcdef_false_false")
+    result = named(dialog, "Cookie result").text()
+    assert "Read: 12345_abcdef_false_false" in result and "Session ID: abcdef" in result and "⚠" in result
+    assert dialog.use_button.isEnabled() and not named(dialog, "Cookie use note").isVisible()
+    dialog.close()
+    choose(window, "octeth", "event")
+    window.open_cookie_helper()
+    note = named(window.cookie_dialog, "Cookie use note")
+    assert note.isVisible() and "VibeTrace" in note.text()
+    window.cookie_dialog.close()
+
+
+def test_no_red_send_anyway_before_the_first_check(qtbot, tmp_path):
+    from console.app import create_main_window
+
+    window = create_main_window(tmp_path / "home")
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert not window.send_anyway.isVisible()  # nothing to force yet
+    qtbot.waitUntil(lambda: window.controller.ready, timeout=10000)
+    assert not window.send_anyway.isVisible()  # the example is valid
+    window.close()

@@ -39,9 +39,15 @@ class CookieDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.use_button = buttons.addButton("Use in payload", QDialogButtonBox.ButtonRole.AcceptRole)
         self.use_button.setEnabled(False)
-        self.use_button.setToolTip("Fill userId and sessionId into every event of the VibeTrace track payload"
-                                   if can_use else "Choose VibeTrace → track to use the cookie in a payload")
+        self.use_button.setToolTip("Fill userId and sessionId into every event of the VibeTrace track payload")
         self._can_use = can_use
+        # Why "Use in payload" is not offered, said where it is seen (not only in a tooltip).
+        self.why_not = QLabel("" if can_use else "“Use in payload” works with VibeTrace → Track (legacy GET), "
+                                                  "whose events carry userId and sessionId: choose it in the window.")
+        self.why_not.setAccessibleName("Cookie use note")
+        self.why_not.setWordWrap(True)
+        self.why_not.setVisible(not can_use)
+        layout.addWidget(self.why_not)
         buttons.rejected.connect(self.reject)
         self.use_button.clicked.connect(self._use)
         layout.addWidget(buttons)
@@ -58,9 +64,11 @@ class CookieDialog(QDialog):
             self.result.setStyleSheet("color: #c62828")
         else:
             flags = ", ".join(self.parsed.flags) or "none"
-            self.result.setText(f"User ID: {self.parsed.user_id}\nSession ID: {self.parsed.session_id}\n"
-                                f"Other fields: {flags}")
-            self.result.setStyleSheet("")
+            lines = [f"Read: {self.parsed.raw}", f"User ID: {self.parsed.user_id}",
+                     f"Session ID: {self.parsed.session_id}", f"Other fields: {flags}"]
+            lines += [f"⚠ {w}" for w in self.parsed.warnings]
+            self.result.setText("\n".join(lines))
+            self.result.setStyleSheet("color: #8d6e00" if self.parsed.warnings else "")
         self.use_button.setEnabled(self.parsed is not None and self._can_use)
 
     def _use(self) -> None:

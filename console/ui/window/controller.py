@@ -409,7 +409,8 @@ class WindowController(QObject):
         sendable = prepared is not None and not prepared.missing
         self.w.send_button.setEnabled(not busy and sendable and prepared.can_send)
         self.w.send_anyway.setEnabled(not busy and sendable and not prepared.can_send)
-        self.w.send_anyway.setVisible(prepared is None or not prepared.can_send)
+        # Only when there is something to force (no red button flashing while the window starts).
+        self.w.send_anyway.setVisible(prepared is not None and not prepared.can_send)
         self.w.cancel_button.setEnabled(busy)
         self.w.copy_curl.setEnabled(prepared is not None)
 
