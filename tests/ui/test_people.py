@@ -262,3 +262,34 @@ def test_no_red_send_anyway_before_the_first_check(qtbot, tmp_path):
     qtbot.waitUntil(lambda: window.controller.ready, timeout=10000)
     assert not window.send_anyway.isVisible()  # the example is valid
     window.close()
+
+
+def test_forms_read_for_people(qtbot, window):
+    from PySide6.QtWidgets import QLabel
+
+    choose(window, "octeth", "event")
+    window.tabs.setCurrentIndex(0)
+    window.validate_now()
+    form = window.form
+    labels = [w.text() for w in form.findChildren(QLabel)]
+    # One field for Octeth's id/ID, event/Event, properties/Properties; the other spelling named.
+    assert form.field("/id") is not None and form.field("/ID") is None
+    assert any(t.startswith("id") and "(or ID)" in t for t in labels), labels
+    assert any("(or Event)" in t for t in labels)
+    # Help under the field, not only in a tooltip; required fields first.
+    assert any(t.startswith("Subscriber list ID") or "list" in t.lower() for t in labels if not t.endswith("*"))
+    field_order = [t.split(" ")[0] for t in labels if t and t.split(" ")[0] in ("ListID", "id", "email", "event")]
+    assert field_order.index("ListID") < field_order.index("email")
+
+
+def test_a_full_batch_says_why_no_more_items(qtbot, window):
+    from PySide6.QtWidgets import QPushButton
+
+    batch = [{"customUserId": str(i), "customEventName": "e"} for i in range(20)]
+    choose(window, "mytracker", "customEventBatch")
+    named(window, "Payload").setPlainText(json.dumps(batch))
+    window.tabs.setCurrentIndex(0)
+    window.validate_now()
+    add = [b for b in window.form.findChildren(QPushButton) if b.accessibleName() == "Add item"][0]
+    assert not add.isEnabled()
+    assert "the most one request takes (20)" in named(window, "Items limit").text()

@@ -224,8 +224,10 @@ def test_cookie_helper_fills_the_payload(qtbot, window):
     dialog = window.cookie_dialog
     dialog.input.setPlainText("Cookie: _ga=1; _vt_user=111%5F222%5Ffalse%5Ffalse")
     assert "User ID: 111" in dialog.result.text() and "Session ID: 222" in dialog.result.text()
-    dialog.input.setPlainText("_vt_user=abc_def")
-    assert "digits" in dialog.result.text() and not dialog.use_button.isEnabled()
+    dialog.input.setPlainText("_vt_user=abc_def")  # read, with a warning: the document shows digits
+    assert "usually digits" in dialog.result.text() and dialog.use_button.isEnabled()
+    dialog.input.setPlainText("_vt_user=")
+    assert "empty" in dialog.result.text() and not dialog.use_button.isEnabled()
     dialog.input.setPlainText("111_222_false_false")
     qtbot.mouseClick(dialog.use_button, Qt.MouseButton.LeftButton)
     events = payload(window)

@@ -127,6 +127,32 @@ def kind_of(schema: dict, defs: dict) -> str:
     return "any"
 
 
+def shown_properties(schema: dict, value: dict) -> list[tuple[str, dict, list[str]]]:
+    """(name, schema, other spellings) of an object's fields as the form shows them: required
+    first, and one field for the case variants of one documented name (Octeth's id and ID):
+    the spelling the payload uses, else the first."""
+    properties = schema.get("properties", {})
+    required = schema.get("required", [])
+    groups: dict[str, list[str]] = {}
+    for name in properties:
+        groups.setdefault(name.lower(), []).append(name)
+    shown = []
+    for names in groups.values():
+        chosen = next((n for n in names if n in value), None) or next((n for n in names if n in required), names[0])
+        shown.append((chosen, properties[chosen], [n for n in names if n != chosen]))
+    order = {name: i for i, name in enumerate(properties)}
+    shown.sort(key=lambda item: (not any(n in required for n in [item[0], *item[2]]), order[item[0]]))
+    return shown
+
+
+def _help_label(text: str) -> QLabel:
+    """A field's description, in small grey type under it."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet("color: palette(placeholder-text); font-size: 11px")
+    return label
+
+
 def enum_choices(schema: dict) -> list[tuple[Any, str]]:
     """(value, label) of an enum field: the documented values, named from the description
     where it lists them ("Gender: 0 unknown, 1 man, 2 woman")."""
@@ -300,9 +326,10 @@ class PayloadForm(QScrollArea):
         form = QFormLayout(box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         required = set(schema.get("required", []))
-        for name, sub in schema.get("properties", {}).items():
+        for name, sub, variants in shown_properties(schema, value):
             sub_resolved = resolve(sub, self.defs)
-            label = QLabel(name + (" *" if name in required else ""))
+            also = f" (or {', '.join(variants)})" if variants else ""
+            label = QLabel(name + (" *" if name in required else "") + also)
             help_text = sub_resolved.get("description", "")
             label.setToolTip(help_text + (" (required)" if name in required else ""))
             sub_kind = kind_of(sub_resolved, self.defs)
@@ -311,6 +338,8 @@ class PayloadForm(QScrollArea):
                 group = QGroupBox(label.text())
                 group.setToolTip(label.toolTip())
                 inner = QVBoxLayout(group)
+                if help_text:
+                    inner.addWidget(_help_label(help_text))
                 inner.addWidget(editor)
                 if name not in value and sub_kind == "object":
                     add = QPushButton(f"Add {name}")
@@ -321,7 +350,16 @@ class PayloadForm(QScrollArea):
                 form.addRow(group)
             else:
                 label.setBuddy(editor)
-                form.addRow(label, editor)
+                if help_text:  # said under the field, not only in a tooltip
+                    cell = QWidget()
+                    column = QVBoxLayout(cell)
+                    column.setContentsMargins(0, 0, 0, 0)
+                    column.setSpacing(1)
+                    column.addWidget(editor)
+                    column.addWidget(_help_label(help_text))
+                    form.addRow(label, cell)
+                else:
+                    form.addRow(label, editor)
         unknown = [k for k in value if k not in schema.get("properties", {})]
         if unknown:
             note = QLabel("Also in the payload (edit in JSON): " + ", ".join(unknown))
@@ -349,6 +387,11 @@ class PayloadForm(QScrollArea):
         limit = schema.get("maxItems")
         add.setEnabled(limit is None or len(value) < limit)
         layout.addWidget(add)
+        if limit is not None and len(value) >= limit:
+            full = _help_label(f"{len(value)} items: the most one request takes ({limit}). Remove one to add "
+                               "another, or send the rest in a second request.")
+            full.setAccessibleName("Items limit" + (f" of {field_label(path)}" if path else ""))
+            layout.addWidget(full)
         return box
 
     def _new_item(self, path: list) -> Any:
