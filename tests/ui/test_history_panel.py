@@ -216,3 +216,22 @@ def test_list_roles_are_qts_item_data_roles():
     assert (history_view.DISPLAY_ROLE, history_view.TOOLTIP_ROLE, history_view.FOREGROUND_ROLE,
             history_view.ID_ROLE) == (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
                                       Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.UserRole)
+
+
+def test_compare_colours_the_body_differences(qtbot, window):
+    send(qtbot, window, "octeth", "event", {"ListID": 1, "event": "signup", "email": "a@example.com"})
+    send(qtbot, window, "octeth", "event", {"ListID": 1, "event": "signup", "email": "b@example.com"})
+    window.history.select_ids([1, 2])
+    qtbot.mouseClick(window.history.compare_button, Qt.MouseButton.LeftButton)
+    body = named(window.compare_dialog, "Response body differences")
+    qtbot.wait(50)  # the highlighter colours on the next turn of the event loop
+    colours = {}
+    block = body.document().firstBlock()
+    while block.isValid():
+        text = block.text()
+        if text[:1] in "+-" and not text.startswith(("+++", "---")):
+            formats = block.layout().formats()
+            colours[text[0]] = formats[0].format.foreground().color().name() if formats else None
+        block = block.next()
+    assert colours.get("+") in ("#2e7d32", "#66bb6a") and colours.get("-") in ("#c62828", "#ef5350"), colours
+    window.compare_dialog.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QColor, QFontDatabase, QSyntaxHighlighter, QTextCharFormat
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -27,6 +27,26 @@ def _pretty(text: str | None) -> str:
         return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
     except ValueError:
         return text
+
+
+class DiffHighlighter(QSyntaxHighlighter):
+    """Colours a unified diff: removed lines red, added green, hunk headers blue."""
+
+    def __init__(self, document, dark: bool):
+        super().__init__(document)
+        self.formats = {}
+        for mark, (light, dark_colour) in {"-": ("#c62828", "#ef5350"), "+": ("#2e7d32", "#66bb6a"),
+                                           "@": ("#1565c0", "#64b5f6")}.items():
+            fmt = QTextCharFormat()
+            fmt.setForeground(QColor(dark_colour if dark else light))
+            self.formats[mark] = fmt
+
+    def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt's name
+        if text.startswith(("---", "+++")):
+            return
+        fmt = self.formats.get(text[:1])
+        if fmt is not None:
+            self.setFormat(0, len(text), fmt)
 
 
 class CompareDialog(QDialog):
@@ -72,6 +92,9 @@ class CompareDialog(QDialog):
         body.setReadOnly(True)
         body.setFont(mono)
         body.setAccessibleName("Response body differences")
+        from console.ui.widgets.theme import is_dark
+
+        self.body_colours = DiffHighlighter(body.document(), is_dark(self.palette()))
         tabs.addTab(body, "Response body")
         layout.addWidget(tabs, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
