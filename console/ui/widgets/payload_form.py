@@ -262,8 +262,11 @@ class PayloadForm(QScrollArea):
         body = self.widget()
         if body is None:
             return []
+        window = self.window()
+        # A combo box's popup is a window of its own: it is not in the Tab order.
         return [w for w in body.findChildren(QWidget)
-                if w.focusPolicy() & Qt.FocusPolicy.TabFocus and not isinstance(w, QScrollArea)]
+                if w.focusPolicy() & Qt.FocusPolicy.TabFocus and not isinstance(w, QScrollArea)
+                and w.window() is window]
 
     def field(self, pointer: str) -> QWidget | None:
         """The editor of a field by JSON Pointer (tests and issue clicks use it)."""

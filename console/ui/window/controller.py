@@ -21,6 +21,9 @@ from console.core.window_state import WindowState, load_state, redact_draft, sav
 from console.ui.widgets.theme import is_dark, severity_colour
 
 VALIDATE_DELAY_MS = 250
+# Start-up goes in steps this far apart: input, painting and other timers get their turn in
+# between (zero-delay steps ran back to back, one pause of 45 ms).
+STEP_MS = 3
 SAVE_DELAY_MS = 1500
 
 
@@ -46,7 +49,7 @@ class WindowController(QObject):
         self._form_dirty = True
         # The one payload document both views show (console.core.document).
         self.document = PayloadDocument()
-        self.sender = None  # made in start(): the worker pool is not needed for the first paint
+        self.sender = None  # made when start-up is ready (_ensure_sender): not needed to paint
         self._validate_timer = QTimer(self, singleShot=True, interval=VALIDATE_DELAY_MS)
         self._validate_timer.timeout.connect(self.validate_now)
         self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
@@ -119,21 +122,20 @@ class WindowController(QObject):
         if self._started:
             return
         self._started = True
-        from console.ui.window.sending import Sender
-
-        self.sender = Sender(self.ctx, self)
-        self.sender.finished.connect(self._finished)
-        self.w.history.set_store(self.ctx.history)
-        if self.ctx.history.message:
-            self.w.history_banner.setText(self.ctx.history.message)
-            self.w.history_banner.setVisible(True)
         self._update_sandbox_banner()
         self._update_environment()
         self.w.issues.clear()
         self.w.issues.addItem("Checking the payload…")
-        # The rest in the next turn of the event loop: no single pause of the GUI thread long
-        # enough to be felt (each part stays under 50 ms; bench/gui_ready.py).
-        QTimer.singleShot(0, self._finish_start)
+        # The rest a part per turn of the event loop: no single pause of the GUI thread long
+        # enough to be felt (each part stays well under 50 ms; bench/gui_ready.py).
+        QTimer.singleShot(STEP_MS, self._open_history)
+
+    def _open_history(self) -> None:
+        self.w.history.set_store(self.ctx.history)
+        if self.ctx.history.message:
+            self.w.history_banner.setText(self.ctx.history.message)
+            self.w.history_banner.setVisible(True)
+        QTimer.singleShot(STEP_MS, self._finish_start)
 
     def _finish_start(self) -> None:
         if self._finished_start:
@@ -141,6 +143,11 @@ class WindowController(QObject):
         self._finished_start = True
         self.w._shortcuts()
         self.w.editor.decorate()
+        QTimer.singleShot(STEP_MS, self._start_background)
+
+    def _start_background(self) -> None:
+        """The last part of start-up: the panels' data, retention, and the worker that gets
+        the first check ready."""
         self.w.suites.set_context(self.ctx, self.suites_folder(), self._profile_names())
         self.w.capture.set_context(self.ctx, self._profile_names())
         self.w.history.apply_retention()
@@ -165,6 +172,7 @@ class WindowController(QObject):
     def _checks_ready(self, _result) -> None:
         from console.ui.workers import run_in_background
 
+        self._ensure_sender()  # its modules were imported on the worker
         self._ready = True
         self.validate_now()
         run_in_background(self, lambda: _warm_up(self.ctx), self._warmed_up)
@@ -464,7 +472,7 @@ class WindowController(QObject):
 
     def _start_job(self, prepared, force: bool, waiting: str) -> None:
         """Hands a prepared request to the sender and shows the window busy until it answers."""
-        self.job = self.sender.start(prepared, force)
+        self.job = self._ensure_sender().start(prepared, force)
         self._sent_at = time.monotonic()
         self.w.busy.setVisible(True)
         self.w.busy_label.setText("Sending…")
@@ -593,6 +601,15 @@ class WindowController(QObject):
             self.w.profile.setCurrentText(draft.profile)
         self.w.editor.replace_all(json.dumps(draft.payload, indent=2, ensure_ascii=False))
         self.w.tabs.setCurrentIndex(1)
+
+    def _ensure_sender(self):
+        """The Sender (made after start-up, or at the first send if that comes sooner)."""
+        if self.sender is None:
+            from console.ui.window.sending import Sender
+
+            self.sender = Sender(self.ctx, self)
+            self.sender.finished.connect(self._finished)
+        return self.sender
 
     def refresh_history_soon(self) -> None:
         """Reloads the history list within 100 ms: many new rows (a suite, capture) cost one
@@ -770,6 +787,7 @@ def _get_ready(ctx, vendor: str, operation: str, profile: str) -> None:
     once, when the profile's key is read from it)."""
     from console.core.validation import compile_validator
     from console.engine import pipeline  # noqa: F401 - imported here, not on the GUI thread
+    from console.ui.widgets import rendering  # noqa: F401 - the Sender's, likewise
 
     if profile != SANDBOX:
         ctx.secrets.available  # noqa: B018 - looks the keyring backend up
