@@ -552,7 +552,9 @@ class WindowController(QObject):
                           lambda message: self.w.response.clear(f"Could not show #{exchange_id}: {message}"))
 
     def _label_response(self, key: str, history_id: int | None, time_text: str, profile: str) -> None:
-        when = time_text[11:19] + " UTC" if len(time_text) >= 19 else time_text
+        from console.ui.history.panel import local_time
+
+        when = local_time(time_text)[11:] if len(time_text) >= 19 else time_text  # as the history list says it
         number = f" — history #{history_id}" if history_id is not None else ""
         self.w.response.set_about(key, f"Answer to {key} [{profile}]{number}, sent {when}")
         self.w.response.follow_operation(self.draft_key)

@@ -163,7 +163,7 @@ class MainWindow(QMainWindow):
         self.issues.setAccessibleName("Validation issues")
         self.issues.setWordWrap(True)
         left.addWidget(self.issues)
-        left.setSizes([520, 180])
+        left.setSizes([600, 90])  # the form gets the room; the issues list scrolls
         split.addWidget(left)
 
         # Right: preview, send, response, history.
@@ -216,7 +216,7 @@ class MainWindow(QMainWindow):
         self.capture = CapturePanel()
         self.bottom_tabs.addTab(self.capture, "Capture")
         right.addWidget(self.bottom_tabs)
-        right.setSizes([220, 320, 220])
+        right.setSizes([200, 250, 300])
         split.addWidget(right)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 1)
