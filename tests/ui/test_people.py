@@ -293,3 +293,31 @@ def test_a_full_batch_says_why_no_more_items(qtbot, window):
     add = [b for b in window.form.findChildren(QPushButton) if b.accessibleName() == "Add item"][0]
     assert not add.isEnabled()
     assert "the most one request takes (20)" in named(window, "Items limit").text()
+
+
+def test_true_false_and_json_fields_read_for_people(qtbot, window):
+    choose(window, "octeth", "event")
+    window.tabs.setCurrentIndex(0)
+    window.validate_now()
+    silent = window.form.field("/isSilent")
+    assert isinstance(silent, QComboBox)
+    assert [silent.itemText(i) for i in range(silent.count())] == ["(not set)", "true", "false"]
+    silent.setCurrentIndex(2)
+    window.validate_now()
+    assert json.loads(named(window, "Payload").toPlainText())["isSilent"] is False
+    silent.setCurrentIndex(0)
+    window.validate_now()
+    assert "isSilent" not in json.loads(named(window, "Payload").toPlainText())
+    properties = window.form.field("/properties")
+    assert properties.height() > properties.fontMetrics().lineSpacing() * 2  # room for more than a line
+
+
+def test_a_custom_time_range_goes_in_the_second_row_of_filters(qtbot, window):
+    panel = window.history
+    width = window.left_split.width()
+    time_filter = named(window, "History time filter")
+    time_filter.setCurrentIndex(time_filter.findText("From… to…"))
+    panel.apply_filters()
+    QApplication.processEvents()
+    assert panel._more_filters.indexOf(named(window, "History from")) >= 0
+    assert window.left_split.width() >= width * 0.9  # the editor keeps its room

@@ -16,13 +16,13 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
     QLabel,
     QLineEdit,
     QMenu,
+    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -66,6 +66,32 @@ class TokenLineEdit(QLineEdit):
         action.setToolTip("Insert a dynamic value: a fresh id or time on every send")
         action.triggered.connect(lambda: self.token_menu().exec(self.mapToGlobal(self.rect().bottomRight())))
         return self
+
+
+class JsonBox(QPlainTextEdit):
+    """A few lines for a field that holds JSON of its own (VibeTrace's event object, Synerise's
+    params): room to read it, Tab to leave. `textEdited(text)` fires for the user's edits only,
+    like QLineEdit's."""
+
+    textEdited = Signal(str)
+
+    def __init__(self, text: str = ""):
+        super().__init__()
+        self._programmatic = True
+        self.setPlainText(text)
+        self._programmatic = False
+        self.setTabChangesFocus(True)
+        lines = 4 if "\n" in text or len(text) > 60 else 2
+        self.setFixedHeight(self.fontMetrics().lineSpacing() * lines + 12)
+        self.textChanged.connect(lambda: None if self._programmatic else self.textEdited.emit(self.toPlainText()))
+
+    def text(self) -> str:
+        return self.toPlainText()
+
+    def setText(self, text: str) -> None:  # noqa: N802 - QLineEdit's name
+        self._programmatic = True
+        self.setPlainText(text)
+        self._programmatic = False
 
 
 _ICON = None
@@ -423,21 +449,17 @@ class PayloadForm(QScrollArea):
             editor.currentIndexChanged.connect(lambda index, p=path, e=editor: self._apply(
                 p, self._enum_value(p, e.itemData(index))))
         elif kind == "bool":
-            from PySide6.QtCore import Qt  # not at import: see console.ui.window.startup
-
-            editor = QCheckBox()
-            editor.setTristate(True)
-            states = {True: Qt.CheckState.Checked, False: Qt.CheckState.Unchecked}
-            editor.setCheckState(states.get(value, Qt.CheckState.PartiallyChecked) if isinstance(value, bool)
-                                 else Qt.CheckState.PartiallyChecked)
-            editor.setToolTip("Partly checked: not in the payload")
-            editor.stateChanged.connect(lambda _state, p=path, e=editor: self._apply(
-                p, {Qt.CheckState.Checked: True, Qt.CheckState.Unchecked: False}.get(e.checkState(), REMOVE)))
+            # A choice of three, said in words (a tri-state checkbox's "partly" read as a grey square).
+            editor = QComboBox()
+            for label, choice in (("(not set)", REMOVE), ("true", True), ("false", False)):
+                editor.addItem(label, choice)
+            editor.setCurrentIndex({True: 1, False: 2}.get(value, 0) if isinstance(value, bool) else 0)
+            editor.currentIndexChanged.connect(lambda index, p=path, e=editor: self._apply(p, e.itemData(index)))
         else:
             text = self._leaf_text(kind, value)
             # Text and number fields offer dynamic values; lists and JSON boxes take them typed.
             editor = (TokenLineEdit(text).with_token_button() if kind in ("text", "number", "number-text", "any")
-                      else QLineEdit(text))
+                      else JsonBox(text) if kind == "json" else QLineEdit(text))
             if kind == "array-strings":
                 editor.setPlaceholderText("comma-separated")
             elif kind == "json":
