@@ -11,6 +11,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -241,3 +242,41 @@ def test_the_window_default_port_is_captures():
     from console.ui.capture import panel
 
     assert panel.DEFAULT_PORT == DEFAULT_PORT == 8766
+
+
+def test_a_bad_payload_of_every_operation_is_recorded_with_its_errors(capture, sender):
+    running = capture()
+    sent = []
+    for vendor, operation in ALL_OPERATIONS:
+        example = vendors()[vendor].operations[operation].example
+        bad = [{"type": "login"}] if (vendor, operation) == ("vibetrace", "track") else (
+            [] if isinstance(example, list) else {})
+        prepared, outcome = send_through(sender, running.url, vendor, operation, bad, force=True)
+        assert prepared.errors, (vendor, operation)
+        assert outcome.exchange.response is not None, (vendor, operation, outcome.exchange.error)
+        sent.append((vendor, operation))
+    rows = [r for r in running.rows() if (r.vendor, r.operation) != ("synerise", "login")]
+    assert sorted((r.vendor, r.operation) for r in rows) == sorted(sent)
+    for row in rows:
+        assert any(i["severity"] == "error" for i in row.issues), (row.vendor, row.operation, row.issues)
+        assert row.status is not None and row.source == "capture"
+
+
+def test_an_idle_connection_is_closed(tmp_path):
+    import socket
+
+    from console.engine.capture import CaptureServer
+
+    ctx = AppContext(home=tmp_path / "home", secrets=SecretStore(MemoryKeyring()))
+    server = CaptureServer(ctx, port=0, idle_timeout=0.5)
+    server.start()
+    try:
+        host, port = server.url.removeprefix("http://").split(":")
+        client = socket.create_connection((host, int(port)), timeout=5)
+        start = time.monotonic()
+        assert client.recv(1) == b""  # the server hung up on a client that said nothing
+        assert time.monotonic() - start < 4
+        client.close()
+    finally:
+        server.stop()
+        ctx.close()
