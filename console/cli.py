@@ -341,6 +341,12 @@ def _sandbox(args, context, stdin, stdout, stderr) -> int:
     print(f"Sandbox listening on {server.url} (Ctrl+C stops it). Base URLs:", file=stdout)
     for name, url in server.base_urls().items():
         print(f"  {name:<10} {url}", file=stdout)
+    _serve_until_stopped(server, stdout)
+    return EXIT_OK
+
+
+def _serve_until_stopped(server, stdout) -> None:
+    """Serves in the foreground until Ctrl+C (or SIGTERM, see _stop_on_signals), then stops."""
     stdout.flush()
     try:
         server.serve_forever()
@@ -348,7 +354,6 @@ def _sandbox(args, context, stdin, stdout, stderr) -> int:
         pass
     finally:
         server.stop()
-    return EXIT_OK
 
 
 def _capture(args, context, stdin, stdout, stderr) -> int:
@@ -377,13 +382,7 @@ def _capture(args, context, stdin, stdout, stderr) -> int:
         for name, url in server.base_urls().items():
             target = f"  → {server.capture.forward_base(name)}" if args.forward else ""
             print(f"  {name:<10} {url}{target}", file=stdout)
-        stdout.flush()
-        try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            server.stop()
+        _serve_until_stopped(server, stdout)
         print(f"Capture stopped: {server.capture.count} request(s) recorded in history.", file=stdout, flush=True)
         return EXIT_OK
     finally:

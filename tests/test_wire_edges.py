@@ -441,8 +441,7 @@ def test_cookie_helper_reads_a_set_cookie_line():
 
 
 @pytest.mark.parametrize("text,words", [
-    ("١٢٣٤_٥٦٧_false", "digits"), ("_vt_user", "only the cookie's name"),
-    ("a=1; _vt_user; b=2", "no value"),
+    ("_vt_user", "only the cookie's name"), ("a=1; _vt_user; b=2", "no value"),
 ])
 def test_cookie_helper_explains(text, words):
     from console.core.cookies import CookieError, parse_vt_user

@@ -26,9 +26,9 @@ from console.core.history import Record
 from console.core.secrets import MASK, mask_bytes, mask_text, mask_userinfo
 from console.core.validation import Issue
 from console.engine.context import AppContext
-from console.engine.pipeline import Draft, prepare, resolve_settings
+from console.engine.pipeline import Draft, answer_fields, prepare, resolve_settings
 from console.sandbox.emulators import EMULATORS, Answer, Incoming, SandboxState, parse_query
-from console.sandbox.server import IDLE_TIMEOUT, SandboxHandler, SandboxHTTPServer
+from console.sandbox.server import IDLE_TIMEOUT, RunningServer, SandboxHandler, SandboxHTTPServer
 from console.vendors import RULES
 
 DEFAULT_PORT = 8766
@@ -156,14 +156,8 @@ class Capture:
             answer: Answer | Exchange = exchange
             masked = exchange.masked(secrets)
             response = masked.response
-            self.ctx.history.complete(history_id, replace(record,
-                status=response.status if response else None, reason=response.reason if response else None,
-                response_headers=response.headers if response else None,
-                response_body=response.body if response else None,
-                response_size=response.size if response else None,
-                response_truncated=bool(response and response.truncated),
-                error=masked.error, error_kind=masked.error_kind, elapsed_ms=masked.elapsed_ms,
-                outcome="answered" if response is not None else "no-answer"))
+            self.ctx.history.complete(history_id, replace(
+                record, **answer_fields(masked), outcome="answered" if response is not None else "no-answer"))
             status = response.status if response is not None else 502
         else:
             # The sandbox's answer is made in memory; the exchange is written once, whole, before
@@ -311,8 +305,10 @@ def describe(captured: Captured) -> str:
             f"{captured.status}, {issues}")
 
 
-class CaptureServer:
+class CaptureServer(RunningServer):
     """Capture on HOST:PORT (port 0: a free one), in a thread (`start`) or the foreground."""
+
+    thread_name = "capture"
 
     def __init__(self, ctx: AppContext, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
                  forward: str | None = None, log: Callable[[str], None] | None = None,
@@ -320,26 +316,3 @@ class CaptureServer:
         self.capture = Capture(ctx, forward, on_request)
         self._server = SandboxHTTPServer((host, port), self.capture.state, log, idle_timeout, _CaptureHandler)
         self._server.capture = self.capture
-        self._thread: threading.Thread | None = None
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def base_urls(self) -> dict[str, str]:
-        return {name: f"{self.url}/{name}" for name in EMULATORS}
-
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="capture",
-                                        daemon=True)
-        self._thread.start()
-
-    def serve_forever(self) -> None:
-        self._server.serve_forever()
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)

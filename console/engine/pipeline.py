@@ -426,15 +426,8 @@ def _finish(ctx: AppContext, prepared: Prepared, result: Exchange, forced: bool,
         outcome = "login-failed"
     else:
         outcome = "answered" if masked.response is not None else "no-answer"
-    response = masked.response
     record = _record(
-        prepared, masked.started_at, masked.request, secrets, issues,
-        status=response.status if response else None, reason=response.reason if response else None,
-        response_headers=response.headers if response else None,
-        response_body=response.body if response else None,
-        response_size=response.size if response else None,
-        response_truncated=bool(response and response.truncated),
-        error=masked.error, error_kind=masked.error_kind, elapsed_ms=masked.elapsed_ms,
+        prepared, masked.started_at, masked.request, secrets, issues, **answer_fields(masked),
         forced=forced, outcome=outcome, source=source,
         keys=[] if login_failed else rules.history_keys(prepared.op, prepared.payload),
     )
@@ -444,6 +437,18 @@ def _finish(ctx: AppContext, prepared: Prepared, result: Exchange, forced: bool,
     except HistoryUnavailable as exc:
         record_error = str(exc).replace(" Nothing was sent.", "")
     return Outcome(masked, history_id, explanation, cancelled, record_error)
+
+
+def answer_fields(masked: Exchange) -> dict[str, Any]:
+    """A history record's fields for what came back (an answer, or the error instead)."""
+    response = masked.response
+    return dict(
+        status=response.status if response else None, reason=response.reason if response else None,
+        response_headers=response.headers if response else None,
+        response_body=response.body if response else None,
+        response_size=response.size if response else None,
+        response_truncated=bool(response and response.truncated),
+        error=masked.error, error_kind=masked.error_kind, elapsed_ms=masked.elapsed_ms)
 
 
 def _record(prepared: Prepared, time: str, request: RequestSpec, secrets: tuple[str, ...],

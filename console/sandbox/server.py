@@ -126,15 +126,13 @@ class SandboxHTTPServer(ThreadingHTTPServer):
             self.log(f"connection from {client_address[0]} dropped: {sys.exc_info()[1]!r}")
 
 
-class SandboxServer:
-    """The sandbox on 127.0.0.1 (port 0: a free one). `delay` makes every answer wait, for
-    trying out timeouts and cancelling."""
+class RunningServer:
+    """An HTTP server on `_server`, run in a thread (`start`) or in the foreground
+    (`serve_forever`); the sandbox and capture both are one."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0,
-                 log: Callable[[str], None] | None = None, idle_timeout: float = IDLE_TIMEOUT, sock=None):
-        self.state = SandboxState()
-        self._server = SandboxHTTPServer((host, port), self.state, log, idle_timeout, sock=sock)
-        self._thread: threading.Thread | None = None
+    thread_name = "server"
+    _server: SandboxHTTPServer
+    _thread: threading.Thread | None = None
 
     @property
     def url(self) -> str:
@@ -144,16 +142,9 @@ class SandboxServer:
     def base_urls(self) -> dict[str, str]:
         return {name: f"{self.url}/{name}" for name in EMULATORS}
 
-    @property
-    def delay(self) -> float:
-        return self._server.delay
-
-    @delay.setter
-    def delay(self, seconds: float) -> None:
-        self._server.delay = seconds
-
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="sandbox", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name=self.thread_name,
+                                        daemon=True)
         self._thread.start()
 
     def serve_forever(self) -> None:
@@ -164,3 +155,23 @@ class SandboxServer:
         self._server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
+
+
+class SandboxServer(RunningServer):
+    """The sandbox on 127.0.0.1 (port 0: a free one). `delay` makes every answer wait, for
+    trying out timeouts and cancelling."""
+
+    thread_name = "sandbox"
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0,
+                 log: Callable[[str], None] | None = None, idle_timeout: float = IDLE_TIMEOUT, sock=None):
+        self.state = SandboxState()
+        self._server = SandboxHTTPServer((host, port), self.state, log, idle_timeout, sock=sock)
+
+    @property
+    def delay(self) -> float:
+        return self._server.delay
+
+    @delay.setter
+    def delay(self, seconds: float) -> None:
+        self._server.delay = seconds
