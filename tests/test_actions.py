@@ -86,3 +86,12 @@ def test_explanations():
     assert explain("other", "POST", ok) is None
     odd = explain("octeth", "event", Response(422, "", {}, b'{"Errors": "not a list"}', 5))
     assert odd is None or isinstance(odd, str)  # an answer of any shape: words or nothing, never a crash
+
+
+def test_the_windows_sandbox_environment_says_what_the_engine_says(ctx):
+    from console.engine.actions import environment
+    from console.ui.window.controller import _SANDBOX_ENVIRONMENT
+
+    engine = environment(ctx, "octeth", "event", "sandbox")
+    assert (engine.kind, engine.host, engine.text) == (
+        _SANDBOX_ENVIRONMENT.kind, _SANDBOX_ENVIRONMENT.host, _SANDBOX_ENVIRONMENT.text)

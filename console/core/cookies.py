@@ -76,7 +76,7 @@ def parse_vt_user(text: str) -> VtUser:
     if any(c.isspace() for c in value):
         raise CookieError(f"A _vt_user value has no spaces; this does not look like one: {value[:60]!r}.")
     fields = value.split("_")
-    if len(fields) < 2 or not fields[1]:
+    if len(fields) < 2 or not fields[0] or not fields[1]:
         raise CookieError(
             "A _vt_user value has at least two fields separated by '_' (user ID and session ID), "
             f"like 8139618027113397_253412802711339765_false_false; got {value[:60]!r}."

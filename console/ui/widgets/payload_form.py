@@ -239,6 +239,10 @@ class PayloadForm(QScrollArea):
         self.document: Any = None
         self._fields: dict[str, QWidget] = {}
         self._marked: dict[str, tuple[str, str]] = {}
+        # Until the fields are built (right after the window's first paint): said, not blank.
+        waiting = QLabel("Preparing the form…")
+        waiting.setStyleSheet("color: palette(placeholder-text); padding: 12px")
+        self.setWidget(waiting)
 
     # -- building --------------------------------------------------------------------------
     def set_schema(self, schema: dict, defs: dict, example: Any) -> None:

@@ -128,6 +128,12 @@ class WindowController(QObject):
         self.w.issues.addItem("Checking the payload…")
         # The rest a part per turn of the event loop: no single pause of the GUI thread long
         # enough to be felt (each part stays well under 50 ms; bench/gui_ready.py).
+        QTimer.singleShot(STEP_MS, self._build_form)
+
+    def _build_form(self) -> None:
+        """The form's fields first of all: the form is what the user looks at."""
+        if self.w.tabs.currentIndex() == 0:
+            self._sync_form()
         QTimer.singleShot(STEP_MS, self._open_history)
 
     def _open_history(self) -> None:
@@ -251,14 +257,18 @@ class WindowController(QObject):
 
     def _update_environment(self) -> None:
         """The always-visible Environment label: the sandbox, a local host or a live one."""
-        from console.engine.actions import environment
         from console.ui.widgets.theme import ENVIRONMENT_STYLES
 
-        try:
-            where = environment(self.ctx, self.w.vendor.currentData(), self.w.operation.currentData(),
-                                self.w.profile.currentText() or SANDBOX)
-        except Exception:  # an unreadable profiles file: the issues list says it; the label stays
-            return
+        profile = self.w.profile.currentText() or SANDBOX
+        if profile == SANDBOX:  # said without loading the engine (start-up shows this first)
+            where = _SANDBOX_ENVIRONMENT
+        else:
+            from console.engine.actions import environment
+
+            try:
+                where = environment(self.ctx, self.w.vendor.currentData(), self.w.operation.currentData(), profile)
+            except Exception:  # an unreadable profiles file: the issues list says it; the label stays
+                return
         self.environment_kind = where.kind
         self.w.environment.setText(where.text)
         self.w.environment.setStyleSheet(ENVIRONMENT_STYLES[where.kind])
@@ -781,6 +791,15 @@ class WindowController(QObject):
             save_state(self.ctx.home, self.state)
         except OSError as exc:
             self.w.statusBar().showMessage(f"Could not save the window state: {exc}", 8000)
+
+
+class _SandboxEnvironment:
+    """console.engine.actions.Environment for the sandbox, without importing the engine."""
+
+    kind, host, text = "sandbox", "sandbox", "Sandbox: nothing leaves this computer"
+
+
+_SANDBOX_ENVIRONMENT = _SandboxEnvironment()
 
 
 def _get_ready(ctx, vendor: str, operation: str, profile: str) -> None:
