@@ -256,11 +256,8 @@ class _CaptureHandler(SandboxHandler):
 
     def _handle(self) -> None:
         capture: Capture = self.server.capture
-        try:
-            body = self._read_body()
-        except (ValueError, OSError):
-            self._send(Answer.json(413, {"error": "Request body too large or malformed"}))
-            self.close_connection = True
+        body = self._body_or_refuse()
+        if body is None:
             return
         try:
             answer, captured = capture.handle(self.command, self.path, self.headers.get("Host", ""),

@@ -54,12 +54,18 @@ class SandboxHandler(BaseHTTPRequestHandler):
             raise ValueError("body too large")
         return self.rfile.read(length) if length > 0 else b""
 
-    def _handle(self) -> None:
+    def _body_or_refuse(self) -> bytes | None:
+        """The request's body; None when it was refused (413 sent, connection to close)."""
         try:
-            body = self._read_body()
+            return self._read_body()
         except (ValueError, OSError):
             self._send(Answer.json(413, {"error": "Request body too large or malformed"}))
             self.close_connection = True
+            return None
+
+    def _handle(self) -> None:
+        body = self._body_or_refuse()
+        if body is None:
             return
         parts = urlsplit(self.path)
         segments = parts.path.split("/", 2)
