@@ -280,3 +280,12 @@ def test_an_idle_connection_is_closed(tmp_path):
     finally:
         server.stop()
         ctx.close()
+
+
+def test_a_known_endpoint_with_an_unreadable_body_is_recorded_as_that_operation(capture):
+    running = capture()
+    answer = requests.post(f"{running.url}/octeth/api/v1/event", data=b"not json at all", timeout=10)
+    assert answer.status_code >= 400
+    (row,) = running.rows()
+    assert (row.vendor, row.operation) == ("octeth", "event")
+    assert "cannot be read as octeth/event" in row.issues[0]["message"]

@@ -20,7 +20,15 @@ from console.core.shell_words import ShellError, split_command
 
 
 class CurlError(ValueError):
-    """The text is not a cURL command this app can honour; the message says why, in one line."""
+    """The text is not a cURL command this app can honour; the message says why, in one line.
+    `operation` names the operation a request was recognised as, when it was (its contents
+    are what could not be read)."""
+
+    operation: str | None = None
+
+
+class UnknownEndpoint(CurlError):
+    """No operation of the five APIs has this method and path."""
 
 
 @dataclass(frozen=True)
@@ -495,9 +503,18 @@ def map_request(request: CurlRequest, only_vendor: str | None = None) -> CurlImp
     Raises CurlError with a plain message."""
     candidates = _candidates(request, only_vendor)
     if not candidates:
-        raise CurlError(f"{request.method} {urlsplit(request.url).path} is not an endpoint this app knows "
-                        "(the Vendor and Operation lists show those it does).")
+        raise UnknownEndpoint(f"{request.method} {urlsplit(request.url).path} is not an endpoint this app knows "
+                              "(the Vendor and Operation lists show those it does).")
     vendor, op, match = candidates[0]
+    try:
+        return _read_request(request, vendor, op, match)
+    except CurlError as exc:
+        exc.operation = op.name
+        raise
+
+
+def _read_request(request: CurlRequest, vendor: Vendor, op: Operation, match: re.Match) -> CurlImport:
+    """The settings, keys and payload of a request already matched to `op`."""
     notes: list[str] = list(request.notes)
     parts = urlsplit(request.url)
     written_host = urlsplit(request.written_url if "://" in request.written_url else "http://" + request.written_url).netloc

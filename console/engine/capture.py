@@ -19,7 +19,7 @@ from dataclasses import replace
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
-from console.core.curl import CurlError, CurlRequest, map_request
+from console.core.curl import CurlError, CurlRequest, UnknownEndpoint, map_request
 from console.core.definitions import vendors
 from console.core.exchange import CREDENTIAL_HEADERS, Exchange, RequestSpec
 from console.core.history import Record
@@ -100,30 +100,20 @@ class Capture:
         rest = "/" + (segments[2] if len(segments) > 2 else "")
         url = f"http://{host}{target}"
         lowered = {k.lower(): v for k, v in headers}
-        mapped = None
-        if vendor in EMULATORS:
-            try:
-                mapped = map_request(CurlRequest(method, url, headers, body), only_vendor=vendor)
-            except CurlError as exc:
-                mapped = exc
         if vendor in self.logins and (method, rest) == self.logins[vendor]:
             return self._answer(vendor, "login", method, url, rest, parts.query, lowered, headers, body, (), None)
-        if mapped is None or (isinstance(mapped, CurlError) and "not an endpoint" in str(mapped)):
+        if vendor not in EMULATORS:
             return self._unknown(method, url, headers, body)
-        if isinstance(mapped, CurlError):  # the operation is known, its request is not readable
-            op_name = self._operation_by_path(vendor, method, rest)
-            issue = Issue("error", "", f"The request cannot be read as {vendor}/{op_name}: {mapped}")
-            return self._answer(vendor, op_name, method, url, rest, parts.query, lowered, headers, body,
+        try:
+            mapped = map_request(CurlRequest(method, url, headers, body), only_vendor=vendor)
+        except UnknownEndpoint:
+            return self._unknown(method, url, headers, body)
+        except CurlError as exc:  # the operation is known, its request is not readable
+            issue = Issue("error", "", f"The request cannot be read as {vendor}/{exc.operation}: {exc}")
+            return self._answer(vendor, exc.operation, method, url, rest, parts.query, lowered, headers, body,
                                 (issue,), None)
         return self._answer(vendor, mapped.operation, method, url, rest, parts.query, lowered, headers, body,
                             None, mapped)
-
-    @staticmethod
-    def _operation_by_path(vendor: str, method: str, rest: str) -> str:
-        from console.core.curl import _candidates
-
-        found = _candidates(CurlRequest(method, "http://x" + rest, [], None), vendor)
-        return found[0][1].name if found else "unknown"
 
     def _check(self, mapped) -> tuple[tuple[Issue, ...], Any, str, list[str], tuple[str, ...]]:
         """(issues, payload as checked, scope, history keys, secret values) of a mapped request."""
