@@ -21,7 +21,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from console.core.history_entry import LIST_FIELDS, HistoryEntry, event_name_of
+from console.core.history_entry import EVENT_NAME_FIELDS, LIST_FIELDS, HistoryEntry, event_name_of
 
 SCHEMA_VERSION = 4
 FILE_NAME = "history.sqlite3"
@@ -101,7 +101,7 @@ _STATUS_CLASS_SQL = """CASE
 # The event's name (history_entry.event_name_of, which must agree) from a stored payload.
 _EVENT_NAME_SQL = "CASE WHEN json_valid(payload) THEN substr(COALESCE(" + ", ".join(
     f"CASE WHEN json_type(payload, '{where}{name}') = 'text' THEN json_extract(payload, '{where}{name}') END"
-    for where in ("$.", "$[0].") for name in ("action", "customEventName", "event", "type", "eventType", "label")
+    for where in ("$.", "$[0].") for name in EVENT_NAME_FIELDS
 ) + "), 1, 80) END"
 
 # Version 4: the bodies (headers, payload, answers: 0.5 KB to megabytes each) move out of the

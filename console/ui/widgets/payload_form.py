@@ -39,8 +39,9 @@ class TokenLineEdit(QLineEdit):
     small `{$}` button at its end and from its context menu. A token goes in at the cursor
     (replacing a selection), as if typed, so the form applies it like any edit."""
 
-    def token_menu(self) -> QMenu:
-        menu = QMenu("Insert dynamic value", self)
+    def token_menu(self, parent: QWidget | None = None) -> QMenu:
+        """The tokens as a menu, owned by `parent` (the field when none: tests read it)."""
+        menu = QMenu("Insert dynamic value", parent or self)
         menu.setAccessibleName("Dynamic values")
         menu.setToolTipsVisible(True)
         for token, meaning in TOKENS:
@@ -56,7 +57,7 @@ class TokenLineEdit(QLineEdit):
     def contextMenuEvent(self, event) -> None:
         menu = self.createStandardContextMenu()
         menu.addSeparator()
-        menu.addMenu(self.token_menu())
+        menu.addMenu(self.token_menu(menu))  # goes with the context menu
         menu.exec(event.globalPos())
         menu.deleteLater()
 
@@ -64,8 +65,13 @@ class TokenLineEdit(QLineEdit):
         """Adds the `{$}` button that opens the menu below the field."""
         action = self.addAction(_token_icon(), QLineEdit.ActionPosition.TrailingPosition)
         action.setToolTip("Insert a dynamic value: a fresh id or time on every send")
-        action.triggered.connect(lambda: self.token_menu().exec(self.mapToGlobal(self.rect().bottomRight())))
+        action.triggered.connect(self._pop_up_tokens)
         return self
+
+    def _pop_up_tokens(self) -> None:
+        menu = self.token_menu()
+        menu.exec(self.mapToGlobal(self.rect().bottomRight()))
+        menu.deleteLater()  # a new one each time: none piles up under the field
 
 
 class JsonBox(QPlainTextEdit):
