@@ -358,13 +358,14 @@ def _serve_until_stopped(server, stdout) -> None:
 
 def _capture(args, context, stdin, stdout, stderr) -> int:
     """`capture`: serves the five APIs, checks and records every request, until Ctrl+C."""
+    from console.core.definitions import vendors
     from console.engine.capture import CaptureServer
 
     ctx = context()
     try:
         ctx.history.check_writable()
         if args.forward and args.forward != "sandbox" and not any(
-                ctx.profiles.exists(v, args.forward) for v in vendors_names()):
+                ctx.profiles.exists(v, args.forward) for v in vendors()):
             raise UsageError(f"no profile {args.forward!r}: create it in the window (Profiles & keys) or with "
                              "'event-console profile set'")
 
@@ -403,12 +404,6 @@ def _stop_on_signals() -> None:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-
-
-def vendors_names() -> list[str]:
-    from console.core.definitions import vendors
-
-    return list(vendors())
 
 
 def _vendors(args, context, stdin, stdout, stderr) -> int:

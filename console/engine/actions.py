@@ -129,38 +129,3 @@ def explain(vendor: str, operation: str, response) -> str | None:
     except Exception:  # an odd answer must not stop it being shown; the raw body still is
         return None
 
-
-class Environment(NamedTuple):
-    """Where sends of an operation go with a profile: `kind` is "sandbox" (the built-in one),
-    "local" (a host on this computer) or "live" (anywhere else); `host` names it."""
-
-    kind: str
-    host: str
-
-    @property
-    def text(self) -> str:
-        if self.kind == "sandbox":
-            return "Sandbox: nothing leaves this computer"
-        if self.kind == "local":
-            return f"Local: {self.host}"
-        return f"LIVE: {self.host}"
-
-
-def environment(ctx: AppContext, vendor: str, operation: str, profile: str) -> Environment:
-    """Where a send would go (the window's always-visible Environment label)."""
-    from urllib.parse import urlsplit
-
-    from console.engine.pipeline import resolve_settings
-
-    if profile == SANDBOX:
-        return Environment("sandbox", "sandbox")
-    definition = vendors()[vendor]
-    settings = resolve_settings(ctx, definition, definition.operations[operation], Draft(vendor, operation, profile))
-    try:
-        parts = urlsplit(settings.get("base_url", ""))
-        host = parts.hostname or ""
-        shown = parts.netloc.rpartition("@")[2] or "no host set"
-    except ValueError:
-        host, shown = "", settings.get("base_url", "") or "no host set"
-    local = host in ("localhost", "::1") or host.startswith("127.")
-    return Environment("local" if local else "live", shown)

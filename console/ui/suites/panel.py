@@ -82,6 +82,9 @@ class SuitesPanel(QWidget):
         self.folder: Path | None = None
         self.cases: list = []  # console.engine.suites.Case
         self.results: dict = {}  # case path → console.engine.suites.CaseResult
+        self._rows: dict = {}  # case path → its row in the list
+        self._queue: list = []  # the paths of the running cases, in the order they run
+        self._pending: Path | None = None  # the folder to list when the panel is first shown
         self._cancelled: threading.Event | None = None
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
@@ -159,7 +162,7 @@ class SuitesPanel(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        if getattr(self, "_pending", None) is not None and self.folder is None:
+        if self._pending is not None and self.folder is None:
             self.open_folder(self._pending)
 
     def choose_folder(self) -> None:
@@ -196,10 +199,12 @@ class SuitesPanel(QWidget):
 
     def _fill(self) -> None:
         self.list.clear()
+        self._rows = {}
         for case in self.cases:
             item = QTreeWidgetItem([case.name, f"{case.vendor}/{case.operation}", "", ""])
             item.setToolTip(0, str(case.path))
             self.list.addTopLevelItem(item)
+            self._rows[case.path] = item
         self.list.resizeColumnToContents(0)
 
     def _case_of(self, item: QTreeWidgetItem):
@@ -223,7 +228,7 @@ class SuitesPanel(QWidget):
         progress.finished.connect(lambda: self._run_finished(progress) if isValid(self) else progress.deleteLater())
         for case in cases:
             self._show(case, "running…" if case is cases[0] else "queued", "")
-        self._todo = len(cases)
+        self._queue = [case.path for case in cases]  # in the order they run
         self.progress.setRange(0, len(cases))
         self.progress.setValue(0)
         self.progress.setVisible(True)
@@ -242,9 +247,10 @@ class SuitesPanel(QWidget):
         self.results[result.case.path] = result
         self._show(result.case, "passed" if result.passed else "FAILED", result.reason)
         self.progress.setValue(self.progress.value() + 1)
-        index = next((i for i, c in enumerate(self.cases) if c.path == result.case.path), -1)
-        if index + 1 < len(self.cases) and self.list.topLevelItem(index + 1).text(2) == "queued":
-            self.list.topLevelItem(index + 1).setText(2, "running…")
+        # The next case of this run (not the next row: a selection skips rows) is running now.
+        upcoming = self._queue[self.progress.value():self.progress.value() + 1]
+        if upcoming and upcoming[0] in self._rows and self._rows[upcoming[0]].text(2) == "queued":
+            self._rows[upcoming[0]].setText(2, "running…")
         self.ran.emit()
 
     def _run_finished(self, progress: _Progress) -> None:
@@ -262,19 +268,18 @@ class SuitesPanel(QWidget):
         self._update_buttons()
 
     def _show(self, case, result: str, reason: str) -> None:
-        for i, known in enumerate(self.cases):
-            if known.path == case.path:
-                item = self.list.topLevelItem(i)
-                item.setText(2, result)
-                item.setText(3, reason)
-                item.setToolTip(3, reason)
-                if result in ("passed", "FAILED"):
-                    dark = is_dark(self.palette())
-                    from PySide6.QtGui import QBrush, QColor
+        item = self._rows.get(case.path)
+        if item is None:
+            return
+        item.setText(2, result)
+        item.setText(3, reason)
+        item.setToolTip(3, reason)
+        if result in ("passed", "FAILED"):
+            from PySide6.QtGui import QBrush, QColor
 
-                    colour = severity_colour("error", dark) if result == "FAILED" else ("#4caf50" if dark else "#1b7f3b")
-                    item.setForeground(2, QBrush(QColor(colour)))
-                return
+            dark = is_dark(self.palette())
+            colour = severity_colour("error", dark) if result == "FAILED" else ("#4caf50" if dark else "#1b7f3b")
+            item.setForeground(2, QBrush(QColor(colour)))
 
     def _update_buttons(self) -> None:
         idle = not self.running

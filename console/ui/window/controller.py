@@ -43,8 +43,9 @@ class WindowController(QObject):
         self._closed = False
         self._started = False
         self._ready = False
-        self._finished_start = False
         self._start_scheduled = False
+        self._keyring_known = False  # looked up after start-up, on a worker (_warm_up)
+        self.environment_kind = "sandbox"  # where Send goes: sandbox, local or live
         self._loading = False
         self._form_dirty = True
         # The one payload document both views show (console.core.document).
@@ -126,38 +127,40 @@ class WindowController(QObject):
         self._update_environment()
         self.w.issues.clear()
         self.w.issues.addItem("Checking the payload…")
-        # The rest a part per turn of the event loop: no single pause of the GUI thread long
-        # enough to be felt (each part stays well under 50 ms; bench/gui_ready.py).
-        QTimer.singleShot(STEP_MS, self._build_form)
+        # The rest a step per turn of the event loop, STEP_MS apart: no single pause of the GUI
+        # thread long enough to be felt (each stays well under 50 ms; bench/gui_ready.py).
+        steps = [self._name_qt, self._build_form, self._open_history, self._decorate, self._start_background]
+        QTimer.singleShot(STEP_MS, lambda: self._run_steps(steps))
 
-    def _build_form(self) -> None:
-        """The form's fields first of all: the form is what the user looks at. (Naming the Qt
-        namespace, which the fields need, builds its ninety-odd enums: a step of its own.)"""
+    def _run_steps(self, steps: list) -> None:
+        if self._closed:
+            return
+        steps[0]()
+        if len(steps) > 1:
+            QTimer.singleShot(STEP_MS, lambda: self._run_steps(steps[1:]))
+
+    @staticmethod
+    def _name_qt() -> None:
+        """Naming the Qt namespace builds its ninety-odd enums (~25 ms): a step of its own,
+        before the form, which needs them."""
         from PySide6.QtCore import Qt
 
-        Qt.FocusPolicy  # noqa: B018 - builds the namespace now, in this step
+        Qt.FocusPolicy  # noqa: B018 - builds the namespace now
 
-        def fields():
-            if self.w.tabs.currentIndex() == 0:
-                self._sync_form()
-            QTimer.singleShot(STEP_MS, self._open_history)
-
-        QTimer.singleShot(STEP_MS, fields)
+    def _build_form(self) -> None:
+        """The form's fields first of all: the form is what the user looks at."""
+        if self.w.tabs.currentIndex() == 0:
+            self._sync_form()
 
     def _open_history(self) -> None:
         self.w.history.set_store(self.ctx.history)
         if self.ctx.history.message:
             self.w.history_banner.setText(self.ctx.history.message)
             self.w.history_banner.setVisible(True)
-        QTimer.singleShot(STEP_MS, self._finish_start)
 
-    def _finish_start(self) -> None:
-        if self._finished_start:
-            return
-        self._finished_start = True
+    def _decorate(self) -> None:
         self.w._shortcuts()
         self.w.editor.decorate()
-        QTimer.singleShot(STEP_MS, self._start_background)
 
     def _start_background(self) -> None:
         """The last part of start-up: the panels' data, retention, and the worker that gets
@@ -200,7 +203,7 @@ class WindowController(QObject):
     def _update_keyring_banner(self) -> None:
         """"No keyring" matters once keys do: shown for a profile of a real account, not for
         the sandbox (its keys are built in)."""
-        if not getattr(self, "_keyring_known", False):
+        if not self._keyring_known:
             return  # looked up after start-up, on a worker (never on the GUI thread)
         missing = not self.ctx.secrets.available and self.w.profile.currentText() != SANDBOX
         if missing:
@@ -265,18 +268,14 @@ class WindowController(QObject):
 
     def _update_environment(self) -> None:
         """The always-visible Environment label: the sandbox, a local host or a live one."""
+        from console.engine.environment import environment
         from console.ui.widgets.theme import ENVIRONMENT_STYLES
 
-        profile = self.w.profile.currentText() or SANDBOX
-        if profile == SANDBOX:  # said without loading the engine (start-up shows this first)
-            where = _SANDBOX_ENVIRONMENT
-        else:
-            from console.engine.actions import environment
-
-            try:
-                where = environment(self.ctx, self.w.vendor.currentData(), self.w.operation.currentData(), profile)
-            except Exception:  # an unreadable profiles file: the issues list says it; the label stays
-                return
+        try:
+            where = environment(self.ctx, self.w.vendor.currentData(), self.w.operation.currentData(),
+                                self.w.profile.currentText() or SANDBOX)
+        except Exception:  # an unreadable profiles file: the issues list says it; the label stays
+            return
         self.environment_kind = where.kind
         self.w.environment.setText(where.text)
         self.w.environment.setStyleSheet(ENVIRONMENT_STYLES[where.kind])
@@ -474,7 +473,7 @@ class WindowController(QObject):
         prepared = self.prepared
         if prepared is None or prepared.missing or (prepared.errors and not force):
             return
-        if prepared.errors and getattr(self, "environment_kind", "sandbox") == "live":
+        if prepared.errors and self.environment_kind == "live":
             from PySide6.QtWidgets import QMessageBox
 
             count = len(prepared.errors)
@@ -799,15 +798,6 @@ class WindowController(QObject):
             save_state(self.ctx.home, self.state)
         except OSError as exc:
             self.w.statusBar().showMessage(f"Could not save the window state: {exc}", 8000)
-
-
-class _SandboxEnvironment:
-    """console.engine.actions.Environment for the sandbox, without importing the engine."""
-
-    kind, host, text = "sandbox", "sandbox", "Sandbox: nothing leaves this computer"
-
-
-_SANDBOX_ENVIRONMENT = _SandboxEnvironment()
 
 
 def _get_ready(ctx, vendor: str, operation: str, profile: str) -> None:

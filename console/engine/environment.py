@@ -1,0 +1,46 @@
+"""Where sends go: the window's always-visible Environment label. Kept apart from the
+pipeline, which it imports only for a real profile: the window says "sandbox" at start-up
+without loading the engine."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from console.core.definitions import vendors
+from console.core.profiles import SANDBOX
+
+
+class Environment(NamedTuple):
+    """Where sends of an operation go with a profile: `kind` is "sandbox" (the built-in one),
+    "local" (a host on this computer) or "live" (anywhere else); `host` names it."""
+
+    kind: str
+    host: str
+
+    @property
+    def text(self) -> str:
+        if self.kind == "sandbox":
+            return "Sandbox: nothing leaves this computer"
+        if self.kind == "local":
+            return f"Local: {self.host}"
+        return f"LIVE: {self.host}"
+
+
+def environment(ctx, vendor: str, operation: str, profile: str) -> Environment:
+    """Where a send would go (the window's always-visible Environment label)."""
+    if profile == SANDBOX:
+        return Environment("sandbox", "sandbox")
+    from urllib.parse import urlsplit
+
+    from console.engine.pipeline import Draft, resolve_settings
+
+    definition = vendors()[vendor]
+    settings = resolve_settings(ctx, definition, definition.operations[operation], Draft(vendor, operation, profile))
+    try:
+        parts = urlsplit(settings.get("base_url", ""))
+        host = parts.hostname or ""
+        shown = parts.netloc.rpartition("@")[2] or "no host set"
+    except ValueError:
+        host, shown = "", settings.get("base_url", "") or "no host set"
+    local = host in ("localhost", "::1") or host.startswith("127.")
+    return Environment("local" if local else "live", shown)
