@@ -11,6 +11,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -32,7 +33,8 @@ ALL_OPERATIONS = [(v, o) for v, d in vendors().items() for o in d.operations]
 
 
 class CaptureProcess:
-    """`event-console capture --port 0` in its own home; `url` once it listens."""
+    """`event-console capture --port 0` in its own home; `url` once it listens. Its printed
+    lines are collected as they come (`lines`)."""
 
     def __init__(self, home: Path, *args: str):
         self.home = home
@@ -44,13 +46,31 @@ class CaptureProcess:
         assert match, first + self.process.stderr.read()
         self.url = match.group(1)
         self.banner = [first] + [self.process.stdout.readline() for _ in vendors()]
+        self.lines: list[str] = []
+        self._reader = threading.Thread(target=lambda: self.lines.extend(self.process.stdout), daemon=True)
+        self._reader.start()
+
+    def recorded(self) -> list[str]:
+        """The lines said so far of requests checked and recorded ("#id METHOD path → …")."""
+        return [line for line in list(self.lines) if re.match(r"#\d+ ", line)]
 
     def stop(self, sig=signal.SIGINT) -> tuple[int, str]:
         self.process.send_signal(sig)
-        out, _err = self.process.communicate(timeout=15)
-        return self.process.returncode, out
+        self.process.wait(timeout=15)
+        self._reader.join(timeout=5)
+        return self.process.returncode, "".join(self.lines)
 
-    def rows(self):
+    def rows(self, count: int | None = None, last: str | None = None):
+        """History's rows, once `count` requests were said to be recorded, or the one said
+        with `last` in its line (capture answers first, then checks and records each request,
+        in the order they came, in its worker)."""
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and not (
+                (count is None or len(self.recorded()) >= count)
+                and (last is None or any(last in line for line in self.recorded()))):
+            time.sleep(0.01)
+        assert count is None or len(self.recorded()) == count, self.lines
+        assert last is None or any(last in line for line in self.recorded()), self.lines
         store = HistoryStore(self.home)
         try:
             return [store.get(e.id) for e in store.recent(10_000)]
@@ -98,7 +118,7 @@ def test_every_operation_is_recognised_checked_recorded_and_answered(capture, se
         answer = outcome.exchange.response
         assert answer is not None and answer.status < 300, (vendor, operation, answer and answer.text())
         sent.append((vendor, operation))
-    rows = [r for r in running.rows() if (r.vendor, r.operation) != ("synerise", "login")]
+    rows = [r for r in running.rows(last=f"→ {sent[-1][0]}/{sent[-1][1]} ") if (r.vendor, r.operation) != ("synerise", "login")]
     found = sorted((r.vendor, r.operation) for r in rows)
     assert found == sorted(sent), "\n".join(f"{r.vendor} {r.operation} {r.url}" for r in rows)
     assert {r.source for r in rows} == {"capture"} and all(r.issues == () for r in rows)
@@ -122,7 +142,7 @@ def test_a_bad_payload_is_answered_as_the_sandbox_does_and_keeps_its_issues(capt
               "generic": {"orderId": "same", "total": 3}}]
     for _ in range(2):  # a repeated orderId across captured requests: the history rule applies
         send_through(sender, running.url, "vibetrace", "track", order, force=True)
-    rows = {r.id: r for r in running.rows()}
+    rows = {r.id: r for r in running.rows(3)}
     batch_row = next(r for r in rows.values() if r.operation == "customEventBatch")
     assert batch_row.status == 400 and any(i["severity"] == "error" for i in batch_row.issues)
     first, second = sorted((r for r in rows.values() if r.operation == "track"), key=lambda r: r.id)
@@ -139,7 +159,7 @@ def test_an_unknown_path_gets_404_with_the_known_paths_and_is_recorded(capture):
     known = answer.json()["known"]
     assert "POST /synerise/v4/events/custom" in known and len(known) >= 14
     assert requests.get(f"{running.url}/", timeout=10).status_code == 404
-    rows = running.rows()
+    rows = running.rows(2)
     assert len(rows) == 2 and {r.status for r in rows} == {404} and {r.vendor for r in rows} == {"other"}
     assert all(r.issues and r.issues[0]["severity"] == "error" for r in rows)
     for path in running.home.iterdir():
@@ -156,7 +176,7 @@ def test_curl_as_a_client(capture):
                           capture_output=True, text=True, timeout=30)
     text, status = done.stdout.rsplit("\n", 1)
     assert status == "200" and json.loads(text)["status"] == "success"
-    (row,) = running.rows()
+    (row,) = running.rows(1)
     assert (row.vendor, row.operation, row.source, row.status) == ("octeth", "event", "capture", 200)
     assert key.encode() not in row.request_body and "***" in row.request_body.decode()
 
@@ -178,7 +198,7 @@ def test_forwarding_passes_the_request_on_byte_for_byte_and_relays_the_answer(ca
         (seen,) = vendor_server.requests
         assert seen.method == "POST" and seen.path == "/api/v1/event?x=1"
         assert seen.body == body and seen.headers["X-Trace"] == "t-1"
-        (row,) = running.rows()
+        (row,) = running.rows(1)
         assert (row.status, row.profile, row.source) == (201, "staging", "capture")
         assert b"the vendor" in row.response_body and b"caller-own-key-42" not in row.request_body
     finally:
@@ -203,7 +223,7 @@ def test_two_hundred_clients_at_once(capture):
     with ThreadPoolExecutor(200) as pool:
         statuses = list(pool.map(one, range(200)))
     assert statuses == [200] * 200
-    assert len(running.rows()) == 200
+    assert len(running.rows(200)) == 200
     assert running.process.poll() is None  # still serving
 
 
@@ -219,15 +239,24 @@ def test_a_body_over_the_limit_is_refused_and_the_server_goes_on(capture):
 
 
 def test_killed_capture_loses_nothing_answered(capture):
+    """Killed the moment the last of 100 answers arrives (checking and recording follow the
+    answer): every answered request is in history when it is next opened, none twice."""
     running = capture()
     key = vendors()["octeth"].sandbox_secrets["api_key"]
-    answer = requests.post(f"{running.url}/octeth/api/v1/event", timeout=10,
-                           json={"APIKey": key, "ListID": 1, "event": "signup", "email": "k@example.com"})
-    assert answer.status_code == 200
+
+    def one(i):
+        return requests.post(f"{running.url}/octeth/api/v1/event", timeout=30, json={
+            "APIKey": key, "ListID": 1, "event": "signup", "email": f"k{i}@example.com"}).status_code
+
+    with ThreadPoolExecutor(20) as pool:
+        assert list(pool.map(one, range(100))) == [200] * 100
     running.process.kill()
     running.process.wait()
-    (row,) = running.rows()
-    assert row.status == 200 and row.outcome == "answered"
+    rows = running.rows()
+    assert sorted(json.loads(r.payload)["email"] for r in rows) == sorted(f"k{i}@example.com" for i in range(100))
+    assert all(r.status == 200 and r.outcome == "answered" and r.source == "capture" for r in rows)
+    assert not list(running.home.glob("capture-*.journal"))  # recovered, then removed
+    assert all(key.encode() not in r.request_body for r in rows)
 
 
 def test_sigterm_stops_cleanly(capture):
@@ -255,7 +284,7 @@ def test_a_bad_payload_of_every_operation_is_recorded_with_its_errors(capture, s
         assert prepared.errors, (vendor, operation)
         assert outcome.exchange.response is not None, (vendor, operation, outcome.exchange.error)
         sent.append((vendor, operation))
-    rows = [r for r in running.rows() if (r.vendor, r.operation) != ("synerise", "login")]
+    rows = [r for r in running.rows(last=f"→ {sent[-1][0]}/{sent[-1][1]} ") if (r.vendor, r.operation) != ("synerise", "login")]
     assert sorted((r.vendor, r.operation) for r in rows) == sorted(sent)
     for row in rows:
         assert any(i["severity"] == "error" for i in row.issues), (row.vendor, row.operation, row.issues)
@@ -286,6 +315,6 @@ def test_a_known_endpoint_with_an_unreadable_body_is_recorded_as_that_operation(
     running = capture()
     answer = requests.post(f"{running.url}/octeth/api/v1/event", data=b"not json at all", timeout=10)
     assert answer.status_code >= 400
-    (row,) = running.rows()
+    (row,) = running.rows(1)
     assert (row.vendor, row.operation) == ("octeth", "event")
     assert "cannot be read as octeth/event" in row.issues[0]["message"]

@@ -9,6 +9,7 @@ import re
 import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
@@ -460,6 +461,7 @@ def _remove_dot_segments(path: str) -> str:
     return result if result.startswith("/") else "/" + result
 
 
+@cache  # one per operation: capture matches every request against them
 def _path_regex(template: str) -> re.Pattern:
     parts = PLACEHOLDER.split(template)
     # split gives literal, name, literal, name, …
@@ -469,10 +471,14 @@ def _path_regex(template: str) -> re.Pattern:
 
 def _template_capture(template: str, actual: str) -> dict[str, str] | None:
     """Values of the placeholders of `template` in `actual` (e.g. "Bearer {jwt}")."""
-    parts = PLACEHOLDER.split(template)
-    regex = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.*)" for i, p in enumerate(parts))
-    match = re.fullmatch(regex, actual)
+    match = _template_regex(template).fullmatch(actual)
     return match.groupdict() if match else None
+
+
+@cache
+def _template_regex(template: str) -> re.Pattern:
+    parts = PLACEHOLDER.split(template)
+    return re.compile("".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.*)" for i, p in enumerate(parts)))
 
 
 def _candidates(request: CurlRequest, only_vendor: str | None = None) -> list[tuple[Vendor, Operation, re.Match]]:

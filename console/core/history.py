@@ -15,7 +15,7 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 from functools import cached_property
 from pathlib import Path
@@ -319,6 +319,23 @@ class HistoryStore:
                             f"{kept.name} in {kept.parent}, and a new history was started.")
         except OSError as exc:
             raise HistoryUnavailable(self.path, exc) from None
+        self.recovered = 0 if self.read_only else self._recover_captures()
+
+    def _recover_captures(self) -> int:
+        """Records what killed captures answered but had not recorded yet (see
+        capture_journal), and removes their journals; returns how many requests."""
+        from console.core.capture_journal import orphans
+
+        known = {f.name for f in fields(Record)}
+        recovered = 0
+        for path, found in orphans(self.path.parent):
+            try:
+                self.record_many([Record(**{k: v for k, v in values.items() if k in known}) for values in found])
+                path.unlink()
+            except (HistoryUnavailable, TypeError, OSError):
+                continue  # kept for a later try
+            recovered += len(found)
+        return recovered
 
     def _open(self) -> None:
         """Opens (creating it 0600 and migrating it when needed) the database file."""

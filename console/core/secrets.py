@@ -11,6 +11,7 @@ import json
 import re
 import threading
 from collections.abc import Iterable
+from functools import lru_cache
 from urllib.parse import quote, quote_plus
 
 SERVICE = "event-console"
@@ -22,17 +23,24 @@ NO_KEYRING_MESSAGE = (
 )
 
 
-def _forms(secret: str) -> list[str]:
-    """The ways a secret can appear in a URL, header or JSON body (ASCII-escaped or not)."""
+@lru_cache(maxsize=256)
+def _forms(secret: str) -> tuple[str, ...]:
+    """The ways a secret can appear in a URL, header or JSON body (ASCII-escaped or not).
+    Cached: the same few keys are masked in every exchange (capture masks each request)."""
     forms = {secret, quote(secret, safe=""), quote_plus(secret), json.dumps(secret)[1:-1],
              json.dumps(secret, ensure_ascii=False)[1:-1]}
-    return sorted((f for f in forms if f), key=len, reverse=True)
+    return tuple(sorted((f for f in forms if f), key=len, reverse=True))
 
 
 def _pattern(secrets: Iterable[str]) -> re.Pattern | None:
     """Every form of every secret, matched only as a whole token: not inside a longer run of
     letters, digits and underscores, so that a short secret ("e") never eats into ordinary words."""
-    forms = sorted({f for s in secrets if s for f in _forms(s)}, key=len, reverse=True)
+    return _compiled(frozenset(s for s in secrets if s))
+
+
+@lru_cache(maxsize=64)
+def _compiled(secrets: frozenset[str]) -> re.Pattern | None:
+    forms = sorted({f for s in secrets for f in _forms(s)}, key=len, reverse=True)
     if not forms:
         return None
     return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, forms)) + r")(?!\w)")

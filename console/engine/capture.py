@@ -14,11 +14,16 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import replace
+from functools import cache
+from http import HTTPStatus
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
+from console.core.capture_journal import CaptureJournal, Ticket
 from console.core.curl import CurlError, CurlRequest, UnknownEndpoint, map_request
 from console.core.definitions import vendors
 from console.core.exchange import CREDENTIAL_HEADERS, Exchange, RequestSpec
@@ -32,6 +37,10 @@ from console.sandbox.server import IDLE_TIMEOUT, RunningServer, SandboxHandler, 
 from console.vendors import RULES
 
 DEFAULT_PORT = 8766
+QUEUE_LIMIT = 10_000  # answered requests waiting to be checked and recorded; past it answers wait
+MAX_LAG = 2.0  # seconds a request may wait to be checked while others are being answered
+BATCH = 200  # requests checked and then recorded in one transaction, at most
+NAP, LONGEST_NAP = 0.0005, 0.05  # the worker's naps when it waits (doubling while idle)
 PROFILE = "capture"  # the profile name captured exchanges are recorded under (when not forwarding)
 # Headers that belong to one connection, not to the request or answer passed on.
 HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer",
@@ -70,19 +79,54 @@ def login_paths() -> dict[str, tuple[str, str]]:
     return found
 
 
+class _Pending(NamedTuple):
+    """An answered request on its way to history: written to the journal, checked and
+    recorded by the worker. `mapped` (its real keys included) is only ever in memory."""
+
+    ticket: Ticket
+    record: Record
+    mapped: Any  # console.core.curl.MappedRequest, or None when there is nothing to check
+    issues: tuple[Issue, ...]
+    secrets: tuple[str, ...]
+    arrived: float  # time.monotonic() when it was answered
+
+
 class Capture:
-    """What a captured request becomes: checked, recorded, answered. Thread-safe (one call
-    per connection thread); `forward` is a profile name or None (answer as the sandbox)."""
+    """What a captured request becomes: answered, then checked and recorded. `handle` is
+    thread-safe (one call per connection thread) and does only what the answer needs: it
+    recognises the request, makes the answer and writes the request to the journal (masked)
+    before the answer leaves, so nothing answered is lost. One worker then checks each request
+    against the vendor's rules and records it in history, in the order they came (a repeated
+    orderId is found against every earlier one). `forward` is a profile name or None (answer
+    as the sandbox); `close` waits for the worker to record everything."""
 
     def __init__(self, ctx: AppContext, forward: str | None = None,
-                 on_request: Callable[[Captured], None] | None = None):
+                 on_request: Callable[[Captured], None] | None = None,
+                 log: Callable[[str], None] | None = None):
         self.ctx = ctx
         self.forward = forward
         self.on_request = on_request
+        self.log = log
         self.state = SandboxState()
         self.logins = login_paths()
         self.count = 0
-        self._lock = threading.Lock()
+        ctx.history  # noqa: B018 - opened (what a killed capture left recovered) before this journal exists
+        self.journal = CaptureJournal(ctx.home)
+        # Answered requests waiting for the worker, and the threads answering one right now.
+        # Neither takes a lock: a deque's append and a set's add are each one step for the
+        # interpreter, and a lock that 200 threads contend for lets go of the interpreter lock.
+        self._pending: deque[_Pending] = deque()
+        self._answering: set[int] = set()
+        self._closed = False
+        self._worker = threading.Thread(target=self._work, name="capture-check", daemon=True)
+        self._worker.start()
+
+    def begin(self) -> None:
+        """This thread is answering a request (its handler calls `end` once it is sent)."""
+        self._answering.add(threading.get_ident())
+
+    def end(self) -> None:
+        self._answering.discard(threading.get_ident())
 
     def forward_base(self, vendor: str, operation: str | None = None) -> str:
         """The base URL a request of `vendor` is forwarded to (the profile's, or the default)."""
@@ -92,8 +136,9 @@ class Capture:
             "base_url", "").rstrip("/")
 
     def handle(self, method: str, target: str, host: str, headers: list[tuple[str, str]],
-               body: bytes) -> tuple[Answer | Exchange, Captured]:
-        """Checks, records and answers one request (`target` is the path and query as sent)."""
+               body: bytes) -> Answer | Exchange:
+        """Answers one request (`target` is the path and query as sent), having written it
+        to the journal; the worker checks and records it next."""
         parts = urlsplit(target)
         segments = parts.path.split("/", 2)
         vendor = segments[1] if len(segments) > 1 else ""
@@ -113,10 +158,125 @@ class Capture:
             return self._answer(vendor, exc.operation, method, url, rest, parts.query, lowered, headers, body,
                                 (issue,), None)
         return self._answer(vendor, mapped.operation, method, url, rest, parts.query, lowered, headers, body,
-                            None, mapped)
+                            (), mapped)
 
-    def _check(self, mapped) -> tuple[tuple[Issue, ...], Any, str, list[str], tuple[str, ...]]:
-        """(issues, payload as checked, scope, history keys, secret values) of a mapped request."""
+    def _answer(self, vendor, operation, method, url, rest, query, lowered, headers, body, issues, mapped):
+        secrets, credential = (), None
+        if mapped is not None:
+            secrets = tuple(v for v in mapped.secrets.values() if v)
+            credential = next(iter(mapped.secrets), None)
+        if operation == "login":
+            # The login body carries the API key: it is kept whole nowhere.
+            secrets = tuple(_json_secrets(body))
+        if self.forward:
+            # Written before it goes on (a vendor that never answers leaves a record), and again
+            # with the vendor's answer before that is relayed.
+            record = self._record(vendor, operation, method, url, headers, body, secrets, issues, credential)
+            ticket = self.journal.write(record)
+            answer: Answer | Exchange = self._forward(vendor, operation, method, rest, query, headers, body)
+            masked = answer.masked(secrets)
+            record = replace(record, **answer_fields(masked),
+                             outcome="answered" if masked.response is not None else "no-answer")
+            self.journal.write(record, ticket)
+        else:
+            incoming = Incoming(method=method, path=rest, query=parse_query(query), headers=lowered, body=body)
+            try:
+                answer = EMULATORS[vendor](incoming, self.state)
+            except Exception as exc:  # the sandbox's own fault is its 500, never a dropped request
+                answer = Answer.json(500, {"error": "Internal Server Error", "detail": type(exc).__name__})
+            record = self._record(vendor, operation, method, url, headers, body, secrets, issues, credential,
+                                  answer)
+            ticket = self.journal.write(record)
+        self._queue_up(_Pending(ticket, record, mapped, tuple(issues), secrets, time.monotonic()))
+        return answer
+
+    def _unknown(self, method, url, headers, body) -> Answer:
+        answer = Answer.json(404, {"error": "No known operation at this path",
+                                   "known": known_paths() + [f"{m} /{v}{p}" for v, (m, p) in self.logins.items()]})
+        issues = (Issue("error", "", f"{method} {urlsplit(url).path} is no operation of the five APIs (see the "
+                                     "answer for the known paths)."),)
+        record = self._record("other", "unknown", method, url, headers, body, tuple(_json_secrets(body)), issues,
+                              None, answer)
+        self._queue_up(_Pending(self.journal.write(record), record, None, issues, (), time.monotonic()))
+        return answer
+
+    # -- the worker: check, record, tell ------------------------------------------------------
+    def _queue_up(self, item: _Pending) -> None:
+        while len(self._pending) >= QUEUE_LIMIT and not self._closed:
+            time.sleep(NAP)  # checking fell that far behind: answers wait, memory does not grow
+        self._pending.append(item)
+
+    def _work(self) -> None:
+        """Checks and records the answered requests in the order they came. Checking competes
+        with answering for the interpreter (one runs at a time), so while requests are being
+        answered the worker waits, up to MAX_LAG after a request came: a burst is answered at
+        the sandbox's pace and recorded just after it; under a steady load the records trail
+        the answers by MAX_LAG at most. Once closed, it records what is left and ends."""
+        nap = NAP
+        while True:
+            if not self._pending:
+                if self._closed:
+                    return
+                time.sleep(nap)
+                nap = min(nap * 2, LONGEST_NAP)
+                continue
+            nap = NAP
+            item = self._pending[0]
+            if self._answering and not self._closed and time.monotonic() - item.arrived < MAX_LAG:
+                time.sleep(NAP)
+                continue
+            try:
+                self._record_waiting()
+            except Exception as exc:  # noqa: BLE001 - a failed write never stops the recording
+                if self.log is not None:
+                    self.log(f"Captured requests not recorded yet ({type(exc).__name__}: {exc}); they stay in the "
+                             "capture journal and are recorded when history is next opened.")
+
+    def _record_waiting(self) -> None:
+        """Checks the requests waiting (up to BATCH) one by one and records them in one
+        transaction: under load, one write for many. A request whose history keys (a VibeTrace
+        orderId) one already in the batch has is checked again once the batch is written, so
+        a repeat within a batch is found as it would be one at a time."""
+        batch: list[tuple[_Pending, Record, tuple[Issue, ...]]] = []
+        keys: set[tuple[str, str, str]] = set()
+        while self._pending and len(batch) < BATCH:
+            item = self._pending.popleft()
+            record, issues = self._checked(item)
+            scoped = {(record.vendor, record.scope, key) for key in record.keys}
+            if scoped & keys:
+                self._write(batch)
+                batch, keys = [], set()
+                record, issues = self._checked(item)
+            batch.append((item, record, issues))
+            keys |= scoped
+        self._write(batch)
+
+    def _checked(self, item: _Pending) -> tuple[Record, tuple[Issue, ...]]:
+        record, issues = item.record, item.issues
+        if item.mapped is not None:
+            try:
+                issues, payload, scope, keys = self._check(item.mapped)
+                record = replace(record, payload=mask_text(json.dumps(payload, ensure_ascii=False), item.secrets),
+                                 scope=scope, keys=keys)
+            except Exception as exc:  # noqa: BLE001 - recorded with what went wrong, never dropped
+                issues = (Issue("error", "", f"The request could not be checked ({type(exc).__name__}: {exc})."),)
+        return replace(record, issues=[i.to_json() for i in issues]), issues
+
+    def _write(self, batch: list[tuple[_Pending, Record, tuple[Issue, ...]]]) -> None:
+        if not batch:
+            return
+        ids = self.ctx.history.record_many([record for _, record, _ in batch])
+        for (item, record, issues), history_id in zip(batch, ids, strict=False):
+            self.journal.done(item.ticket)
+            self.count += 1  # only this worker counts
+            if self.on_request is not None:
+                self.on_request(Captured(
+                    history_id, record.method, urlsplit(record.url).path, record.vendor, record.operation,
+                    record.status if record.status is not None else 502, len(issues),
+                    sum(1 for i in issues if i.is_error)))
+
+    def _check(self, mapped) -> tuple[tuple[Issue, ...], Any, str, list[str]]:
+        """(issues, payload as checked, scope, history keys) of a mapped request."""
         draft = Draft(mapped.vendor, mapped.operation, PROFILE, mapped.payload,
                       {**mapped.settings, **mapped.secrets}, mapped.settings.get("base_url"))
         prepared = prepare(self.ctx, draft)
@@ -126,44 +286,16 @@ class Capture:
             issues.insert(0, Issue("error", missing.path, f"The request carries no {names}: "
                                                           f"{prepared.vendor.title} refuses it."))
         keys = RULES[mapped.vendor].history_keys(prepared.op, prepared.payload)
-        return tuple(issues), prepared.payload, prepared.scope, keys, tuple(v for v in mapped.secrets.values() if v)
+        return tuple(issues), prepared.payload, prepared.scope, keys
 
-    def _answer(self, vendor, operation, method, url, rest, query, lowered, headers, body, issues, mapped):
-        payload, scope, keys, secrets, credential = None, "", [], (), None
-        if mapped is not None:
-            issues, payload, scope, keys, secrets = self._check(mapped)
-            credential = next(iter(mapped.secrets), None)
-        if operation == "login":
-            # The login body carries the API key: it is kept whole nowhere.
-            secrets = tuple(_json_secrets(body))
-        issues = tuple(issues or ())
-        record = self._record(vendor, operation, method, url, headers, body, payload, secrets, issues,
-                              scope, keys, credential)
-        if self.forward:
-            # Recorded before it goes on (a vendor that never answers leaves a row), completed after.
-            history_id = self.ctx.history.record(record)
-            exchange = self._forward(vendor, operation, method, rest, query, headers, body)
-            answer: Answer | Exchange = exchange
-            masked = exchange.masked(secrets)
-            response = masked.response
-            self.ctx.history.complete(history_id, replace(
-                record, **answer_fields(masked), outcome="answered" if response is not None else "no-answer"))
-            status = response.status if response is not None else 502
-        else:
-            # The sandbox's answer is made in memory; the exchange is written once, whole, before
-            # the answer leaves (one write instead of two: capture's latency is mostly the disk).
-            incoming = Incoming(method=method, path=rest, query=parse_query(query), headers=lowered, body=body)
-            try:
-                answer = EMULATORS[vendor](incoming, self.state)
-            except Exception as exc:  # the sandbox's own fault is its 500, never a dropped request
-                answer = Answer.json(500, {"error": "Internal Server Error", "detail": type(exc).__name__})
-            history_id = self.ctx.history.record(replace(record,
-                status=answer.status, reason=_reason(answer.status),
-                response_headers={"Content-Type": answer.content_type + "; charset=utf-8"},
-                response_body=mask_bytes(answer.body, secrets), response_size=len(answer.body),
-                response_truncated=False, error=None, error_kind=None, elapsed_ms=0.0, outcome="answered"))
-            status = answer.status
-        return answer, self._captured(history_id, method, url, vendor, operation, status, issues)
+    def close(self) -> None:
+        """Waits until every answered request is checked and recorded, then ends the worker
+        and removes the journal."""
+        if self._closed:
+            return
+        self._closed = True
+        self._worker.join()
+        self.journal.close()
 
     def _forward(self, vendor, operation, method, rest, query, headers, body) -> Exchange:
         base = self.forward_base(vendor, operation if operation in vendors()[vendor].operations else None)
@@ -172,44 +304,25 @@ class Capture:
         secrets = tuple(v for k, v in headers if k.lower() in CREDENTIAL_HEADERS)
         return self.ctx.transport.send(RequestSpec(method, target, kept, body, secrets))
 
-    def _unknown(self, method, url, headers, body) -> tuple[Answer, Captured]:
-        answer = Answer.json(404, {"error": "No known operation at this path",
-                                   "known": known_paths() + [f"{m} /{v}{p}" for v, (m, p) in self.logins.items()]})
-        secrets = tuple(_json_secrets(body))
-        issues = (Issue("error", "", f"{method} {urlsplit(url).path} is no operation of the five APIs (see the "
-                                     "answer for the known paths)."),)
-        record = self._record("other", "unknown", method, url, headers, body, None, secrets, issues, "", [], None)
-        record = replace(record, status=404, reason="Not Found",
-                                         response_headers={"Content-Type": "application/json; charset=utf-8"},
-                                         response_body=answer.body, response_size=len(answer.body),
-                                         response_truncated=False, error=None, error_kind=None, elapsed_ms=0.0,
-                                         outcome="answered")
-        history_id = self.ctx.history.record(record)
-        return answer, self._captured(history_id, method, url, "other", "unknown", 404, issues)
-
-    def _record(self, vendor, operation, method, url, headers, body, payload, secrets, issues, scope, keys,
-                credential) -> Record:
+    def _record(self, vendor, operation, method, url, headers, body, secrets, issues, credential,
+                answer: Answer | None = None) -> Record:
+        """The request as the journal and history keep it, every key masked, with the sandbox's
+        answer (None: not answered yet). The worker adds the payload as checked."""
         masked_headers = {k: (MASK if k.lower() in CREDENTIAL_HEADERS or SECRET_NAME.search(k) else
                               mask_text(v, secrets)) for k, v in headers}
-        payload_text = None if payload is None else mask_text(json.dumps(payload, ensure_ascii=False), secrets)
+        unanswered = answer is None
         return Record(
             time=self.ctx.clock().isoformat(timespec="milliseconds"), vendor=vendor, operation=operation,
             profile=self.forward or PROFILE, method=method, url=mask_text(mask_userinfo(url), secrets),
-            request_headers=masked_headers, request_body=mask_bytes(body, secrets), payload=payload_text,
-            settings={}, credential=credential, status=None, reason=None, response_headers=None,
-            response_body=None, response_size=None, response_truncated=False,
-            error="Captured: not answered yet.", error_kind="sending", elapsed_ms=None,
-            issues=[i.to_json() for i in issues], forced=False, outcome="sending", keys=keys, scope=scope,
-            source="capture")
-
-    def _captured(self, history_id, method, url, vendor, operation, status, issues) -> Captured:
-        with self._lock:
-            self.count += 1
-        captured = Captured(history_id, method, urlsplit(url).path, vendor, operation, status, len(issues),
-                            sum(1 for i in issues if i.is_error))
-        if self.on_request is not None:
-            self.on_request(captured)
-        return captured
+            request_headers=masked_headers, request_body=mask_bytes(body, secrets), payload=None,
+            settings={}, credential=credential, status=None if unanswered else answer.status,
+            reason=None if unanswered else _reason(answer.status),
+            response_headers=None if unanswered else {"Content-Type": answer.content_type + "; charset=utf-8"},
+            response_body=None if unanswered else mask_bytes(answer.body, secrets),
+            response_size=None if unanswered else len(answer.body), response_truncated=False,
+            error="Captured: not answered yet." if unanswered else None, error_kind="sending" if unanswered else None,
+            elapsed_ms=None if unanswered else 0.0, issues=[i.to_json() for i in issues], forced=False,
+            outcome="sending" if unanswered else "answered", source="capture")
 
 
 def _json_secrets(body: bytes) -> list[str]:
@@ -232,9 +345,8 @@ def _json_secrets(body: bytes) -> list[str]:
     return found
 
 
+@cache
 def _reason(status: int) -> str:
-    from http import HTTPStatus
-
     try:
         return HTTPStatus(status).phrase
     except ValueError:
@@ -249,20 +361,22 @@ class _CaptureHandler(SandboxHandler):
         body = self._body_or_refuse()
         if body is None:
             return
+        capture.begin()
         try:
-            answer, captured = capture.handle(self.command, self.path, self.headers.get("Host", ""),
-                                              list(self.headers.items()), body)
-        except Exception as exc:  # noqa: BLE001 - a bug answers 500 and the server goes on
-            self._send(Answer.json(500, {"error": "Capture failed", "detail": f"{type(exc).__name__}: {exc}"}))
-            if self.server.log is not None:
-                self.server.log(f"{self.command} {self.path} → capture failed: {type(exc).__name__}: {exc}")
-            return
-        if isinstance(answer, Exchange):
-            self._relay(answer)
-        else:
-            self._send(answer)
-        if self.server.log is not None:
-            self.server.log(describe(captured))
+            try:
+                answer = capture.handle(self.command, self.path, self.headers.get("Host", ""),
+                                        list(self.headers.items()), body)
+            except Exception as exc:  # noqa: BLE001 - a bug answers 500 and the server goes on
+                self._send(Answer.json(500, {"error": "Capture failed", "detail": f"{type(exc).__name__}: {exc}"}))
+                if self.server.log is not None:
+                    self.server.log(f"{self.command} {self.path} → capture failed: {type(exc).__name__}: {exc}")
+                return
+            if isinstance(answer, Exchange):
+                self._relay(answer)
+            else:
+                self._send(answer)
+        finally:
+            capture.end()
 
     def _relay(self, exchange: Exchange) -> None:
         response = exchange.response
@@ -293,13 +407,21 @@ def describe(captured: Captured) -> str:
 
 
 class CaptureServer(RunningServer):
-    """Capture on HOST:PORT (port 0: a free one), in a thread (`start`) or the foreground."""
+    """Capture on HOST:PORT (port 0: a free one), in a thread (`start`) or the foreground.
+    `on_request` hears of each request once it is checked and recorded (on the worker's
+    thread); `log` of what went wrong."""
 
     thread_name = "capture"
 
     def __init__(self, ctx: AppContext, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
                  forward: str | None = None, log: Callable[[str], None] | None = None,
                  on_request: Callable[[Captured], None] | None = None, idle_timeout: float = IDLE_TIMEOUT):
-        self.capture = Capture(ctx, forward, on_request)
-        self._server = SandboxHTTPServer((host, port), self.capture.state, log, idle_timeout, _CaptureHandler)
+        self._server = SandboxHTTPServer((host, port), SandboxState(), log, idle_timeout, _CaptureHandler)
+        self.capture = Capture(ctx, forward, on_request, log)
+        self._server.state = self.capture.state
         self._server.capture = self.capture
+
+    def stop(self) -> None:
+        """Stops listening, then waits until every answered request is recorded."""
+        super().stop()
+        self.capture.close()

@@ -1,0 +1,272 @@
+"""The capture journal: what capture has answered but not yet recorded in history.
+
+Capture answers a backend as fast as the bare sandbox does, so its slow part (checking a
+request against the vendor's rules, and the history write with its indexes) runs after the
+answer, in one worker. What must not be lost is written first, before the answer leaves: one
+appended line per request, already masked (no key is ever written here), in a file of the
+data home that the running capture holds locked. When the worker has recorded a request in
+history, a `done` line follows. A capture that was killed leaves its file unlocked; the next
+process that opens history (the window, the command line, another capture) records the
+requests it finds there that were never done, marked as not checked, and removes the file.
+
+A file is a run of JSON lines: `{"seq": n, "record": {...}}` (a later line with the same seq
+replaces an earlier one: a forwarded request is written before it goes on and again with the
+vendor's answer) and `{"done": n}`. Files (4 MB, mapped into memory) are replaced when full and
+removed once everything in them is done, so a long capture keeps a few megabytes at most.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import mmap
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+PREFIX = "capture-"
+SUFFIX = ".journal"
+FILE_SIZE = 4 * 1024 * 1024  # a new file is begun when a request does not fit
+_BYTES_FIELDS = ("request_body", "response_body")
+NOT_CHECKED = ("Capture stopped before this request was checked against the vendor's rules (it was "
+               "answered and kept, but its keys are never written down, so it cannot be checked now). "
+               "Open it in the editor to check it.")
+
+
+def _try_lock(fd: int) -> bool:
+    """An exclusive lock on the open file, without waiting; False when another holds it. The
+    lock goes with the process: a killed capture's files are free to recover."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            return True
+        except OSError:
+            return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except OSError:
+        return False
+
+
+def encode(record: Any) -> dict:
+    """A history Record as JSON-ready data (bodies in base64). (This module does not import
+    history, which imports it to recover what killed captures left.)"""
+    data = {f.name: getattr(record, f.name) for f in fields(record)}  # not asdict: it deep-copies
+    for name in _BYTES_FIELDS:
+        if data[name] is not None:
+            data[name] = base64.b64encode(data[name]).decode("ascii")
+    return data
+
+
+def decode(data: dict) -> dict:
+    """encode's inverse: a record's fields (history makes the Record, leaving out any field a
+    newer version wrote that it does not know)."""
+    values = dict(data)
+    for name in _BYTES_FIELDS:
+        if values.get(name) is not None:
+            values[name] = base64.b64decode(values[name])
+    return values
+
+
+class _File:
+    """One journal file this process holds, mapped into memory: a line is written by copying
+    it into the map. No system call, so the interpreter lock is never let go while one is
+    written (with 200 clients at once, every let-go costs a turn behind the other threads).
+    What is copied is in the file's pages at once: it outlives the process, as a write does.
+    Its blocks are allocated when it is made, so a full disk is an error here, not a crash."""
+
+    def __init__(self, path: Path, size: int):
+        self.path = path
+        self.fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            _try_lock(self.fd)  # a new file of this process's own: nobody else holds it
+            _allocate(self.fd, size)
+            self.map = mmap.mmap(self.fd, size)
+        except BaseException:
+            os.close(self.fd)
+            path.unlink(missing_ok=True)
+            raise
+        self.used = 0
+        self.open: set[int] = set()
+
+    def fits(self, size: int) -> bool:
+        return self.used + size <= len(self.map)
+
+    def write(self, line: bytes) -> None:
+        if not self.fits(len(line)):  # a forwarded request's answer, or a done line, in a full file
+            size = max(len(self.map) * 2, self.used + len(line))
+            _allocate(self.fd, size)
+            self.map.resize(size)
+        self.map[self.used:self.used + len(line)] = line
+        self.used += len(line)
+
+    def keep(self) -> None:
+        """Closes it, kept for recovery (cut to what was written)."""
+        self.map.close()
+        os.ftruncate(self.fd, self.used)
+        os.close(self.fd)
+
+    def remove(self) -> None:
+        self.map.close()
+        os.close(self.fd)
+        try:
+            self.path.unlink()
+        except OSError:
+            pass
+
+
+def _allocate(fd: int, size: int) -> None:
+    if hasattr(os, "posix_fallocate"):
+        os.posix_fallocate(fd, 0, size)
+    else:  # macOS, Windows: the file is made that long (the disk may still fill later)
+        os.ftruncate(fd, size)
+
+
+class Ticket:
+    """Where one request was written (its file and number), to write it again or mark it done."""
+
+    __slots__ = ("file", "seq")
+
+    def __init__(self, file: _File, seq: int):
+        self.file = file
+        self.seq = seq
+
+
+class CaptureJournal:
+    """The journal of one running capture, in `home`. Thread-safe."""
+
+    def __init__(self, home: Path):
+        self.home = Path(home)
+        self.home.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._seq = 0
+        self._files = 0
+        self._current = self._new_file()
+        self._older: list[_File] = []
+
+    def _new_file(self, size: int | None = None) -> _File:
+        self._files += 1
+        return _File(self.home / f"{PREFIX}{os.getpid()}-{id(self):x}-{self._files}{SUFFIX}", size or FILE_SIZE)
+
+    def write(self, record: Any, ticket: Ticket | None = None) -> Ticket:
+        """Writes a request (again, with a ticket: the newer version wins) before it is answered."""
+        with self._lock:
+            if ticket is None:
+                self._seq += 1
+                ticket = Ticket(self._current, self._seq)
+            line = json.dumps({"seq": ticket.seq, "record": encode(record)}, separators=(",", ":")).encode() + b"\n"
+            if ticket.file is self._current and ticket.seq not in self._current.open \
+                    and not self._current.fits(len(line)) and self._current.used:
+                self._older.append(self._current)
+                self._current = self._new_file(max(FILE_SIZE, len(line)))
+                ticket.file = self._current
+            ticket.file.open.add(ticket.seq)
+            ticket.file.write(line)
+            return ticket
+
+    def done(self, ticket: Ticket) -> None:
+        """The request is in history: it needs no recovery. An older file with nothing left
+        open is removed."""
+        with self._lock:
+            file = ticket.file
+            file.open.discard(ticket.seq)
+            if file is not self._current and not file.open:
+                self._older.remove(file)
+                file.remove()
+            else:
+                file.write(b'{"done":%d}\n' % ticket.seq)
+
+    def close(self) -> None:
+        """Removes the files whose requests are all done; keeps (and unlocks) the others for
+        the next process to recover."""
+        with self._lock:
+            for file in [*self._older, self._current]:
+                if file.open:
+                    file.keep()
+                else:
+                    file.remove()
+            self._older = []
+
+
+def pending_in(path: Path) -> list[dict]:
+    """The records (their fields) of a journal file that were never done; a line cut short
+    when the process died is skipped."""
+    latest: dict[int, dict] = {}
+    done: set[int] = set()
+    with open(path, "rb") as stream:
+        for line in stream:
+            line = line.strip(b"\0")  # a mapped file is longer than what was written in it
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except ValueError:
+                continue
+            if "done" in item:
+                done.add(item["done"])
+            elif "seq" in item:
+                latest[item["seq"]] = item["record"]
+    records = []
+    for seq in sorted(set(latest) - done):
+        try:
+            records.append(decode(latest[seq]))
+        except (TypeError, ValueError):
+            continue
+    return records
+
+
+def as_recovered(values: dict) -> dict:
+    """A record's fields left in a journal, as history keeps them: marked not checked, with
+    the payload read from the request, and a forwarded request that never had its answer
+    marked as such."""
+    values = {**values, "issues": [*values.get("issues", []),
+                                   {"severity": "warning", "path": "", "message": NOT_CHECKED}]}
+    if values.get("payload") is None and values.get("vendor") != "other":
+        values["payload"] = _payload_of(values)
+    if values.get("outcome") == "sending":
+        values.update(outcome="interrupted", error_kind="interrupted",
+                      error="Capture stopped before the vendor's answer came back.")
+    return values
+
+
+def _payload_of(values: dict) -> str | None:
+    """The payload of a recorded request, read from it (its keys are masked there already);
+    the worker would have added it."""
+    from console.core.curl import CurlError, CurlRequest, map_request
+
+    try:
+        mapped = map_request(CurlRequest(values["method"], values["url"], list(values["request_headers"].items()),
+                                         values["request_body"]), only_vendor=values["vendor"])
+    except (CurlError, KeyError, AttributeError):
+        return None
+    return None if mapped.payload is None else json.dumps(mapped.payload, ensure_ascii=False)
+
+
+def orphans(home: Path) -> Iterator[tuple[Path, list[dict]]]:
+    """The journals killed captures left in `home`, one at a time, each held locked while the
+    caller records its requests (as_recovered) and removes it: (path, records' fields). Files
+    a running capture holds are passed over, and so is one another process recovered meanwhile."""
+    for path in sorted(Path(home).glob(f"{PREFIX}*{SUFFIX}")):
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            if not _try_lock(fd):
+                continue  # a running capture's
+            try:
+                if os.fstat(fd).st_ino != os.stat(path).st_ino:
+                    continue
+            except FileNotFoundError:
+                continue
+            yield path, [as_recovered(values) for values in pending_in(path)]
+        finally:
+            os.close(fd)

@@ -1,0 +1,160 @@
+"""The capture journal: what capture answered is written (masked) before the answer leaves,
+and a capture that dies before recording it leaves it to the next process that opens
+history, which records it marked as not checked. Files a live capture holds are left alone."""
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from console.core import capture_journal
+from console.core.capture_journal import NOT_CHECKED, CaptureJournal, decode, encode, pending_in
+from console.core.history import HistoryStore, Record
+from console.core.secrets import SecretStore
+from console.engine.capture import Capture
+from console.engine.context import AppContext
+from tests.memory_keyring import MemoryKeyring
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def record(n: int, **changes) -> Record:
+    base = Record(time=f"2026-11-23T10:00:{n:02d}.000+00:00", vendor="octeth", operation="event", profile="capture",
+                  method="POST", url="http://127.0.0.1:8766/octeth/api/v1/event", request_headers={"X": "1"},
+                  request_body=b'{"APIKey":"***","n":%d}' % n, payload=json.dumps({"n": n}), settings={},
+                  credential="APIKey", status=200, reason="OK", response_headers={"Content-Type": "application/json"},
+                  response_body=b'{"status":"success"}', response_size=20, response_truncated=False, error=None,
+                  error_kind=None, elapsed_ms=0.0, issues=[], forced=False, outcome="answered", source="capture")
+    return replace(base, **changes)
+
+
+def die(journal: CaptureJournal) -> None:
+    """What a kill does to a journal: its files are closed (and so unlocked), nothing else."""
+    for file in [*journal._older, journal._current]:
+        file.map.close()
+        os.close(file.fd)
+
+
+def test_a_record_survives_the_journal_whole():
+    original = record(1, request_body=bytes(range(256)), response_body=None)
+    assert Record(**decode(json.loads(json.dumps(encode(original))))) == original
+
+
+def test_what_a_dead_capture_left_is_recorded_once_marked_not_checked(tmp_path):
+    journal = CaptureJournal(tmp_path)
+    tickets = [journal.write(record(n)) for n in range(5)]
+    for ticket in tickets[:2]:
+        journal.done(ticket)  # these two reached history before the kill
+    forwarded = journal.write(record(9, status=None, outcome="sending", response_body=None))
+    assert forwarded.seq == 6
+    # While the capture lives, another process opening history leaves its journal alone.
+    store = HistoryStore(tmp_path)
+    assert store.recovered == 0 and store.recent(10) == []
+    store.close()
+    die(journal)
+    store = HistoryStore(tmp_path)
+    try:
+        assert store.recovered == 4
+        rows = [store.get(e.id) for e in reversed(store.recent(10))]
+        assert [json.loads(r.payload)["n"] for r in rows] == [2, 3, 4, 9]
+        assert all(r.issues[-1] == {"severity": "warning", "path": "", "message": NOT_CHECKED} for r in rows)
+        assert rows[-1].outcome == "interrupted" and "before the vendor's answer" in rows[-1].error
+        assert rows[0].outcome == "answered" and rows[0].request_body == b'{"APIKey":"***","n":2}'
+    finally:
+        store.close()
+    assert not list(tmp_path.glob("capture-*.journal"))
+    store = HistoryStore(tmp_path)  # recovered once, never twice
+    assert store.recovered == 0 and len(store.recent(10)) == 4
+    store.close()
+
+
+def test_a_later_write_of_a_request_replaces_the_first_and_a_torn_line_is_skipped(tmp_path):
+    journal = CaptureJournal(tmp_path)
+    ticket = journal.write(record(1, status=None, outcome="sending"))
+    journal.write(record(1, status=201), ticket)
+    path = journal._current.path
+    die(journal)
+    with open(path, "ab") as stream:
+        stream.write(b'{"seq": 7, "record": {"time": "2026-')  # the process died mid-write
+    (kept,) = pending_in(path)
+    assert kept["status"] == 201 and kept["outcome"] == "answered"
+
+
+def test_files_are_replaced_past_the_limit_and_removed_when_done(tmp_path, monkeypatch):
+    monkeypatch.setattr(capture_journal, "FILE_SIZE", 2000)
+    journal = CaptureJournal(tmp_path)
+    tickets = [journal.write(record(n)) for n in range(20)]
+    assert len(list(tmp_path.glob("capture-*.journal"))) > 3
+    for ticket in tickets:
+        journal.done(ticket)
+    assert len(list(tmp_path.glob("capture-*.journal"))) == 1  # only the current one is left
+    journal.close()
+    assert not list(tmp_path.glob("capture-*.journal"))
+
+
+def test_a_journal_held_by_a_live_process_is_not_recovered(tmp_path):
+    """The lock is the process's: a second process cannot take what the first still holds."""
+    script = (f"import sys, time; sys.path.insert(0, {str(ROOT)!r})\n"
+              "from pathlib import Path\nfrom console.core.capture_journal import CaptureJournal\n"
+              "from tests.test_capture_journal import record\n"
+              f"j = CaptureJournal(Path({str(tmp_path)!r})); j.write(record(1)); print('ready', flush=True)\n"
+              "sys.stdin.readline()\n")
+    holder = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        store = HistoryStore(tmp_path)
+        assert store.recovered == 0
+        store.close()
+    finally:
+        holder.kill()
+        holder.wait()
+    store = HistoryStore(tmp_path)  # the holder died: now it is recovered
+    assert store.recovered == 1
+    store.close()
+
+
+def test_capture_answers_first_then_records_everything_in_order_before_close_returns(tmp_path):
+    ctx = AppContext(home=tmp_path, secrets=SecretStore(MemoryKeyring()))
+    seen = []
+    capture = Capture(ctx, on_request=seen.append)
+    try:
+        for n in range(30):
+            body = json.dumps({"APIKey": "key-that-stays-in-memory", "ListID": 1, "event": "signup",
+                               "email": f"u{n}@example.com"}).encode()
+            answer = capture.handle("POST", "/octeth/api/v1/event", "127.0.0.1:8766",
+                                    [("Content-Type", "application/json")], body)
+            assert answer.status in (200, 401)
+        (journal,) = tmp_path.glob("capture-*.journal")
+        assert b"key-that-stays-in-memory" not in journal.read_bytes()
+    finally:
+        capture.close()
+    assert capture.count == 30 and [c.history_id for c in seen] == sorted(c.history_id for c in seen)
+    rows = [ctx.history.get(e.id) for e in reversed(ctx.history.recent(100))]
+    assert [json.loads(r.payload)["email"] for r in rows] == [f"u{n}@example.com" for n in range(30)]
+    assert not list(tmp_path.glob("capture-*.journal"))
+    ctx.close()
+
+
+def test_a_request_answered_by_a_capture_that_dies_before_checking_it_is_recovered_with_its_payload(
+        tmp_path, monkeypatch):
+    ctx = AppContext(home=tmp_path / "a", secrets=SecretStore(MemoryKeyring()))
+    monkeypatch.setattr(Capture, "_work", lambda self: None)  # its worker never gets to the request
+    capture = Capture(ctx)
+    body = json.dumps({"APIKey": "key-that-stays-in-memory", "ListID": 1, "event": "signup",
+                       "email": "late@example.com"}).encode()
+    answer = capture.handle("POST", "/octeth/api/v1/event?x=1", "127.0.0.1:8766",
+                            [("Content-Type", "application/json")], body)
+    assert answer.status == 401  # the sandbox does not know this key
+    die(capture.journal)
+    store = HistoryStore(tmp_path / "a")
+    try:
+        (row,) = [store.get(e.id) for e in store.recent(10)]
+        assert json.loads(row.payload) == {"ListID": 1, "event": "signup", "email": "late@example.com"}
+        assert row.status == 401 and row.url.endswith("/octeth/api/v1/event?x=1")
+        assert b"key-that-stays-in-memory" not in row.request_body
+        assert row.issues[-1]["message"] == NOT_CHECKED
+    finally:
+        store.close()
+        ctx.close()
