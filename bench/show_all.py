@@ -1,5 +1,5 @@
-""""Show all" of a 5 MB answer in the response view: time from the click until all of it is
-in, the memory it took (resident set, against the body's size), the memory after the view
+""""Show all" of a 5 MB answer in the main window's response view (the real window, ready, on
+an empty data home): time from the click until all of it is in and drawn, the memory it took (resident set, against the body's size), the memory after the view
 moves on to the next answer, and the longest GUI-thread turn meanwhile. Targets: ≤ 200 ms,
 ≤ 3× the body, given back, no turn over 50 ms.
 
@@ -10,6 +10,7 @@ import gc
 import json
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -19,9 +20,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QTimer  # noqa: E402
 
 from console.core.exchange import Exchange, RequestSpec, Response  # noqa: E402
+from console.app import create_main_window  # noqa: E402
 from console.ui.application import application  # noqa: E402
 from console.ui.widgets.rendering import render_body  # noqa: E402
-from console.ui.widgets.response_view import ResponseView  # noqa: E402
 
 
 def rss_mb() -> float:
@@ -36,9 +37,12 @@ def exchange(body: bytes) -> Exchange:
 
 def main() -> None:
     app = application()
-    view = ResponseView()
-    view.resize(900, 600)
-    view.show()
+    window = create_main_window(Path(tempfile.mkdtemp(prefix="bench-show-all-")))
+    window.show()
+    deadline = time.monotonic() + 30
+    while not window.controller.ready and time.monotonic() < deadline:
+        app.processEvents()
+    view = window.response
     items = [{"id": i, "name": f"item-{i}", "tags": ["a", "b", "c"], "price": i * 1.5} for i in range(70_000)]
     body = json.dumps({"items": items}).encode()[: 5 * 2**20]  # 5 MB (cut: shown as text)
     big = exchange(body)
@@ -64,7 +68,9 @@ def main() -> None:
     view.show_all.click()
     while view.show_all.isVisible():
         app.processEvents()
+    app.processEvents()  # drawn
     took = (time.perf_counter() - start) * 1000
+    assert view.body.toPlainText() == rendered.full
     heartbeat.stop()
     shown = rss_mb()
     view.show_exchange(exchange(b'{"next": "answer"}'), render_body(exchange(b'{"next": "answer"}').response), None)
@@ -73,7 +79,7 @@ def main() -> None:
     gc.collect()
     after = rss_mb()
     size = len(body) / 2**20
-    print(f"body {size:.1f} MB, characters shown {view.body.document().characterCount():,} after moving on")
+    print(f"body {size:.1f} MB, characters shown {len(view.body.toPlainText()):,} after moving on")
     print(f"show all: {took:.0f} ms (target <= 200 ms), worst GUI turn {worst[0] * 1000:.0f} ms (target <= 50 ms)")
     print(f"memory: +{shown - before:.1f} MB while shown ({(shown - before) / size:.1f}x the body; target <= 3x), "
           f"+{after - before:.1f} MB after the next answer")

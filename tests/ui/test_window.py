@@ -317,6 +317,8 @@ def test_error_answers_and_large_bodies(qtbot, window, recorder):
     full = window.response._rendered.full
     assert full.replace("\n", "") == "x" * (5 * 1024 * 1024)
     qtbot.waitUntil(lambda: len(body.toPlainText()) == len(full), timeout=15000)
+    assert body.document().characterCount() < 10  # all of it is in the light view, not a QTextDocument
+    assert not window.response.show_all.isVisible()
 
 
 def test_unreachable_host_is_shown_plainly(qtbot, window):

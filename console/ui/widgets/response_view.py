@@ -23,15 +23,13 @@ from console.ui.widgets.theme import is_dark, status_colour
 if TYPE_CHECKING:  # the exchange and rendering modules are loaded with the first answer
     from console.core.exchange import Exchange
     from console.core.history_entry import HistoryEntry
+    from console.ui.widgets.large_text import LargeTextView
     from console.ui.widgets.rendering import RenderedBody
 
-# A body goes into the view a piece at a time, a few pieces per event-loop turn, so that no
-# turn holds the GUI thread longer than TURN_BUDGET seconds: the first piece at once, the rest
-# of the preview right after, and everything on "Show all".
+# The preview goes into the view a piece at a time, a few pieces per event-loop turn, so that
+# no turn holds the GUI thread longer than TURN_BUDGET seconds: the first piece at once, the
+# rest right after. "Show all" needs no pieces: the light view takes the whole text at once.
 SLICE = 2 * 1024
-# "Show all" appends larger pieces (one QTextDocument insert each, about 4 ms per 256 KB): a
-# 5 MB body is in within 200 ms and no turn of the event loop passes 50 ms.
-SHOW_ALL_SLICE = 256 * 1024
 TURN_BUDGET = 0.010
 # A body this long (characters) leaving the view gives its memory back (give_memory_back).
 LARGE = 1_000_000
@@ -60,6 +58,54 @@ def human_size(size: int | None) -> str:
             return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
         size /= 1024
     return ""
+
+
+class ResponseBody(QPlainTextEdit):
+    """The Body tab: a read-only text edit for the capped preview, and, once "Show all" is
+    asked for, a LargeTextView over it holding everything (a QTextDocument of a 5 MB answer
+    took 7× its size). Either way it is the one control named "Response body", and
+    toPlainText gives what is shown."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self._all: LargeTextView | None = None
+
+    def show_all_of(self, text: str) -> None:
+        """Shows all of `text` in the light view (the preview is dropped)."""
+        from console.ui.widgets.large_text import LargeTextView
+
+        if self._all is None:
+            self._all = LargeTextView(self)
+            self._all.setAccessibleName("Response body (all of it)")
+        self.setPlainText("")
+        self._all.setPlainText(text)
+        self._all.setGeometry(self.rect())
+        self._all.show()
+        if self.hasFocus():
+            self._all.setFocus()
+
+    def showing_all(self) -> bool:
+        return self._all is not None and self._all.isVisible()
+
+    def setPlainText(self, text: str) -> None:
+        if self.showing_all():
+            self._all.setPlainText("")
+            self._all.hide()
+        super().setPlainText(text)
+
+    def toPlainText(self) -> str:
+        return self._all.toPlainText() if self.showing_all() else super().toPlainText()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self._all is not None:
+            self._all.setGeometry(self.rect())
+
+    def focusInEvent(self, event) -> None:
+        if self.showing_all():
+            self._all.setFocus()
+            return
+        super().focusInEvent(event)
 
 
 class ResponseView(QWidget):
@@ -100,7 +146,7 @@ class ResponseView(QWidget):
         layout.addWidget(self.explanation)
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self.tabs = QTabWidget()
-        self.body = QPlainTextEdit()
+        self.body = ResponseBody()
         self.body.setReadOnly(True)
         # A read-only view keeps no undo history: with it, every piece appended stayed in memory
         # a second time (a 5 MB "Show all" cost 218 MB).
@@ -160,7 +206,7 @@ class ResponseView(QWidget):
         self.status.setStyleSheet("font-weight: bold; font-size: 14px")
         self.meta.setText("")
         self.explanation.setVisible(False)
-        was_large = self.body.document().characterCount() > LARGE
+        was_large = self.body.showing_all() or self.body.document().characterCount() > LARGE
         self.body.setPlainText("")
         if was_large:
             give_memory_back()
@@ -230,9 +276,6 @@ class ResponseView(QWidget):
 
     def _stop_loading(self) -> None:
         self._slicer.stop()
-        self.body.setUpdatesEnabled(True)
-        self.show_all.setEnabled(True)
-        self.show_all.setText("Show all")
 
     def _show_body(self, *_):
         self._stop_loading()
@@ -248,7 +291,7 @@ class ResponseView(QWidget):
             source, preview = rendered.full, len(rendered.preview)
         self._pending = source
         self.show_all.setVisible(len(source) > preview)
-        was_large = self.body.document().characterCount() > LARGE
+        was_large = self.body.showing_all() or self.body.document().characterCount() > LARGE
         self.body.setPlainText(source[:SLICE])
         if was_large:
             give_memory_back()
@@ -256,10 +299,10 @@ class ResponseView(QWidget):
         self._fill_to(min(preview, len(source)))
 
     def _load_all(self) -> None:
-        """Appends everything after the preview; the view is drawn once when it is all in."""
-        self.show_all.setEnabled(False)
-        self.body.setUpdatesEnabled(False)
-        self._fill_to(len(self._pending))
+        """Everything, in the light view: no QTextDocument of megabytes (see ResponseBody)."""
+        self._stop_loading()
+        self.body.show_all_of(self._pending)
+        self.show_all.setVisible(False)
 
     def _fill_to(self, end: int) -> None:
         """Appends `_pending` from what is shown up to `end`, a few pieces per turn."""
@@ -270,18 +313,9 @@ class ResponseView(QWidget):
         deadline = time.perf_counter() + TURN_BUDGET
         cursor = self.body.textCursor()
         cursor.movePosition(cursor.MoveOperation.End)
-        size = SLICE if self.body.updatesEnabled() else SHOW_ALL_SLICE
         while self._offset < self._end and time.perf_counter() < deadline:
-            piece = self._pending[self._offset:min(self._offset + size, self._end)]
+            piece = self._pending[self._offset:min(self._offset + SLICE, self._end)]
             self._offset += len(piece)
             cursor.insertText(piece)
-        if self._offset < self._end:
-            if not self.body.updatesEnabled():
-                self.show_all.setText(f"Loading… {100 * self._offset // len(self._pending)}%")
-            return
-        self._slicer.stop()
-        if not self.body.updatesEnabled():  # "Show all" finished
-            self.body.setUpdatesEnabled(True)
-            self.show_all.setVisible(False)
-            self.show_all.setEnabled(True)
-            self.show_all.setText("Show all")
+        if self._offset >= self._end:
+            self._slicer.stop()
