@@ -19,8 +19,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QTimer  # noqa: E402
 
-from console.core.exchange import Exchange, RequestSpec, Response  # noqa: E402
 from console.app import create_main_window  # noqa: E402
+from console.core.exchange import Exchange, RequestSpec, Response  # noqa: E402
 from console.ui.application import application  # noqa: E402
 from console.ui.widgets.rendering import render_body  # noqa: E402
 
