@@ -93,7 +93,12 @@ class AppContext:
             if self._sandbox is None:
                 from console.sandbox.server import SandboxServer
 
-                self._sandbox = SandboxServer(sock=self._sandbox_socket)
+                reserved = None
+                if self._sandbox_socket is not None:
+                    import socket
+
+                    reserved = socket.socket(fileno=self._sandbox_socket.detach())
+                self._sandbox = SandboxServer(sock=reserved)
                 self._sandbox_socket = None
                 self._sandbox.start()
             return self._sandbox
@@ -105,9 +110,11 @@ class AppContext:
             if self._sandbox is not None:
                 return self._sandbox.url
             if self._sandbox_socket is None:
-                import socket
+                # The C socket alone: the socket module's enums cost 0.6 MB at start-up, for a
+                # port number (the server wraps it in a socket.socket when it starts).
+                import _socket
 
-                sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                sock = _socket.socket(_socket.AF_INET, _socket.SOCK_STREAM)
                 sock.bind(("127.0.0.1", 0))
                 sock.listen(256)  # console.sandbox.server.BACKLOG: 200 clients arriving at once
                 self._sandbox_socket = sock

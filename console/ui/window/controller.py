@@ -24,6 +24,7 @@ VALIDATE_DELAY_MS = 250
 # Start-up goes in steps this far apart: input, painting and other timers get their turn in
 # between (zero-delay steps ran back to back, one pause of 45 ms).
 STEP_MS = 3
+WARM_UP_AFTER_MS = 250  # from ready until the warm-up (keyring, HTTP library, validators) starts
 SAVE_DELAY_MS = 1500
 
 
@@ -192,7 +193,10 @@ class WindowController(QObject):
         self._ensure_sender()  # its modules were imported on the worker
         self._ready = True
         self.validate_now()
-        run_in_background(self, lambda: _warm_up(self.ctx), self._warmed_up)
+        # The warm-up waits until the ready window is drawn and settled: started at once, it
+        # shares the interpreter with that frame.
+        QTimer.singleShot(WARM_UP_AFTER_MS, lambda: self._closed or run_in_background(
+            self, lambda: _warm_up(self.ctx), self._warmed_up))
 
     def _warmed_up(self, _result) -> None:
         """The keyring was looked up in the warm-up: say when there is none."""
