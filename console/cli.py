@@ -384,6 +384,8 @@ def _capture(args, context, stdin, stdout, stderr) -> int:
         for name, url in server.base_urls().items():
             target = f"  → {server.capture.forward_base(name)}" if args.forward else ""
             print(f"  {name:<10} {url}{target}", file=stdout)
+        if ctx.history.recovered:
+            print(ctx.history.message, file=stdout)
         _serve_until_stopped(server, stdout)
         print(f"Capture stopped: {server.capture.count} request(s) recorded in history.", file=stdout, flush=True)
         return EXIT_OK

@@ -56,7 +56,7 @@ def test_what_a_dead_capture_left_is_recorded_once_marked_not_checked(tmp_path):
     die(journal)
     store = HistoryStore(tmp_path)
     try:
-        assert store.recovered == 4
+        assert store.recovered == 4 and "4 request(s) that a capture answered" in store.message
         rows = [store.get(e.id) for e in reversed(store.recent(10))]
         assert [json.loads(r.payload)["n"] for r in rows] == [2, 3, 4, 9]
         assert all(r.issues[-1] == {"severity": "warning", "path": "", "message": NOT_CHECKED} for r in rows)

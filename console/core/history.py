@@ -320,6 +320,9 @@ class HistoryStore:
         except OSError as exc:
             raise HistoryUnavailable(self.path, exc) from None
         self.recovered = 0 if self.read_only else self._recover_captures()
+        if self.recovered and self.message is None:
+            self.message = (f"{self.recovered} request(s) that a capture answered before it was stopped "
+                            "were recorded now (marked “not checked”; filter Captured to see them).")
 
     def _recover_captures(self) -> int:
         """Records what killed captures answered but had not recorded yet (see
