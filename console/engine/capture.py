@@ -118,6 +118,7 @@ class Capture:
         self._pending: deque[_Pending] = deque()
         self._answering: set[int] = set()
         self._closed = False
+        self._closing = threading.Lock()
         self._worker = threading.Thread(target=self._work, name="capture-check", daemon=True)
         self._worker.start()
 
@@ -288,14 +289,20 @@ class Capture:
         keys = RULES[mapped.vendor].history_keys(prepared.op, prepared.payload)
         return tuple(issues), prepared.payload, prepared.scope, keys
 
+    def waiting(self) -> int:
+        """How many answered requests are still to be checked and recorded."""
+        return len(self._pending)
+
     def close(self) -> None:
         """Waits until every answered request is checked and recorded, then ends the worker
-        and removes the journal."""
-        if self._closed:
-            return
+        and removes the journal. Any thread may call it, more than once: each call returns
+        once that is done."""
         self._closed = True
         self._worker.join()
-        self.journal.close()
+        with self._closing:
+            if self.journal is not None:
+                self.journal.close()
+                self.journal = None
 
     def _forward(self, vendor, operation, method, rest, query, headers, body) -> Exchange:
         base = self.forward_base(vendor, operation if operation in vendors()[vendor].operations else None)
@@ -423,5 +430,9 @@ class CaptureServer(RunningServer):
 
     def stop(self) -> None:
         """Stops listening, then waits until every answered request is recorded."""
-        super().stop()
+        self.stop_listening()
         self.capture.close()
+
+    def stop_listening(self) -> None:
+        """Stops taking requests; what was answered is still being recorded (capture.close)."""
+        super().stop()

@@ -67,3 +67,31 @@ def test_a_port_in_use_is_said_plainly(qtbot, window):
         assert "Choose another port" in named(window, "Capture status").text()
     finally:
         taken.close()
+
+
+def test_stopping_during_a_burst_records_the_rest_without_holding_the_window(qtbot, window, monkeypatch):
+    import threading
+
+    from console.engine.capture import Capture
+
+    release = threading.Event()
+    original = Capture._record_waiting
+
+    def held(self):
+        release.wait(10)  # the worker is behind: the answered requests wait to be recorded
+        original(self)
+
+    monkeypatch.setattr(Capture, "_record_waiting", held)
+    urls = start_capture(qtbot, window)
+    key = vendors()["octeth"].sandbox_secrets["api_key"]
+    for i in range(3):
+        assert requests.post(f"{urls['octeth']}/api/v1/event", timeout=10, json={
+            "APIKey": key, "ListID": 1, "event": "signup", "email": f"b{i}@example.com"}).status_code == 200
+    qtbot.mouseClick(named(window, "Capture"), Qt.MouseButton.LeftButton)
+    status = named(window, "Capture status")
+    assert "Stopping: recording the last 3 request(s)" in status.text()  # said at once, nothing waited
+    assert not named(window, "Capture").isEnabled()
+    release.set()
+    qtbot.waitUntil(lambda: status.text().startswith("Stopped"), timeout=10000)
+    assert "Stopped: 3 request(s)" in status.text() and named(window, "Capture").isEnabled()
+    assert len(window.ctx.history.recent(10)) == 3

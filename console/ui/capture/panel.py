@@ -30,6 +30,7 @@ class CapturePanel(QWidget):
         super().__init__(parent)
         self.ctx = None
         self.server = None  # console.engine.capture.CaptureServer while capturing
+        self._draining = None  # the Capture whose last requests are being recorded after a stop
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
@@ -119,17 +120,37 @@ class CapturePanel(QWidget):
                             f"“Captured”) and {how}.")
         return True
 
-    def stop(self) -> None:
+    def stop(self, wait: bool = False) -> None:
+        """Stops capturing. Requests answered but not yet recorded (a burst) are recorded on a
+        worker, the panel saying so meanwhile; with `wait` (the window closing), here."""
+        draining, self._draining = self._draining, None
         if self.server is None:
+            if draining is not None and wait:
+                draining.close()
             return
         server, self.server = self.server, None
-        server.stop()
+        server.stop_listening()
         self.urls.clear()
         self.copy.setEnabled(False)
         self.toggle.setText("Start capturing")
         self.toggle.blockSignals(True)
         self.toggle.setChecked(False)
         self.toggle.blockSignals(False)
+        waiting = server.capture.waiting()
+        if wait or not waiting:
+            server.capture.close()
+            self._stopped()
+            return
+        from console.ui.workers import run_in_background
+
+        self._draining = server.capture
+        self.toggle.setEnabled(False)
+        self.status.setText(f"Stopping: recording the last {waiting} request(s) answered…")
+        run_in_background(self, server.capture.close, lambda _r: self._stopped(), lambda _m: self._stopped())
+
+    def _stopped(self) -> None:
+        self._draining = None
+        self.toggle.setEnabled(True)
         self.port.setEnabled(True)
         self.forward.setEnabled(True)
         self.status.setText(f"Stopped: {self.count} request(s) captured.")

@@ -82,7 +82,7 @@ class WindowController(QObject):
             timer.stop()
         self.w.history.detach()
         self.w.suites.wait(3000)  # a suite run stops after its current case
-        self.w.capture.stop()
+        self.w.capture.stop(wait=True)  # what it answered is recorded before history closes
         # Let a late answer land in history (marked cancelled) before the database closes.
         if self.sender is not None:
             self.sender.wait(3000)
