@@ -358,6 +358,7 @@ def _serve_until_stopped(server, stdout) -> None:
 
 def _capture(args, context, stdin, stdout, stderr) -> int:
     """`capture`: serves the five APIs, checks and records every request, until Ctrl+C."""
+    from console.core.capture_journal import JournalUnavailable
     from console.core.definitions import vendors
     from console.engine.capture import CaptureServer, describe
 
@@ -375,6 +376,8 @@ def _capture(args, context, stdin, stdout, stderr) -> int:
         try:
             server = CaptureServer(ctx, args.host, args.port, args.forward or None, log=line,
                                    on_request=lambda captured: line(describe(captured)))
+        except JournalUnavailable as exc:
+            raise UsageError(str(exc)) from None
         except OSError as exc:
             raise UsageError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
         _stop_on_signals()  # before the banner: whoever read it may stop the server at once

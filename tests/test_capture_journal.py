@@ -158,3 +158,23 @@ def test_a_request_answered_by_a_capture_that_dies_before_checking_it_is_recover
     finally:
         store.close()
         ctx.close()
+
+
+def test_no_room_for_the_journal_means_no_capture_said_plainly(tmp_path, monkeypatch):
+    """Capture answers only what it can keep: when the journal cannot be written (a full disk)
+    the command refuses to start and says why, in the window's words too."""
+    import errno
+    import io
+
+    from console import cli
+
+    def full(fd, size):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(capture_journal, "_allocate", full)
+    out, err = io.StringIO(), io.StringIO()
+    status = cli.main(["capture", "--port", "0"], stdout=out, stderr=err,
+                      make_context=lambda: AppContext(home=tmp_path, secrets=SecretStore(MemoryKeyring())))
+    assert status == 2 and "Capturing on" not in out.getvalue()
+    assert f"cannot keep a capture journal in {tmp_path}: No space left on device" in err.getvalue()
+    assert not list(tmp_path.glob("capture-*.journal"))  # the half-made file is gone

@@ -18,6 +18,7 @@ removed once everything in them is done, so a long capture keeps a few megabytes
 from __future__ import annotations
 
 import base64
+import errno
 import json
 import mmap
 import os
@@ -125,9 +126,24 @@ class _File:
 
 def _allocate(fd: int, size: int) -> None:
     if hasattr(os, "posix_fallocate"):
-        os.posix_fallocate(fd, 0, size)
-    else:  # macOS, Windows: the file is made that long (the disk may still fill later)
-        os.ftruncate(fd, size)
+        try:
+            os.posix_fallocate(fd, 0, size)
+            return
+        except OSError as exc:
+            if exc.errno not in (errno.EOPNOTSUPP, errno.EINVAL, errno.ENOSYS):
+                raise  # a full disk says so here, where it can be reported
+    # macOS, Windows, and file systems that cannot allocate ahead: the file is made that long.
+    os.ftruncate(fd, size)
+
+
+class JournalUnavailable(Exception):
+    """The capture journal cannot be written in the data home (full disk, no permission):
+    capture does not start, since it could not keep what it answers."""
+
+    def __init__(self, home: Path, exc: OSError):
+        self.home = home
+        super().__init__(f"cannot keep a capture journal in {home}: {exc.strerror or exc}. Capture answers only "
+                         "what it can record; free some space or fix the folder's permissions.")
 
 
 class Ticket:

@@ -23,7 +23,7 @@ from http import HTTPStatus
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
-from console.core.capture_journal import CaptureJournal, Ticket
+from console.core.capture_journal import CaptureJournal, JournalUnavailable, Ticket
 from console.core.curl import CurlError, CurlRequest, UnknownEndpoint, map_request
 from console.core.definitions import vendors
 from console.core.exchange import CREDENTIAL_HEADERS, Exchange, RequestSpec
@@ -424,7 +424,11 @@ class CaptureServer(RunningServer):
                  forward: str | None = None, log: Callable[[str], None] | None = None,
                  on_request: Callable[[Captured], None] | None = None, idle_timeout: float = IDLE_TIMEOUT):
         self._server = SandboxHTTPServer((host, port), SandboxState(), log, idle_timeout, _CaptureHandler)
-        self.capture = Capture(ctx, forward, on_request, log)
+        try:
+            self.capture = Capture(ctx, forward, on_request, log)
+        except OSError as exc:
+            self._server.server_close()
+            raise JournalUnavailable(ctx.home, exc) from None
         self._server.state = self.capture.state
         self._server.capture = self.capture
 

@@ -95,3 +95,20 @@ def test_stopping_during_a_burst_records_the_rest_without_holding_the_window(qtb
     qtbot.waitUntil(lambda: status.text().startswith("Stopped"), timeout=10000)
     assert "Stopped: 3 request(s)" in status.text() and named(window, "Capture").isEnabled()
     assert len(window.ctx.history.recent(10)) == 3
+
+
+def test_no_room_for_the_journal_is_said_in_the_panel(qtbot, window, monkeypatch):
+    import errno
+
+    from console.core import capture_journal
+
+    def full(fd, size):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(capture_journal, "_allocate", full)
+    window.bottom_tabs.setCurrentWidget(window.capture)
+    named(window, "Capture port").setValue(0)
+    qtbot.mouseClick(named(window, "Capture"), Qt.MouseButton.LeftButton)
+    assert not named(window, "Capture").isChecked()
+    assert "Cannot capture: Cannot keep a capture journal" in named(window, "Capture status").text()
+    assert "No space left on device" in named(window, "Capture status").text()

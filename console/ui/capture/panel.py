@@ -91,6 +91,7 @@ class CapturePanel(QWidget):
     def start(self) -> bool:
         if self.server is not None or self.ctx is None:
             return self.server is not None
+        from console.core.capture_journal import JournalUnavailable
         from console.engine.capture import CaptureServer
 
         forward = self.forward.currentData() or None
@@ -98,9 +99,12 @@ class CapturePanel(QWidget):
             # The callback runs on the server's threads; the signal brings it to the GUI thread.
             server = CaptureServer(self.ctx, "127.0.0.1", self.port.value(), forward,
                                    on_request=self.captured.emit)
-        except OSError as exc:
-            self.status.setText(f"Cannot capture on port {self.port.value()}: {exc.strerror or exc}. "
-                                "Choose another port (0 picks a free one).")
+        except (OSError, JournalUnavailable) as exc:
+            if isinstance(exc, JournalUnavailable):
+                self.status.setText(f"Cannot capture: {str(exc)[0].upper()}{str(exc)[1:]}")
+            else:
+                self.status.setText(f"Cannot capture on port {self.port.value()}: {exc.strerror or exc}. "
+                                    "Choose another port (0 picks a free one).")
             self.toggle.blockSignals(True)
             self.toggle.setChecked(False)
             self.toggle.blockSignals(False)
