@@ -39,6 +39,9 @@ from console.vendors import RULES
 DEFAULT_PORT = 8766
 QUEUE_LIMIT = 10_000  # answered requests waiting to be checked and recorded; past it answers wait
 MAX_LAG = 2.0  # seconds a request may wait to be checked while others are being answered
+# After requests overlapped (many clients at once), the worker waits this long without any
+# before checking: a burst is answered first. One client at a time, it checks between requests.
+BURST_QUIET = 0.05
 BATCH = 200  # requests checked and then recorded in one transaction, at most
 NAP, LONGEST_NAP = 0.0005, 0.05  # the worker's naps when it waits (doubling while idle)
 PROFILE = "capture"  # the profile name captured exchanges are recorded under (when not forwarding)
@@ -117,6 +120,7 @@ class Capture:
         # interpreter, and a lock that 200 threads contend for lets go of the interpreter lock.
         self._pending: deque[_Pending] = deque()
         self._answering: set[int] = set()
+        self._overlapped_at = float("-inf")  # when two requests were last being answered at once
         self._closed = False
         self._closing = threading.Lock()
         self._worker = threading.Thread(target=self._work, name="capture-check", daemon=True)
@@ -125,6 +129,8 @@ class Capture:
     def begin(self) -> None:
         """This thread is answering a request (its handler calls `end` once it is sent)."""
         self._answering.add(threading.get_ident())
+        if len(self._answering) > 1:
+            self._overlapped_at = time.monotonic()
 
     def end(self) -> None:
         self._answering.discard(threading.get_ident())
@@ -223,7 +229,9 @@ class Capture:
                 continue
             nap = NAP
             item = self._pending[0]
-            if self._answering and not self._closed and time.monotonic() - item.arrived < MAX_LAG:
+            now = time.monotonic()
+            busy = self._answering or now - self._overlapped_at < BURST_QUIET
+            if busy and not self._closed and now - item.arrived < MAX_LAG:
                 time.sleep(NAP)
                 continue
             try:
