@@ -174,11 +174,14 @@ class CaptureJournal:
 
     def write(self, record: Any, ticket: Ticket | None = None) -> Ticket:
         """Writes a request (again, with a ticket: the newer version wins) before it is answered."""
+        # Encoded outside the lock: with many threads, a thread switched out while holding it
+        # would make the others wait (and give up the interpreter lock) for nothing.
+        encoded = json.dumps(encode(record), separators=(",", ":")).encode()
         with self._lock:
             if ticket is None:
                 self._seq += 1
                 ticket = Ticket(self._current, self._seq)
-            line = json.dumps({"seq": ticket.seq, "record": encode(record)}, separators=(",", ":")).encode() + b"\n"
+            line = b'{"seq":%d,"record":%s}\n' % (ticket.seq, encoded)
             if ticket.file is self._current and ticket.seq not in self._current.open \
                     and not self._current.fits(len(line)) and self._current.used:
                 self._older.append(self._current)
