@@ -44,6 +44,7 @@ MAX_LAG = 2.0  # seconds a request may wait to be checked while others are being
 BURST_QUIET = 0.05
 BATCH = 200  # requests checked and then recorded in one transaction, at most
 NAP, LONGEST_NAP = 0.0005, 0.05  # the worker's naps when it waits (doubling while idle)
+BUSY_NAP = 0.002  # its nap while requests are being answered (each wake-up takes the interpreter)
 PROFILE = "capture"  # the profile name captured exchanges are recorded under (when not forwarding)
 # Headers that belong to one connection, not to the request or answer passed on.
 HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer",
@@ -232,7 +233,8 @@ class Capture:
             now = time.monotonic()
             busy = self._answering or now - self._overlapped_at < BURST_QUIET
             if busy and not self._closed and now - item.arrived < MAX_LAG:
-                time.sleep(NAP)
+                # Long naps while busy: each wake-up takes the interpreter lock from a request.
+                time.sleep(BUSY_NAP)
                 continue
             try:
                 self._record_waiting()
@@ -249,6 +251,8 @@ class Capture:
         batch: list[tuple[_Pending, Record, tuple[Issue, ...]]] = []
         keys: set[tuple[str, str, str]] = set()
         while self._pending and len(batch) < BATCH:
+            if batch and self._answering and not self._closed and time.monotonic() - self._pending[0].arrived < MAX_LAG:
+                break  # a request is being answered: write what is checked and let it have the interpreter
             item = self._pending.popleft()
             record, issues = self._checked(item)
             scoped = {(record.vendor, record.scope, key) for key in record.keys}
