@@ -178,3 +178,26 @@ def test_no_room_for_the_journal_means_no_capture_said_plainly(tmp_path, monkeyp
     assert status == 2 and "Capturing on" not in out.getvalue()
     assert f"cannot keep a capture journal in {tmp_path}: No space left on device" in err.getvalue()
     assert not list(tmp_path.glob("capture-*.journal"))  # the half-made file is gone
+
+
+def test_checking_waits_while_a_request_is_being_answered(tmp_path):
+    """Answering comes first: while a request is being answered (begin … end) the worker does
+    not check or record (up to MAX_LAG); once none is, it records what waited."""
+    import time
+
+    ctx = AppContext(home=tmp_path, secrets=SecretStore(MemoryKeyring()))
+    capture = Capture(ctx)
+    try:
+        body = json.dumps({"APIKey": "k", "ListID": 1, "event": "signup", "email": "w@example.com"}).encode()
+        capture.begin()  # this request is being answered, as its handler says
+        capture.handle("POST", "/octeth/api/v1/event", "127.0.0.1:8766", [("Content-Type", "application/json")], body)
+        time.sleep(0.3)
+        assert ctx.history.recent(10) == [] and capture.waiting() == 1  # answered, written, not checked yet
+        capture.end()
+        deadline = time.monotonic() + 5
+        while capture.count < 1 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert capture.count == 1 and capture.waiting() == 0 and len(ctx.history.recent(10)) == 1
+    finally:
+        capture.close()
+        ctx.close()
