@@ -10,7 +10,11 @@
     each, and their ratios (the median of 5 rounds each, alternated, each round starting with
     both servers idle: capture checks and records a burst just after answering it).
 
-Run: python bench/capture.py [requests]
+(d) with --wrk (Debian's wrk installed): saturation, `wrk -t2 -c200 -d5s` posting the same
+    event to each, twice, alternated: requests per second and median latency. Past capture's
+    2 s of waiting, checking and recording share the CPU with answering.
+
+Run: python bench/capture.py [requests] [--wrk]
 """
 
 import json
@@ -89,7 +93,28 @@ def throughput(url: str, clients: int, each: int) -> tuple[float, list[float]]:
     return clients * each / seconds, times
 
 
-def main(count: int = 500):
+def saturate(urls: dict[str, str]) -> None:
+    """(d): wrk at 200 connections for 5 s against each, twice, alternated."""
+    import shutil
+
+    if shutil.which("wrk") is None:
+        print("saturation: wrk is not installed (apt-get install wrk)")
+        return
+    script = Path(tempfile.mkdtemp(prefix="bench-capture-wrk-")) / "post.lua"
+    script.write_text('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
+                      f"wrk.body = {json.dumps(event().decode())}\n")
+    print("saturation: wrk -t2 -c200 -d5s, twice each, alternated:")
+    for _ in range(2):
+        for name, url in urls.items():
+            time.sleep(4)  # idle first: capture records what the last round left
+            out = subprocess.run(["wrk", "-t2", "-c200", "-d5s", "--latency", "-s", str(script),
+                                  f"{url}/octeth/api/v1/event"], capture_output=True, text=True).stdout
+            latency = re.search(r"50%\s+(\S+)", out).group(1)
+            rate = re.search(r"Requests/sec:\s+(\S+)", out).group(1)
+            print(f"  {name:<8} {float(rate):.0f} requests/s   latency median {latency}")
+
+
+def main(count: int = 500, wrk: bool = False):
     sandbox, sandbox_url = start("sandbox")
     capture, capture_url = start("capture")
     try:
@@ -127,6 +152,8 @@ def main(count: int = 500):
                   f"(rounds: {', '.join(f'{m:.1f}' for _, m in runs[name])} ms)")
         print(f"  capture / sandbox  latency {medians['capture'][1] / medians['sandbox'][1]:.2f}x (target <= 1.2x)"
               f"   requests/s {medians['capture'][0] / medians['sandbox'][0]:.2f}x")
+        if wrk:
+            saturate({"sandbox": sandbox_url, "capture": capture_url})
     finally:
         for process in (sandbox, capture):
             process.terminate()
@@ -134,4 +161,5 @@ def main(count: int = 500):
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 500)
+    numbers = [a for a in sys.argv[1:] if a.isdigit()]
+    main(int(numbers[0]) if numbers else 500, "--wrk" in sys.argv[1:])
