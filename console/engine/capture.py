@@ -233,7 +233,7 @@ class Capture:
             now = time.monotonic()
             busy = self._answering or now - self._overlapped_at < BURST_QUIET
             if busy and not self._closed and now - item.arrived < MAX_LAG:
-                # Long naps while busy: each wake-up takes the interpreter lock from a request.
+                # Not the shortest nap: each wake-up takes the interpreter lock from a request.
                 time.sleep(BUSY_NAP)
                 continue
             try:
@@ -279,7 +279,7 @@ class Capture:
         if not batch:
             return
         ids = self.ctx.history.record_many([record for _, record, _ in batch])
-        for (item, record, issues), history_id in zip(batch, ids, strict=False):
+        for (item, record, issues), history_id in zip(batch, ids, strict=True):
             self.journal.done(item.ticket)
             self.count += 1  # only this worker counts
             if self.on_request is not None:
