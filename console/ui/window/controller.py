@@ -808,6 +808,11 @@ def _get_ready(ctx, vendor: str, operation: str, profile: str) -> None:
     """On a worker thread at start-up: what the first check of the payload needs (the
     validator of the current operation, imported and compiled; the keyring backend, looked up
     once, when the profile's key is read from it)."""
+    import linecache
+
+    # The source lines kept so far (of modules imported before console.ui's lighter
+    # __feature__ check): dropped, so that the validator's import reuses their memory.
+    linecache.clearcache()
     from console.core.validation import compile_validator
     from console.engine import pipeline  # noqa: F401 - imported here, not on the GUI thread
     from console.ui.widgets import rendering  # noqa: F401 - the Sender's, likewise
