@@ -178,16 +178,16 @@ class CaptureJournal:
         # would make the others wait (and give up the interpreter lock) for nothing.
         encoded = json.dumps(encode(record), separators=(",", ":")).encode()
         with self._lock:
-            if ticket is None:
+            if ticket is None:  # a new request: in the current file, or a new one when it is full
                 self._seq += 1
+                line = b'{"seq":%d,"record":%s}\n' % (self._seq, encoded)
+                if self._current.used and not self._current.fits(len(line)):
+                    self._older.append(self._current)
+                    self._current = self._new_file(max(FILE_SIZE, len(line)))
                 ticket = Ticket(self._current, self._seq)
-            line = b'{"seq":%d,"record":%s}\n' % (ticket.seq, encoded)
-            if ticket.file is self._current and ticket.seq not in self._current.open \
-                    and not self._current.fits(len(line)) and self._current.used:
-                self._older.append(self._current)
-                self._current = self._new_file(max(FILE_SIZE, len(line)))
-                ticket.file = self._current
-            ticket.file.open.add(ticket.seq)
+                ticket.file.open.add(ticket.seq)
+            else:  # written again, in its own file (which grows if it must)
+                line = b'{"seq":%d,"record":%s}\n' % (ticket.seq, encoded)
             ticket.file.write(line)
             return ticket
 

@@ -229,10 +229,7 @@ class Capture:
                 nap = min(nap * 2, LONGEST_NAP)
                 continue
             nap = NAP
-            item = self._pending[0]
-            now = time.monotonic()
-            busy = self._answering or now - self._overlapped_at < BURST_QUIET
-            if busy and not self._closed and now - item.arrived < MAX_LAG:
+            if self._answers_first():
                 # Not the shortest nap: each wake-up takes the interpreter lock from a request.
                 time.sleep(BUSY_NAP)
                 continue
@@ -243,6 +240,13 @@ class Capture:
                     self.log(f"Captured requests not recorded yet ({type(exc).__name__}: {exc}); they stay in the "
                              "capture journal and are recorded when history is next opened.")
 
+    def _answers_first(self) -> bool:
+        """Whether the worker should wait: a request is being answered (or requests overlapped
+        within BURST_QUIET), nothing is closing, and the oldest waiting came under MAX_LAG ago."""
+        now = time.monotonic()
+        return (bool(self._answering or now - self._overlapped_at < BURST_QUIET) and not self._closed
+                and now - self._pending[0].arrived < MAX_LAG)
+
     def _record_waiting(self) -> None:
         """Checks the requests waiting (up to BATCH) one by one and records them in one
         transaction: under load, one write for many. A request whose history keys (a VibeTrace
@@ -251,7 +255,7 @@ class Capture:
         batch: list[tuple[_Pending, Record, tuple[Issue, ...]]] = []
         keys: set[tuple[str, str, str]] = set()
         while self._pending and len(batch) < BATCH:
-            if batch and self._answering and not self._closed and time.monotonic() - self._pending[0].arrived < MAX_LAG:
+            if batch and self._answers_first():
                 break  # a request is being answered: write what is checked and let it have the interpreter
             item = self._pending.popleft()
             record, issues = self._checked(item)
@@ -329,19 +333,21 @@ class Capture:
         answer (None: not answered yet). The worker adds the payload as checked."""
         masked_headers = {k: (MASK if k.lower() in CREDENTIAL_HEADERS or SECRET_NAME.search(k) else
                               mask_text(v, secrets)) for k, v in headers}
-        unanswered = answer is None
+        if answer is None:
+            reply = dict(status=None, reason=None, response_headers=None, response_body=None, response_size=None,
+                         error="Captured: not answered yet.", error_kind="sending", elapsed_ms=None,
+                         outcome="sending")
+        else:
+            reply = dict(status=answer.status, reason=_reason(answer.status),
+                         response_headers={"Content-Type": answer.content_type + "; charset=utf-8"},
+                         response_body=mask_bytes(answer.body, secrets), response_size=len(answer.body),
+                         error=None, error_kind=None, elapsed_ms=0.0, outcome="answered")
         return Record(
             time=self.ctx.clock().isoformat(timespec="milliseconds"), vendor=vendor, operation=operation,
             profile=self.forward or PROFILE, method=method, url=mask_text(mask_userinfo(url), secrets),
-            request_headers=masked_headers, request_body=mask_bytes(body, secrets), payload=None,
-            settings={}, credential=credential, status=None if unanswered else answer.status,
-            reason=None if unanswered else _reason(answer.status),
-            response_headers=None if unanswered else {"Content-Type": answer.content_type + "; charset=utf-8"},
-            response_body=None if unanswered else mask_bytes(answer.body, secrets),
-            response_size=None if unanswered else len(answer.body), response_truncated=False,
-            error="Captured: not answered yet." if unanswered else None, error_kind="sending" if unanswered else None,
-            elapsed_ms=None if unanswered else 0.0, issues=[i.to_json() for i in issues], forced=False,
-            outcome="sending" if unanswered else "answered", source="capture")
+            request_headers=masked_headers, request_body=mask_bytes(body, secrets), payload=None, settings={},
+            credential=credential, response_truncated=False, issues=[i.to_json() for i in issues], forced=False,
+            source="capture", **reply)
 
 
 def _json_secrets(body: bytes) -> list[str]:

@@ -99,16 +99,11 @@ class CapturePanel(QWidget):
             # The callback runs on the server's threads; the signal brings it to the GUI thread.
             server = CaptureServer(self.ctx, "127.0.0.1", self.port.value(), forward,
                                    on_request=self.captured.emit)
-        except (OSError, JournalUnavailable) as exc:
-            if isinstance(exc, JournalUnavailable):
-                self.status.setText(f"Cannot capture: {str(exc)[0].upper()}{str(exc)[1:]}")
-            else:
-                self.status.setText(f"Cannot capture on port {self.port.value()}: {exc.strerror or exc}. "
-                                    "Choose another port (0 picks a free one).")
-            self.toggle.blockSignals(True)
-            self.toggle.setChecked(False)
-            self.toggle.blockSignals(False)
-            return False
+        except JournalUnavailable as exc:
+            return self._not_started(f"Cannot capture: {str(exc)[0].upper()}{str(exc)[1:]}")
+        except OSError as exc:
+            return self._not_started(f"Cannot capture on port {self.port.value()}: {exc.strerror or exc}. "
+                                     "Choose another port (0 picks a free one).")
         server.start()
         self.server = server
         self.count = 0
@@ -123,6 +118,13 @@ class CapturePanel(QWidget):
         self.status.setText(f"Capturing on {server.url}: requests are checked, kept in history (filter "
                             f"“Captured”) and {how}.")
         return True
+
+    def _not_started(self, why: str) -> bool:
+        self.status.setText(why)
+        self.toggle.blockSignals(True)
+        self.toggle.setChecked(False)
+        self.toggle.blockSignals(False)
+        return False
 
     def stop(self, wait: bool = False) -> None:
         """Stops capturing. Requests answered but not yet recorded (a burst) are recorded on a

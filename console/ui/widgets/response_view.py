@@ -87,6 +87,10 @@ class ResponseBody(QPlainTextEdit):
     def showing_all(self) -> bool:
         return self._all is not None and self._all.isVisible()
 
+    def is_large(self) -> bool:
+        """Whether it holds a body large enough to give memory back when it goes."""
+        return self.showing_all() or self.document().characterCount() > LARGE
+
     def setPlainText(self, text: str) -> None:
         if self.showing_all():
             self._all.setPlainText("")
@@ -200,13 +204,13 @@ class ResponseView(QWidget):
         self.status.setStyleSheet("font-weight: bold; font-size: 14px; color: palette(mid)")
 
     def clear(self, text: str = "No response yet") -> None:
-        self._stop_loading()
+        self._slicer.stop()
         self.set_about(None, "")
         self.status.setText(text)
         self.status.setStyleSheet("font-weight: bold; font-size: 14px")
         self.meta.setText("")
         self.explanation.setVisible(False)
-        was_large = self.body.showing_all() or self.body.document().characterCount() > LARGE
+        was_large = self.body.is_large()
         self.body.setPlainText("")
         if was_large:
             give_memory_back()
@@ -240,7 +244,7 @@ class ResponseView(QWidget):
     def show_exchange(self, exchange: Exchange, rendered: RenderedBody | None, explanation: str | None,
                       cancelled: bool = False) -> None:
         """Shows one exchange (already masked)."""
-        self._stop_loading()
+        self._slicer.stop()
         dark = is_dark(self.palette())
         response = exchange.response
         request = exchange.request
@@ -274,11 +278,8 @@ class ResponseView(QWidget):
         self.explanation.setText(text or "")
         self.explanation.setVisible(bool(text))
 
-    def _stop_loading(self) -> None:
-        self._slicer.stop()
-
     def _show_body(self, *_):
-        self._stop_loading()
+        self._slicer.stop()
         rendered = self._rendered
         if rendered is None:
             return
@@ -291,7 +292,7 @@ class ResponseView(QWidget):
             source, preview = rendered.full, len(rendered.preview)
         self._pending = source
         self.show_all.setVisible(len(source) > preview)
-        was_large = self.body.showing_all() or self.body.document().characterCount() > LARGE
+        was_large = self.body.is_large()
         self.body.setPlainText(source[:SLICE])
         if was_large:
             give_memory_back()
@@ -300,7 +301,7 @@ class ResponseView(QWidget):
 
     def _load_all(self) -> None:
         """Everything, in the light view: no QTextDocument of megabytes (see ResponseBody)."""
-        self._stop_loading()
+        self._slicer.stop()
         self.body.show_all_of(self._pending)
         self.show_all.setVisible(False)
 
