@@ -66,6 +66,11 @@ def pointer(parts) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
+def pointer_parts(text: str) -> list[str]:
+    """pointer's inverse: the path parts of a JSON Pointer (all text; "" is the whole document)."""
+    return [p.replace("~1", "/").replace("~0", "~") for p in text.split("/")[1:]]
+
+
 def field_label(parts) -> str:
     """A readable name for a place in the payload: `client.email`, `customUserId (item 2)`."""
     names = [str(p) for p in parts if not isinstance(p, int)]

@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 
 from console.core.definitions import vendors
 from console.core.payload import PayloadError, parse_payload
+from console.core.validation import pointer, pointer_parts
 from console.engine.context import AppContext
 from console.engine.pipeline import Draft, prepare, send
 
@@ -172,7 +173,7 @@ def answer_fields(data: Any, limit: int = 50) -> list[tuple[str, Any]]:
             return
         if isinstance(node, dict):
             for key, value in node.items():
-                walk(value, f"{pointer_text}/{str(key).replace('~', '~0').replace('/', '~1')}")
+                walk(value, pointer_text + pointer([key]))
         elif isinstance(node, list):
             for i, value in enumerate(node):
                 walk(value, f"{pointer_text}/{i}")
@@ -237,13 +238,9 @@ def _check_answer(expect: dict, outcome) -> str:
     return ""
 
 
-_ABSENT = object()
-
-
 def _at(data: Any, pointer_text: str) -> Any:
     node = data
-    for part in pointer_text.split("/")[1:]:
-        part = part.replace("~1", "/").replace("~0", "~")
+    for part in pointer_parts(pointer_text):
         if isinstance(node, dict) and part in node:
             node = node[part]
         elif isinstance(node, list) and part.isdigit() and int(part) < len(node):

@@ -91,7 +91,9 @@ class JsonEditor(QPlainTextEdit):
 
     def go_to_pointer(self, pointer: str) -> bool:
         """Puts the cursor on the key a JSON Pointer ends with, when it can be found."""
-        parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]]
+        from console.core.validation import pointer_parts
+
+        parts = pointer_parts(pointer)
         names = [p for p in parts if not p.isdigit()]
         text = self.toPlainText()
         if not names:
