@@ -1,7 +1,5 @@
 """`python -m console` is the same as the `event-console` command."""
 
-import sys
+from console.cli import run
 
-from console.cli import main
-
-sys.exit(main())
+run()

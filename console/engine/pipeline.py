@@ -196,9 +196,14 @@ def resolve_credential(ctx: AppContext, vendor: Vendor, op: Operation, draft: Dr
     return None, None
 
 
-def prepare(ctx: AppContext, draft: Draft, check_history: bool = True) -> Prepared:
+def prepare(ctx: AppContext, draft: Draft, check_history: bool = True,
+            meanwhile: Callable[[], Any] | None = None) -> Prepared:
     """Validates a draft and builds its request. Raises KeyError for an unknown vendor or
-    operation; everything else comes back as issues."""
+    operation; everything else comes back as issues.
+
+    `meanwhile` is work the caller needs next (the command line's: loading the HTTP library);
+    given, the schema check runs in a forked child while this process does it (see
+    console.core.forked), and the issues are the same."""
     vendor, op = find_operation(draft.vendor, draft.operation)
     rules = RULES[vendor.name]
     payload = op.example if draft.payload is None else draft.payload
@@ -237,8 +242,16 @@ def prepare(ctx: AppContext, draft: Draft, check_history: bool = True) -> Prepar
     scope = rules.history_scope(op, settings) or draft.profile
     history = _history_lookup(ctx, vendor.name, scope) if check_history else None
     check = CheckContext(now=now, history=history, settings=settings)
-    issues += schema_issues(vendor.name, op.name, payload)
-    issues += rules.payload_issues(op, payload, check)
+    if meanwhile is not None:
+        from console.core.forked import Pending
+
+        schema = Pending(schema_issues, vendor.name, op.name, payload)
+        rule_issues = rules.payload_issues(op, payload, check)
+        meanwhile()
+        issues += schema.result() + rule_issues
+    else:
+        issues += schema_issues(vendor.name, op.name, payload)
+        issues += rules.payload_issues(op, payload, check)
 
     secrets = [secret] if secret else []
     masked_payload = None
