@@ -49,9 +49,10 @@ app.exec()
 """
 
 APP = COMMON + """
-from PySide6.QtCore import QEvent, QObject, QTimer
 from console.app import create_main_window
+# As `event-console` does: nothing of Qt is imported before the window is made.
 window = create_main_window(sys.argv[1])
+from PySide6.QtCore import QEvent, QObject, QTimer
 state = {"ready": None, "last": None, "worst": 0.0}
 def ready():
     w = window

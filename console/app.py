@@ -20,11 +20,28 @@ def application():
 def create_main_window(home: Path):
     """The main window on the data home `home`, built but not shown and without entering the
     event loop (tests and the self-test use it)."""
+    return _build_window(*_begin(home))
+
+
+def _begin(home: Path) -> tuple:
+    """What the window is built on: its AppContext, its saved state, and the first check of
+    its payload, begun in a forked child (console.engine.first_check). Called before PySide6
+    is imported where possible: a fork then copies a small process, and Qt has started no
+    thread yet."""
+    from console.core.window_state import load_state
+    from console.engine import first_check
     from console.engine.context import AppContext
+
+    ctx = AppContext(home=Path(home))
+    state = load_state(ctx.home)
+    return ctx, state, first_check.begin(ctx, state)
+
+
+def _build_window(ctx, state, first):
     from console.ui.window.main_window import MainWindow
 
     application()
-    return MainWindow(AppContext(home=Path(home)))
+    return MainWindow(ctx, state=state, first_check=first)
 
 
 def open_and_close_window(home: Path) -> str:
@@ -50,11 +67,12 @@ def main() -> int:
               "The command line works without one: event-console --help", file=sys.stderr)
         return 2
     from console.engine.context import default_home
+
+    home = default_home()
+    begun = _begin(home)  # before Qt is imported
     from console.ui.errors import install_error_dialog
 
-    app = application()
-    home = default_home()
     install_error_dialog(home)
-    window = create_main_window(home)
+    window = _build_window(*begun)
     window.show()
-    return app.exec()
+    return application().exec()

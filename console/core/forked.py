@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import sys
 import threading
 from collections.abc import Callable
@@ -24,8 +25,18 @@ WAIT_SECONDS = 30.0
 
 
 def can_fork() -> bool:
-    """Whether forking this process now is safe: a platform with fork and no other thread."""
-    return hasattr(os, "fork") and sys.platform != "darwin" and threading.active_count() == 1
+    """Whether forking this process now is safe: a platform with fork (not macOS, whose system
+    libraries may not be used in a forked child) and no other thread, Python's or a library's."""
+    if not hasattr(os, "fork") or sys.platform == "darwin" or threading.active_count() != 1:
+        return False
+    try:
+        return len(os.listdir("/proc/self/task")) == 1  # threads Python does not know of (Qt's)
+    except OSError:
+        return sys.platform.startswith("linux") is False  # no /proc to ask: Python's count only
+
+
+class ChildFailed(Exception):
+    """No answer came from a forked child (none was forked, it died, or its answer was torn)."""
 
 
 class Pending:
@@ -67,16 +78,40 @@ class Pending:
         os.close(write)
         self._pid, self._read, self.forked = pid, read, True
 
+    def fileno(self) -> int:
+        """The pipe the child answers on: readable once it has answered or died."""
+        return self._read
+
     def result(self) -> Any:
-        """What the call returned (waiting for the child); raises what the call raised."""
-        if self.forked:
-            answer = self._collect()
-            if answer is not None:
-                ok, value = answer
-                if ok:
-                    return value
-                raise value
-        return self._fn(*self._args)
+        """What the call returned (waiting for the child); raises what the call raised. When
+        nothing was forked, or the child gave no answer, the call runs here now."""
+        try:
+            return self.answer()
+        except ChildFailed:
+            return self._fn(*self._args)
+
+    def answer(self) -> Any:
+        """What the call returned in the child (waiting for it); raises what it raised there,
+        or ChildFailed when there is no child or it gave no answer."""
+        answer = self._collect() if self.forked else None
+        if answer is None:
+            raise ChildFailed("no answer from a forked child")
+        ok, value = answer
+        if ok:
+            return value
+        raise value
+
+    def discard(self) -> None:
+        """Gives the child up: ends it (if it still runs) and reaps it. Idempotent."""
+        if not self.forked:
+            return
+        self.forked = False
+        try:
+            os.kill(self._pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.close(self._read)
+        os.waitpid(self._pid, 0)
 
     def _collect(self) -> tuple[bool, Any] | None:
         """The child's pickled answer, or None when it gave none (it is then done here)."""
@@ -88,7 +123,7 @@ class Pending:
             while True:
                 ready, _, _ = select.select([self._read], [], [], WAIT_SECONDS)
                 if not ready:
-                    os.kill(self._pid, 9)
+                    os.kill(self._pid, signal.SIGKILL)
                     break
                 chunk = os.read(self._read, 1 << 20)
                 if not chunk:

@@ -48,6 +48,11 @@ def load_state(home: Path) -> WindowState:
         return WindowState()
 
 
+def draft_text(drafts: dict[str, str], vendor: str, op) -> str:
+    """The editor's text for an operation: the draft kept for it, else its example."""
+    return drafts.get(f"{vendor}/{op.name}") or json.dumps(op.example, indent=2, ensure_ascii=False)
+
+
 def redact_draft(vendor: str, text: str, secrets: list[str]) -> str:
     """A draft with known secret values and credential fields (Octeth's APIKey) masked."""
     text = mask_text(text, [s for s in secrets if s])

@@ -46,6 +46,7 @@ class AppContext:
         self.secrets = secrets if secrets is not None else SecretStore()
         self.clock = clock
         self._rng = rng  # random.Random; made on first use (random imports OpenSSL's hashes)
+        self._rng_seed = None  # what it is made from (None: the OS's entropy); see seed_rng
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
         self.profiles = ProfileStore(self.home)
@@ -64,8 +65,15 @@ class AppContext:
         if self._rng is None:
             import random
 
-            self._rng = random.Random()
+            self._rng = random.Random(self._rng_seed)
         return self._rng
+
+    def seed_rng(self, seed: int) -> bool:
+        """Makes the random generator from `seed` when it is made, if it is not made yet (says
+        whether): the window's first check makes the payload's dynamic values in a forked
+        child from the same seed, so both make the same ones."""
+        self._rng_seed = seed
+        return self._rng is None
 
     @property
     def transport(self):

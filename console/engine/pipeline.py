@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from console.core.build import build_request, fill
@@ -196,14 +196,49 @@ def resolve_credential(ctx: AppContext, vendor: Vendor, op: Operation, draft: Dr
     return None, None
 
 
+class CheckedSchema(NamedTuple):
+    """The schema's issues for one payload, found elsewhere (the window's first check, in a
+    forked child: console.engine.first_check). `payload` is the JSON text of the payload as
+    checked, dynamic values made."""
+
+    vendor: str
+    operation: str
+    payload: str
+    issues: tuple[Issue, ...]
+
+    def answers(self, vendor: str, operation: str, payload: Any) -> bool:
+        # Compared as JSON text: as Python values, true == 1 and 1.0 == 1, which the schema tells apart.
+        return (self.vendor, self.operation) == (vendor, operation) and self.payload == _as_json(payload)
+
+
+def _as_json(payload: Any) -> str:
+    return json.dumps(payload, sort_keys=True, ensure_ascii=False)
+
+
+def resolve_payload(vendor: Vendor, op: Operation, payload: Any, now: datetime, rng):
+    """The payload with its dynamic values made ({{$guid}}, …): a console.core.dynamic.Made."""
+    return resolve(payload, now, rng, schema_wants_number(op.schema, vendor.defs))
+
+
+def checked_schema(vendor: str, operation: str, payload: Any, now: datetime, rng) -> CheckedSchema:
+    """Makes the payload's dynamic values as prepare() would with the same `now` and a random
+    generator in the same state, and checks the result against the operation's schema."""
+    v, op = find_operation(vendor, operation)
+    made = resolve_payload(v, op, payload, now, rng).value
+    return CheckedSchema(vendor, operation, _as_json(made), tuple(schema_issues(vendor, operation, made)))
+
+
 def prepare(ctx: AppContext, draft: Draft, check_history: bool = True,
-            meanwhile: Callable[[], Any] | None = None) -> Prepared:
+            meanwhile: Callable[[], Any] | None = None, now: datetime | None = None,
+            checked: CheckedSchema | None = None) -> Prepared:
     """Validates a draft and builds its request. Raises KeyError for an unknown vendor or
     operation; everything else comes back as issues.
 
     `meanwhile` is work the caller needs next (the command line's: loading the HTTP library);
     given, the schema check runs in a forked child while this process does it (see
-    console.core.forked), and the issues are the same."""
+    console.core.forked), and the issues are the same. `now` is the time dynamic values are
+    made at (the clock's by default); `checked`, the schema's answer found elsewhere, used
+    when it is for exactly the payload this makes."""
     vendor, op = find_operation(draft.vendor, draft.operation)
     rules = RULES[vendor.name]
     payload = op.example if draft.payload is None else draft.payload
@@ -213,8 +248,8 @@ def prepare(ctx: AppContext, draft: Draft, check_history: bool = True,
         return _unsendable(ctx, vendor, op, draft, payload, unsendable)
     # Dynamic values ({{$guid}}, {{$timestamp}}, …) are made now, before validation, so the
     # rules check what is sent; the draft keeps its tokens.
-    now = ctx.clock()
-    made = resolve(payload, now, ctx.rng, schema_wants_number(op.schema, vendor.defs))
+    now = ctx.clock() if now is None else now
+    made = resolve_payload(vendor, op, payload, now, ctx.rng)
     payload = made.value
     settings = resolve_settings(ctx, vendor, op, draft)
     made_settings = resolve(settings, now, ctx.rng)
@@ -242,7 +277,10 @@ def prepare(ctx: AppContext, draft: Draft, check_history: bool = True,
     scope = rules.history_scope(op, settings) or draft.profile
     history = _history_lookup(ctx, vendor.name, scope) if check_history else None
     check = CheckContext(now=now, history=history, settings=settings)
-    if meanwhile is not None:
+    if checked is not None and checked.answers(vendor.name, op.name, payload):
+        issues += checked.issues
+        issues += rules.payload_issues(op, payload, check)
+    elif meanwhile is not None:
         from console.core.forked import Pending
 
         schema = Pending(schema_issues, vendor.name, op.name, payload)

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QListWidgetItem
 from console.core.definitions import vendors
 from console.core.document import PayloadDocument
 from console.core.profiles import SANDBOX
-from console.core.window_state import WindowState, load_state, redact_draft, save_state
+from console.core.window_state import WindowState, draft_text, load_state, redact_draft, save_state
 from console.ui.widgets.theme import is_dark, severity_colour
 
 VALIDATE_DELAY_MS = 250
@@ -31,11 +31,15 @@ SAVE_DELAY_MS = 1500
 class WindowController(QObject):
     """State and behaviour of one main window `w` on the AppContext `ctx`."""
 
-    def __init__(self, window, ctx):
+    def __init__(self, window, ctx, state: WindowState | None = None, first_check=None):
         super().__init__(window)
         self.w = window
         self.ctx = ctx
-        self.state: WindowState = load_state(ctx.home)
+        self.state: WindowState = state if state is not None else load_state(ctx.home)
+        # The first check of the payload, begun in a forked child before Qt came up
+        # (console.engine.first_check); its answer, once taken, feeds the first validate_now.
+        self._first_check = first_check
+        self._first_answer = None
         self.drafts: dict[str, str] = dict(self.state.drafts)
         self.prepared = None  # pipeline.Prepared of the current payload
         self.last_answers: dict[str, tuple[int, object]] = {}  # "vendor/operation" → (status, JSON)
@@ -78,6 +82,9 @@ class WindowController(QObject):
         if self.job is not None:
             self.sender.cancel(self.job)
         self._closed = True
+        if self._first_check is not None:  # closed before the first check answered
+            self._first_check.discard()
+            self._first_check = None
         for timer in (self._validate_timer, self._save_timer, self._busy_timer, self._history_timer):
             timer.stop()
         self.w.history.detach()
@@ -130,7 +137,7 @@ class WindowController(QObject):
         self.w.issues.addItem("Checking the payload…")
         # The rest a step per turn of the event loop, STEP_MS apart: no single pause of the GUI
         # thread long enough to be felt (each stays well under 50 ms; bench/gui_ready.py).
-        steps = [self._name_qt, self._build_form, self._open_history, self._decorate, self._start_background]
+        steps = [self._build_form, self._open_history, self._start_background]
         QTimer.singleShot(STEP_MS, lambda: self._run_steps(steps))
 
     def _run_steps(self, steps: list) -> None:
@@ -140,28 +147,24 @@ class WindowController(QObject):
         if len(steps) > 1:
             QTimer.singleShot(STEP_MS, lambda: self._run_steps(steps[1:]))
 
-    @staticmethod
-    def _name_qt() -> None:
-        """Naming the Qt namespace builds its ninety-odd enums (~25 ms): a step of its own,
-        before the form, which needs them."""
-        from PySide6.QtCore import Qt
-
-        Qt.FocusPolicy  # noqa: B018 - builds the namespace now
-
     def _build_form(self) -> None:
-        """The form's fields first of all: the form is what the user looks at."""
+        """The form's fields first of all: the form is what the user looks at. (Its widgets
+        name the Qt namespace, which builds its ninety-odd enums: ~14 ms of this step's ~25.)"""
         if self.w.tabs.currentIndex() == 0:
             self._sync_form()
 
     def _open_history(self) -> None:
+        """History's first rows, and the menus' actions with their shortcuts (~1 ms). The JSON
+        editor's colours and gutter (~13 ms) wait until it is first shown, or the warm-up."""
         self.w.history.set_store(self.ctx.history)
         if self.ctx.history.message:
             self.w.history_banner.setText(self.ctx.history.message)
             self.w.history_banner.setVisible(True)
-
-    def _decorate(self) -> None:
         self.w._shortcuts()
-        self.w.editor.decorate()
+        if self._first_check is not None:
+            # What reads the first check's answer (~10 ms), imported while the child finishes
+            # and a step before that answer is shown (the two in one turn paused the GUI ~30 ms).
+            from console.engine import pipeline  # noqa: F401
 
     def _start_background(self) -> None:
         """The last part of start-up: the panels' data, retention, and the worker that gets
@@ -172,15 +175,51 @@ class WindowController(QObject):
         self._retention_applied = time.monotonic()
         from console.ui.workers import run_in_background
 
-        # The keyring's lookup (100-250 ms), the sandbox's start and the validator's import and
-        # compilation (about 100 ms) run on a worker thread, started once the GUI thread's own
-        # start-up is done (sharing the interpreter lock with it would stretch both); the first
-        # check of the payload runs when they are done. An edit before then is checked at once
-        # (validate_now compiles what it needs).
+        vendor, operation = self.w.vendor.currentData(), self.w.operation.currentData()
+        profile = self.w.profile.currentText() or SANDBOX
+        first, self._first_check = self._first_check, None
+        if first is not None:
+            if profile == SANDBOX and (first.vendor, first.operation) == (vendor, operation):
+                self._await_first_check(first)
+                return
+            first.discard()  # checked what the window no longer shows (or needs the keyring)
+        self._get_ready_in_background()
+
+    def _get_ready_in_background(self) -> None:
+        """The keyring's lookup (100-250 ms), and the validator's import and compilation (about
+        60 ms) run on a worker thread, started once the GUI thread's own start-up is done
+        (sharing the interpreter lock with it would stretch both); the first check of the
+        payload runs when they are done. An edit before then is checked at once (validate_now
+        compiles what it needs)."""
+        from console.ui.workers import run_in_background
+
         vendor, operation = self.w.vendor.currentData(), self.w.operation.currentData()
         profile = self.w.profile.currentText() or SANDBOX
         run_in_background(self, lambda: _get_ready(self.ctx, vendor, operation, profile), self._checks_ready,
                           lambda _message: self._checks_ready(None))
+
+    def _await_first_check(self, first) -> None:
+        """Waits, without blocking the GUI thread, for the child's answer (it has usually come
+        by now), then shows the first check; without an answer, gets ready as usual."""
+        from PySide6.QtCore import QSocketNotifier
+
+        notifier = QSocketNotifier(first.fileno(), QSocketNotifier.Type.Read, self)
+        self._first_check = first  # still running: close() ends it
+
+        def answered(*_):
+            notifier.setEnabled(False)
+            notifier.deleteLater()
+            self._first_check = None
+            checked = first.answer()
+            if self._closed:
+                return
+            if checked is None:
+                self._get_ready_in_background()
+                return
+            self._first_answer = (first, checked)
+            self._checks_ready(None)
+
+        notifier.activated.connect(answered)
 
     @property
     def ready(self) -> bool:
@@ -190,7 +229,9 @@ class WindowController(QObject):
     def _checks_ready(self, _result) -> None:
         from console.ui.workers import run_in_background
 
-        self._ensure_sender()  # its modules were imported on the worker
+        if self._first_answer is None:
+            self._ensure_sender()  # its modules were imported on the worker
+        # else it is made after the warm-up, which imports them (or at the first send)
         self._ready = True
         self.validate_now()
         # The warm-up waits until the ready window is drawn and settled: started at once, it
@@ -199,9 +240,12 @@ class WindowController(QObject):
             self, lambda: _warm_up(self.ctx), self._warmed_up))
 
     def _warmed_up(self, _result) -> None:
-        """The keyring was looked up in the warm-up: say when there is none."""
+        """The keyring was looked up in the warm-up: say when there is none. The JSON editor
+        is decorated now if it was not shown yet, so that showing it later costs nothing."""
         self._keyring_known = True
         self._update_keyring_banner()
+        self.w.editor.decorate()
+        self._ensure_sender()
         _freeze_startup_objects()
 
     def _update_keyring_banner(self) -> None:
@@ -245,7 +289,7 @@ class WindowController(QObject):
         self.w.summary.setText(f"{op.summary}  —  {op.request.method} {{base_url}}{op.request.path}")
         self.w.form.set_schema(op.schema, self.vendor_def.defs, op.example)
         self._current_key = self.draft_key
-        text = self.drafts.get(self.draft_key) or json.dumps(op.example, indent=2, ensure_ascii=False)
+        text = draft_text(self.drafts, self.w.vendor.currentData(), op)
         self._set_editor_text(text, reset_undo=True)
         self._schedule_save()
 
@@ -402,8 +446,13 @@ class WindowController(QObject):
 
         draft = pipeline.Draft(self.w.vendor.currentData(), self.w.operation.currentData(),
                                self.w.profile.currentText() or SANDBOX, document.value)
+        # The first check's schema answer came from a forked child (_await_first_check): it is
+        # used, once, with the clock reading it made the dynamic values at; prepare() takes it
+        # only if it is for exactly the payload made here.
+        first, self._first_answer = self._first_answer, None
+        now, checked = (first[0].now, first[1]) if first and first[0].text == document.text else (None, None)
         try:
-            self.prepared = pipeline.prepare(self.ctx, draft)
+            self.prepared = pipeline.prepare(self.ctx, draft, now=now, checked=checked)
         except Exception as exc:  # e.g. an unreadable profiles file: say it, keep the window alive
             self.prepared = None
             self.w.issues.addItem(f"error  {exc}")

@@ -38,10 +38,12 @@ from console.ui.window.startup import splitter
 class MainWindow(QMainWindow):
     """The main window's layout; WindowController holds its state and behaviour."""
 
-    def __init__(self, ctx):
+    def __init__(self, ctx, state=None, first_check=None):
+        """`state`: the saved window state when the caller has read it already; `first_check`:
+        the first check of the payload begun in a forked child (console.engine.first_check)."""
         super().__init__()
         # State and behaviour; this class lays out the widgets and wires them to it.
-        self.controller = WindowController(self, ctx)
+        self.controller = WindowController(self, ctx, state, first_check)
         self.setWindowTitle("Event Console")
         self._build()
         self.controller.restore()
