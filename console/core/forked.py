@@ -1,20 +1,21 @@
 """Work done beside this process, in a forked copy of it, while this process does something
 else: the command line checks a payload against its schema (importing jsonschema, ~60 ms) in a
 child while it loads the HTTP library (~80 ms) itself, so a send pays for the longer of the two
-instead of both.
+instead of both; the window does its first check so while it builds itself (see
+console.engine.first_check).
 
 A fork copies the process as it is, so it is only used where that is safe: on a platform that
 has fork, with no other thread running (a thread holding a lock at the fork would leave it held
 in the child for good). Elsewhere, and whenever the child fails (it crashed, was killed, or
 what it made cannot be read back), the work is done here, as if nothing had been forked. The
-result goes through a pipe, never the disk: it may hold a key.
+result goes through a pipe, never the disk: it may hold a key. (pickle, select and signal are
+imported where they are used: the window forks before its first paint, when every import
+counts.)
 """
 
 from __future__ import annotations
 
 import os
-import pickle
-import signal
 import sys
 import threading
 from collections.abc import Callable
@@ -60,6 +61,8 @@ class Pending:
             os.close(write)
             return
         if pid == 0:  # the child: run the call, write the answer, leave without clean-up
+            import pickle
+
             os.close(read)
             code = 0
             try:
@@ -105,6 +108,8 @@ class Pending:
         """Gives the child up: ends it (if it still runs) and reaps it. Idempotent."""
         if not self.forked:
             return
+        import signal
+
         self.forked = False
         try:
             os.kill(self._pid, signal.SIGKILL)
@@ -115,7 +120,9 @@ class Pending:
 
     def _collect(self) -> tuple[bool, Any] | None:
         """The child's pickled answer, or None when it gave none (it is then done here)."""
+        import pickle
         import select
+        import signal
 
         self.forked = False
         chunks = []

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from pathlib import Path
 
 from console.core.definitions import vendors
@@ -71,6 +70,8 @@ def redact_draft(vendor: str, text: str, secrets: list[str]) -> str:
 
 
 def save_state(home: Path, state: WindowState) -> None:
+    import tempfile  # here, not at import: the window reads its state before its first paint
+
     home = Path(home)
     home.mkdir(parents=True, exist_ok=True)
     data = {"version": FORMAT_VERSION, **state.to_json()}
