@@ -17,9 +17,15 @@ from console.core.window_state import WindowState, save_state
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX only")
 
 SCRIPT = textwrap.dedent("""
-    import json, sys, time
+    import json, os, sys, time
+    if len(sys.argv) > 2:  # a child that never answers
+        import console.engine.first_check as first_check
+        import console.ui.window.controller as controller
+        first_check._check = lambda *args: time.sleep(120)
+        controller.FIRST_CHECK_WAIT_MS = 300
     from console.app import create_main_window
     window = create_main_window(sys.argv[1])
+    child = window.controller._first_check._pending._pid if window.controller._first_check else None
     forked = window.controller._first_check is not None
     from PySide6.QtWidgets import QApplication
     app = QApplication.instance()
@@ -42,13 +48,18 @@ SCRIPT = textwrap.dedent("""
         out["own"] = [i.to_json() for i in own.issues]
         out["shown"] = [i.to_json() for i in c.prepared.issues]
     window.close()
+    try:  # the child is gone, reaped (not left behind, not a zombie)
+        os.kill(child, 0)
+        out["child_left"] = True
+    except (ProcessLookupError, TypeError):
+        out["child_left"] = False
     print(json.dumps(out))
 """)
 
 
-def start(home) -> dict:
+def start(home, *extra) -> dict:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
-    done = subprocess.run([sys.executable, "-c", SCRIPT, str(home)], capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-c", SCRIPT, str(home), *extra], capture_output=True, text=True,
                           timeout=90, env=env)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -59,7 +70,7 @@ def test_the_example_is_checked_in_the_child_with_its_dynamic_values(tmp_path):
     made (else the window would have checked it itself and imported jsonschema)."""
     save_state(tmp_path, WindowState(vendor="vibetrace", operation="track"))
     out = start(tmp_path)
-    assert out["forked"] and out["ready"]
+    assert out["forked"] and out["ready"] and out["child_left"] is False
     assert out["jsonschema_at_ready"] is False  # the schema's answer was the child's
     assert "{{$guid}}" in out["text"] or "{{$" in out["text"]
     assert out["shown"] == out["own"]
@@ -95,3 +106,11 @@ def test_a_profile_of_a_real_account_is_checked_by_the_window_itself(tmp_path):
     assert out["forked"] and out["ready"]
     assert out["jsonschema_at_ready"] is True  # checked here, as without a child
     assert out["shown"] == out["own"]
+
+
+def test_a_child_that_never_answers_is_given_up_and_the_window_checks_itself(tmp_path):
+    save_state(tmp_path, WindowState(vendor="octeth", operation="event"))
+    out = start(tmp_path, "hang")
+    assert out["forked"] and out["ready"]
+    assert out["jsonschema_at_ready"] is True and out["shown"] == out["own"]
+    assert out["child_left"] is False

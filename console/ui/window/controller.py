@@ -26,6 +26,7 @@ VALIDATE_DELAY_MS = 250
 STEP_MS = 3
 WARM_UP_AFTER_MS = 250  # from ready until the warm-up (keyring, HTTP library, validators) starts
 SAVE_DELAY_MS = 1500
+FIRST_CHECK_WAIT_MS = 5000  # the longest the window waits for its first check's child
 
 
 class WindowController(QObject):
@@ -214,6 +215,8 @@ class WindowController(QObject):
         self._first_check = first  # still running: close() ends it
 
         def answered(*_):
+            if self._first_check is not first:
+                return  # answered already, given up on, or the window closed
             notifier.setEnabled(False)
             notifier.deleteLater()
             self._first_check = None
@@ -226,7 +229,17 @@ class WindowController(QObject):
             self._first_answer = (first, checked)
             self._checks_ready(None)
 
+        def given_up():
+            # A child that has not answered in this long never will (it answers in ~60 ms).
+            if self._first_check is first and not self._closed:
+                notifier.setEnabled(False)
+                notifier.deleteLater()
+                self._first_check = None
+                first.discard()
+                self._get_ready_in_background()
+
         notifier.activated.connect(answered)
+        QTimer.singleShot(FIRST_CHECK_WAIT_MS, given_up)
 
     @property
     def ready(self) -> bool:
