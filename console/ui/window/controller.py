@@ -23,7 +23,7 @@ from console.ui.widgets.theme import is_dark, severity_colour
 VALIDATE_DELAY_MS = 250
 # Start-up goes in steps this far apart: input, painting and other timers get their turn in
 # between (zero-delay steps ran back to back, one pause of 45 ms).
-STEP_MS = 3
+STEP_MS = 1
 WARM_UP_AFTER_MS = 250  # from ready until the warm-up (keyring, HTTP library, validators) starts
 SAVE_DELAY_MS = 1500
 FIRST_CHECK_WAIT_MS = 5000  # the longest the window waits for its first check's child
