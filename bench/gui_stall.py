@@ -97,7 +97,9 @@ def main(rounds: int = 3):
         steal["b"] += host_steal_ms() - before
         before, _ = host_steal_ms(), beat.start()
         window.response.show_all.click()
-        pump(app, lambda: not window.response._slicer.isActive(), 60)
+        # Shown in one go now (the light view): the heartbeat's next beat measures that pause.
+        shown_at = time.monotonic()
+        pump(app, lambda: not window.response._slicer.isActive() and time.monotonic() - shown_at > 0.3, 60)
         worst["c"].append(beat.worst)
         steal["c"] += host_steal_ms() - before
         shown = len(window.response.body.toPlainText())
