@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from pathlib import Path
 
 SANDBOX = "sandbox"
@@ -77,6 +76,8 @@ class ProfileStore:
 
     def _write(self, data: dict) -> None:
         # Write to a temporary file and rename: a crash leaves the old file or the new one.
+        import tempfile  # here: every send and the window's start read profiles, few write them
+
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".profiles-", dir=self.path.parent)
         try:

@@ -251,6 +251,13 @@ def prepare(ctx: AppContext, draft: Draft, check_history: bool = True,
     now = ctx.clock() if now is None else now
     made = resolve_payload(vendor, op, payload, now, ctx.rng)
     payload = made.value
+    answered = checked is not None and checked.answers(vendor.name, op.name, payload)
+    if not answered and meanwhile is not None:
+        # Forked as soon as the payload is made: the child checks the schema while this
+        # process does the rest of this function and then `meanwhile`.
+        from console.core.forked import Pending
+
+        schema = Pending(schema_issues, vendor.name, op.name, payload)
     settings = resolve_settings(ctx, vendor, op, draft)
     made_settings = resolve(settings, now, ctx.rng)
     settings = made_settings.value
@@ -277,19 +284,16 @@ def prepare(ctx: AppContext, draft: Draft, check_history: bool = True,
     scope = rules.history_scope(op, settings) or draft.profile
     history = _history_lookup(ctx, vendor.name, scope) if check_history else None
     check = CheckContext(now=now, history=history, settings=settings)
-    if checked is not None and checked.answers(vendor.name, op.name, payload):
-        issues += checked.issues
-        issues += rules.payload_issues(op, payload, check)
-    elif meanwhile is not None:
-        from console.core.forked import Pending
-
-        schema = Pending(schema_issues, vendor.name, op.name, payload)
-        rule_issues = rules.payload_issues(op, payload, check)
+    rule_issues = rules.payload_issues(op, payload, check)
+    if meanwhile is not None:
         meanwhile()
-        issues += schema.result() + rule_issues
+    if answered:
+        issues += checked.issues
+    elif meanwhile is not None:
+        issues += schema.result()
     else:
         issues += schema_issues(vendor.name, op.name, payload)
-        issues += rules.payload_issues(op, payload, check)
+    issues += rule_issues
 
     secrets = [secret] if secret else []
     masked_payload = None
