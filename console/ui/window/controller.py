@@ -169,10 +169,6 @@ class WindowController(QObject):
             self.w.history_banner.setText(self.ctx.history.message)
             self.w.history_banner.setVisible(True)
         self.w._shortcuts()
-        if self._first_check is not None:
-            # What reads the first check's answer (~10 ms), imported while the child finishes
-            # and a step before that answer is shown (the two in one turn paused the GUI ~30 ms).
-            from console.engine import pipeline  # noqa: F401
 
     def _start_background(self) -> None:
         """The last part of start-up: the panels' data, retention, and the worker that gets
@@ -211,6 +207,10 @@ class WindowController(QObject):
         by now), then shows the first check; without an answer, gets ready as usual."""
         from PySide6.QtCore import QSocketNotifier
 
+        # What reads the answer and makes the first check (~10 ms), imported while the child
+        # finishes; the answer is shown a turn later (the two in one turn paused the GUI ~30 ms).
+        from console.engine import pipeline  # noqa: F401
+
         notifier = QSocketNotifier(first.fileno(), QSocketNotifier.Type.Read, self)
         self._first_check = first  # still running: close() ends it
 
@@ -227,7 +227,7 @@ class WindowController(QObject):
                 self._get_ready_in_background()
                 return
             self._first_answer = (first, checked)
-            self._checks_ready(None)
+            QTimer.singleShot(STEP_MS, lambda: self._closed or self._checks_ready(None))
 
         def given_up():
             # A child that has not answered in this long never will (it answers in ~60 ms).
