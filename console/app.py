@@ -34,7 +34,7 @@ def _begin(home: Path) -> tuple:
 
     ctx = AppContext(home=Path(home))
     state = load_state(ctx.home)
-    return ctx, state, first_check.begin(ctx, state)
+    return ctx, state, first_check.begin_restored(ctx, state)
 
 
 def _build_window(ctx, state, first):

@@ -230,17 +230,25 @@ def _send(args, context, stdin, stdout, stderr) -> int:
     overrides = _overrides(args.overrides, vendor, op)
     payload = _load_payload(args.data, stdin)
 
+    from console.engine import first_check
+
+    ctx = context()
+    # From here on a forked child checks the payload against its schema (jsonschema's import
+    # is most of that) while this process loads the pipeline, profiles, history and, for a
+    # send, the HTTP library: see console.engine.first_check.
+    early = first_check.begin(ctx, vendor.name, op.name, payload)
     from console.core.profiles import ProfileError
     from console.engine import pipeline
 
-    ctx = context()
     try:
         if not ctx.profiles.exists(vendor.name, args.profile):
             raise UsageError(f"no profile {args.profile!r} for {vendor.name}; "
                              f"known: {', '.join(ctx.profiles.names(vendor.name))}")
         draft = pipeline.Draft(vendor.name, op.name, args.profile, payload, overrides, args.base_url)
-        # A send needs the HTTP library next: it loads while a forked child checks the schema.
-        prepared = pipeline.prepare(ctx, draft, meanwhile=None if args.dry_run else (lambda: ctx.transport))
+        if not args.dry_run:
+            ctx.transport  # noqa: B018 - loads the HTTP library while the child checks
+        checked = early.answer() if early is not None else None
+        prepared = pipeline.prepare(ctx, draft, now=early.now if early is not None else None, checked=checked)
         if prepared.missing:
             from console.engine.pipeline import missing_key_hint
 
@@ -270,6 +278,8 @@ def _send(args, context, stdin, stdout, stderr) -> int:
     except ProfileError as exc:
         raise UsageError(str(exc)) from None
     finally:
+        if early is not None:
+            early.discard()  # when it was not waited for (a usage error): ended, reaped
         ctx.close()
 
     exchange = outcome.exchange

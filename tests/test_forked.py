@@ -81,35 +81,37 @@ def test_no_fork_beside_another_thread():
     assert out == {"forked": False, "here": True}
 
 
-def test_prepare_checks_in_a_child_with_the_same_issues(tmp_path):
-    """The command line's path (meanwhile given) finds exactly the issues of the plain one, the
-    schema's and the rules' alike, and does the caller's work while the child checks."""
+def test_the_command_lines_first_check_gives_the_issues_prepare_would(tmp_path):
+    """first_check.begin (the command line's path) forks a child whose answer prepare() takes,
+    and the issues are exactly those of a check in this process, for errors and for dynamic
+    values alike; an answer for another payload is not taken."""
     out = run("""
         import json
-        import console.core.forked as forked
-        from console.engine import pipeline
+        from console.core.validation import Issue
+        from console.engine import first_check, pipeline
         from console.engine.context import AppContext
-        ctx = AppContext()
-        payloads = [{"ListID": "x", "event": "", "email": "bad", "Extra": 1}, {"ListID": 1, "event": "a", "email": "a@b.co"}]
-        seen, forks = [], []
-        real = forked.Pending.__init__
-        def spy(self, *args):
-            real(self, *args)
-            forks.append(self.forked)
-        forked.Pending.__init__ = spy
+        payloads = [{"ListID": "x", "event": "", "email": "bad", "Extra": 1},
+                    {"ListID": 1, "event": "{{$guid}}", "email": "{{$randomEmail}}"}]
         result = []
         for payload in payloads:
+            ctx = AppContext()
+            early = first_check.begin(ctx, "octeth", "event", payload)
+            checked = early.answer()
             draft = pipeline.Draft("octeth", "event", "sandbox", payload)
-            side = pipeline.prepare(ctx, draft, meanwhile=lambda: seen.append("meanwhile")).issues
-            plain = pipeline.prepare(ctx, draft).issues
-            result.append([side == plain, [i.path for i in side]])
-        ctx.close()
-        print(json.dumps({"result": result, "meanwhile": seen, "forks": forks}))
+            side = pipeline.prepare(ctx, draft, now=early.now, checked=checked)
+            plain = pipeline.prepare(AppContext(), pipeline.Draft("octeth", "event", "sandbox", side.payload))
+            # A made-up answer for the same operation but another payload is passed over.
+            wrong = checked._replace(payload="{}", issues=(Issue("error", "/x", "made up"),))
+            other = pipeline.prepare(AppContext(), draft, checked=wrong)
+            result.append({"taken": checked.answers("octeth", "event", side.payload), "same": side.issues == plain.issues,
+                           "paths": [i.path for i in side.issues], "made_up": any(i.message == "made up" for i in other.issues)})
+            ctx.close()
+        print(json.dumps(result))
     """, tmp_path)
-    assert out["forks"] == [True, True] and out["meanwhile"] == ["meanwhile", "meanwhile"]
-    (same_bad, bad_paths), (same_good, good_paths) = out["result"]
-    assert same_bad and same_good
-    assert {"/ListID", "/email", "/event"} <= set(bad_paths) and good_paths == []
+    bad, good = out
+    assert bad["taken"] and bad["same"] and good["taken"] and good["same"]
+    assert {"/ListID", "/email", "/event"} <= set(bad["paths"]) and good["paths"] == []
+    assert not bad["made_up"] and not good["made_up"]
 
 
 def test_the_command_refuses_an_invalid_payload_checked_in_a_child(tmp_path):

@@ -1,32 +1,62 @@
-"""The window's first check of the payload, begun before the window exists.
+"""The first check of a payload against its schema, begun in a forked child before the rest.
 
-The window is ready when it shows its history, and the issues and preview of the payload it
-restored. Checking a payload against its schema first imports jsonschema and builds the
-validator (~55 ms), which on the window's thread would come after everything else start-up
-does. So, before Qt comes up, the payload the window will restore (the last session's vendor,
-operation and draft, or the example) is checked in a forked child (console.core.forked), on the
-other core, while this process builds the window. The child makes the dynamic values with the
-clock reading and random seed the window's first prepare() will use, and the window takes the
-child's answer only when it is for exactly the payload that prepare() makes (see
-pipeline.CheckedSchema); otherwise, or when forking is not safe, the window checks as it
-always does.
+Checking a payload against its schema first imports jsonschema and builds the validator
+(~60-85 ms here). The window and the command line begin that check in a forked child
+(console.core.forked) as early as they know the payload, and do their other start-up work
+meanwhile, on the other core:
+- the window, before Qt comes up: the payload it will restore (the last session's vendor,
+  operation and draft, or the example), while it builds itself;
+- `event-console send`, right after reading its arguments: while it loads the pipeline, the
+  profiles, history and the HTTP library.
+
+The child makes the payload's dynamic values ({{$guid}}, …) with a clock reading and a random
+seed that the caller's AppContext then uses for its own prepare(), so both make the same values;
+prepare() takes the child's answer (a CheckedSchema) only when it is for exactly the payload
+prepare() made. Otherwise, or where forking is not safe, the caller checks as it always did.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from datetime import datetime
+from typing import Any, NamedTuple
 
-from console.core.definitions import vendors
+from console.core.definitions import Operation, Vendor, find_operation, vendors
+from console.core.dynamic import resolve, schema_wants_number
 from console.core.forked import Pending, can_fork
+from console.core.validation import Issue, schema_issues
 from console.core.window_state import WindowState, draft_text
 
 
-class FirstCheck:
-    """The check running in a child: for `vendor`/`operation` and the editor text `text`,
-    with dynamic values made at `now`."""
+class CheckedSchema(NamedTuple):
+    """The schema's issues for one payload, found in a forked child. `payload` is the JSON
+    text of the payload as checked, its dynamic values made."""
 
-    def __init__(self, vendor: str, operation: str, text: str, now: datetime, pending: Pending):
+    vendor: str
+    operation: str
+    payload: str
+    issues: tuple[Issue, ...]
+
+    def answers(self, vendor: str, operation: str, payload: Any) -> bool:
+        # Compared as JSON text: as Python values, true == 1 and 1.0 == 1, which the schema tells apart.
+        return (self.vendor, self.operation) == (vendor, operation) and self.payload == _as_json(payload)
+
+
+def _as_json(payload: Any) -> str:
+    return json.dumps(payload, sort_keys=True, ensure_ascii=False)
+
+
+def resolve_payload(vendor: Vendor, op: Operation, payload: Any, now: datetime, rng):
+    """The payload with its dynamic values made ({{$guid}}, …): a console.core.dynamic.Made."""
+    return resolve(payload, now, rng, schema_wants_number(op.schema, vendor.defs))
+
+
+class FirstCheck:
+    """The check running in a child: for `vendor`/`operation` and the editor text `text` (None
+    when it was begun from a payload), with dynamic values made at `now`."""
+
+    def __init__(self, vendor: str, operation: str, text: str | None, now: datetime, pending: Pending):
         self.vendor, self.operation, self.text, self.now = vendor, operation, text, now
         self._pending = pending
 
@@ -34,16 +64,16 @@ class FirstCheck:
         """Readable when the child has answered (or died): for a QSocketNotifier."""
         return self._pending.fileno()
 
-    def discard(self) -> None:
-        """The window will not use the answer: the child is ended and reaped."""
-        self._pending.discard()
-
-    def answer(self):
-        """The child's pipeline.CheckedSchema, or None when it gave none (waits for it)."""
+    def answer(self) -> CheckedSchema | None:
+        """The child's answer, or None when it gave none (waits for it)."""
         try:
             return self._pending.answer()
-        except Exception:  # noqa: BLE001 - whatever went wrong there, the window checks here
+        except Exception:  # noqa: BLE001 - whatever went wrong there, the caller checks by itself
             return None
+
+    def discard(self) -> None:
+        """The caller will not use the answer: the child is ended and reaped."""
+        self._pending.discard()
 
 
 def restored_choice(state: WindowState) -> tuple[str, str, str]:
@@ -56,30 +86,46 @@ def restored_choice(state: WindowState) -> tuple[str, str, str]:
     return vendor.name, op.name, draft_text(state.drafts, vendor.name, op)
 
 
-def begin(ctx, state: WindowState) -> FirstCheck | None:
-    """Starts the check in a child, or None where forking is not safe now."""
+def begin_restored(ctx, state: WindowState) -> FirstCheck | None:
+    """The window's: the check of the payload it will restore from `state`."""
+    vendor, operation, text = restored_choice(state)
+    return _begin(ctx, vendor, operation, text, None)
+
+
+def begin(ctx, vendor: str, operation: str, payload: Any) -> FirstCheck | None:
+    """The command line's: the check of `payload` (None: the operation's example)."""
+    return _begin(ctx, vendor, operation, None, payload)
+
+
+def _begin(ctx, vendor: str, operation: str, text: str | None, payload: Any) -> FirstCheck | None:
+    """Starts the check in a child; None where forking is not safe now."""
     if not can_fork():
         return None
-    vendor, operation, text = restored_choice(state)
     now = ctx.clock()
     seed = int.from_bytes(os.urandom(16), "big")
     if not ctx.seed_rng(seed):
         return None  # the generator exists already: the child could not make the same values
-    pending = Pending(_check, vendor, operation, text, now, seed)
+    pending = Pending(_check, vendor, operation, text, payload, now, seed)
     if not pending.forked:
         return None
     return FirstCheck(vendor, operation, text, now, pending)
 
 
-def _check(vendor: str, operation: str, text: str, now: datetime, seed: int):
-    """In the child: the schema's answer for the text's payload (None when it does not parse:
-    the window shows the syntax error, no check)."""
+def _check(vendor: str, operation: str, text: str | None, payload: Any, now: datetime,
+           seed: int) -> CheckedSchema | None:
+    """In the child: the schema's answer for the payload (read from `text` when given; None
+    when that does not parse, as the window then shows the syntax error and checks nothing)."""
     import random
 
-    from console.core.document import PayloadDocument
-    from console.engine.pipeline import checked_schema
+    v, op = find_operation(vendor, operation)
+    if text is not None:
+        from console.core.document import PayloadDocument
 
-    document = PayloadDocument(text)
-    if not document.parses:
-        return None
-    return checked_schema(vendor, operation, document.value, now, random.Random(seed))
+        document = PayloadDocument(text)
+        if not document.parses:
+            return None
+        payload = document.value
+    elif payload is None:
+        payload = op.example
+    made = resolve_payload(v, op, payload, now, random.Random(seed)).value
+    return CheckedSchema(vendor, operation, _as_json(made), tuple(schema_issues(vendor, operation, made)))

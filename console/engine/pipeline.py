@@ -12,12 +12,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 from urllib.parse import urlsplit
 
 from console.core.build import build_request, fill
 from console.core.definitions import PLACEHOLDER, Operation, Vendor, find_operation
-from console.core.dynamic import resolve, schema_wants_number
+from console.core.dynamic import resolve
 from console.core.exchange import Exchange, RequestSpec
 from console.core.history import HistoryUnavailable, Record
 from console.core.payload import problem as payload_problem
@@ -25,6 +25,7 @@ from console.core.profiles import SANDBOX
 from console.core.secrets import MASK, keyring_user, mask_text, mask_userinfo
 from console.core.validation import ERROR, WARNING, Issue, schema_issues
 from console.engine.context import AppContext
+from console.engine.first_check import CheckedSchema, resolve_payload
 from console.vendors import RULES
 from console.vendors.base import CheckContext, HistoryHit
 
@@ -196,49 +197,14 @@ def resolve_credential(ctx: AppContext, vendor: Vendor, op: Operation, draft: Dr
     return None, None
 
 
-class CheckedSchema(NamedTuple):
-    """The schema's issues for one payload, found elsewhere (the window's first check, in a
-    forked child: console.engine.first_check). `payload` is the JSON text of the payload as
-    checked, dynamic values made."""
-
-    vendor: str
-    operation: str
-    payload: str
-    issues: tuple[Issue, ...]
-
-    def answers(self, vendor: str, operation: str, payload: Any) -> bool:
-        # Compared as JSON text: as Python values, true == 1 and 1.0 == 1, which the schema tells apart.
-        return (self.vendor, self.operation) == (vendor, operation) and self.payload == _as_json(payload)
-
-
-def _as_json(payload: Any) -> str:
-    return json.dumps(payload, sort_keys=True, ensure_ascii=False)
-
-
-def resolve_payload(vendor: Vendor, op: Operation, payload: Any, now: datetime, rng):
-    """The payload with its dynamic values made ({{$guid}}, …): a console.core.dynamic.Made."""
-    return resolve(payload, now, rng, schema_wants_number(op.schema, vendor.defs))
-
-
-def checked_schema(vendor: str, operation: str, payload: Any, now: datetime, rng) -> CheckedSchema:
-    """Makes the payload's dynamic values as prepare() would with the same `now` and a random
-    generator in the same state, and checks the result against the operation's schema."""
-    v, op = find_operation(vendor, operation)
-    made = resolve_payload(v, op, payload, now, rng).value
-    return CheckedSchema(vendor, operation, _as_json(made), tuple(schema_issues(vendor, operation, made)))
-
-
-def prepare(ctx: AppContext, draft: Draft, check_history: bool = True,
-            meanwhile: Callable[[], Any] | None = None, now: datetime | None = None,
+def prepare(ctx: AppContext, draft: Draft, check_history: bool = True, now: datetime | None = None,
             checked: CheckedSchema | None = None) -> Prepared:
     """Validates a draft and builds its request. Raises KeyError for an unknown vendor or
     operation; everything else comes back as issues.
 
-    `meanwhile` is work the caller needs next (the command line's: loading the HTTP library);
-    given, the schema check runs in a forked child while this process does it (see
-    console.core.forked), and the issues are the same. `now` is the time dynamic values are
-    made at (the clock's by default); `checked`, the schema's answer found elsewhere, used
-    when it is for exactly the payload this makes."""
+    `now` is the time dynamic values are made at (the clock's by default); `checked`, the
+    schema's answer from a forked child (console.engine.first_check), used when it is for
+    exactly the payload this makes."""
     vendor, op = find_operation(draft.vendor, draft.operation)
     rules = RULES[vendor.name]
     payload = op.example if draft.payload is None else draft.payload
@@ -251,13 +217,6 @@ def prepare(ctx: AppContext, draft: Draft, check_history: bool = True,
     now = ctx.clock() if now is None else now
     made = resolve_payload(vendor, op, payload, now, ctx.rng)
     payload = made.value
-    answered = checked is not None and checked.answers(vendor.name, op.name, payload)
-    if not answered and meanwhile is not None:
-        # Forked as soon as the payload is made: the child checks the schema while this
-        # process does the rest of this function and then `meanwhile`.
-        from console.core.forked import Pending
-
-        schema = Pending(schema_issues, vendor.name, op.name, payload)
     settings = resolve_settings(ctx, vendor, op, draft)
     made_settings = resolve(settings, now, ctx.rng)
     settings = made_settings.value
@@ -284,16 +243,11 @@ def prepare(ctx: AppContext, draft: Draft, check_history: bool = True,
     scope = rules.history_scope(op, settings) or draft.profile
     history = _history_lookup(ctx, vendor.name, scope) if check_history else None
     check = CheckContext(now=now, history=history, settings=settings)
-    rule_issues = rules.payload_issues(op, payload, check)
-    if meanwhile is not None:
-        meanwhile()
-    if answered:
+    if checked is not None and checked.answers(vendor.name, op.name, payload):
         issues += checked.issues
-    elif meanwhile is not None:
-        issues += schema.result()
     else:
         issues += schema_issues(vendor.name, op.name, payload)
-    issues += rule_issues
+    issues += rules.payload_issues(op, payload, check)
 
     secrets = [secret] if secret else []
     masked_payload = None
