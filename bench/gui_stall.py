@@ -99,7 +99,7 @@ def main(rounds: int = 3):
         window.response.show_all.click()
         # Shown in one go now (the light view): the heartbeat's next beat measures that pause.
         shown_at = time.monotonic()
-        pump(app, lambda: not window.response._slicer.isActive() and time.monotonic() - shown_at > 0.3, 60)
+        pump(app, lambda since=shown_at: not window.response._slicer.isActive() and time.monotonic() - since > 0.3, 60)
         worst["c"].append(beat.worst)
         steal["c"] += host_steal_ms() - before
         shown = len(window.response.body.toPlainText())

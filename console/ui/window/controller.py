@@ -177,8 +177,6 @@ class WindowController(QObject):
         self.w.capture.set_context(self.ctx, self._profile_names())
         self.w.history.apply_retention()
         self._retention_applied = time.monotonic()
-        from console.ui.workers import run_in_background
-
         vendor, operation = self.w.vendor.currentData(), self.w.operation.currentData()
         profile = self.w.profile.currentText() or SANDBOX
         first, self._first_check = self._first_check, None
