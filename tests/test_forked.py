@@ -1,7 +1,8 @@
-"""console.core.forked: work in a forked child gives what it would give here, and when the child
-fails or forking is not safe, the work is done here. Each case runs in a fresh interpreter: the
-test process has threads of its own (Qt's, the servers'), and Pending rightly refuses to fork
-beside them."""
+"""console.core.forked: a call in a forked child gives back what it returned or raised there;
+a child that fails, or no child where forking is not safe, is said plainly (ChildFailed), and
+the command line then checks by itself. Each case runs in a fresh interpreter: the test
+process has threads of its own (Qt's, the servers'), and Pending rightly refuses to fork beside
+them."""
 
 import json
 import os
@@ -30,7 +31,7 @@ def test_the_child_does_the_work_and_the_answer_comes_back():
         from console.core.forked import Pending
         pending = Pending(lambda x: {"pid": os.getpid(), "twice": x * 2}, 21)
         forked = pending.forked
-        answer = pending.result()
+        answer = pending.answer()
         print(json.dumps({"forked": forked, "child": answer["pid"] != os.getpid(), "twice": answer["twice"]}))
     """)
     assert out == {"forked": True, "child": True, "twice": 42}
@@ -44,7 +45,7 @@ def test_what_the_child_raises_is_raised_here():
             raise KeyError("no such operation")
         pending = Pending(fails)
         try:
-            pending.result()
+            pending.answer()
         except KeyError as exc:
             print(json.dumps({"forked": True, "raised": exc.args[0]}))
     """)
@@ -52,33 +53,66 @@ def test_what_the_child_raises_is_raised_here():
 
 
 @pytest.mark.parametrize("death", ["os.kill(os.getpid(), 9)", "os._exit(3)"])
-def test_a_child_that_dies_leaves_the_work_to_this_process(death):
+def test_a_child_that_dies_gives_no_answer(death):
     out = run(f"""
         import json, os
-        from console.core.forked import Pending
-        parent = os.getpid()
+        from console.core.forked import ChildFailed, Pending
         def work():
-            if os.getpid() != parent:
-                {death}
-            return os.getpid()
+            {death}
         pending = Pending(work)
-        print(json.dumps({{"forked": pending.forked, "here": pending.result() == parent}}))
+        forked = pending.forked
+        try:
+            pending.answer()
+            failed = False
+        except ChildFailed:
+            failed = True
+        print(json.dumps({{"forked": forked, "failed": failed}}))
     """)
-    assert out == {"forked": True, "here": True}
+    assert out == {"forked": True, "failed": True}
 
 
 def test_no_fork_beside_another_thread():
     out = run("""
         import json, os, threading
-        from console.core.forked import Pending
+        from console.core.forked import ChildFailed, Pending
         stop = threading.Event()
         threading.Thread(target=stop.wait).start()
         pending = Pending(os.getpid)
-        here = pending.result() == os.getpid()
+        try:
+            pending.answer()
+            failed = False
+        except ChildFailed:
+            failed = True
         stop.set()
-        print(json.dumps({"forked": pending.forked, "here": here}))
+        print(json.dumps({"forked": pending.forked, "failed": failed}))
     """)
-    assert out == {"forked": False, "here": True}
+    assert out == {"forked": False, "failed": True}
+
+
+def test_a_command_whose_child_dies_checks_by_itself(tmp_path):
+    """`send` still refuses an invalid payload (exit 1, its errors said) when its child is
+    killed before answering: the check is made in the process itself."""
+    out = run("""
+        import io, json, os, sys
+        import console.engine.first_check as first_check
+        real = first_check._check
+        parent = os.getpid()
+        def dies(*args):
+            if os.getpid() != parent:
+                os.kill(os.getpid(), 9)
+            return real(*args)
+        first_check._check = dies
+        from console.cli import main
+        out = io.StringIO()
+        bad = os.path.join(os.environ["EVENT_CONSOLE_HOME"], "bad.json")
+        with open(bad, "w") as f:
+            json.dump({"ListID": "x", "event": "", "email": "bad"}, f)
+        status = main(["send", "octeth", "event", "--data", bad, "--json"], stdout=out, stderr=io.StringIO())
+        result = json.loads(out.getvalue())
+        print(json.dumps({"status": status, "paths": [i["path"] for i in result["issues"]], "sent": result["sent"]}))
+    """, tmp_path)
+    assert out["status"] == 1 and out["sent"] is False
+    assert {"/ListID", "/email", "/event"} <= set(out["paths"])
 
 
 def test_the_command_lines_first_check_gives_the_issues_prepare_would(tmp_path):

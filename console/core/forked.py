@@ -1,14 +1,13 @@
-"""Work done beside this process, in a forked copy of it, while this process does something
-else: the command line checks a payload against its schema (importing jsonschema, ~60 ms) in a
-child while it loads the HTTP library (~80 ms) itself, so a send pays for the longer of the two
-instead of both; the window does its first check so while it builds itself (see
-console.engine.first_check).
+"""A call made in a forked copy of this process, while this process does something else:
+the command line and the window begin the schema check of a payload so (importing jsonschema is
+most of it; see console.engine.first_check), and load what else they need meanwhile, on the
+other core.
 
 A fork copies the process as it is, so it is only used where that is safe: on a platform that
 has fork, with no other thread running (a thread holding a lock at the fork would leave it held
-in the child for good). Elsewhere, and whenever the child fails (it crashed, was killed, or
-what it made cannot be read back), the work is done here, as if nothing had been forked. The
-result goes through a pipe, never the disk: it may hold a key. (pickle, select and signal are
+in the child for good). Elsewhere nothing is forked; when nothing was, or the child failed (it
+crashed, was killed, or what it made cannot be read back), answer() says so and the caller does
+the work itself. The answer goes through a pipe, never the disk. (pickle, select and signal are
 imported where they are used: the window forks before its first paint, when every import
 counts.)
 """
@@ -32,8 +31,8 @@ def can_fork() -> bool:
         return False
     try:
         return len(os.listdir("/proc/self/task")) == 1  # threads Python does not know of (Qt's)
-    except OSError:
-        return sys.platform.startswith("linux") is False  # no /proc to ask: Python's count only
+    except OSError:  # no /proc: on Linux, Qt's threads cannot be seen, so no fork
+        return not sys.platform.startswith("linux")
 
 
 class ChildFailed(Exception):
@@ -41,18 +40,17 @@ class ChildFailed(Exception):
 
 
 class Pending:
-    """A call running in a forked child (or, where forking is not safe, not yet run).
-    result() gives what the call returned, or raises what it raised."""
+    """`fn(*args)` running in a forked child, when forking is safe (`forked` says whether);
+    answer() gives what it returned there."""
 
     def __init__(self, fn: Callable[..., Any], *args: Any):
-        self._fn, self._args = fn, args
         self._pid = None
         self._read = -1
-        self.forked = False  # whether the call runs in a child (tests look)
+        self.forked = False
         if can_fork():
-            self._start()
+            self._start(fn, args)
 
-    def _start(self) -> None:
+    def _start(self, fn: Callable[..., Any], args: tuple) -> None:
         read, write = os.pipe()
         try:
             pid = os.fork()
@@ -67,7 +65,7 @@ class Pending:
             code = 0
             try:
                 try:
-                    answer = pickle.dumps((True, self._fn(*self._args)), pickle.HIGHEST_PROTOCOL)
+                    answer = pickle.dumps((True, fn(*args)), pickle.HIGHEST_PROTOCOL)
                 except BaseException as exc:  # noqa: BLE001 - the parent raises it again
                     answer = pickle.dumps((False, exc), pickle.HIGHEST_PROTOCOL)
                 view = memoryview(answer)
@@ -84,14 +82,6 @@ class Pending:
     def fileno(self) -> int:
         """The pipe the child answers on: readable once it has answered or died."""
         return self._read
-
-    def result(self) -> Any:
-        """What the call returned (waiting for the child); raises what the call raised. When
-        nothing was forked, or the child gave no answer, the call runs here now."""
-        try:
-            return self.answer()
-        except ChildFailed:
-            return self._fn(*self._args)
 
     def answer(self) -> Any:
         """What the call returned in the child (waiting for it); raises what it raised there,
@@ -119,7 +109,7 @@ class Pending:
         os.waitpid(self._pid, 0)
 
     def _collect(self) -> tuple[bool, Any] | None:
-        """The child's pickled answer, or None when it gave none (it is then done here)."""
+        """The child's pickled answer, or None when it gave none. Reaps the child."""
         import pickle
         import select
         import signal
@@ -143,5 +133,5 @@ class Pending:
             return None
         try:
             return pickle.loads(b"".join(chunks))
-        except Exception:  # noqa: BLE001 - a torn answer: do the work here
+        except Exception:  # noqa: BLE001 - a torn answer: as good as none
             return None
