@@ -96,16 +96,18 @@ def test_a_draft_that_does_not_parse_shows_the_syntax_error(tmp_path):
     assert any("Nothing can be sent until the JSON is valid" in line for line in out["issues"])
 
 
-def test_a_profile_of_a_real_account_is_checked_by_the_window_itself(tmp_path):
-    """The key is read from the keyring then, on a worker: the child's answer is given up."""
+def test_a_profile_of_a_real_account_takes_the_childs_answer_after_the_keyring(tmp_path):
+    """The key is read from the keyring (looked up on a worker first); the schema's answer is
+    still the child's, and the missing key is said."""
     from console.core.profiles import ProfileStore
 
     ProfileStore(tmp_path).update("octeth", "live", {"base_url": "http://127.0.0.1:9"})
     save_state(tmp_path, WindowState(vendor="octeth", operation="event", profiles={"octeth": "live"}))
     out = start(tmp_path)
-    assert out["forked"] and out["ready"]
-    assert out["jsonschema_at_ready"] is True  # checked here, as without a child
+    assert out["forked"] and out["ready"] and out["child_left"] is False
+    assert out["jsonschema_at_ready"] is False
     assert out["shown"] == out["own"]
+    assert any(i["path"].startswith("secrets/") for i in out["shown"])
 
 
 def test_a_child_that_never_answers_is_given_up_and_the_window_checks_itself(tmp_path):

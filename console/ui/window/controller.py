@@ -180,12 +180,26 @@ class WindowController(QObject):
         vendor, operation = self.w.vendor.currentData(), self.w.operation.currentData()
         profile = self.w.profile.currentText() or SANDBOX
         first, self._first_check = self._first_check, None
-        if first is not None:
-            if profile == SANDBOX and (first.vendor, first.operation) == (vendor, operation):
-                self._await_first_check(first)
-                return
-            first.discard()  # checked what the window no longer shows (or needs the keyring)
-        self._get_ready_in_background()
+        if first is not None and (first.vendor, first.operation) != (vendor, operation):
+            first.discard()  # it checked what the window no longer shows
+            first = None
+        if first is None:
+            self._get_ready_in_background()
+        elif profile == SANDBOX:
+            self._await_first_check(first)
+        else:
+            # A real account's key comes from the keyring, whose backend is looked up first
+            # (100-250 ms, on a worker); the child checks the schema meanwhile.
+            from console.ui.workers import run_in_background
+
+            self._first_check = first  # close() ends it if the window closes before then
+
+            def keyring_known(_result=None):
+                if self._first_check is first and not self._closed:
+                    self._await_first_check(first)
+
+            run_in_background(self, lambda: self.ctx.secrets.available, keyring_known,
+                              lambda _message: keyring_known())
 
     def _get_ready_in_background(self) -> None:
         """The keyring's lookup (100-250 ms), and the validator's import and compilation (about
