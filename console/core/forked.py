@@ -66,12 +66,12 @@ class Pending:
             try:
                 try:
                     answer = pickle.dumps((True, fn(*args)), pickle.HIGHEST_PROTOCOL)
-                except BaseException as exc:  # noqa: BLE001 - the parent raises it again
+                except Exception as exc:  # noqa: BLE001 - the parent raises it again
                     answer = pickle.dumps((False, exc), pickle.HIGHEST_PROTOCOL)
                 view = memoryview(answer)
                 while view:
                     view = view[os.write(write, view):]
-            except BaseException:  # noqa: BLE001 - cannot even answer: the parent does the work
+            except BaseException:  # noqa: BLE001 - Ctrl+C, or no way to answer: no answer
                 code = 1
             # os._exit: no atexit handlers, no flushing of the parent's buffered output twice,
             # no closing of the parent's database connections from here.
