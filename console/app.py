@@ -75,4 +75,7 @@ def main() -> int:
     install_error_dialog(home)
     window = _build_window(*begun)
     window.show()
+    from console.ui.application import close_on_ctrl_c
+
+    close_on_ctrl_c(window)
     return application().exec()

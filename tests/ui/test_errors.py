@@ -36,3 +36,31 @@ def test_log_redaction_patterns():
         assert secret not in out, secret
     assert "x=1" in out
     assert redact_log_text("plain also-this", ["also-this"]) == "plain ***"
+
+
+def test_ctrl_c_in_the_terminal_closes_the_window_as_quit_does(tmp_path):
+    """`event-console` (the window) started from a terminal: Ctrl+C closes it, saves its state,
+    and prints no traceback, even while the window sits idle."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "EVENT_CONSOLE_HOME": str(tmp_path),
+           "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
+    window = subprocess.Popen([sys.executable, "-m", "console"], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not (tmp_path / "history.sqlite3").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(1.0)  # idle: nothing of Python runs until something wakes the event loop
+        assert not (tmp_path / "window.json").exists()
+        window.send_signal(signal.SIGINT)
+        _, stderr = window.communicate(timeout=30)
+    finally:
+        window.kill()
+    assert window.returncode == 0, stderr
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
+    assert (tmp_path / "window.json").exists()  # saved on the way out

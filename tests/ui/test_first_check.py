@@ -116,3 +116,4 @@ def test_a_child_that_never_answers_is_given_up_and_the_window_checks_itself(tmp
     assert out["forked"] and out["ready"]
     assert out["jsonschema_at_ready"] is True and out["shown"] == out["own"]
     assert out["child_left"] is False
+
