@@ -1,7 +1,7 @@
 """What the first paint may use without paying for the Qt namespace.
 
-PySide6 builds the Python side of the whole `Qt` namespace (about ninety enums, ~30 ms on these
-machines, a fifth of the window's start-up) the first time any of it is touched: naming
+PySide6 builds the Python side of the whole `Qt` namespace (about ninety enums, 15-30 ms on these
+machines) the first time any of it is touched: naming
 `Qt.Orientation.Vertical`, or calling a method that returns a `Qt` enum. Code that runs before
 the window's first paint goes through these helpers instead; everything after it uses `Qt`
 freely. `bench/gui_startup.py` measures the difference.
