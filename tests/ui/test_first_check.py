@@ -117,3 +117,35 @@ def test_a_child_that_never_answers_is_given_up_and_the_window_checks_itself(tmp
     assert out["jsonschema_at_ready"] is True and out["shown"] == out["own"]
     assert out["child_left"] is False
 
+
+
+def test_closing_the_window_before_the_answer_ends_the_child(tmp_path):
+    script = textwrap.dedent("""
+        import json, os, sys, time
+        import console.engine.first_check as first_check
+        first_check._check = lambda *args: time.sleep(120)  # never answers
+        from console.app import create_main_window
+        window = create_main_window(sys.argv[1])
+        child = window.controller._first_check._pending._pid
+        from PySide6.QtWidgets import QApplication
+        app = QApplication.instance()
+        window.show()
+        end = time.monotonic() + 1.0  # past the start-up steps: waiting for the child
+        while time.monotonic() < end:
+            app.processEvents()
+            time.sleep(0.005)
+        waiting = window.controller._first_check is not None
+        window.close()
+        try:
+            os.kill(child, 0)
+            left = True
+        except ProcessLookupError:
+            left = False
+        print(json.dumps({"waiting": waiting, "left": left, "ready": window.controller.ready}))
+    """)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True,
+                          timeout=90, env=env)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == {"waiting": True, "left": False, "ready": False}
+    assert "QSocketNotifier" not in done.stderr

@@ -40,6 +40,7 @@ class WindowController(QObject):
         # The first check of the payload, begun in a forked child before Qt came up
         # (console.engine.first_check); its answer, once taken, feeds the first validate_now.
         self._first_check = first_check
+        self._first_notifier = None  # watches the child's pipe (_await_first_check)
         self._first_answer = None
         self.drafts: dict[str, str] = dict(self.state.drafts)
         self.prepared = None  # pipeline.Prepared of the current payload
@@ -84,6 +85,8 @@ class WindowController(QObject):
             self.sender.cancel(self.job)
         self._closed = True
         if self._first_check is not None:  # closed before the first check answered
+            if self._first_notifier is not None:
+                self._first_notifier.setEnabled(False)  # before its pipe is closed
             self._first_check.discard()
             self._first_check = None
         for timer in (self._validate_timer, self._save_timer, self._busy_timer, self._history_timer):
@@ -224,7 +227,7 @@ class WindowController(QObject):
         from console.engine import pipeline  # noqa: F401
 
         notifier = QSocketNotifier(first.fileno(), QSocketNotifier.Type.Read, self)
-        self._first_check = first  # still running: close() ends it
+        self._first_check, self._first_notifier = first, notifier  # still running: close() ends it
 
         def answered(*_):
             if self._first_check is not first:
