@@ -59,8 +59,12 @@ class Pending:
             os.close(write)
             return
         if pid == 0:  # the child: run the call, write the answer, leave without clean-up
+            import gc
             import pickle
 
+            # It lives for one call: no collections, which would also walk (and so copy) every
+            # page of objects it shares with the parent. ~5 ms less for the first check.
+            gc.disable()
             os.close(read)
             code = 0
             try:
