@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import sys
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -27,12 +26,16 @@ WAIT_SECONDS = 30.0
 def can_fork() -> bool:
     """Whether forking this process now is safe: a platform with fork (not macOS, whose system
     libraries may not be used in a forked child) and no other thread, Python's or a library's."""
-    if not hasattr(os, "fork") or sys.platform == "darwin" or threading.active_count() != 1:
+    if not hasattr(os, "fork") or sys.platform == "darwin":
         return False
     try:
-        return len(os.listdir("/proc/self/task")) == 1  # threads Python does not know of (Qt's)
+        # Every thread of the process, Python's and those Python does not know of (Qt's).
+        return len(os.listdir("/proc/self/task")) == 1
     except OSError:  # no /proc: on Linux, Qt's threads cannot be seen, so no fork
-        return not sys.platform.startswith("linux")
+        if sys.platform.startswith("linux"):
+            return False
+    threading = sys.modules.get("threading")  # not imported: no thread was started through it
+    return threading is None or threading.active_count() == 1
 
 
 class ChildFailed(Exception):

@@ -26,7 +26,6 @@ from console.core.definitions import Operation, Vendor, find_operation, vendors
 from console.core.dynamic import resolve, schema_wants_number
 from console.core.forked import Pending, can_fork
 from console.core.validation import Issue, schema_issues
-from console.core.window_state import WindowState, draft_text
 
 
 class CheckedSchema(NamedTuple):
@@ -76,18 +75,20 @@ class FirstCheck:
         self._pending.discard()
 
 
-def restored_choice(state: WindowState) -> tuple[str, str, str]:
-    """(vendor, operation, editor text) the window restores from `state`, as its controller
-    does: the last ones used when they still exist, else the first of each; the draft kept for
+def restored_choice(state) -> tuple[str, str, str]:
+    """(vendor, operation, editor text) the window restores from `state` (a WindowState), as
+    its controller does: the last ones used when they still exist, else the first of each; the draft kept for
     them, else the example."""
+    from console.core.window_state import draft_text  # the window's alone
+
     all_vendors = vendors()
     vendor = all_vendors.get(state.vendor) or next(iter(all_vendors.values()))
     op = vendor.operations.get(state.operation) or next(iter(vendor.operations.values()))
     return vendor.name, op.name, draft_text(state.drafts, vendor.name, op)
 
 
-def begin_restored(ctx, state: WindowState) -> FirstCheck | None:
-    """The window's: the check of the payload it will restore from `state`."""
+def begin_restored(ctx, state) -> FirstCheck | None:
+    """The window's: the check of the payload it will restore from `state` (a WindowState)."""
     vendor, operation, text = restored_choice(state)
     return _begin(ctx, vendor, operation, text, None)
 
