@@ -87,15 +87,19 @@ class ResponseBody(QPlainTextEdit):
     def showing_all(self) -> bool:
         return self._all is not None and self._all.isVisible()
 
-    def is_large(self) -> bool:
+    def _is_large(self) -> bool:
         """Whether it holds a body large enough to give memory back when it goes."""
         return self.showing_all() or self.document().characterCount() > LARGE
 
     def setPlainText(self, text: str) -> None:
+        """Replaces what is shown; a large body that goes gives its memory back."""
+        was_large = self._is_large()
         if self.showing_all():
             self._all.setPlainText("")
             self._all.hide()
         super().setPlainText(text)
+        if was_large:
+            give_memory_back()
 
     def toPlainText(self) -> str:
         return self._all.toPlainText() if self.showing_all() else super().toPlainText()
@@ -210,10 +214,7 @@ class ResponseView(QWidget):
         self.status.setStyleSheet("font-weight: bold; font-size: 14px")
         self.meta.setText("")
         self.explanation.setVisible(False)
-        was_large = self.body.is_large()
         self.body.setPlainText("")
-        if was_large:
-            give_memory_back()
         self.headers.setPlainText("")
         self.sent.setPlainText("")
         self.details.setPlainText("")
@@ -292,10 +293,7 @@ class ResponseView(QWidget):
             source, preview = rendered.full, len(rendered.preview)
         self._pending = source
         self.show_all.setVisible(len(source) > preview)
-        was_large = self.body.is_large()
         self.body.setPlainText(source[:SLICE])
-        if was_large:
-            give_memory_back()
         self._offset = min(SLICE, len(source))
         self._fill_to(min(preview, len(source)))
 
