@@ -85,10 +85,7 @@ class WindowController(QObject):
             self.sender.cancel(self.job)
         self._closed = True
         if self._first_check is not None:  # closed before the first check answered
-            if self._first_notifier is not None:
-                self._first_notifier.setEnabled(False)  # before its pipe is closed
-            self._first_check.discard()
-            self._first_check = None
+            self._stop_waiting().discard()
         for timer in (self._validate_timer, self._save_timer, self._busy_timer, self._history_timer):
             timer.stop()
         self.w.history.detach()
@@ -232,10 +229,7 @@ class WindowController(QObject):
         def answered(*_):
             if self._first_check is not first:
                 return  # answered already, given up on, or the window closed
-            notifier.setEnabled(False)
-            notifier.deleteLater()
-            self._first_check = None
-            checked = first.answer()
+            checked = self._stop_waiting().answer()
             if self._closed:
                 return
             if checked is None:
@@ -247,14 +241,20 @@ class WindowController(QObject):
         def given_up():
             # A child that has not answered in this long never will (it answers in ~60 ms).
             if self._first_check is first and not self._closed:
-                notifier.setEnabled(False)
-                notifier.deleteLater()
-                self._first_check = None
-                first.discard()
+                self._stop_waiting().discard()
                 self._get_ready_in_background()
 
         notifier.activated.connect(answered)
         QTimer.singleShot(FIRST_CHECK_WAIT_MS, given_up)
+
+    def _stop_waiting(self):
+        """Stops watching the first check's pipe (before it is closed) and returns the check."""
+        first, self._first_check = self._first_check, None
+        if self._first_notifier is not None:
+            self._first_notifier.setEnabled(False)
+            self._first_notifier.deleteLater()
+            self._first_notifier = None
+        return first
 
     @property
     def ready(self) -> bool:
