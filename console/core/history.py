@@ -629,14 +629,13 @@ class HistoryStore:
             db.execute("DELETE FROM meta WHERE key = 'undo_batch'")
 
     def _purge(self, where: str, args: tuple, progress: Progress | None = None,
-               cancelled: Callable[[], bool] = lambda: False, limit: int | None = None) -> int:
+               cancelled: Callable[[], bool] = lambda: False) -> int:
         """Removes rows matching `where` (with their bodies, keys and search entries) for
         good, a chunk per transaction, then gives the space back. Returns how many."""
         removed = 0
-        while not cancelled() and (limit is None or removed < limit):
-            size = CHUNK if limit is None else min(CHUNK, limit - removed)
+        while not cancelled():
             with self._transaction() as db:
-                chunk = [r[0] for r in db.execute(f"SELECT id FROM exchanges WHERE {where} LIMIT ?", (*args, size))]
+                chunk = [r[0] for r in db.execute(f"SELECT id FROM exchanges WHERE {where} LIMIT ?", (*args, CHUNK))]
                 if not chunk:
                     break
                 marks = _marks(chunk)

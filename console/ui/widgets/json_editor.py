@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from PySide6.QtGui import QFontDatabase, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
@@ -88,28 +86,6 @@ class JsonEditor(QPlainTextEdit):
         cursor.movePosition(QTextCursor.MoveOperation.Right, n=max(0, min(column - 1, block.length() - 1)))
         self.setTextCursor(cursor)
         self.setFocus()
-
-    def go_to_pointer(self, pointer: str) -> bool:
-        """Puts the cursor on the key a JSON Pointer ends with, when it can be found."""
-        from console.core.validation import pointer_parts
-
-        parts = pointer_parts(pointer)
-        names = [p for p in parts if not p.isdigit()]
-        text = self.toPlainText()
-        if not names:
-            self.go_to(1)
-            return bool(parts) is False
-        index = text.find(json.dumps(names[-1]) + ":")
-        if index < 0:
-            index = text.find(json.dumps(names[-1]))
-        if index < 0:
-            return False
-        cursor = self.textCursor()
-        cursor.setPosition(index)
-        self.setTextCursor(cursor)
-        self.centerCursor()
-        self.setFocus()
-        return True
 
     def replace_all(self, text: str) -> None:
         """Replaces the whole text as one undoable step."""
