@@ -78,7 +78,8 @@ def test_a_later_write_of_a_request_replaces_the_first_and_a_torn_line_is_skippe
     die(journal)
     with open(path, "ab") as stream:
         stream.write(b'{"seq": 7, "record": {"time": "2026-')  # the process died mid-write
-    (kept,) = pending_in(path)
+    (kept,), bad = pending_in(path.read_bytes())
+    assert bad == 0
     assert kept["status"] == 201 and kept["outcome"] == "answered"
 
 
@@ -146,13 +147,13 @@ def test_a_request_answered_by_a_capture_that_dies_before_checking_it_is_recover
                        "email": "late@example.com"}).encode()
     answer = capture.handle("POST", "/octeth/api/v1/event?x=1", "127.0.0.1:8766",
                             [("Content-Type", "application/json")], body)
-    assert answer.status == 401  # the sandbox does not know this key
+    assert answer.status == 200  # a real key is accepted for its shape, never compared with the sandbox's
     die(capture.journal)
     store = HistoryStore(tmp_path / "a")
     try:
         (row,) = [store.get(e.id) for e in store.recent(10)]
         assert json.loads(row.payload) == {"ListID": 1, "event": "signup", "email": "late@example.com"}
-        assert row.status == 401 and row.url.endswith("/octeth/api/v1/event?x=1")
+        assert row.status == 200 and row.url.endswith("/octeth/api/v1/event?x=1")
         assert b"key-that-stays-in-memory" not in row.request_body
         assert row.issues[-1]["message"] == NOT_CHECKED
     finally:

@@ -22,11 +22,12 @@ import errno
 import json
 import mmap
 import os
+import stat
 import threading
 from collections.abc import Iterator
 from dataclasses import fields
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 PREFIX = "capture-"
 SUFFIX = ".journal"
@@ -177,13 +178,22 @@ class CaptureJournal:
         # Encoded outside the lock: with many threads, a thread switched out while holding it
         # would make the others wait (and give up the interpreter lock) for nothing.
         encoded = json.dumps(encode(record), separators=(",", ":")).encode()
+        try:
+            return self._write(encoded, ticket)
+        except OSError as exc:  # a full disk, a folder gone: nothing can be kept, and the caller says so
+            raise JournalUnavailable(self.home, exc) from None
+
+    def _write(self, encoded: bytes, ticket: Ticket | None) -> Ticket:
         with self._lock:
             if ticket is None:  # a new request: in the current file, or a new one when it is full
                 self._seq += 1
                 line = b'{"seq":%d,"record":%s}\n' % (self._seq, encoded)
                 if self._current.used and not self._current.fits(len(line)):
+                    # The new file first: when it cannot be made, the current one stays current
+                    # (listed once, so closing keeps it once).
+                    new = self._new_file(max(FILE_SIZE, len(line)))
                     self._older.append(self._current)
-                    self._current = self._new_file(max(FILE_SIZE, len(line)))
+                    self._current = new
                 ticket = Ticket(self._current, self._seq)
                 ticket.file.open.add(ticket.seq)
             else:  # written again, in its own file (which grows if it must)
@@ -207,46 +217,60 @@ class CaptureJournal:
         """Removes the files whose requests are all done; keeps (and unlocks) the others for
         the next process to recover."""
         with self._lock:
-            for file in [*self._older, self._current]:
-                if file.open:
-                    file.keep()
-                else:
-                    file.remove()
+            for file in dict.fromkeys([*self._older, self._current]):
+                try:
+                    if file.open:
+                        file.keep()
+                    else:
+                        file.remove()
+                except (OSError, ValueError):  # a full disk cannot cut it short: kept as it is
+                    pass
             self._older = []
 
 
-def pending_in(path: Path) -> list[dict]:
-    """The records (their fields) of a journal file that were never done; a line cut short
-    when the process died is skipped."""
+MAX_FILE = 256 * 1024 * 1024  # a journal is a few MB; a larger file is not one (never read into memory)
+
+
+def pending_in(data: bytes) -> tuple[list[dict], int]:
+    """The records (their fields) of a journal's bytes that were never done, and how many
+    lines could not be read (a line cut short when the process died, or any damage): those
+    are passed over, whatever they hold."""
     latest: dict[int, dict] = {}
     done: set[int] = set()
-    with open(path, "rb") as stream:
-        for line in stream:
-            line = line.strip(b"\0")  # a mapped file is longer than what was written in it
-            if not line.strip():
-                continue
-            try:
-                item = json.loads(line)
-            except ValueError:
-                continue
-            if "done" in item:
-                done.add(item["done"])
-            elif "seq" in item:
-                latest[item["seq"]] = item["record"]
+    bad = 0
+    # A mapped file is longer than what was written in it (zeros follow).
+    lines = [line for line in (raw.strip(b"\0 \t\r") for raw in data.split(b"\n")) if line]
+    for number, line in enumerate(lines, 1):
+        try:
+            item = json.loads(line)
+        except (ValueError, RecursionError):
+            bad += number < len(lines)  # the last line cut short by a kill is no damage
+            continue
+        if isinstance(item, dict) and _is_number(item.get("done")):
+            done.add(item["done"])
+        elif isinstance(item, dict) and _is_number(item.get("seq")) and isinstance(item.get("record"), dict):
+            latest[item["seq"]] = item["record"]
+        else:
+            bad += 1
     records = []
     for seq in sorted(set(latest) - done):
         try:
             records.append(decode(latest[seq]))
-        except (TypeError, ValueError):
-            continue
-    return records
+        except (TypeError, ValueError, AttributeError):
+            bad += 1
+    return records, bad
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def as_recovered(values: dict) -> dict:
     """A record's fields left in a journal, as history keeps them: marked not checked, with
     the payload read from the request, and a forwarded request that never had its answer
     marked as such."""
-    values = {**values, "issues": [*values.get("issues", []),
+    issues = values.get("issues")
+    values = {**values, "issues": [*(issues if isinstance(issues, list) else []),
                                    {"severity": "warning", "path": "", "message": NOT_CHECKED}]}
     if values.get("payload") is None and values.get("vendor") != "other":
         values["payload"] = _payload_of(values)
@@ -259,26 +283,48 @@ def as_recovered(values: dict) -> dict:
 def _payload_of(values: dict) -> str | None:
     """The payload of a recorded request, read from it (its keys are masked there already);
     the worker would have added it."""
-    from console.core.curl import CurlError, CurlRequest, map_request
+    from console.core.curl import CurlRequest, map_request
 
     try:
         mapped = map_request(CurlRequest(values["method"], values["url"], list(values["request_headers"].items()),
                                          values["request_body"]), only_vendor=values["vendor"])
-    except (CurlError, KeyError, AttributeError):
+    except Exception:  # noqa: BLE001 - a journal's record is read as data, whatever it holds
         return None
     return None if mapped.payload is None else json.dumps(mapped.payload, ensure_ascii=False)
 
 
-def orphans(home: Path) -> Iterator[tuple[Path, list[dict]]]:
+class Orphan(NamedTuple):
+    """A journal a killed capture left: its requests (as_recovered fields) and, when it could
+    not be read whole, why (it is then set aside for a person to look at, not removed)."""
+
+    path: Path
+    records: list[dict]
+    problem: str | None
+
+
+def orphans(home: Path) -> Iterator[Orphan]:
     """The journals killed captures left in `home`, one at a time, each held locked while the
-    caller records its requests (as_recovered) and removes it: (path, records' fields). Files
-    a running capture holds are passed over, and so is one another process recovered meanwhile."""
+    caller records its requests and removes (or sets aside) it. Only regular files are read,
+    without following a link, without waiting (a FIFO), and only up to MAX_FILE. Files a
+    running capture holds are passed over, and so is one another process recovered meanwhile."""
     for path in sorted(Path(home).glob(f"{PREFIX}*{SUFFIX}")):
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
         try:
-            fd = os.open(path, os.O_RDONLY)
-        except OSError:
+            fd = os.open(path, flags)
+        except OSError as exc:
+            if path.is_symlink():
+                yield Orphan(path, [], "it is a link, not a journal capture wrote")
+            elif path.exists():
+                yield Orphan(path, [], f"it cannot be opened ({exc.strerror or exc})")
             continue
         try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                yield Orphan(path, [], "it is not a regular file (a folder, a pipe or a device)")
+                continue
+            if info.st_size > MAX_FILE:
+                yield Orphan(path, [], f"it is {info.st_size // (1024 * 1024)} MB, larger than any journal")
+                continue
             if not _try_lock(fd):
                 continue  # a running capture's
             try:
@@ -286,6 +332,37 @@ def orphans(home: Path) -> Iterator[tuple[Path, list[dict]]]:
                     continue
             except FileNotFoundError:
                 continue
-            yield path, [as_recovered(values) for values in pending_in(path)]
+            try:
+                data = _read_all(fd, MAX_FILE)
+            except OSError as exc:
+                yield Orphan(path, [], f"it cannot be read ({exc.strerror or exc})")
+                continue
+            found, bad = pending_in(data)
+            problem = None if not bad else f"{bad} line(s) of it could not be read"
+            yield Orphan(path, [as_recovered(values) for values in found], problem)
         finally:
             os.close(fd)
+
+
+def _read_all(fd: int, cap: int) -> bytes:
+    chunks, total = [], 0
+    while total <= cap:
+        chunk = os.read(fd, 1024 * 1024)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)[:cap]
+
+
+def set_aside(path: Path) -> Path:
+    """Renames a damaged journal out of recovery's way (it is never read again), untouched."""
+    from datetime import datetime
+
+    kept = path.with_name(f"{path.name}.damaged-{datetime.now():%Y%m%d-%H%M%S}")
+    number = 1
+    while kept.exists() or kept.is_symlink():
+        number += 1
+        kept = path.with_name(f"{path.name}.damaged-{datetime.now():%Y%m%d-%H%M%S}-{number}")
+    path.rename(kept)
+    return kept

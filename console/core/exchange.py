@@ -7,11 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from console.core.redact import is_secret_header
 from console.core.secrets import MASK, mask_bytes, mask_text, mask_userinfo
-
-# Headers that carry credentials whoever adds them (the transport adds Authorization for a
-# user:password@ in a URL): their values are never shown or stored.
-CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
 
 
 @dataclass(frozen=True)
@@ -38,7 +35,7 @@ class RequestSpec:
         base = self.masked_form or self
         headers = {}
         for name, value in base.headers.items():
-            if self.masked_form is None and name.lower() in CREDENTIAL_HEADERS:
+            if self.masked_form is None and is_secret_header(name):
                 value = MASK  # no built form says where the credential sits: hide the header
             headers[name] = mask_text(value, self.secrets)
         return RequestSpec(method=self.method, url=mask_text(mask_userinfo(base.url), self.secrets),
@@ -52,7 +49,7 @@ class RequestSpec:
         if form is not None:
             # Headers the library added; a credential among them (Authorization from a
             # user:password@ in the URL) is masked here, as nobody placed it.
-            extra = {k: (MASK if k.lower() in CREDENTIAL_HEADERS else v)
+            extra = {k: (MASK if is_secret_header(k) else v)
                      for k, v in headers.items() if k not in self.headers}
             form = RequestSpec(form.method, form.url if url == self.url else normalise(form.url),
                                {**{k: form.headers.get(k, v) for k, v in headers.items() if k not in extra},

@@ -13,11 +13,12 @@ import json
 import os
 import sqlite3
 import threading
+import types
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -294,6 +295,52 @@ class Retention:
 _LIST_COLUMNS = ", ".join(LIST_FIELDS)
 
 
+def _journal_record(values: object) -> Record | None:
+    """A Record from fields a capture journal held, or None when they are not a record's
+    (a damaged or foreign journal: each field's type is checked before it reaches the file)."""
+    if not isinstance(values, dict):
+        return None
+    known = {f.name: f for f in fields(Record)}
+    hints = _record_types()
+    kept = {}
+    for name, value in values.items():
+        if name not in known:
+            continue  # a newer version's field
+        if not _fits(value, hints[name]):
+            return None
+        kept[name] = value
+    try:
+        return Record(**kept)
+    except TypeError:  # a required field missing
+        return None
+
+
+@cache
+def _record_types() -> dict:
+    import typing
+
+    return typing.get_type_hints(Record)
+
+
+def _fits(value: object, hint) -> bool:
+    import typing
+
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        return any(_fits(value, arg) for arg in args)
+    if hint is type(None):
+        return value is None
+    if hint is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if origin is dict:
+        return isinstance(value, dict) and all(isinstance(k, str) and _fits(v, args[1]) for k, v in value.items())
+    if origin is list:
+        return isinstance(value, list) and all(_fits(v, args[0]) for v in value)
+    return isinstance(value, hint)
+
+
 class HistoryStore:
     """The history database. Safe to use from several threads: writes go through one
     connection under a lock; every thread reads through a connection of its own (see
@@ -319,6 +366,7 @@ class HistoryStore:
                             f"{kept.name} in {kept.parent}, and a new history was started.")
         except OSError as exc:
             raise HistoryUnavailable(self.path, exc) from None
+        self.waiting_in_journals = 0  # captured requests that could not be recorded yet
         self.recovered = 0 if self.read_only else self._recover_captures()
         if self.recovered and self.message is None:
             self.message = (f"{self.recovered} request(s) that a capture answered before it was stopped "
@@ -326,20 +374,40 @@ class HistoryStore:
 
     def _recover_captures(self) -> int:
         """Records what killed captures answered but had not recorded yet (see
-        capture_journal), and removes their journals; returns how many requests."""
+        capture_journal), and removes their journals; returns how many requests. A journal
+        that cannot be read whole is set aside (what could be read is recorded), and one whose
+        requests cannot be written now stays for the next start; `message` says so."""
         if not any(self.path.parent.glob("capture-*.journal")):
             return 0  # the usual case: the journal's module is not even loaded
-        from console.core.capture_journal import orphans
+        from console.core.capture_journal import orphans, set_aside
 
-        known = {f.name for f in fields(Record)}
-        recovered = 0
-        for path, found in orphans(self.path.parent):
+        recovered, waiting, notes = 0, 0, []
+        for orphan in orphans(self.path.parent):
+            records = [r for r in map(_journal_record, orphan.records) if r is not None]
+            problem = orphan.problem
+            if len(records) < len(orphan.records):
+                problem = (problem + "; " if problem else "") + f"{len(orphan.records) - len(records)} request(s) in it were malformed"
             try:
-                self.record_many([Record(**{k: v for k, v in values.items() if k in known}) for values in found])
-                path.unlink()
-            except (HistoryUnavailable, TypeError, OSError):
-                continue  # kept for a later try
-            recovered += len(found)
+                self.record_many(records)
+            except HistoryUnavailable as exc:
+                waiting += len(records)
+                notes.append(f"{len(records)} captured request(s) wait in {orphan.path}: history could not be "
+                             f"written ({exc}). They are recorded the next time history opens; free some disk space.")
+                continue
+            recovered += len(records)
+            try:
+                if problem:
+                    kept = set_aside(orphan.path)
+                    notes.append(f"A capture journal could not be read whole ({problem}); it was set aside as {kept} "
+                                 f"after {len(records)} request(s) were recovered from it. Look at it or delete it.")
+                else:
+                    orphan.path.unlink()
+            except OSError as exc:
+                notes.append(f"The capture journal {orphan.path} could not be removed ({exc.strerror or exc}); "
+                             "remove it by hand.")
+        self.waiting_in_journals = waiting
+        if notes:
+            self.message = " ".join(notes)
         return recovered
 
     def _open(self) -> None:

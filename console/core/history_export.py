@@ -13,14 +13,10 @@ from console import __version__
 from console.core.exchange import RequestSpec
 from console.core.history import Record
 from console.core.history_entry import HistoryEntry
-from console.core.secrets import MASK, redact_log_text
+from console.core.redact import redact_body, redact_headers, redact_json_text, redact_url
 
 JSON_FORMAT = "event-console-history"
 JSON_VERSION = 1
-# Header names whose values are credentials wherever they come from.
-SECRET_HEADERS = {"authorization", "cookie", "set-cookie", "x-api-key", "api-key", "token"}
-SECRET_QUERY = {"token", "apikey", "api_key", "key", "access_token"}
-SECRET_BODY_FIELDS = {"APIKey", "SessionID", "apiKey", "token", "password"}
 
 
 class HistoryImportError(ValueError):
@@ -168,101 +164,8 @@ def to_har(history: list[HistoryEntry]) -> dict:
 # stored (a row the window cannot show must never get in), and credentials are masked on the
 # way in, wherever they sit (headers, query, nested body fields, answers).
 
-# Header names that carry credentials: these, and any whose name says auth, token, key,
-# secret, session or password.
-SECRET_HEADER_WORDS = ("auth", "token", "key", "secret", "session", "password", "cookie")
 OUTCOMES = frozenset({"answered", "no-answer", "cancelled", "not-sent", "sending", "interrupted",
                       "login-failed"})
-
-
-def _secret_name(name: str) -> bool:
-    """A body field or query parameter whose value is a credential: the vendors' own names
-    (exactly: Octeth's SessionID is one, VibeTrace's sessionId is not), or a name that says so."""
-    low = name.lower().replace("-", "_")
-    return name in SECRET_BODY_FIELDS or any(
-        word in low for word in ("apikey", "api_key", "token", "secret", "password", "authorization",
-                                 "jwt", "tracker_key", "access_key", "private_key"))
-
-
-def _redact_headers(headers: dict[str, str]) -> dict[str, str]:
-    out = {}
-    for name, value in headers.items():
-        low = name.lower()
-        if low in SECRET_HEADERS or any(word in low for word in SECRET_HEADER_WORDS):
-            value = "\n".join("Bearer " + MASK if part.lower().startswith("bearer ") else MASK
-                               for part in value.split("\n"))  # each value of a repeated header
-        out[name] = value
-    return out
-
-
-def _redact_url(url: str) -> str:
-    from console.core.secrets import mask_userinfo
-
-    url = mask_userinfo(url)
-    parts = urlsplit(url)
-    if not parts.query:
-        return url
-    from urllib.parse import urlencode
-
-    pairs = parse_qsl(parts.query, keep_blank_values=True)
-    if not any(k.lower() in SECRET_QUERY or _secret_name(k) for k, _ in pairs):
-        return url  # unchanged, byte for byte
-    query = [(k, MASK if k.lower() in SECRET_QUERY or _secret_name(k) else v) for k, v in pairs]
-    return parts._replace(query=urlencode(query, safe="*")).geturl()
-
-
-def _redact_value(value):
-    """A JSON value with every credential-named field masked, however deep; and whether any was."""
-    found = False
-
-    def walk(item):
-        nonlocal found
-        if isinstance(item, dict):
-            out = {}
-            for key, child in item.items():
-                already = isinstance(child, str) and (child == "" or MASK in child)
-                if _secret_name(str(key)) and isinstance(child, (str, int)) and not isinstance(child, bool) \
-                        and not already:
-                    found = True
-                    out[key] = MASK
-                else:
-                    out[key] = walk(child)
-            return out
-        if isinstance(item, list):
-            return [walk(child) for child in item]
-        return item
-
-    from console.core.payload import too_deep
-
-    # Walked recursively, so only to a sane depth; anything deeper is not an event's body and
-    # is masked as text instead (see _redact_body).
-    if too_deep(value):
-        return value, None
-    return walk(value), found
-
-
-def _redact_body(text: str) -> str:
-    try:
-        data = json.loads(text)
-    except (ValueError, RecursionError):
-        return redact_log_text(text)
-    redacted, found = _redact_value(data)
-    if found is None:
-        return redact_log_text(text)
-    if not found:
-        return text  # unchanged, byte for byte
-    return json.dumps(redacted, ensure_ascii=False, separators=(",", ":"))
-
-
-def _redact_bytes(data: bytes | None) -> bytes | None:
-    if not data:
-        return data
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data  # binary: no text credential to find
-    redacted = _redact_body(text)
-    return data if redacted == text else redacted.encode("utf-8")
 
 
 def _guess_operation(method: str, url: str) -> tuple[str, str] | None:
@@ -411,14 +314,14 @@ def _record_from_export(item: _Checked) -> Record:
     return Record(
         time=_time(item.get("time", (str,), required=True), where), vendor=vendor, operation=operation,
         profile=item.get("profile", (str,), required=True), method=item.get("method", (str,), required=True),
-        url=_redact_url(item.get("url", (str,), required=True)),
-        request_headers=_redact_headers(item.strings("request_headers") or {}),
-        request_body=_redact_bytes(_export_body(item, "request_body")) or b"",
-        payload=_redact_body(payload) if payload else payload, settings=item.strings("settings") or {},
+        url=redact_url(item.get("url", (str,), required=True)),
+        request_headers=redact_headers(item.strings("request_headers") or {}),
+        request_body=redact_body(_export_body(item, "request_body")) or b"",
+        payload=redact_json_text(payload) if payload else payload, settings=item.strings("settings") or {},
         credential=item.get("credential", (str,)), status=_status(item.get("status", (int,)), where),
         reason=item.get("reason", (str,)),
-        response_headers=_redact_headers(headers) if (headers := item.strings("response_headers")) is not None else None,
-        response_body=_redact_bytes(_export_body(item, "response_body")),
+        response_headers=redact_headers(headers) if (headers := item.strings("response_headers")) is not None else None,
+        response_body=redact_body(_export_body(item, "response_body")),
         response_size=size, response_truncated=bool(item.get("response_truncated", (bool, int), default=False)),
         error=item.get("error", (str,)), error_kind=item.get("error_kind", (str,)), elapsed_ms=elapsed,
         issues=_issues(item.data.get("issues"), where), forced=bool(item.get("forced", (bool, int), default=False)),
@@ -530,15 +433,15 @@ def _record_from_har(entry: _Checked, keep_unknown: bool = False) -> Record | No
     return Record(
         time=_time(started, where) if started else _now(), vendor=vendor, operation=operation,
         profile=(own.get("profile", (str,)) if own else None) or "imported", method=method,
-        url=_redact_url(url),
-        request_headers=_redact_headers(_har_headers(request, f"{where} request")),
-        request_body=_redact_body(body_text).encode("utf-8", "surrogatepass") if body_text else b"",
-        payload=_redact_body(payload) if payload else payload,
+        url=redact_url(url),
+        request_headers=redact_headers(_har_headers(request, f"{where} request")),
+        request_body=redact_body(body_text.encode("utf-8", "surrogatepass")) if body_text else b"",
+        payload=redact_json_text(payload) if payload else payload,
         settings=(own.strings("settings") if own else None) or {},
         credential=own.get("credential", (str,)) if own else None, status=status,
         reason=response.get("statusText", (str,)) if status else None,
-        response_headers=_redact_headers(_har_headers(response, f"{where} response")) if status else None,
-        response_body=_redact_bytes(answer) if status else None,
+        response_headers=redact_headers(_har_headers(response, f"{where} response")) if status else None,
+        response_body=redact_body(answer) if status else None,
         response_size=(content.get("size", (int,)) if content else None) if status else None,
         response_truncated="truncated" in comment,
         error=(own.get("error", (str,)) if own else None) or (None if status else "No answer (imported from HAR)."),

@@ -84,17 +84,6 @@ def mask_userinfo(url: str) -> str:
     return _USERINFO.sub(lambda m: m.group(1) + MASK + "@", url)
 
 
-_LOG_SECRETS = re.compile(
-    r'(?i)(token=|bearer\s+|authorization["\']?\s*[:=]\s*["\']?|["\']?(?:apikey|api_key|sessionid|jwt|tracker_key)'
-    r'["\']?\s*[:=]\s*["\']?)([^\s"\'&,;)}]+)')
-
-
-def redact_log_text(text: str, secrets: Iterable[str] = ()) -> str:
-    """Text for a log file: known secret values masked, and anything that looks like a
-    credential (token=…, Bearer …, Authorization: …, "APIKey": …) masked too."""
-    return _LOG_SECRETS.sub(lambda m: m.group(1) + MASK, mask_text(text, secrets))
-
-
 def _read_problem(exc: Exception) -> str:
     """Why the keyring did not give a secret, in words a user can act on."""
     name = type(exc).__name__

@@ -6,7 +6,6 @@ resets come back as an Exchange with `error` set. Only this module imports reque
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import re
 import socket
@@ -16,6 +15,7 @@ from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 from console.core.exchange import Exchange, RequestSpec, Response
+from console.core.hosts import is_loopback
 
 DEFAULT_BODY_CAP = 5 * 1024 * 1024
 CHUNK = 256 * 1024
@@ -191,16 +191,6 @@ def _normalise_url(url: str) -> str:
     except Exception:  # the real URL was accepted; keep the masked one as it is
         return url
     return prepared.url
-
-
-def is_loopback(host: str) -> bool:
-    host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _proxies(url: str) -> dict[str, str]:

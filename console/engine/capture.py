@@ -12,7 +12,6 @@ A request for no known operation gets 404 with the known paths, and is recorded 
 from __future__ import annotations
 
 import json
-import re
 import threading
 import time
 from collections import deque
@@ -26,9 +25,18 @@ from urllib.parse import urlsplit
 from console.core.capture_journal import CaptureJournal, JournalUnavailable, Ticket
 from console.core.curl import CurlError, CurlRequest, UnknownEndpoint, map_request
 from console.core.definitions import vendors
-from console.core.exchange import CREDENTIAL_HEADERS, Exchange, RequestSpec
+from console.core.exchange import Exchange, RequestSpec
 from console.core.history import Record
-from console.core.secrets import MASK, mask_bytes, mask_text, mask_userinfo
+from console.core.hosts import host_of
+from console.core.redact import (
+    is_secret_header,
+    printable,
+    redact_body,
+    redact_headers,
+    redact_json_text,
+    redact_text,
+    redact_url,
+)
 from console.core.validation import Issue
 from console.engine.context import AppContext
 from console.engine.pipeline import Draft, answer_fields, prepare, resolve_settings
@@ -49,8 +57,6 @@ PROFILE = "capture"  # the profile name captured exchanges are recorded under (w
 # Headers that belong to one connection, not to the request or answer passed on.
 HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer",
                         "upgrade", "host", "content-length", "content-encoding"})
-# Field names in an unrecognised request's JSON body whose values are masked before recording.
-SECRET_NAME = re.compile(r"key|token|secret|passw|jwt|auth", re.IGNORECASE)
 
 
 class Captured(NamedTuple):
@@ -106,14 +112,17 @@ class Capture:
 
     def __init__(self, ctx: AppContext, forward: str | None = None,
                  on_request: Callable[[Captured], None] | None = None,
-                 log: Callable[[str], None] | None = None):
+                 log: Callable[[str], None] | None = None, listening: str = "127.0.0.1"):
         self.ctx = ctx
         self.forward = forward
         self.on_request = on_request
         self.log = log
-        self.state = SandboxState()
+        self.listening = listening
+        # A backend's real keys: checked for presence and shape, never against the sandbox's dummies.
+        self.state = SandboxState(real_keys=True)
         self.logins = login_paths()
         self.count = 0
+        self.unrecorded = 0  # requests answered 503 because the journal could not be written
         ctx.history  # noqa: B018 - opened (what a killed capture left recovered) before this journal exists
         self.journal = CaptureJournal(ctx.home)
         # Answered requests waiting for the worker, and the threads answering one right now.
@@ -146,12 +155,21 @@ class Capture:
     def handle(self, method: str, target: str, host: str, headers: list[tuple[str, str]],
                body: bytes) -> Answer | Exchange:
         """Answers one request (`target` is the path and query as sent), having written it
-        to the journal; the worker checks and records it next."""
+        to the journal; the worker checks and records it next. A request capture cannot read
+        at all is recorded as unreadable (masked by shape) and answered 400, never a 500."""
+        try:
+            return self._handle(method, target, host, headers, body)
+        except JournalUnavailable:
+            raise
+        except Exception as exc:  # noqa: BLE001 - whatever a request holds, it is recorded
+            return self.unreadable(method, target, host, headers, body, f"{type(exc).__name__}: {exc}")
+
+    def _handle(self, method, target, host, headers, body) -> Answer | Exchange:
         parts = urlsplit(target)
         segments = parts.path.split("/", 2)
         vendor = segments[1] if len(segments) > 1 else ""
         rest = "/" + (segments[2] if len(segments) > 2 else "")
-        url = f"http://{host}{target}"
+        url = self._url(host, target)
         lowered = {k.lower(): v for k, v in headers}
         if vendor in self.logins and (method, rest) == self.logins[vendor]:
             return self._answer(vendor, "login", method, url, rest, parts.query, lowered, headers, body, (), None)
@@ -168,14 +186,16 @@ class Capture:
         return self._answer(vendor, mapped.operation, method, url, rest, parts.query, lowered, headers, body,
                             (), mapped)
 
+    def _url(self, host: str, target: str) -> str:
+        """The request's URL as recorded: the Host it named (the guard let only this
+        computer's names through), or the address capture listens on."""
+        return f"http://{host if host and host_of(host) else self.listening}{target}"
+
     def _answer(self, vendor, operation, method, url, rest, query, lowered, headers, body, issues, mapped):
         secrets, credential = (), None
         if mapped is not None:
             secrets = tuple(v for v in mapped.secrets.values() if v)
             credential = next(iter(mapped.secrets), None)
-        if operation == "login":
-            # The login body carries the API key: it is kept whole nowhere.
-            secrets = tuple(_json_secrets(body))
         if self.forward:
             # Written before it goes on (a vendor that never answers leaves a record), and again
             # with the vendor's answer before that is relayed.
@@ -183,8 +203,11 @@ class Capture:
             ticket = self.journal.write(record)
             answer: Answer | Exchange = self._forward(vendor, operation, method, rest, query, headers, body)
             masked = answer.masked(secrets)
-            record = replace(record, **answer_fields(masked),
-                             outcome="answered" if masked.response is not None else "no-answer")
+            fields = answer_fields(masked)
+            fields.update(response_headers=None if masked.response is None else redact_headers(
+                masked.response.headers, secrets), response_body=None if masked.response is None else redact_body(
+                masked.response.body, masked.response.headers.get("Content-Type", ""), secrets))
+            record = replace(record, **fields, outcome="answered" if masked.response is not None else "no-answer")
             self.journal.write(record, ticket)
         else:
             incoming = Incoming(method=method, path=rest, query=parse_query(query), headers=lowered, body=body)
@@ -203,8 +226,22 @@ class Capture:
                                    "known": known_paths() + [f"{m} /{v}{p}" for v, (m, p) in self.logins.items()]})
         issues = (Issue("error", "", f"{method} {urlsplit(url).path} is no operation of the five APIs (see the "
                                      "answer for the known paths)."),)
-        record = self._record("other", "unknown", method, url, headers, body, tuple(_json_secrets(body)), issues,
-                              None, answer)
+        return self._keep_unchecked("other", "unknown", method, url, headers, body, issues, answer)
+
+    def unreadable(self, method, target, host, headers, body, why: str, status: int = 400) -> Answer:
+        """A request capture could not read: kept, masked by shape, as unreadable; answered
+        `status` (400; 413 for a body too large to read)."""
+        vendor = target.split("/", 2)[1] if target.count("/") >= 1 else ""
+        vendor = vendor if vendor in EMULATORS else "other"
+        answer = Answer.json(status, {"error": "The request could not be read", "detail": redact_text(why)})
+        issues = (Issue("error", "", f"The request could not be read ({redact_text(why)}); it was answered "
+                                     f"{status} and kept as it came, credentials masked."),)
+        url = f"http://{self.listening}{target}" if not target.startswith("/") or "://" in target \
+            else self._url(host, target)
+        return self._keep_unchecked(vendor, "unknown", method, url, headers, body, issues, answer)
+
+    def _keep_unchecked(self, vendor, operation, method, url, headers, body, issues, answer) -> Answer:
+        record = self._record(vendor, operation, method, url, headers, body, (), issues, None, answer)
         self._queue_up(_Pending(self.journal.write(record), record, None, issues, (), time.monotonic()))
         return answer
 
@@ -273,7 +310,7 @@ class Capture:
         if item.mapped is not None:
             try:
                 issues, payload, scope, keys = self._check(item.mapped)
-                record = replace(record, payload=mask_text(json.dumps(payload, ensure_ascii=False), item.secrets),
+                record = replace(record, payload=redact_json_text(json.dumps(payload, ensure_ascii=False), item.secrets),
                                  scope=scope, keys=keys)
             except Exception as exc:  # noqa: BLE001 - recorded with what went wrong, never dropped
                 issues = (Issue("error", "", f"The request could not be checked ({type(exc).__name__}: {exc})."),)
@@ -324,15 +361,15 @@ class Capture:
         base = self.forward_base(vendor, operation if operation in vendors()[vendor].operations else None)
         target = base + rest + (f"?{query}" if query else "")
         kept = {k: v for k, v in headers if k.lower() not in HOP_BY_HOP}
-        secrets = tuple(v for k, v in headers if k.lower() in CREDENTIAL_HEADERS)
+        secrets = tuple(v for k, v in headers if is_secret_header(k))
         return self.ctx.transport.send(RequestSpec(method, target, kept, body, secrets))
 
     def _record(self, vendor, operation, method, url, headers, body, secrets, issues, credential,
                 answer: Answer | None = None) -> Record:
         """The request as the journal and history keep it, every key masked, with the sandbox's
         answer (None: not answered yet). The worker adds the payload as checked."""
-        masked_headers = {k: (MASK if k.lower() in CREDENTIAL_HEADERS or SECRET_NAME.search(k) else
-                              mask_text(v, secrets)) for k, v in headers}
+        masked_headers = redact_headers(headers, secrets)
+        content_type = next((v for k, v in headers if k.lower() == "content-type"), "")
         if answer is None:
             reply = dict(status=None, reason=None, response_headers=None, response_body=None, response_size=None,
                          error="Captured: not answered yet.", error_kind="sending", elapsed_ms=None,
@@ -340,34 +377,16 @@ class Capture:
         else:
             reply = dict(status=answer.status, reason=_reason(answer.status),
                          response_headers={"Content-Type": answer.content_type + "; charset=utf-8"},
-                         response_body=mask_bytes(answer.body, secrets), response_size=len(answer.body),
+                         response_body=redact_body(answer.body, answer.content_type, secrets),
+                         response_size=len(answer.body),
                          error=None, error_kind=None, elapsed_ms=0.0, outcome="answered")
         return Record(
             time=self.ctx.clock().isoformat(timespec="milliseconds"), vendor=vendor, operation=operation,
-            profile=self.forward or PROFILE, method=method, url=mask_text(mask_userinfo(url), secrets),
-            request_headers=masked_headers, request_body=mask_bytes(body, secrets), payload=None, settings={},
+            profile=self.forward or PROFILE, method=method, url=redact_url(url, secrets),
+            request_headers=masked_headers, request_body=redact_body(body, content_type, secrets), payload=None,
+            settings={},
             credential=credential, response_truncated=False, issues=[i.to_json() for i in issues], forced=False,
             source="capture", **reply)
-
-
-def _json_secrets(body: bytes) -> list[str]:
-    """Values of fields named like keys, tokens or passwords in a JSON body (to mask them)."""
-    try:
-        data = json.loads(body or b"null")
-    except ValueError:
-        return []
-    found, stack = [], [data]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if isinstance(value, str) and value and SECRET_NAME.search(str(key)):
-                    found.append(value)
-                else:
-                    stack.append(value)
-        elif isinstance(node, list):
-            stack.extend(node)
-    return found
 
 
 @cache
@@ -383,18 +402,25 @@ class _CaptureHandler(SandboxHandler):
 
     def _handle(self) -> None:
         capture: Capture = self.server.capture
-        body = self._body_or_refuse()
-        if body is None:
-            return
+        headers = list(self.headers.items())
         capture.begin()
         try:
             try:
-                answer = capture.handle(self.command, self.path, self.headers.get("Host", ""),
-                                        list(self.headers.items()), body)
-            except Exception as exc:  # noqa: BLE001 - a bug answers 500 and the server goes on
-                self._send(Answer.json(500, {"error": "Capture failed", "detail": f"{type(exc).__name__}: {exc}"}))
+                try:
+                    body = self._read_body()
+                except (ValueError, OSError) as exc:  # too large or malformed: recorded without its body
+                    self.close_connection = True
+                    answer = capture.unreadable(self.command, self.path, self.headers.get("Host", ""), headers,
+                                                b"", f"the body could not be read ({exc or 'malformed'})", 413)
+                else:
+                    answer = capture.handle(self.command, self.path, self.headers.get("Host", ""), headers, body)
+            except JournalUnavailable as exc:  # nothing can be kept: say so, never pretend to be the vendor
+                capture.unrecorded += 1
+                self.close_connection = True
+                self._send(Answer.json(503, {"error": "Capture cannot record requests right now",
+                                             "detail": str(exc)}), retry_after=5)
                 if self.server.log is not None:
-                    self.server.log(f"{self.command} {self.path} → capture failed: {type(exc).__name__}: {exc}")
+                    self.server.log(printable(f"{self.command} {self.path} → 503 not recorded: {exc}"))
                 return
             if isinstance(answer, Exchange):
                 self._relay(answer)
@@ -443,7 +469,7 @@ class CaptureServer(RunningServer):
                  on_request: Callable[[Captured], None] | None = None, idle_timeout: float = IDLE_TIMEOUT):
         self._server = SandboxHTTPServer((host, port), SandboxState(), log, idle_timeout, _CaptureHandler)
         try:
-            self.capture = Capture(ctx, forward, on_request, log)
+            self.capture = Capture(ctx, forward, on_request, log, host)
         except OSError as exc:
             self._server.server_close()
             raise JournalUnavailable(ctx.home, exc) from None

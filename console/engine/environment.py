@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from console.core.definitions import vendors
+from console.core.hosts import is_loopback
 from console.core.profiles import SANDBOX
 
 
@@ -42,5 +43,4 @@ def environment(ctx, vendor: str, operation: str, profile: str) -> Environment:
         shown = parts.netloc.rpartition("@")[2] or "no host set"
     except ValueError:
         host, shown = "", settings.get("base_url", "") or "no host set"
-    local = host in ("localhost", "::1") or host.startswith("127.")
-    return Environment("local" if local else "live", shown)
+    return Environment("local" if is_loopback(host) else "live", shown)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
 
+from console.core.credentials import authorization_problem, key_problem
 from console.core.definitions import vendors
 from console.core.payload import PayloadError, parse_json_text, problem
 from console.core.validation import is_email, numeric_value, schema_issues
@@ -55,9 +56,12 @@ class Answer:
 
 @dataclass
 class SandboxState:
-    """What the sandbox remembers: issued Synerise tokens, known users and lists."""
+    """What the sandbox remembers: issued Synerise tokens, known users and lists. `real_keys`
+    is capture's: the keys are a backend's real ones, accepted when present and of the right
+    shape (console.core.credentials), never compared with the sandbox profile's dummies."""
 
     token_lifetime: float = 3600.0
+    real_keys: bool = False
     tokens: dict[str, float] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -80,6 +84,13 @@ class SandboxState:
 
 def _sandbox_secret(vendor: str, name: str) -> str:
     return vendors()[vendor].sandbox_secrets.get(name, "")
+
+
+def _key_accepted(state: SandboxState, vendor: str, name: str, given: Any, sandbox_value: str | None = None) -> bool:
+    """Whether a credential is let through: of a key's shape (capture), or the sandbox's dummy."""
+    if state.real_keys:
+        return key_problem(given) is None
+    return given == (sandbox_value if sandbox_value is not None else _sandbox_secret(vendor, name))
 
 
 def _parse_json(body: bytes) -> tuple[bool, Any]:
@@ -110,7 +121,7 @@ def vibetrace(req: Incoming, state: SandboxState) -> Answer:
     if req.path == "/v1/event/":
         if req.method != "POST":
             return _vt_errors(405, "Method not allowed", "Use POST /v1/event/")  # [guess]
-        return _vibetrace_rest(req)
+        return _vibetrace_rest(req, state)
     # [guess] the documents give no answer for an unknown path.
     return _vt_errors(404, "Not found", f"No endpoint at {req.path} (paths are case-sensitive; /x is not /x/)")
 
@@ -143,8 +154,8 @@ def _vibetrace_track(req: Incoming, path_type: str | None) -> Answer:
     return reply(200, {"status": "ok", "events": len(events)})
 
 
-def _vibetrace_rest(req: Incoming) -> Answer:
-    if req.header("Authorization") != _sandbox_secret("vibetrace", "api_key"):
+def _vibetrace_rest(req: Incoming, state: SandboxState) -> Answer:
+    if not _key_accepted(state, "vibetrace", "api_key", req.header("Authorization")):
         # [guess] the document says a key is needed, not how a wrong one is answered.
         return _vt_errors(401, "Unauthorized", "Invalid or missing API key")
     ok, body = _parse_json(req.body)
@@ -183,7 +194,7 @@ def mytracker(req: Incoming, state: SandboxState) -> Answer:
     if req.method != "POST":
         return Answer.json(400, {"error": "Bad Request"})  # [guess] the documents show POST only
     app_id = req.arg("idApp") or ""
-    if req.header("Authorization") != _sandbox_secret("mytracker", "token") or not app_id.isdigit():
+    if not _key_accepted(state, "mytracker", "token", req.header("Authorization")) or not app_id.isdigit():
         return Answer.json(403, {"error": "Forbidden"})
     if not req.body.strip():
         return Answer.json(400, {"error": "Empty post data"})
@@ -221,8 +232,8 @@ def octeth(req: Incoming, state: SandboxState) -> Answer:
     if not ok or not isinstance(body, dict):
         # [guess] the documents do not say how a malformed body is answered.
         return Answer.json(400, {"Errors": [{"Code": 400, "Message": "The request body must be a JSON object"}]})
-    key = _sandbox_secret("octeth", "api_key")
-    if body.get("APIKey") != key and body.get("SessionID") != "sandbox-octeth-session":
+    if not (_key_accepted(state, "octeth", "api_key", body.get("APIKey"))
+            or _key_accepted(state, "octeth", "session_id", body.get("SessionID"), "sandbox-octeth-session")):
         # [guess] authentication failures are not in the documents' tables.
         return Answer.json(401, {"Errors": [{"Code": 401, "Message": "Invalid APIKey or SessionID"}]})
     if req.path.endswith("properties"):
@@ -306,7 +317,7 @@ def _synerise_login(req: Incoming, state: SandboxState) -> Answer:
     ok, body = _parse_json(req.body)
     if not ok or not isinstance(body, dict):
         return _synerise_error(400, "Bad Request", "Malformed JSON body", "UAUTH-400")
-    if body.get("apiKey") != _sandbox_secret("synerise", "api_key"):
+    if not _key_accepted(state, "synerise", "api_key", body.get("apiKey")):
         return _synerise_error(401, "Unauthorized", "Invalid API key", "UAUTH-401")
     return Answer.json(200, {"token": state.issue_token(), "type": "Bearer",
                              "expiration": int(time.time() + state.token_lifetime)})
@@ -314,6 +325,8 @@ def _synerise_login(req: Incoming, state: SandboxState) -> Answer:
 
 def _bearer_ok(req: Incoming, state: SandboxState) -> bool:
     auth = req.header("Authorization")
+    if state.real_keys:  # a JWT of the backend's own (or the documented Basic guid:key)
+        return authorization_problem(auth, "Bearer") is None
     return auth.startswith("Bearer ") and state.token_valid(auth[len("Bearer "):])
 
 
@@ -335,7 +348,7 @@ def _synerise_v4(req: Incoming, state: SandboxState, operation: str) -> Answer:
 
 def _synerise_ai(req: Incoming, state: SandboxState, operation: str) -> Answer:
     # [guess] error bodies, as for the v4 endpoints.
-    if req.arg("token") != _sandbox_secret("synerise", "tracker_key") and not _bearer_ok(req, state):
+    if not _key_accepted(state, "synerise", "tracker_key", req.arg("token")) and not _bearer_ok(req, state):
         return _synerise_error(401, "Unauthorized", "Invalid tracker key or token", "AI-401")
     ok, body = _parse_json(req.body)
     if not ok:

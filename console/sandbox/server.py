@@ -11,6 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 from console import __version__
+from console.core.hosts import browser_refusal
+from console.core.redact import printable
 from console.sandbox.emulators import EMULATORS, Answer, Incoming, SandboxState, parse_query
 
 MAX_BODY = 32 * 1024 * 1024
@@ -88,8 +90,10 @@ class SandboxHandler(BaseHTTPRequestHandler):
             answer = Answer.json(500, {"error": "Internal Server Error", "detail": type(exc).__name__})
         self._send(answer)
 
-    def _send(self, answer: Answer) -> None:
+    def _send(self, answer: Answer, retry_after: int | None = None) -> None:
         self.send_response(answer.status)
+        if retry_after is not None:
+            self.send_header("Retry-After", str(retry_after))
         if answer.body or answer.status != 202:
             self.send_header("Content-Type", answer.content_type + "; charset=utf-8")
         self.send_header("Content-Length", str(len(answer.body)))
@@ -98,7 +102,21 @@ class SandboxHandler(BaseHTTPRequestHandler):
             self.wfile.write(answer.body)
 
     def _dispatch(self) -> None:
+        refusal = browser_refusal({k.lower(): v for k, v in self.headers.items()}, self.server.listening)
+        if refusal is not None:
+            self._refuse(refusal)
+            return
         self._handle()  # looked up on the instance: a subclass (capture) answers its own way
+
+    def _refuse(self, why: str) -> None:
+        """A web page's request (or a rebinding's): 403, the body left unread, the connection
+        closed, nothing recorded; one line to the log."""
+        self.server.refused += 1
+        self.close_connection = True
+        self._send(Answer.json(403, {"error": "Refused: this server serves programs on this computer, "
+                                              "not web pages", "detail": why}))
+        if self.server.log is not None:
+            self.server.log(printable(f"{self.command} {self.path} → 403 refused: {why}"))
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _dispatch
 
@@ -123,13 +141,15 @@ class SandboxHTTPServer(ThreadingHTTPServer):
         self.state = state
         self.log = log
         self.delay = 0.0
+        self.listening = address[0] if sock is None else self.server_address[0]  # the --host given
+        self.refused = 0  # requests refused as a web page's
 
     def handle_error(self, request, client_address):
         # A client that hangs up or sends garbage is the client's problem: note it, go on.
         if self.log is not None:
             import sys
 
-            self.log(f"connection from {client_address[0]} dropped: {sys.exc_info()[1]!r}")
+            self.log(printable(f"connection from {client_address[0]} dropped: {sys.exc_info()[1]!r}"))
 
 
 class RunningServer:

@@ -4,7 +4,7 @@ import sys
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from console.core.secrets import redact_log_text
+from console.core.redact import redact_text
 from console.ui.errors import LOG_NAME, install_error_dialog
 
 
@@ -31,11 +31,11 @@ def test_unexpected_error_is_logged_and_shown(qtbot, tmp_path):
 def test_log_redaction_patterns():
     text = ('token=abc&x=1 Authorization: rawkey "APIKey": "K1", "apiKey":"K2" SessionID=S1 '
             "Bearer ey.x.y tracker_key=T")
-    out = redact_log_text(text, ["also-this"])
+    out = redact_text(text, ["also-this"])
     for secret in ("abc", "rawkey", "K1", "K2", "S1", "ey.x.y", "=T"):
         assert secret not in out, secret
     assert "x=1" in out
-    assert redact_log_text("plain also-this", ["also-this"]) == "plain ***"
+    assert redact_text("plain also-this", ["also-this"]) == "plain ***"
 
 
 def test_ctrl_c_in_the_terminal_closes_the_window_as_quit_does(tmp_path):
