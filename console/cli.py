@@ -387,7 +387,8 @@ def _capture(args, context, stdin, stdout, stderr) -> int:
     """`capture`: serves the five APIs, checks and records every request, until Ctrl+C."""
     from console.core.capture_journal import JournalUnavailable
     from console.core.definitions import vendors
-    from console.engine.capture import CaptureServer, describe
+    from console.core.hosts import is_loopback
+    from console.engine.capture import KEYS_NOTE, KEYS_NOTE_FORWARD, CaptureServer, describe
 
     ctx = context()
     try:
@@ -408,16 +409,26 @@ def _capture(args, context, stdin, stdout, stderr) -> int:
         except OSError as exc:
             raise UsageError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
         _stop_on_signals()  # before the banner: whoever read it may stop the server at once
-        answered = f"forwarded to profile {args.forward!r}" if args.forward else "answered as the sandbox answers"
+        answered = f"forwarded to profile {args.forward!r}" if args.forward else "answered as the vendor answers"
         print(f"Capturing on {server.url} (Ctrl+C stops): requests are checked, recorded in history and "
               f"{answered}. Base URLs:", file=stdout)
         for name, url in server.base_urls().items():
             target = f"  → {server.capture.forward_base(name)}" if args.forward else ""
             print(f"  {name:<10} {url}{target}", file=stdout)
+        print(KEYS_NOTE_FORWARD if args.forward else KEYS_NOTE, file=stdout)
+        if not is_loopback(args.host):
+            print(f"Warning: listening on {args.host}, not only this computer: anyone on that network can send to "
+                  "capture and have it recorded.", file=stdout)
         if ctx.history.recovered:
             print(ctx.history.message, file=stdout)
         _serve_until_stopped(server, stdout)
         print(f"Capture stopped: {server.capture.count} request(s) recorded in history.", file=stdout, flush=True)
+        for path, count in server.capture.left_in_journal.items():
+            print(f"{count} answered request(s) could not be recorded yet: they wait in {path} and are recorded the "
+                  "next time history opens (free some disk space first).", file=stdout, flush=True)
+        if server.refused:
+            print(f"{server.refused} request(s) from web pages (another site's Origin, or a Host that is not this "
+                  "computer) were refused with 403 and not recorded.", file=stdout, flush=True)
         return EXIT_OK
     finally:
         ctx.close()

@@ -50,6 +50,16 @@ class CaptureProcess:
         self._reader = threading.Thread(target=lambda: self.lines.extend(self.process.stdout), daemon=True)
         self._reader.start()
 
+    def wait_for(self, text: str, timeout: float = 10) -> str:
+        """The first printed line holding `text`, once it is printed."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = [line for line in list(self.lines) if text in line]
+            if found:
+                return found[0]
+            time.sleep(0.01)
+        raise AssertionError(f"{text!r} not printed: {self.lines}")
+
     def recorded(self) -> list[str]:
         """The lines said so far of requests checked and recorded ("#id METHOD path → …")."""
         return [line for line in list(self.lines) if re.match(r"#\d+ ", line)]

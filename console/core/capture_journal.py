@@ -213,11 +213,14 @@ class CaptureJournal:
             else:
                 file.write(b'{"done":%d}\n' % ticket.seq)
 
-    def close(self) -> None:
+    def close(self) -> dict[Path, int]:
         """Removes the files whose requests are all done; keeps (and unlocks) the others for
-        the next process to recover."""
+        the next process to recover. Returns the files kept and how many requests wait in each."""
+        kept = {}
         with self._lock:
             for file in dict.fromkeys([*self._older, self._current]):
+                if file.open:
+                    kept[file.path] = len(file.open)
                 try:
                     if file.open:
                         file.keep()
@@ -226,6 +229,7 @@ class CaptureJournal:
                 except (OSError, ValueError):  # a full disk cannot cut it short: kept as it is
                     pass
             self._older = []
+        return kept
 
 
 MAX_FILE = 256 * 1024 * 1024  # a journal is a few MB; a larger file is not one (never read into memory)

@@ -23,6 +23,7 @@ from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from console.core.capture_journal import CaptureJournal, JournalUnavailable, Ticket
+from console.core.credentials import jwt_problem, key_problem
 from console.core.curl import CurlError, CurlRequest, UnknownEndpoint, map_request
 from console.core.definitions import vendors
 from console.core.exchange import Exchange, RequestSpec
@@ -53,6 +54,12 @@ BURST_QUIET = 0.05
 BATCH = 200  # requests checked and then recorded in one transaction, at most
 NAP, LONGEST_NAP = 0.0005, 0.05  # the worker's naps when it waits (doubling while idle)
 BUSY_NAP = 0.002  # its nap while requests are being answered (each wake-up takes the interpreter)
+# What capture does with the keys a backend sends: the start banner and the Capture tab say it.
+KEYS_NOTE = ("Keys: your backend's real keys are accepted when present and of the right shape (never compared "
+             "with the sandbox's dummies), and masked before anything is written or printed. Only --forward lets "
+             "the vendor judge them.")
+KEYS_NOTE_FORWARD = ("Keys: your backend's own keys go on to the vendor unchanged, which judges them; they are "
+                     "masked before anything is written or printed.")
 PROFILE = "capture"  # the profile name captured exchanges are recorded under (when not forwarding)
 # Headers that belong to one connection, not to the request or answer passed on.
 HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer",
@@ -123,6 +130,9 @@ class Capture:
         self.logins = login_paths()
         self.count = 0
         self.unrecorded = 0  # requests answered 503 because the journal could not be written
+        # After close: journals kept because history could not take their requests, and how many wait.
+        self.left_in_journal: dict = {}
+        self._failing = False  # a write to history failed, and was said; said again once it works
         ctx.history  # noqa: B018 - opened (what a killed capture left recovered) before this journal exists
         self.journal = CaptureJournal(ctx.home)
         # Answered requests waiting for the worker, and the threads answering one right now.
@@ -273,9 +283,14 @@ class Capture:
             try:
                 self._record_waiting()
             except Exception as exc:  # noqa: BLE001 - a failed write never stops the recording
-                if self.log is not None:
-                    self.log(f"Captured requests not recorded yet ({type(exc).__name__}: {exc}); they stay in the "
-                             "capture journal and are recorded when history is next opened.")
+                if self.log is not None and not self._failing:
+                    self.log(printable(f"Captured requests not recorded yet ({type(exc).__name__}: {exc}); they stay "
+                                       "in the capture journal and are recorded when history is next opened."))
+                self._failing = True
+            else:
+                if self._failing and self.log is not None:
+                    self.log("History can be written again: captured requests are recorded as they come.")
+                self._failing = False
 
     def _answers_first(self) -> bool:
         """Whether the worker should wait: a request is being answered (or requests overlapped
@@ -309,7 +324,9 @@ class Capture:
         record, issues = item.record, item.issues
         if item.mapped is not None:
             try:
-                issues, payload, scope, keys = self._check(item.mapped)
+                authorization = next((v for k, v in record.request_headers.items() if k.lower() == "authorization"),
+                                     None)  # masked, its scheme kept ("Basic ***")
+                issues, payload, scope, keys = self._check(item.mapped, authorization)
                 record = replace(record, payload=redact_json_text(json.dumps(payload, ensure_ascii=False), item.secrets),
                                  scope=scope, keys=keys)
             except Exception as exc:  # noqa: BLE001 - recorded with what went wrong, never dropped
@@ -329,16 +346,15 @@ class Capture:
                     record.status if record.status is not None else 502, len(issues),
                     sum(1 for i in issues if i.is_error)))
 
-    def _check(self, mapped) -> tuple[tuple[Issue, ...], Any, str, list[str]]:
+    def _check(self, mapped, authorization: str | None) -> tuple[tuple[Issue, ...], Any, str, list[str]]:
         """(issues, payload as checked, scope, history keys) of a mapped request."""
         draft = Draft(mapped.vendor, mapped.operation, PROFILE, mapped.payload,
                       {**mapped.settings, **mapped.secrets}, mapped.settings.get("base_url"))
         prepared = prepare(self.ctx, draft)
         issues = [i for i in prepared.issues if i not in prepared.missing]
-        for missing in prepared.missing:
-            names = " or ".join(prepared.op.credentials)
-            issues.insert(0, Issue("error", missing.path, f"The request carries no {names}: "
-                                                          f"{prepared.vendor.title} refuses it."))
+        issues[:0] = [m for m in prepared.missing if not m.path.startswith("secrets/")]
+        issues[:0] = credential_issues(prepared.vendor, prepared.op, mapped.secrets, authorization,
+                                       any(m.path.startswith("secrets/") for m in prepared.missing))
         keys = RULES[mapped.vendor].history_keys(prepared.op, prepared.payload)
         return tuple(issues), prepared.payload, prepared.scope, keys
 
@@ -354,7 +370,7 @@ class Capture:
         self._worker.join()
         with self._closing:
             if self.journal is not None:
-                self.journal.close()
+                self.left_in_journal.update(self.journal.close())
                 self.journal = None
 
     def _forward(self, vendor, operation, method, rest, query, headers, body) -> Exchange:
@@ -387,6 +403,41 @@ class Capture:
             settings={},
             credential=credential, response_truncated=False, issues=[i.to_json() for i in issues], forced=False,
             source="capture", **reply)
+
+
+def credential_places(op) -> list[str]:
+    """Where a request of `op` carries its credential, in words ("Authorization header",
+    "token query parameter", "APIKey in the body")."""
+    request = op.request
+    places = [f"{name} header" for name, template in request.headers.items()
+              if any("{" + c + "}" in template for c in op.credentials)]
+    places += [f"{name} query parameter" for name, template in request.query
+               if any("{" + c + "}" in template for c in op.credentials)]
+    places += [f"{field} in the body" for field in request.body_credentials.values()]
+    return places
+
+
+def credential_issues(vendor, op, secrets: dict[str, str], authorization: str | None, missing: bool) -> list[Issue]:
+    """What capture says of a request's credentials: missing, or not of a real one's shape
+    (console.core.credentials). The vendor alone can say whether a key is right (--forward)."""
+    issues = []
+    bearer = {c for name, template in op.request.headers.items() for c in op.credentials
+              if template.startswith("Bearer {" + c + "}")}
+    if missing:
+        if authorization and authorization.lower().startswith("basic ") and bearer:
+            issues.append(Issue("warning", f"secrets/{op.credentials[0]}", (
+                f"Authorization is Basic (workspaceGuid:apiKey): {vendor.title} accepts it only where the key allows "
+                "it; the console itself sends Bearer <JWT>.")))
+        else:
+            labels = " or ".join(vendor.secrets[c].label for c in op.credentials if c in vendor.secrets)
+            issues.append(Issue("error", f"secrets/{op.credentials[0]}", (
+                f"No {' or '.join(credential_places(op))}: {vendor.title} needs the {labels}.")))
+    for name, value in secrets.items():
+        problem = jwt_problem(value) if name in bearer else key_problem(value)
+        if problem:
+            label = vendor.secrets[name].label if name in vendor.secrets else name
+            issues.append(Issue("error", f"secrets/{name}", f"The {label} {problem}: {vendor.title} refuses it."))
+    return issues
 
 
 @cache
@@ -453,8 +504,8 @@ def describe(captured: Captured) -> str:
         f"{captured.issues} issue{'s' if captured.issues != 1 else ''}"
         + (f" ({captured.errors} error{'s' if captured.errors != 1 else ''})" if captured.errors else ""))
     number = f"#{captured.history_id} " if captured.history_id else ""
-    return (f"{number}{captured.method} {captured.path} → {captured.vendor}/{captured.operation} "
-            f"{captured.status}, {issues}")
+    return printable(f"{number}{captured.method} {captured.path} → {captured.vendor}/{captured.operation} "
+                     f"{captured.status}, {issues}")
 
 
 class CaptureServer(RunningServer):

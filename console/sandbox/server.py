@@ -165,6 +165,11 @@ class RunningServer:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"
 
+    @property
+    def refused(self) -> int:
+        """How many requests were refused as a web page's (console.core.hosts.browser_refusal)."""
+        return self._server.refused
+
     def base_urls(self) -> dict[str, str]:
         return {name: f"{self.url}/{name}" for name in EMULATORS}
 
