@@ -176,6 +176,8 @@ class Capture:
 
     def _handle(self, method, target, host, headers, body) -> Answer | Exchange:
         parts = urlsplit(target)
+        if parts.path == "/favicon.ico":  # a browser asks it of every page it shows; no backend does
+            return Answer.json(404, {"error": "No icon here: capture serves your backend, not a browser"})
         segments = parts.path.split("/", 2)
         vendor = segments[1] if len(segments) > 1 else ""
         rest = "/" + (segments[2] if len(segments) > 2 else "")
