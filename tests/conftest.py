@@ -64,3 +64,23 @@ def recorder():
     server = RecordingServer()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def capture(tmp_path):
+    """Starts `event-console capture --port 0` processes (tests.test_capture.CaptureProcess);
+    each is killed at the end if the test did not stop it."""
+    from tests.test_capture import CaptureProcess
+
+    made = []
+
+    def start(*args, home=None):
+        process = CaptureProcess(home or tmp_path / "capture-home", *args)
+        made.append(process)
+        return process
+
+    yield start
+    for process in made:
+        if process.process.poll() is None:
+            process.process.kill()
+            process.process.wait()

@@ -89,22 +89,6 @@ class CaptureProcess:
 
 
 @pytest.fixture
-def capture(tmp_path):
-    made = []
-
-    def start(*args, home=None):
-        process = CaptureProcess(home or tmp_path / "capture-home", *args)
-        made.append(process)
-        return process
-
-    yield start
-    for process in made:
-        if process.process.poll() is None:
-            process.process.kill()
-            process.process.wait()
-
-
-@pytest.fixture
 def sender(tmp_path):
     """A console of its own that sends (through requests) to the capture's base URLs."""
     ctx = AppContext(home=tmp_path / "sender-home", secrets=SecretStore(MemoryKeyring()))

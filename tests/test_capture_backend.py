@@ -9,7 +9,6 @@ import re
 import subprocess
 import sys
 
-import pytest
 import requests
 
 from console.core.definitions import vendors
@@ -18,7 +17,7 @@ from console.engine import pipeline
 from console.engine.context import AppContext
 from tests.memory_keyring import MemoryKeyring
 from tests.servers import RecordingServer, Reply
-from tests.test_capture import ALL_OPERATIONS, ROOT, capture  # noqa: F401 - the fixture
+from tests.test_capture import ALL_OPERATIONS, ROOT
 from tests.test_send_accounting import cli_env
 
 # Keys as a backend really holds them: nothing like the sandbox's dummies.

@@ -19,7 +19,6 @@ from console.engine.capture import CaptureServer
 from console.engine.context import AppContext
 from console.sandbox.server import SandboxServer
 from tests.memory_keyring import MemoryKeyring
-from tests.test_capture import capture  # noqa: F401 - the fixture
 
 EVENT = {"ListID": 1, "event": "signup", "email": "a@example.com", "APIKey": "k-123456"}
 
