@@ -358,19 +358,52 @@ class HistoryStore:
         try:
             self._open()
         except sqlite3.DatabaseError as exc:
-            if not _is_damage(exc):
+            if _is_full(exc) and self.path.exists():
+                self._open_full(exc)
+            elif not _is_damage(exc):
                 raise HistoryUnavailable(self.path, exc) from None
-            kept = self._set_aside()
-            self._open()
-            self.message = (f"The history file was damaged ({exc}). It was kept aside, untouched, as "
-                            f"{kept.name} in {kept.parent}, and a new history was started.")
+            else:
+                self._set_aside_and_start_anew(exc)
         except OSError as exc:
             raise HistoryUnavailable(self.path, exc) from None
         self.waiting_in_journals = 0  # captured requests that could not be recorded yet
-        self.recovered = 0 if self.read_only else self._recover_captures()
+        self.recovered = self._count_waiting() if self.read_only else self._recover_captures()
         if self.recovered and self.message is None:
             self.message = (f"{self.recovered} request(s) that a capture answered before it was stopped "
                             "were recorded now (marked “not checked”; filter Captured to see them).")
+
+    def _set_aside_and_start_anew(self, exc: sqlite3.DatabaseError) -> None:
+        """A damaged file is kept aside, untouched, and a new history started."""
+        kept = self._set_aside()
+        self._open()
+        self.message = (f"The history file was damaged ({exc}). It was kept aside, untouched, as "
+                        f"{kept.name} in {kept.parent}, and a new history was started.")
+
+    def _open_full(self, exc: sqlite3.DatabaseError) -> None:
+        """The disk is full: history is shown read-only (nothing can be recorded, so nothing is sent)."""
+        self._db = self._open_read_only()
+        self.read_only = True
+        self._columns = self._list_columns()
+        self._read_only_reason = f"the disk is full ({exc})"
+        self.message = (f"History is shown read-only: {self._read_only_reason}. Free some disk space; nothing "
+                        "can be sent until history can be written again.")
+
+    def _count_waiting(self) -> int:
+        """Read-only: says how many captured requests wait in journals, and where (recorded
+        once history can be written); returns 0 (none was recorded)."""
+        if not any(self.path.parent.glob("capture-*.journal")):
+            return 0
+        from console.core.capture_journal import orphans
+
+        notes = []
+        for orphan in orphans(self.path.parent):
+            if orphan.records:
+                self.waiting_in_journals += len(orphan.records)
+                notes.append(f"{len(orphan.records)} captured request(s) wait in {orphan.path}; they are recorded "
+                             "the next time history can be written.")
+        if notes:
+            self.message = " ".join([self.message or "", *notes]).strip()
+        return 0
 
     def _recover_captures(self) -> int:
         """Records what killed captures answered but had not recorded yet (see
@@ -912,6 +945,12 @@ class HistoryUnavailable(Exception):
 
 
 HOME_VARIABLE = "EVENT_CONSOLE_HOME"
+
+
+def _is_full(exc: sqlite3.DatabaseError) -> bool:
+    """True when SQLite could not write for want of room (a full disk, or its I/O failing so)."""
+    name = getattr(exc, "sqlite_errorname", "")
+    return name.startswith(("SQLITE_FULL", "SQLITE_IOERR")) or "disk is full" in str(exc) or "disk I/O" in str(exc)
 
 
 def _is_damage(exc: sqlite3.DatabaseError) -> bool:
