@@ -10,7 +10,6 @@ import argparse
 import json
 import os
 import sys
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
@@ -341,21 +340,12 @@ def _print_send(args, result, exchange, stdout, stderr, show_request: bool) -> N
 
 # Characters that steer a terminal (escape sequences, bell, bidirectional overrides) are shown
 # escaped: an answer must not retitle, clear or rewrite the user's terminal.
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
 def _terminal_safe(text: str) -> str:
-    """`text` with control characters (but newline and tab) written as \\xNN / \\uNNNN."""
-    if text.isprintable():
-        return text
-    parts = []
-    for char in text:
-        if char in "\n\t" or (unicodedata.category(char) != "Cc" and char not in _BIDI_CONTROLS):
-            parts.append(char)
-        else:
-            code = ord(char)
-            parts.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
-    return "".join(parts)
+    """`text` for a terminal: control and bidi characters shown as escapes, credentials masked
+    (console.core.redact.printable, the one place that decides it)."""
+    from console.core.redact import printable
+
+    return printable(text)
 
 
 def _sandbox(args, context, stdin, stdout, stderr) -> int:
@@ -540,8 +530,9 @@ def _history(args, context, stdin, stdout, stderr) -> int:
         print("History is empty.", file=stdout)
     for e in entries:
         elapsed = f"{e.elapsed_ms:.0f} ms" if e.elapsed_ms is not None else ""
+        mark = f"  {e.issue_mark}" if e.issue_mark else ""
         print(_terminal_safe(f"#{e.id:<6} {e.time[:19]}  {e.vendor}/{e.operation} [{e.profile}]  "
-                             f"{e.status_label}  {elapsed}  {e.method} {e.url}"), file=stdout)
+                             f"{e.status_label}{mark}  {elapsed}  {e.method} {e.url}"), file=stdout)
     return EXIT_OK
 
 

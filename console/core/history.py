@@ -22,9 +22,16 @@ from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
-from console.core.history_entry import EVENT_NAME_FIELDS, LIST_FIELDS, HistoryEntry, event_name_of
+from console.core.history_entry import (
+    EVENT_NAME_FIELDS,
+    ISSUE_FILTERS,
+    LIST_FIELDS,
+    HistoryEntry,
+    event_name_of,
+    issue_counts,
+)
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 FILE_NAME = "history.sqlite3"
 # Rows changed per transaction by deletes, undo, clear and retention: each holds the write
 # lock for milliseconds, so sends go on meanwhile, and progress is reported between them.
@@ -36,7 +43,7 @@ INDEXED_CHARS = 65536
 # The list row (what lists and filters scan) and the bodies, kept apart since version 4.
 _ROW_COLUMNS = ("time", "vendor", "operation", "profile", "method", "url", "credential", "status", "reason",
                 "response_size", "response_truncated", "error", "error_kind", "elapsed_ms", "issues", "forced",
-                "outcome", "source", "status_class", "request_size", "event_name")
+                "outcome", "source", "status_class", "request_size", "event_name", "errors", "warnings")
 _BODY_COLUMNS = ("request_headers", "request_body", "payload", "settings", "response_headers", "response_body")
 
 _SCHEMA_V1 = """
@@ -182,8 +189,25 @@ CREATE INDEX exchanges_pinned ON exchanges(id) WHERE pinned = 1 AND deleted IS N
 CREATE INDEX exchanges_deleted ON exchanges(deleted, id) WHERE deleted IS NOT NULL
 """
 
+
+def _count_sql(severity: str) -> str:
+    """SQL for how many issues of `severity` a row's issues hold (history_entry.issue_counts)."""
+    # CASE, not AND: an element that is not an object must never reach json_extract.
+    return (f"(SELECT count(*) FROM json_each(issues) "
+            f"WHERE CASE WHEN type = 'object' THEN json_extract(value, '$.severity') END = '{severity}')")
+
+
+# Version 5: each row's issue counts, so lists show a mark and "with errors" is an index away.
+_SCHEMA_V5 = f"""
+ALTER TABLE exchanges ADD COLUMN errors INTEGER;
+ALTER TABLE exchanges ADD COLUMN warnings INTEGER;
+UPDATE exchanges SET {", ".join(f"{column} = {_count_sql(severity)}" for column, severity in ISSUE_FILTERS.items())}
+    WHERE json_valid(issues) AND json_type(issues) = 'array' AND issues <> '[]';
+""" + ";\n".join(f"CREATE INDEX exchanges_with_{column} ON exchanges(id) WHERE {column} > 0 AND deleted IS NULL"
+                  for column in ISSUE_FILTERS)
+
 # Each entry brings a database from version N-1 to N; index 0 creates version 1.
-MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3, _SCHEMA_V4)
+MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3, _SCHEMA_V4, _SCHEMA_V5)
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 _FTS = "CREATE VIRTUAL TABLE exchanges_fts USING fts5(url, payload, response_body, tokenize = 'unicode61')"
@@ -244,7 +268,7 @@ class Record:
             self.status, self.reason, self.response_size, int(self.response_truncated), self.error,
             self.error_kind, self.elapsed_ms, json.dumps(self.issues), int(self.forced), self.outcome,
             self.source, status_class(self.status, self.outcome), len(self.request_body or b""),
-            event_name_of(self.payload),
+            event_name_of(self.payload), *issue_counts(self.issues),
         )
 
     def bodies(self) -> tuple:
@@ -281,6 +305,7 @@ class HistoryFilter:
     search: str = ""
     pinned_only: bool = False
     source: str = ""  # window, cli, suite, capture or import
+    issues: str = ""  # a key of ISSUE_FILTERS: "errors" or "warnings"
 
 
 @dataclass(frozen=True)
@@ -521,6 +546,7 @@ class HistoryStore:
             "SELECT 1 FROM sqlite_master WHERE name = 'exchange_bodies'").fetchone() is not None
         self._live = "e.deleted IS NULL" if "deleted" in present else "1"
         self._has_status_class = "status_class" in present
+        self._has_issue_counts = "errors" in present
         wanted = [c.strip() for c in _LIST_COLUMNS.split(",")]
         return ", ".join(f"e.{c}" if c in present else f"NULL AS {c}" for c in wanted)
 
@@ -829,7 +855,7 @@ class HistoryStore:
         f = filters or HistoryFilter(search=search)
         if search and not f.search:
             f = HistoryFilter(**{**f.__dict__, "search": search})
-        where, args = _where(f, self._has_status_class)
+        where, args = _where(f, self._has_status_class, self._has_issue_counts)
         where.append(self._live)
         if before_id is not None:
             where.append("e.id < ?")
@@ -980,7 +1006,7 @@ def _create_private(path: Path) -> None:
         os.close(fd)
 
 
-def _where(f: HistoryFilter, stored_class: bool = True) -> tuple[list[str], list[Any]]:
+def _where(f: HistoryFilter, stored_class: bool = True, stored_counts: bool = True) -> tuple[list[str], list[Any]]:
     where: list[str] = []
     args: list[Any] = []
     for column in ("vendor", "operation", "profile", "source"):
@@ -1001,6 +1027,11 @@ def _where(f: HistoryFilter, stored_class: bool = True) -> tuple[list[str], list
         args.append(f.until)
     if f.pinned_only:
         where.append("e.pinned = 1")
+    if f.issues in ISSUE_FILTERS and stored_counts:
+        where.append(f"e.{f.issues} > 0")  # stored and indexed (schema 5)
+    elif f.issues in ISSUE_FILTERS:  # a read-only file older than the counts
+        where.append("e.issues LIKE ?")
+        args.append(f'%"severity": "{ISSUE_FILTERS[f.issues]}"%')
     return where, args
 
 

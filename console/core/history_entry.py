@@ -14,7 +14,22 @@ from typing import Any, NamedTuple
 
 # Columns a list reads (no bodies); the rest come with `HistoryStore.get`.
 LIST_FIELDS = ("id", "time", "vendor", "operation", "profile", "method", "url", "status", "reason", "error",
-               "error_kind", "elapsed_ms", "outcome", "forced", "pinned", "response_size", "source", "event_name")
+               "error_kind", "elapsed_ms", "outcome", "forced", "pinned", "response_size", "source", "event_name",
+               "errors", "warnings")
+# The issue filter's choices and the stored count each looks at (see issue_counts): a row with
+# at least one.
+ISSUE_FILTERS = {"errors": "error", "warnings": "warning"}
+
+
+def issue_counts(issues: Any) -> tuple[int, int]:
+    """(errors, warnings) among a list of issues (dicts with a severity): what history stores
+    beside each exchange, so lists show a mark and filters find them without reading issues."""
+    errors = warnings = 0
+    for issue in issues if isinstance(issues, (list, tuple)) else ():
+        severity = issue.get("severity") if isinstance(issue, dict) else None
+        errors += severity == "error"
+        warnings += severity == "warning"
+    return errors, warnings
 SOURCES = ("window", "cli", "suite", "capture", "import")
 # Fields that name an event, in the order they are looked for (Synerise's action, myTracker's
 # customEventName, Octeth's event, VibeTrace's type, the AI events' eventType, a label).
@@ -86,6 +101,18 @@ class HistoryEntry(NamedTuple):
     request_size: int | None = None  # the request body's size, when read without bodies
     event_name: str | None = None  # the event's own name (action, customEventName, type, …)
     matched: str | None = None  # for a search: the text that matched, [marked]
+    errors: int = 0  # how many of its issues are errors (stored: lists read no issues)
+    warnings: int = 0
+
+    @property
+    def issue_mark(self) -> str:
+        """Its issues at a glance, for every list: "✖ 2 errors, ⚠ 1 warning", or ""."""
+        parts = []
+        if self.errors:
+            parts.append(f"✖ {self.errors} error{'s' if self.errors != 1 else ''}")
+        if self.warnings:
+            parts.append(f"⚠ {self.warnings} warning{'s' if self.warnings != 1 else ''}")
+        return ", ".join(parts)
 
     @property
     def status_label(self) -> str:
@@ -160,6 +187,9 @@ class HistoryEntry(NamedTuple):
             if name in values:
                 values[name] = _json_object(values[name])
         values["issues"] = _issues(values.get("issues"))
+        for name in ("errors", "warnings"):  # NULL in a file older than the counts: counted from its issues
+            if not isinstance(values.get(name), int) or isinstance(values.get(name), bool):
+                values[name] = issue_counts(values["issues"])[name == "warnings"] if values["issues"] else 0
         values["id"] = values.get("id") if isinstance(values.get("id"), int) else 0
         return cls(**values)
 

@@ -236,11 +236,17 @@ def _looks_like_form(text: str) -> bool:
 
 # -- for a terminal ---------------------------------------------------------------------------
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# C0 and C1 controls but tab and newline, DEL, and the bidi controls that reorder what follows.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def printable(text: str, secrets: Iterable[str] = ()) -> str:
     """A line for a terminal or a log: credentials masked, and control characters (escape
     codes a request's path may carry, which would move the cursor or retitle the terminal)
     shown as \\x1b-style escapes instead of acted on."""
-    return _CONTROL.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), redact_text(text, secrets))
+    return _CONTROL.sub(_escape, redact_text(text, secrets))
+
+
+def _escape(match: re.Match) -> str:
+    code = ord(match[0])
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"

@@ -112,3 +112,43 @@ def test_no_room_for_the_journal_is_said_in_the_panel(qtbot, window, monkeypatch
     assert not named(window, "Capture").isChecked()
     assert "Cannot capture: Cannot keep a capture journal" in named(window, "Capture status").text()
     assert "No space left on device" in named(window, "Capture status").text()
+
+
+def test_the_capture_tab_lists_each_request_with_its_verdict_and_opens_one(qtbot, window):
+    urls = start_capture(qtbot, window)
+    assert "real keys are accepted" in named(window, "Capture status").text()
+    event = {"APIKey": "a-real-key-of-the-backend", "ListID": 1, "event": "signup"}
+    assert requests.post(f"{urls['octeth']}/api/v1/event", timeout=10,
+                         json={**event, "email": "good@example.com"}).status_code == 200
+    assert requests.post(f"{urls['octeth']}/api/v1/event", timeout=10,
+                         json={**event, "email": "broken"}).status_code == 422
+    listed = named(window, "Captured requests")
+    qtbot.waitUntil(lambda: listed.count() == 2, timeout=5000)
+    good, bad = (listed.item(i).text() for i in range(2))
+    assert good.startswith("✔ no issues") and "octeth/event 200" in good
+    assert bad.startswith("✖ 1 error") and "octeth/event 422" in bad
+    assert "2 request(s), 1 with errors" in named(window, "Capture status").text()
+    # The broken one opens in the editor, not the valid one.
+    listed.setCurrentRow(1)
+    qtbot.mouseClick(named(window, "Open captured request"), Qt.MouseButton.LeftButton)
+    assert named(window, "Vendor").currentData() == "octeth" and payload(window)["email"] == "broken"
+    qtbot.mouseClick(named(window, "Capture"), Qt.MouseButton.LeftButton)
+    assert "Stopped: 2 request(s) captured, 1 with errors." == named(window, "Capture status").text()
+
+
+def test_history_rows_carry_their_issue_marks_and_filter_by_them(qtbot, window):
+    urls = start_capture(qtbot, window)
+    event = {"APIKey": "k-123456", "ListID": 1}
+    for body in ({"event": "signup", "email": "a@example.com"}, {"event": "signup", "email": "bad"},
+                 {"event": "conversion", "email": "c@example.com"}):
+        requests.post(f"{urls['octeth']}/api/v1/event", json={**event, **body}, timeout=10)
+    history = named(window, "History")
+    qtbot.waitUntil(lambda: history.model().rowCount() == 3, timeout=5000)
+    texts = [history.model().index(i, 0).data() for i in range(3)]
+    assert sum("✖" in t for t in texts) == 2 and sum("✖" not in t and "⚠" not in t for t in texts) == 1
+    issues = named(window, "History issues filter")
+    issues.setCurrentIndex(issues.findData("errors"))
+    qtbot.waitUntil(lambda: history.model().rowCount() == 2, timeout=5000)
+    assert all("✖ " in history.model().index(i, 0).data() for i in range(2))
+    issues.setCurrentIndex(issues.findData(""))
+    qtbot.waitUntil(lambda: history.model().rowCount() == 3, timeout=5000)

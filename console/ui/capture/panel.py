@@ -1,14 +1,17 @@
 """The Capture panel: starts and stops capture (console.engine.capture) inside the window,
-shows the base URLs to give a backend, and says each request as it lands in history."""
+shows the base URLs to give a backend, and lists this session's requests as they land in
+history, each with its verdict (errors, warnings, clean); one opens in the editor."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -19,12 +22,26 @@ from PySide6.QtWidgets import (
 # console.engine.capture (and the HTTP side it brings) is imported when capture starts: the
 # window's start-up does not pay for it.
 DEFAULT_PORT = 8766  # console.engine.capture.DEFAULT_PORT (tests check they agree)
+ID_ROLE = 256  # Qt.ItemDataRole.UserRole: the history id of a listed request
+LIST_LIMIT = 2000  # requests listed at most (the oldest go; history keeps them all)
+
+
+def verdict(captured) -> tuple[str, str]:
+    """A captured request's verdict: its mark and a colour (errors red, warnings amber, clean green)."""
+    warnings = captured.issues - captured.errors
+    if captured.errors:
+        return f"✖ {captured.errors} error{'s' if captured.errors != 1 else ''}", "#c62828"
+    if warnings:
+        return f"⚠ {warnings} warning{'s' if warnings != 1 else ''}", "#b26a00"
+    return "✔ no issues", "#2e7d32"
 
 
 class CapturePanel(QWidget):
-    """`captured(Captured)` fires on the GUI thread for every request captured."""
+    """`captured(Captured)` fires on the GUI thread for every request captured;
+    `open_requested(history id)` asks the window to open one in the editor."""
 
     captured = Signal(object)
+    open_requested = Signal(int)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -66,8 +83,28 @@ class CapturePanel(QWidget):
         self.copy = QPushButton("Copy URLs")
         self.copy.setAccessibleName("Copy capture URLs")
         self.copy.setEnabled(False)
-        layout.addWidget(self.copy)
+        self.requests = QListWidget()
+        self.requests.setAccessibleName("Captured requests")
+        self.requests.setAccessibleDescription("This session's captured requests, each with its verdict; "
+                                               "Enter opens one in the editor")
+        self.requests.setUniformItemSizes(True)
+        self.requests.setMinimumHeight(48)  # the window's bottom tabs stay as short as before
+        self.urls.setMinimumHeight(48)
+        layout.addWidget(self.requests, 2)
+        self.open_button = QPushButton("Open in editor")
+        self.open_button.setAccessibleName("Open captured request")
+        self.open_button.setEnabled(False)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.copy)
+        buttons.addWidget(self.open_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.requests.itemActivated.connect(self._open)
+        self.requests.currentItemChanged.connect(lambda item, _old: self.open_button.setEnabled(item is not None))
+        self.open_button.clicked.connect(lambda: self._open(self.requests.currentItem()))
         self.count = 0
+        self.errors = 0
+        self.keys_note = ""
         self.toggle.toggled.connect(self._toggled)
         self.copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.urls.toPlainText()))
         self.captured.connect(self._on_captured)
@@ -106,7 +143,8 @@ class CapturePanel(QWidget):
                                      "Choose another port (0 picks a free one).")
         server.start()
         self.server = server
-        self.count = 0
+        self.count = self.errors = 0
+        self.requests.clear()
         lines = [f"{name:<10} {url}" + (f"   → forwarded to {server.capture.forward_base(name)}" if forward else "")
                  for name, url in server.base_urls().items()]
         self.urls.setPlainText("\n".join(lines))
@@ -114,9 +152,13 @@ class CapturePanel(QWidget):
         self.toggle.setText("Stop capturing")
         self.port.setEnabled(False)
         self.forward.setEnabled(False)
-        how = f"forwarded to profile {forward}" if forward else "answered as the sandbox answers"
+        from console.engine.capture import KEYS_NOTE, KEYS_NOTE_FORWARD
+
+        how = f"forwarded to profile {forward}" if forward else "answered as the vendor answers"
+        self.keys_note = KEYS_NOTE_FORWARD if forward else KEYS_NOTE
         self.status.setText(f"Capturing on {server.url}: requests are checked, kept in history (filter "
-                            f"“Captured”) and {how}.")
+                            f"“Captured”) and {how}. {self.keys_note}")
+        self.status.setAccessibleDescription(self.status.text())
         return True
 
     def _not_started(self, why: str) -> bool:
@@ -159,11 +201,30 @@ class CapturePanel(QWidget):
         self.toggle.setEnabled(True)
         self.port.setEnabled(True)
         self.forward.setEnabled(True)
-        self.status.setText(f"Stopped: {self.count} request(s) captured.")
+        with_errors = f", {self.errors} with errors" if self.errors else ""
+        self.status.setText(f"Stopped: {self.count} request(s) captured{with_errors}.")
 
     def _on_captured(self, captured) -> None:
         from console.engine.capture import describe
 
         self.count += 1
+        self.errors += bool(captured.errors)
+        mark, colour = verdict(captured)
+        item = QListWidgetItem(f"{mark}   {describe(captured)}")
+        item.setData(ID_ROLE, captured.history_id)
+        item.setForeground(QColor(colour))
+        item.setToolTip("Enter or double-click opens it in the editor")
+        self.requests.addItem(item)
+        if self.requests.count() > LIST_LIMIT:
+            self.requests.takeItem(0)
+        self.requests.scrollToBottom()
         if self.server is not None:
-            self.status.setText(f"Capturing on {self.server.url}: {self.count} request(s). Last: {describe(captured)}")
+            with_errors = f", {self.errors} with errors" if self.errors else ""
+            self.status.setText(f"Capturing on {self.server.url}: {self.count} request(s){with_errors}. "
+                                f"{self.keys_note}")
+            self.status.setAccessibleDescription(self.status.text())
+
+    def _open(self, item) -> None:
+        history_id = item.data(ID_ROLE) if item is not None else None
+        if history_id:
+            self.open_requested.emit(history_id)

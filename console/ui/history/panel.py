@@ -58,8 +58,9 @@ def describe_row(entry: HistoryEntry) -> str:
     pin = "📌 " if entry.pinned else ""
     name = f" “{entry.event_name}”" if entry.event_name else ""
     matched = f"   … {entry.matched} …" if entry.matched else ""
+    mark = f"  {entry.issue_mark}" if entry.issue_mark else ""
     return (f"{pin}#{entry.id}  {local_time(entry.time)}  {entry.vendor}/{entry.operation}{name}  "
-            f"[{entry.profile}]  {entry.status_label}{forced}  {elapsed}{matched}")
+            f"[{entry.profile}]  {entry.status_label}{forced}{mark}  {elapsed}{matched}")
 
 
 def row_colour(entry: HistoryEntry, dark: bool) -> str:
@@ -168,6 +169,10 @@ class HistoryPanel(QWidget):
         for label, source in (("All sources", ""), ("Sent from the window", "window"), ("Command line", "cli"),
                               ("Suites", "suite"), ("Captured", "capture"), ("Imported", "import")):
             self.filter_source.addItem(label, source)
+        self.filter_issues = QComboBox()
+        self.filter_issues.setAccessibleName("History issues filter")
+        for label, kind in (("Any issues", ""), ("With errors", "errors"), ("With warnings", "warnings")):
+            self.filter_issues.addItem(label, kind)
         self.filter_time = QComboBox()
         self.filter_time.setAccessibleName("History time filter")
         self.filter_time.addItems(list(TIME_RANGES))
@@ -179,12 +184,12 @@ class HistoryPanel(QWidget):
         self._more_filters = more_filters = QHBoxLayout()
         for widget in (self.filter_vendor, self.filter_operation, self.filter_profile, self.filter_status):
             filters.addWidget(widget, 1)
-        for widget in (self.filter_source, self.filter_time):
+        for widget in (self.filter_source, self.filter_issues, self.filter_time):
             more_filters.addWidget(widget, 1)
         more_filters.addWidget(self.pinned_only)
         more_filters.addStretch(1)
         for combo in (self.filter_vendor, self.filter_operation, self.filter_profile, self.filter_status,
-                      self.filter_source, self.filter_time):
+                      self.filter_source, self.filter_issues, self.filter_time):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(8)
         layout.addLayout(top)
@@ -254,7 +259,7 @@ class HistoryPanel(QWidget):
         self._debounce.timeout.connect(self.apply_filters)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
         for combo in (self.filter_operation, self.filter_profile, self.filter_status, self.filter_source,
-                      self.filter_time):
+                      self.filter_issues, self.filter_time):
             combo.currentIndexChanged.connect(lambda _i: self.apply_filters())
         self.filter_vendor.currentIndexChanged.connect(self._vendor_filter_changed)
         self.pinned_only.toggled.connect(lambda _c: self.apply_filters())
@@ -360,7 +365,8 @@ class HistoryPanel(QWidget):
                              profile=self.filter_profile.currentData() or "",
                              status_class=self.filter_status.currentData() or "", since=since, until=until,
                              search=self.search.text().strip(), pinned_only=self.pinned_only.isChecked(),
-                             source=self.filter_source.currentData() or "")
+                             source=self.filter_source.currentData() or "",
+                             issues=self.filter_issues.currentData() or "")
 
     def _add_range_edits(self) -> None:
         """The custom range's from/to fields, after the time filter: yesterday until an hour on."""

@@ -242,6 +242,7 @@ class MainWindow(QMainWindow):
         self.suites.open_requested.connect(self.open_case)
         self.suites.ran.connect(self.refresh_history_soon)
         self.capture.captured.connect(lambda _c: self.refresh_history_soon())
+        self.capture.open_requested.connect(self.open_history_exchange)
         self.issues.itemActivated.connect(self._issue_clicked)
         self.issues.itemClicked.connect(self._issue_clicked)
         self.send_button.clicked.connect(lambda: self.send(force=False))
