@@ -222,3 +222,33 @@ def test_forwarding_masks_the_vendors_login_token(capture, tmp_path):
         assert scan(home, {"out": out}) == []
     finally:
         vendor.stop()
+
+
+def test_what_capture_cannot_read_is_answered_400_and_recorded(capture):
+    running = capture()
+    deep = "[" * 3000 + "]" * 3000
+    answer = requests.get(f"{running.url}/vibetrace/event/1/x", params={"data": deep, "token": "CANARY77zq7"},
+                          timeout=10)
+    assert answer.status_code == 400
+    not_json = requests.post(f"{running.url}/synerise/events/v1/batch?token=CANARY78zq7", data=b"\x00\xff",
+                             timeout=10)
+    assert not_json.status_code == 400
+    rows = running.rows(2)
+    assert all(any(i["severity"] == "error" for i in r.issues) for r in rows)
+    _, out = running.stop()
+    assert scan(running.home, {"out": out}) == []
+
+
+def test_listening_beyond_this_computer_is_warned_about(tmp_path):
+    import signal
+
+    process = subprocess.Popen([sys.executable, "-m", "console", "capture", "--host", "0.0.0.0", "--port", "0"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=cli_env(tmp_path),
+                               cwd=ROOT)
+    try:
+        banner = [process.stdout.readline() for _ in range(1 + len(vendors()) + 2)]
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=15)
+    assert banner[-1].startswith("Warning: listening on 0.0.0.0") and "anyone on that network" in banner[-1]
+    assert process.returncode == 0
