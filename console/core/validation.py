@@ -319,8 +319,63 @@ def _is_warning(error) -> bool:
     return isinstance(error.schema, dict) and error.schema.get("x-severity") == "warning"
 
 
+def without_nulls(payload: Any) -> tuple[Any, list[str]]:
+    """`payload` with every object field whose value is null left out, and the JSON Pointers
+    of those fields. Real SDKs send `null` for optional fields they were not given (Synerise's
+    Python SDK does), which vendors treat as absent: so does validation (a required field that
+    is null is missing)."""
+    found: list[str] = []
+
+    def walk(node, parts):
+        if isinstance(node, dict):
+            out = {}
+            for key, value in node.items():
+                if value is None:
+                    found.append(pointer([*parts, key]))
+                else:
+                    out[key] = walk(value, [*parts, key])
+            return out
+        if isinstance(node, list):
+            return [walk(item, [*parts, i]) for i, item in enumerate(node)]
+        return node
+
+    if not _has_null_field(payload):
+        return payload, found  # the usual case: nothing copied
+    return walk(payload, []), found
+
+
+def _numbered(parts: list[str]) -> list:
+    return [int(p) if p.isdigit() else p for p in parts]
+
+
+def _has_null_field(node: Any) -> bool:
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if any(value is None for value in item.values()):
+                return True
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
 def schema_issues(vendor: str, operation: str, payload: Any) -> list[Issue]:
-    """The issues the operation's JSON Schema finds in `payload`, in document order."""
+    """The issues the operation's JSON Schema finds in `payload`, in document order. A field
+    given as null is checked as absent (see without_nulls); where the schema would not take
+    null there, a warning says how it is treated."""
+    checked, nulls = without_nulls(payload)
+    issues = _schema_issues(vendor, operation, checked)
+    if nulls:
+        refused = {i.path for i in _schema_issues(vendor, operation, payload) if i.is_error} & set(nulls)
+        issues += [Issue(WARNING, path, (f"{field_label(_numbered(pointer_parts(path)))} is null: it is checked as absent "
+                                         "(vendors treat a null optional field so); the console's advice is to "
+                                         "leave it out.")) for path in nulls if path in refused]
+    return sorted(issues, key=lambda i: (i.path, i.severity))
+
+
+def _schema_issues(vendor: str, operation: str, payload: Any) -> list[Issue]:
     validator = _compiled(vendor, operation)
     issues: list[Issue] = []
     seen = set()

@@ -23,7 +23,7 @@ from console.core.history import HistoryUnavailable, Record
 from console.core.payload import problem as payload_problem
 from console.core.profiles import SANDBOX
 from console.core.secrets import MASK, keyring_user, mask_text, mask_userinfo
-from console.core.validation import ERROR, WARNING, Issue, schema_issues
+from console.core.validation import ERROR, WARNING, Issue, schema_issues, without_nulls
 from console.engine.context import AppContext
 from console.engine.first_check import CheckedSchema, resolve_payload
 from console.vendors import RULES
@@ -247,7 +247,7 @@ def prepare(ctx: AppContext, draft: Draft, check_history: bool = True, now: date
         issues += checked.issues
     else:
         issues += schema_issues(vendor.name, op.name, payload)
-    issues += rules.payload_issues(op, payload, check)
+    issues += rules.payload_issues(op, without_nulls(payload)[0], check)  # a null field counts as absent
 
     secrets = [secret] if secret else []
     masked_payload = None
