@@ -341,11 +341,11 @@ def _print_send(args, result, exchange, stdout, stderr, show_request: bool) -> N
 # Characters that steer a terminal (escape sequences, bell, bidirectional overrides) are shown
 # escaped: an answer must not retitle, clear or rewrite the user's terminal.
 def _terminal_safe(text: str) -> str:
-    """`text` for a terminal: control and bidi characters shown as escapes, credentials masked
-    (console.core.redact.printable, the one place that decides it)."""
-    from console.core.redact import printable
+    """`text` for a terminal: control and bidi characters shown as escapes
+    (console.core.redact.escape_controls; what is printed was masked where it was made)."""
+    from console.core.redact import escape_controls
 
-    return printable(text)
+    return escape_controls(text)
 
 
 def _sandbox(args, context, stdin, stdout, stderr) -> int:

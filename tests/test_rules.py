@@ -39,9 +39,6 @@ ERRORS = [
     ("vt mixed types", "vibetrace", "track", lambda p: p + [{"type": "login", "email": "a@example.com"}], "/1/type", "same type"),
     ("vt bad email", "vibetrace", "track", lambda p: [{"type": "login", "email": "not-an-email"}], "/0/email", "valid email"),
     ("vt whole cookie as userId", "vibetrace", "track", lambda p: p[0].update(userId="8139618027113397_253412802711339765_false_false"), "/0/userId", "_vt_user"),
-    ("vt type unsafe in path", "vibetrace", "track", lambda p: [{"type": "a/b", "email": "a@example.com"}], "/0/type", "URL path"),
-    ("vt confirmation without orderId", "vibetrace", "track", lambda p: drop(p[0]["generic"], "orderId"), "/0/generic/orderId", "orderId"),
-    ("vt item quantity", "vibetrace", "track", lambda p: p[0]["items"][0].update(quantity=0), "/0/items/0/quantity", "minimum of 1"),
     # VibeTrace REST
     ("vt rest no event", "vibetrace", "rest-event", lambda p: drop(p, "event"), "/event", "Missing event information"),
     ("vt rest no user", "vibetrace", "rest-event", lambda p: drop(p, "user"), "/user", "user and an event"),
@@ -92,7 +89,6 @@ ERRORS = [
     ("oc conversion-name", "octeth", "event", lambda p: p.update(event="conversion", properties={"conversion-id": "1", "conversion-value": 1}), "/properties/conversion-name", "conversion-name"),
     ("oc conversion-value", "octeth", "event", lambda p: p.update(event="conversion", properties={"conversion-id": "1", "conversion-name": "x"}), "/properties/conversion-value", "conversion-value"),
     ("oc identify needs email", "octeth", "event", lambda p: [p.update(event="identify"), drop(p, "email")] and None, "/email", "email is required"),
-    ("oc key in payload", "octeth", "event", lambda p: p.update(APIKey="abc"), "/APIKey", "does not belong"),
     ("oc properties ListID", "octeth", "event-properties", lambda p: {}, "/ListID", "ListID is required"),
     ("oc properties ListID valid", "octeth", "event-properties", lambda p: {"ListID": "three"}, "/ListID", "number"),
     # Synerise
@@ -117,6 +113,22 @@ ERRORS = [
     ("sy ai batch empty", "synerise", "ai-batch", lambda p: p.update(items=[]), "/items", "no events"),
     ("sy ai batch item rule", "synerise", "ai-batch", lambda p: drop(p["items"][1], "clientUUID"), "/items/1/clientUUID", "required"),
 ]
+
+
+# What the documents do not state is the console's advice: a warning, never a block.
+ADVICE = [
+    ("vt type unsafe in path", "vibetrace", "track", lambda p: [{"type": "a/b", "email": "a@example.com"}], "/0/type", "URL path"),
+    ("vt confirmation without orderId", "vibetrace", "track", lambda p: drop(p[0]["generic"], "orderId"), "/0/generic/orderId", "orderId"),
+    ("vt item quantity", "vibetrace", "track", lambda p: p[0]["items"][0].update(quantity=0), "/0/items/0/quantity", "minimum of 1"),
+]
+
+
+@pytest.mark.parametrize("name,vendor,operation,change,path,words", ADVICE, ids=[e[0] for e in ADVICE])
+def test_advice_warns_and_does_not_block(ctx, name, vendor, operation, change, path, words):
+    prepared = pipeline.prepare(ctx, pipeline.Draft(vendor, operation, payload=changed(vendor, operation, change)))
+    assert prepared.errors == [] and prepared.can_send, [i.to_json() for i in prepared.issues]
+    assert any(i.path == path and words.lower() in i.message.lower() for i in prepared.issues), \
+        [i.to_json() for i in prepared.issues]
 
 
 @pytest.mark.parametrize("name,vendor,operation,change,path,words", ERRORS, ids=[e[0] for e in ERRORS])

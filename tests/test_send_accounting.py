@@ -30,9 +30,9 @@ def cli_env(home: Path, **extra) -> dict[str, str]:
     return env
 
 
-def run(home: Path, *args, timeout=60, **env) -> subprocess.CompletedProcess:
+def run(home: Path, *args, timeout=60, input=None, **env) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "console", *args], capture_output=True, text=True,
-                          env=cli_env(home, **env), timeout=timeout, cwd=ROOT)
+                          env=cli_env(home, **env), timeout=timeout, cwd=ROOT, input=input)
 
 
 def mount_tmpfs(path: Path, options: str) -> bool:

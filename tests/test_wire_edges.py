@@ -56,10 +56,13 @@ def test_an_octeth_key_with_quotes_backslashes_and_non_ascii_never_reaches_the_d
 
 def test_a_key_typed_into_the_payload_is_masked_in_its_field(run_cli, recorder, make_ctx):
     payload = {"APIKey": "typed-key-123", "ListID": 1, "event": "signup", "email": "a@example.com"}
-    result = run_cli("send", "octeth", "event", "--base-url", recorder.url, "--data", "-", "--json", "--force",
+    result = run_cli("send", "octeth", "event", "--base-url", recorder.url, "--data", "-", "--json",
                      stdin=json.dumps(payload))
     assert result.status == 0, result.err
-    assert json.loads(recorder.requests[0].body)["APIKey"] == "sandbox-octeth-api-key"  # the profile's key wins
+    # The key the user typed is the one that goes (never silently replaced), and the console says so.
+    assert json.loads(recorder.requests[0].body)["APIKey"] == "typed-key-123"
+    assert any("the payload's APIKey is sent, not the profile's" in i["message"]
+               for i in json.loads(result.out)["issues"])
     (row,) = make_ctx().history.get_many([r.id for r in make_ctx().history.recent(1)])
     assert "typed-key-123" not in row.payload and json.loads(row.payload)["APIKey"] == "***"
     assert b"typed-key-123" not in row.request_body

@@ -44,7 +44,7 @@ class PayloadDocument:
         self.text = text
         self._positions = None
         try:
-            self.value, self.error = parse_json_text(text), None
+            self.value, self.error = parse_json_text(text, bare_tokens=True), None
         except PayloadError as exc:
             self.value, self.error = None, exc
 

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from console.core.payload import BareToken
+
 TOKEN = re.compile(r"\{\{\$([A-Za-z][A-Za-z0-9]*)\}\}")
 NUMERIC = frozenset({"timestamp", "timestampMs", "randomInt"})
 # Every token with what it makes, in the order a menu offers them.
@@ -62,7 +64,7 @@ def make_value(name: str, now: datetime, rng) -> Any | None:
 
 
 def has_tokens(value: Any) -> bool:
-    """Whether any string in `value` holds a `{{$name}}` token (walks without recursion)."""
+    """Whether any string (or field name) in `value` holds a `{{$name}}` token (walks without recursion)."""
     stack = [value]
     while stack:
         item = stack.pop()
@@ -71,6 +73,7 @@ def has_tokens(value: Any) -> bool:
                 return True
         elif isinstance(item, dict):
             stack.extend(item.values())
+            stack.extend(item)  # its field names
         elif isinstance(item, list):
             stack.extend(item)
     return False
@@ -85,7 +88,7 @@ def resolve(value: Any, now: datetime, rng, wants_number: Callable[[list], bool]
 
     def walk(item: Any, path: list) -> Any:
         if isinstance(item, dict):
-            return {k: walk(v, path + [k]) for k, v in item.items()}
+            return {key(k, path): walk(v, path + [k]) for k, v in item.items()}
         if isinstance(item, list):
             return [walk(v, path + [i]) for i, v in enumerate(item)]
         if not isinstance(item, str) or "{{$" not in item:
@@ -99,8 +102,8 @@ def resolve(value: Any, now: datetime, rng, wants_number: Callable[[list], bool]
             if made is None:
                 unknown.append((where, whole.group(1)))
                 return item
-            if whole.group(1) in NUMERIC and not wants_number(path):
-                made = str(made)
+            if whole.group(1) in NUMERIC and not wants_number(path) and not isinstance(item, BareToken):
+                made = str(made)  # a token written bare (`"ts": {{$timestamp}}`) keeps its number
             generated.append(Generated(where, item, made))
             return made
 
@@ -115,6 +118,21 @@ def resolve(value: Any, now: datetime, rng, wants_number: Callable[[list], bool]
         if result != item:
             generated.append(Generated(where, item, result))
         return result
+
+    def key(name: str, path: list) -> str:
+        """A field name's tokens made too (an unknown one is reported at the field)."""
+        if "{{$" not in name:
+            return name
+        from console.core.validation import pointer
+
+        def one(match: re.Match) -> str:
+            made = make_value(match.group(1), now, rng)
+            if made is None:
+                unknown.append((pointer(path + [name]), match.group(1)))
+                return match.group(0)
+            return str(made)
+
+        return TOKEN.sub(one, name)
 
     if not has_tokens(value):
         return Resolution(value, (), ())

@@ -10,6 +10,7 @@ sentence, never a traceback.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from typing import Any
 
@@ -36,8 +37,64 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON (JSON has no NaN or Infinity)")
 
 
-def parse_json_text(text: str) -> Any:
-    """Parses JSON strictly; raises JsonSyntaxError (with its position) or PayloadError."""
+class BareToken(str):
+    """A `{{$name}}` token written where a JSON value goes (`"ts": {{$timestamp}}`, Postman's
+    idiom): read as a string so the payload parses, and made into the value's own type (a
+    number for `{{$timestamp}}`) when it is resolved (console.core.dynamic)."""
+
+
+_BARE = "\u0000bare\u0000"  # marks a token that stood bare: no payload's string holds a NUL and this
+_BARE_TOKEN = re.compile(r"\{\{\$?[A-Za-z][A-Za-z0-9_.-]*\}\}")
+
+
+def _quote_bare_tokens(text: str) -> str | None:
+    """`text` with each `{{$name}}` that stands outside a JSON string quoted (and marked), or
+    None when there is none."""
+    out, i, in_string, found = [], 0, False, False
+    while i < len(text):
+        char = text[i]
+        if in_string:
+            if char == "\\":
+                out.append(text[i:i + 2])
+                i += 2
+                continue
+            in_string = char != '"'
+        elif char == '"':
+            in_string = True
+        elif char == "{" and text.startswith("{{", i):
+            match = _BARE_TOKEN.match(text, i)
+            if match:
+                out.append(json.dumps(_BARE + match.group(0)))
+                i = match.end()
+                found = True
+                continue
+        out.append(char)
+        i += 1
+    return "".join(out) if found else None
+
+
+def _mark_bare(value: Any) -> Any:
+    """The marked strings of _quote_bare_tokens as BareToken values."""
+    if isinstance(value, str):
+        return BareToken(value[len(_BARE):]) if value.startswith(_BARE) else value
+    if isinstance(value, list):
+        return [_mark_bare(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _mark_bare(item) for key, item in value.items()}
+    return value
+
+
+def parse_json_text(text: str, bare_tokens: bool = False) -> Any:
+    """Parses JSON strictly; raises JsonSyntaxError (with its position) or PayloadError. With
+    `bare_tokens` (a payload a person wrote), a `{{$name}}` where a value goes is read as that
+    token (BareToken); the wire's JSON (the sandbox's) is read without."""
+    if bare_tokens and "{{" in text:
+        quoted = _quote_bare_tokens(text)
+        if quoted is not None:
+            try:
+                return _mark_bare(parse_json_text(quoted))
+            except PayloadError:
+                pass  # the error is said of the text as written
     try:
         value = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
@@ -126,7 +183,7 @@ def _text_problem(text: str) -> str | None:
 
 def parse_payload(text: str) -> Any:
     """Parses a payload text and checks it (see module docstring); raises PayloadError."""
-    value = parse_json_text(text)
+    value = parse_json_text(text, bare_tokens=True)
     bad = problem(value)
     if bad:
         raise PayloadError(bad)

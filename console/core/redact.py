@@ -244,7 +244,13 @@ def printable(text: str, secrets: Iterable[str] = ()) -> str:
     """A line for a terminal or a log: credentials masked, and control characters (escape
     codes a request's path may carry, which would move the cursor or retitle the terminal)
     shown as \\x1b-style escapes instead of acted on."""
-    return _CONTROL.sub(_escape, redact_text(text, secrets))
+    return escape_controls(redact_text(text, secrets))
+
+
+def escape_controls(text: str) -> str:
+    """Text for a terminal with its control and bidi characters (but tab and newline) shown as
+    \\x1b / \\u202e escapes: for the console's own sentences, which hold no secret to look for."""
+    return _CONTROL.sub(_escape, text)
 
 
 def _escape(match: re.Match) -> str:

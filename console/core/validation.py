@@ -235,6 +235,8 @@ def _describe(error) -> tuple[str, str]:
         wanted = [value] if isinstance(value, str) else list(value)
         words = " or ".join(TYPE_WORDS.get(t, t) for t in wanted)
         got = TYPE_WORDS.get(_json_type(instance), _json_type(instance))
+        if isinstance(instance, (int, float, str)) and not isinstance(instance, bool):
+            got = f"{got} ({json.dumps(instance)[:40]})"  # "a whole number, not a number" says nothing
         return pointer(parts), f"{field} must be {words}, not {got}."
     if keyword in ("minLength", "maxLength"):
         low = error.schema.get("minLength")

@@ -197,6 +197,18 @@ def resolve_credential(ctx: AppContext, vendor: Vendor, op: Operation, draft: Dr
     return None, None
 
 
+def payload_credential(op: Operation, payload: Any) -> tuple[str, str, str] | None:
+    """(secret name, body field, value) of a credential written into the payload where the
+    operation's template puts one (Octeth's APIKey or SessionID), or None."""
+    if not isinstance(payload, dict):
+        return None
+    for name, body_field in op.request.body_credentials.items():
+        value = payload.get(body_field)
+        if isinstance(value, str) and value.strip():
+            return name, body_field, value
+    return None
+
+
 def prepare(ctx: AppContext, draft: Draft, check_history: bool = True, now: datetime | None = None,
             checked: CheckedSchema | None = None) -> Prepared:
     """Validates a draft and builds its request. Raises KeyError for an unknown vendor or
@@ -227,6 +239,14 @@ def prepare(ctx: AppContext, draft: Draft, check_history: bool = True, now: date
             "{{$guid}}, {{$randomUUID}}, {{$timestamp}}, {{$timestampMs}}, {{$isoTimestamp}}, "
             "{{$randomInt}} and {{$randomEmail}}.")))
     credential, secret = resolve_credential(ctx, vendor, op, draft)
+    given = payload_credential(op, payload)
+    if given is not None:  # a key written into the body, as Octeth's document sends it: it is this send's
+        name, body_field, value = given
+        if credential and secret != value:
+            issues.append(Issue(WARNING, f"/{body_field}", (
+                f"{body_field} is in the payload, and profile {draft.profile!r} has its own "
+                f"{vendor.secrets[credential].label} too: the payload's {body_field} is sent, not the profile's.")))
+        credential, secret = name, value
     if op.credentials and credential is None:
         names = " or ".join(op.credentials)
         unreadable = [ctx.secrets.unreadable.get(keyring_user(vendor.name, draft.profile, n)) for n in op.credentials]

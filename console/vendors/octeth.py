@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from console.core.validation import ERROR, Issue
 from console.vendors.base import VendorRules, json_error_items
 
 NAME = "octeth"
@@ -25,16 +24,6 @@ PROPERTY_ERRORS = {
 
 class OctethRules(VendorRules):
     name = NAME
-
-    def payload_issues(self, op, payload, ctx):
-        if not isinstance(payload, dict):
-            return []
-        return [
-            Issue(ERROR, f"/{name}", (
-                f"{name} does not belong in the payload: the console puts the profile's credential "
-                "into the body when it sends (keep keys in the keyring, not in payloads)."))
-            for name in ("APIKey", "SessionID") if name in payload
-        ]
 
     def explain(self, op, response):
         body = response.json()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from urllib.parse import quote
 
 from console.core.cookies import CookieError, parse_vt_user
 from console.core.validation import ERROR, WARNING, Issue
@@ -126,8 +127,10 @@ class VibeTraceRules(VendorRules):
                         f"All events of one request must have the same type (it is part of the URL): "
                         f"event 1 is {first_type!r}, event {i + 1} is {event_type!r}. Send them separately.")))
                 if PATH_UNSAFE & set(event_type):
-                    issues.append(Issue(ERROR, f"/{i}/type", (
-                        f"type {event_type!r} goes into the URL path and cannot contain spaces, '/', '?', '#' or '%'.")))
+                    # Percent-encoded in the path, so sent faithfully; the document's types are words.
+                    issues.append(Issue(WARNING, f"/{i}/type", (
+                        f"type {event_type!r} goes into the URL path percent-encoded ({quote(event_type, safe='')}); "
+                        "the document's types are single words (confirmation, login), so check the name.")))
                 elif event_type in (".", ".."):
                     issues.append(Issue(ERROR, f"/{i}/type", (
                         f"type {event_type!r} goes into the URL path, where {event_type!r} means "
