@@ -149,10 +149,14 @@ def main(argv: list[str] | None = None, stdin: IO[str] | None = None, stdout: IO
 
     def context():
         if make_context is not None:
-            return make_context()
-        from console.engine.context import AppContext
+            made = make_context()
+        else:
+            from console.engine.context import AppContext
 
-        return AppContext()
+            made = AppContext()
+        # What history says as it opens (a damaged file set aside, …) reaches stderr, once.
+        made.tell = lambda message: print(_terminal_safe(message), file=stderr, flush=True)
+        return made
 
     if args.command == "diagnostics":
         from console.ui.diagnostics import main as diagnostics_main
@@ -188,8 +192,12 @@ def main(argv: list[str] | None = None, stdin: IO[str] | None = None, stdout: IO
 def _load_payload(source: str | None, stdin: IO[str]) -> Any:
     if source is None:
         return None
+    from console.core.files import InputFileError, read_regular
+
     try:
-        text = stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+        text = stdin.read() if source == "-" else read_regular(source, PAYLOAD_FILE_CAP, "payload file").decode("utf-8")
+    except InputFileError as exc:
+        raise UsageError(str(exc)) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"cannot read {source}: {exc}") from None
     from console.core.payload import JsonSyntaxError, PayloadError, parse_payload
@@ -201,6 +209,9 @@ def _load_payload(source: str | None, stdin: IO[str]) -> Any:
         raise UsageError(f"{name} is not valid JSON: {exc}") from None
     except PayloadError as exc:
         raise UsageError(f"{name} cannot be sent: {exc}") from None
+
+
+PAYLOAD_FILE_CAP = 64 * 1024 * 1024  # --data FILE: an event payload is kilobytes; the transport caps bodies too
 
 
 def _overrides(pairs: list[str], vendor, op) -> dict[str, str]:
@@ -409,8 +420,6 @@ def _capture(args, context, stdin, stdout, stderr) -> int:
         if not is_loopback(args.host):
             print(f"Warning: listening on {args.host}, not only this computer: anyone on that network can send to "
                   "capture and have it recorded.", file=stdout)
-        if ctx.history.recovered:
-            print(ctx.history.message, file=stdout)
         _serve_until_stopped(server, stdout)
         print(f"Capture stopped: {server.capture.count} request(s) recorded in history.", file=stdout, flush=True)
         for path, count in server.capture.left_in_journal.items():
@@ -515,14 +524,13 @@ def _history(args, context, stdin, stdout, stderr) -> int:
         raise UsageError("--limit takes a number above 0")
     ctx = context()
     try:
+        if ctx.history.read_only and ctx.history.message:
+            print(_terminal_safe(ctx.history.message), file=stderr)
         listed = ctx.history.recent(args.limit)
         # --json carries each exchange's issues, which live with its details.
         entries = ctx.history.get_many([e.id for e in listed]) if args.json else listed
-        message = ctx.history.message
     finally:
         ctx.close()
-    if message:
-        print(_terminal_safe(message), file=stderr)
     if args.json:
         print(json.dumps([e.to_json() for e in entries], ensure_ascii=False, indent=2), file=stdout)
         return EXIT_OK
@@ -598,30 +606,24 @@ def _history_export(args, context, stdout, stderr) -> int:
 
 
 def _history_import(args, context, stdout, stderr) -> int:
-    from console.core.history_export import HistoryImportError, read_import
+    from console.core.history_export import (
+        HistoryImportError,
+        import_into,
+        import_summary,
+        read_import,
+        read_import_file,
+    )
 
     try:
-        data = Path(args.file).read_bytes()
-    except OSError as exc:
-        raise UsageError(f"cannot read {args.file}: {exc.strerror or exc}") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UsageError(f"{args.file} is not UTF-8 text, so it is neither HAR nor a JSON export") from None
-    try:
-        records, skipped = read_import(text, keep_unknown=args.keep_unknown)
+        records, skipped = read_import(read_import_file(args.file), keep_unknown=args.keep_unknown)
     except HistoryImportError as exc:
-        raise UsageError(f"{args.file}: {exc}") from None
+        raise UsageError(str(exc) if str(exc).startswith(str(args.file)) else f"{args.file}: {exc}") from None
     ctx = context()
     try:
-        ids = ctx.history.record_many(records)
+        ids, repeated = import_into(ctx.history, records)
     finally:
         ctx.close()
-    line = f"Imported {len(ids)} exchange(s) from {args.file}."
-    if skipped:
-        line += (f" {skipped} entr{'y' if skipped == 1 else 'ies'} matched no known endpoint and "
-                 "were skipped (--keep-unknown keeps them as vendor 'other').")
-    print(line, file=stdout)
+    print(import_summary(args.file, len(ids), skipped, repeated), file=stdout)
     return EXIT_OK
 
 

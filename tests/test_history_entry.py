@@ -37,8 +37,11 @@ def test_history_json_carries_source_and_issues(run_cli, tmp_path):
             "elapsed_ms", "source", "issues"} <= set(item)
     export = tmp_path / "h.json"
     run_cli("history", "export", "--format", "json", "--output", str(export))
-    run_cli("history", "import", str(export))
-    newest = json.loads(run_cli("history", "--json", "--limit", "1").out)[0]
+    from tests.test_send_accounting import run
+
+    other = tmp_path / "other-home"  # imported where it is not already (in its own, it is recognised)
+    assert run(other, "history", "import", str(export)).returncode == 0
+    newest = json.loads(run(other, "history", "--json", "--limit", "1").stdout)[0]
     assert newest["source"] == "import" and newest["issues"] == item["issues"]
 
 

@@ -66,7 +66,8 @@ words = st.sampled_from(["curl", "-X", "POST", "-H", "'Content-Type: application
                          "'{\"a\": 1}'", "https://api.synerise.com/v4/events/custom", "-u", "a:b", "--json",
                          "\\\n", "$'x\\ny'", "$'\\xff'", '"', "'", "-sX", "--url", "@file", "-G", "#", "`", "^",
                          "--data-urlencode", "--url-query", "-H", "'X: \u00e9'", "|", "&&", "2>&1", "curl.exe",
-                         "^\n", "`\n", "--json", "-b", "a=b"])
+                         "^\n", "`\n", "--json", "-b", "a=b", "$'\\ud800'", "$'a\\udfffb'", "$'\\U0001f600'",
+                         "'http://[::1/x'", "http://[::1]:99999/"])
 commands = st.lists(words | st.text(max_size=12), min_size=1, max_size=12).map(" ".join)
 
 
@@ -87,11 +88,14 @@ har_values = st.none() | st.booleans() | st.integers() | st.floats() | st.text(m
 
 
 def har_entry():
-    header = st.fixed_dictionaries({"name": har_values, "value": har_values})
+    header = st.fixed_dictionaries({"name": har_values | st.sampled_from([":authority", ":path", "Content-Length"]),
+                                    "value": har_values})
     request = st.fixed_dictionaries({
         "method": st.sampled_from(["POST", "GET"]) | har_values,
         "url": st.sampled_from(["https://tracker-s2s.my.com/v1/login/?idApp=1", "https://api.synerise.com/v4/events/custom",
-                                "https://example.com/x"]) | har_values,
+                                "https://example.com/x", "http://[::1/x", "http://h:99999/", "http://[::1]:x/",
+                                "https://app.vtcdn.net/event/1/login?data=%5B%7B%22type%22%3A%22login%22%7D%5D",
+                                "https://app.vtcdn.net/event/1/?data=%5B"]) | har_values,
     }, optional={"headers": st.lists(header, max_size=3) | har_values,
                  "postData": st.fixed_dictionaries({}, optional={"text": har_values, "mimeType": har_values,
                                                                  "params": st.lists(header, max_size=2) | har_values})})

@@ -113,16 +113,20 @@ _CANNOT = {
 }
 
 
+DATA_FILE_CAP = 64 * 1024 * 1024  # an @file of a pasted command: no event body is larger
+
+
 def _read_file(name: str) -> bytes:
     """`@file` as curl reads it: relative to the current folder."""
     if name == "-":
         raise CurlError("The command reads standard input (@-), which a paste cannot carry: "
                         "put the data in its place.")
+    from console.core.files import InputFileError, read_regular
+
     try:
-        with open(name, "rb") as handle:
-            return handle.read()
-    except OSError as exc:
-        raise CurlError(f"The command reads the file {name!r}, which cannot be read: {exc.strerror or exc}.") from None
+        return read_regular(name, DATA_FILE_CAP, "data file")
+    except InputFileError as exc:
+        raise CurlError(f"The command reads the file {name!r}, which cannot be read: {exc}.") from None
 
 
 def _long_name(word: str) -> tuple[str, str | None]:
@@ -160,6 +164,11 @@ def _urlencode_piece(piece: str, read: Callable[[str], bytes]) -> str:
     return quote_plus(piece, safe="*-._", errors="surrogateescape")
 
 
+# A lone surrogate that is no byte: \udc80-\udcff are the bytes 0x80-0xff of a binary body
+# (surrogateescape, as shell words carry them); the rest are characters no bytes can be.
+_SURROGATE = re.compile("[\ud800-\udc7f\udd00-\udfff]")
+
+
 def parse_curl(text: str, read_file: Callable[[str], bytes] | None = None) -> CurlRequest:
     """Reads one curl command as curl would (its shell's quoting, curl's options and their
     arguments) into the request curl would send. `@file` arguments are read with `read_file`
@@ -171,6 +180,10 @@ def parse_curl(text: str, read_file: Callable[[str], bytes] | None = None) -> Cu
         words = split_command(text.strip()).words
     except ShellError as exc:
         raise CurlError(str(exc)) from None
+    for word in words:
+        if _SURROGATE.search(word.text):
+            raise CurlError(f"The command holds {word.text[:40]!r}, with a lone surrogate (as $'\\ud800' makes): "
+                            "no bytes are that character, so curl's request cannot be known.")
     while words and not words[0].quoted and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*=.*", words[0].text):
         words = words[1:]  # VAR=value before the command sets its environment only
     if not words or words[0].text.rsplit("/", 1)[-1].lower() not in ("curl", "curl.exe"):

@@ -628,6 +628,14 @@ class HistoryStore:
         """Stores one exchange; returns its id. Raises HistoryUnavailable when it cannot."""
         return self.record_many([r])[0]
 
+    def already_recorded(self, records: list[Record]) -> list[bool]:
+        """For each record, whether history holds that exchange already (the same time,
+        method and URL): an export imported twice is recognised, not doubled."""
+        with self._reading() as db:
+            return [db.execute(f"SELECT 1 FROM exchanges e WHERE e.time = ? AND e.method = ? AND e.url = ? "
+                               f"AND {self._live} LIMIT 1", (r.time, r.method, r.url)).fetchone() is not None
+                    for r in records]
+
     def record_many(self, records: list[Record]) -> list[int]:
         """Stores several exchanges in one transaction (imports, generated test data).
         Raises HistoryUnavailable when they cannot be written (read-only, disk full, …)."""

@@ -23,6 +23,42 @@ class HistoryImportError(ValueError):
     """The file is not an export this app can read; the message says why."""
 
 
+IMPORT_CAP = 1024 * 1024 * 1024  # a history file to import: at most 1 GB
+
+
+def read_import_file(path) -> str:
+    """The text of a HAR or JSON export file a user named: a regular file of at most
+    IMPORT_CAP, UTF-8 (a byte-order mark allowed); HistoryImportError otherwise."""
+    from console.core.files import InputFileError, read_regular
+
+    try:
+        data = read_regular(path, IMPORT_CAP, "history file")
+    except InputFileError as exc:
+        raise HistoryImportError(str(exc)) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise HistoryImportError(f"{path} is not UTF-8 text, so it is neither HAR nor a JSON export") from None
+
+
+def import_into(store, records: list[Record]) -> tuple[list[int], int]:
+    """Records the imported exchanges history does not hold yet; (their ids, how many it held)."""
+    known = store.already_recorded(records)
+    ids = store.record_many([r for r, seen in zip(records, known, strict=True) if not seen])
+    return ids, sum(known)
+
+
+def import_summary(path, imported: int, skipped: int, repeated: int) -> str:
+    """The one line an import ends with (the command line's and the window's)."""
+    line = f"Imported {imported} exchange(s) from {path}."
+    if repeated:
+        line += f" {repeated} were in history already (the same time, method and URL) and were not added again."
+    if skipped:
+        line += (f" {skipped} entr{'y' if skipped == 1 else 'ies'} matched no known endpoint and "
+                 "were skipped (--keep-unknown keeps them as vendor 'other').")
+    return line
+
+
 def _text(data: bytes | None) -> str:
     return (data or b"").decode("utf-8", errors="replace")
 
@@ -34,7 +70,7 @@ def to_curl_commands(entries: list[HistoryEntry]) -> str:
 
     parts = []
     for e in entries:
-        spec = RequestSpec(e.method, e.url, e.request_headers or {}, e.request_body or b"")
+        spec = RequestSpec(e.method, e.url, with_length(e.request_headers, e.request_body), e.request_body or b"")
         parts.append(f"# #{e.id} {e.time} {e.vendor}/{e.operation} [{e.profile}] → {e.status_label}\n"
                      + to_curl(spec))
     return "\n\n".join(parts) + "\n"
@@ -50,6 +86,9 @@ def to_json_export(entries: list[HistoryEntry]) -> str:
         for key in _NOT_EXPORTED:
             row.pop(key, None)
         item = {k: v for k, v in row.items() if k not in ("request_body", "response_body")}
+        item["request_headers"] = with_length(row.get("request_headers"), row.get("request_body"))
+        if row.get("response_headers") is not None:
+            item["response_headers"] = with_length(row["response_headers"], row.get("response_body"))
         for key in ("request_body", "response_body"):
             data = row.get(key)
             if data is None:
@@ -99,6 +138,17 @@ def _pairs(mapping: dict | None) -> list[dict[str, str]]:
     return [{"name": k, "value": part} for k, v in (mapping or {}).items() for part in str(v).split("\n")]
 
 
+def with_length(headers: dict | None, body: bytes | None) -> dict[str, str]:
+    """Headers as they may be sent again: a Content-Length the masking made wrong (a key of
+    24 characters became ***) says the body's length now, so curl, Postman or a browser that
+    replays the export sends the whole body and no server waits for bytes that never come."""
+    out = dict(headers or {})
+    for name in list(out):
+        if name.lower() == "content-length":
+            out[name] = str(len(body or b""))
+    return out
+
+
 def _header(mapping: dict | None, name: str, default: str = "") -> str:
     """A header's value whatever the casing of its name."""
     for key, value in (mapping or {}).items():
@@ -119,8 +169,8 @@ def to_har(history: list[HistoryEntry]) -> dict:
     """A HAR 1.2 log of these exchanges; the app's own fields ride in `_eventConsole`."""
     entries = []
     for row in (e.as_row() for e in history):
-        headers = row["request_headers"] or {}
         body = row["request_body"] or b""
+        headers = with_length(row["request_headers"], body)
         mime = _header(headers, "content-type", "application/json" if body else "")
         request = {
             "method": row["method"], "url": row["url"], "httpVersion": "HTTP/1.1", "cookies": [],
@@ -132,8 +182,8 @@ def to_har(history: list[HistoryEntry]) -> dict:
             request["postData"] = {"mimeType": mime, "text": _text(body)}
             if _content(body).get("encoding"):  # HAR's postData has no base64 form
                 request["postData"]["comment"] = "not UTF-8: shown with replacement characters"
-        response_headers = row["response_headers"] or {}
         answer = row["response_body"] or b""
+        response_headers = with_length(row["response_headers"], answer)
         answered = row["status"] is not None
         response = {
             "status": row["status"] if answered else 0,
@@ -335,6 +385,8 @@ def _har_headers(holder: _Checked, where: str) -> dict[str, str]:
     for number, pair in enumerate(value, start=1):
         header = _Checked(pair, f"{where} header {number}")
         name = header.get("name", (str,), required=True)
+        if name.startswith(":"):
+            continue  # HTTP/2's pseudo-headers (:authority, :method, :path, :scheme): the request line, as curl reads them
         text = header.get("value", (str,), default="").replace("\n", " ")
         # A repeated name (Set-Cookie) keeps every value, one per line; exports split them again.
         headers[name] = f"{headers[name]}\n{text}" if name in headers else text
@@ -404,6 +456,10 @@ def _record_from_har(entry: _Checked, keep_unknown: bool = False) -> Record | No
     own = entry.child("_eventConsole")
     method = request.get("method", (str,), required=True)
     url = request.get("url", (str,), required=True)
+    try:
+        urlsplit(url).port  # noqa: B018 - "http://[::1/…" or a port that is no number: said, not raised
+    except ValueError as exc:
+        raise HistoryImportError(f"{where}: request.url is not a URL ({exc}): {url[:80]!r}.") from None
     vendor = own.get("vendor", (str,)) if own else None
     operation = own.get("operation", (str,)) if own else None
     if vendor or operation:
@@ -422,6 +478,8 @@ def _record_from_har(entry: _Checked, keep_unknown: bool = False) -> Record | No
     payload = own.get("payload", (str,)) if own else None
     if payload is None and body_text:
         payload = body_text
+    if payload is None and vendor != OTHER:  # a GET's payload rides in its query (VibeTrace's data=)
+        payload = _payload_from_query(method, url, vendor)
     outcome = own.get("outcome", (str,)) if own else None
     if outcome is not None and outcome not in OUTCOMES:
         raise HistoryImportError(f"{where}: _eventConsole.outcome {outcome!r} is not known.")
@@ -450,6 +508,17 @@ def _record_from_har(entry: _Checked, keep_unknown: bool = False) -> Record | No
         forced=bool(own.get("forced", (bool, int), default=False)) if own else False,
         outcome=outcome or ("answered" if status else "no-answer"), source="import",
     )
+
+
+def _payload_from_query(method: str, url: str, vendor: str) -> str | None:
+    """The payload a request of a known operation carries in its URL (JSON text), or None."""
+    from console.core.curl import CurlError, CurlRequest, map_request
+
+    try:
+        mapped = map_request(CurlRequest(method, url, [], None), only_vendor=vendor)
+    except (CurlError, ValueError, RecursionError):
+        return None
+    return None if mapped.payload is None else json.dumps(mapped.payload, ensure_ascii=False)
 
 
 def read_import(text: str, keep_unknown: bool = False) -> tuple[list[Record], int]:

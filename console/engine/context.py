@@ -55,6 +55,9 @@ class AppContext:
         self._lock = threading.Lock()
         self._transport = None
         self._history = None
+        # Who hears what history says when it opens (a damaged file set aside, captured requests
+        # recovered or waiting): the command line's stderr; the window reads `history.message`.
+        self.tell: Callable[[str], None] | None = None
         self._sandbox = None
         # The sandbox's listening socket, bound when its URL is first needed (a preview, a
         # dry run); its server (http.server and the emulators) starts only for a real send.
@@ -91,6 +94,9 @@ class AppContext:
                 from console.core.history import HistoryStore
 
                 self._history = HistoryStore(self.home)
+                # Read-only, the refusal that follows says it (a send), or the listing does.
+                if self._history.message and self.tell is not None and not self._history.read_only:
+                    self.tell(self._history.message)
             return self._history
 
     @property

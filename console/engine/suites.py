@@ -58,16 +58,23 @@ def load_cases(path: Path) -> list[Case]:
     path = Path(path)
     if not path.exists():
         raise SuiteError(f"{path}: no such file or folder")
-    files = [path] if path.is_file() else sorted(p for p in path.rglob(f"*{CASE_SUFFIX}") if p.is_file())
+    files = sorted(p for p in path.rglob(f"*{CASE_SUFFIX}") if p.is_file()) if path.is_dir() else [path]
     if not files:
         raise SuiteError(f"{path}: no {CASE_SUFFIX} files in it")
     return [load_case(f) for f in files]
 
 
+CASE_FILE_CAP = 10 * 1024 * 1024  # a case holds one payload: far below this
+
+
 def load_case(path: Path) -> Case:
+    from console.core.files import InputFileError, read_regular
+
     try:
-        data = parse_payload(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
+        data = parse_payload(read_regular(path, CASE_FILE_CAP, "case file").decode("utf-8"))
+    except InputFileError as exc:
+        raise SuiteError(str(exc)) from None
+    except UnicodeDecodeError as exc:
         raise SuiteError(f"{path}: cannot be read ({exc})") from None
     except PayloadError as exc:
         raise SuiteError(f"{path}: not a case file ({exc})") from None

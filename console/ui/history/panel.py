@@ -142,6 +142,7 @@ class HistoryPanel(QWidget):
         from console.core.definitions import vendors
 
         self.vendors = vendors()
+        self.last_import_repeated = 0  # exchanges the last import found in history already
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
@@ -586,11 +587,10 @@ class HistoryPanel(QWidget):
     def import_from(self, path: str, keep_unknown: bool = False, refresh: bool = True) -> tuple[int, int]:
         """Reads a HAR or JSON export into history; (imported, skipped). With `keep_unknown`
         HAR entries of no known endpoint are kept as plain exchanges (vendor "other")."""
-        from console.core.history_export import read_import
+        from console.core.history_export import import_into, read_import, read_import_file
 
-        with open(path, encoding="utf-8-sig") as f:
-            records, skipped = read_import(f.read(), keep_unknown=keep_unknown)
-        ids = self.store.record_many(records)
+        records, skipped = read_import(read_import_file(path), keep_unknown=keep_unknown)
+        ids, self.last_import_repeated = import_into(self.store, records)
         if refresh:
             self.refresh()
         return len(ids), skipped
@@ -623,11 +623,10 @@ class HistoryPanel(QWidget):
         if not path:
             return
         from console.core.history import HistoryUnavailable
-        from console.core.history_export import read_import
+        from console.core.history_export import read_import, read_import_file
 
         try:
-            with open(path, encoding="utf-8-sig") as f:
-                _, skipped = read_import(f.read())
+            _, skipped = read_import(read_import_file(path))
             keep = False
             if skipped:
                 keep = QMessageBox.question(
@@ -639,10 +638,11 @@ class HistoryPanel(QWidget):
             return
 
         def said(result) -> str:
+            from console.core.history_export import import_summary
+
             imported, skipped = result
-            extra = (f"; {skipped} entr{'y' if skipped == 1 else 'ies'} skipped (not an endpoint this app knows)"
-                     if skipped else "")
-            return f"Imported {imported} exchange(s){extra}."
+            return import_summary(path, imported, skipped if not keep else 0, self.last_import_repeated).replace(
+                " (--keep-unknown keeps them as vendor 'other')", "")
 
         self._change(lambda: self.import_from(path, keep_unknown=keep, refresh=False), said)
 

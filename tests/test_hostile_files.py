@@ -1,0 +1,96 @@
+"""Every input bounded, every failure one line: a FIFO, a device, a folder or a file too large
+named as an import, a payload or a case file is refused at once with its reason (never a hang,
+never gigabytes of memory); a HAR from a browser imports as curl would read it; a history set
+aside is announced."""
+
+import json
+import os
+import time
+
+import pytest
+
+from console.core.curl import CurlError, parse_curl
+from tests.test_send_accounting import run
+
+
+def special(tmp_path, kind):
+    path = tmp_path / f"input-{kind}"
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "device":
+        return "/dev/zero"
+    elif kind == "folder":
+        path.mkdir()
+    return str(path)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "folder"])
+@pytest.mark.parametrize("command", [["history", "import"], ["send", "octeth", "event", "--dry-run", "--data"],
+                                     ["suite", "run"]])
+def test_what_is_no_regular_file_is_refused_at_once(tmp_path, kind, command):
+    if kind == "folder" and command[0] == "suite":
+        pytest.skip("a folder is what suite run takes")
+    started = time.monotonic()
+    done = run(tmp_path / "home", *command, special(tmp_path, kind), timeout=30)
+    assert time.monotonic() - started < 20
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    assert ("a pipe or a device" in done.stderr or "a folder" in done.stderr), done.stderr
+
+
+def test_a_case_file_too_large_is_named(tmp_path):
+    big = tmp_path / "big.case.json"
+    with open(big, "wb") as stream:
+        stream.truncate(11 * 1024 * 1024)
+    done = run(tmp_path / "home", "suite", "run", str(big), timeout=30)
+    assert done.returncode in (1, 2) and "may be at most 10 MB" in done.stdout + done.stderr
+
+
+def test_a_har_url_that_is_no_url_is_one_line(tmp_path):
+    har = {"log": {"version": "1.2", "entries": [{"request": {"method": "POST", "url": "http://[::1/v4/events/custom"}}]}}
+    path = tmp_path / "bad.har"
+    path.write_text(json.dumps(har))
+    done = run(tmp_path / "home", "history", "import", str(path))
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "Entry 1: request.url is not a URL" in done.stderr
+
+
+def test_a_chrome_har_imports_as_curl_reads_it(tmp_path):
+    data = json.dumps([{"type": "login", "email": "a@example.com"}])
+    from urllib.parse import quote
+
+    url = f"https://app.vtcdn.net/event/77/login?data={quote(data)}&callback=vt&ts=5"
+    entry = {"startedDateTime": "2026-11-30T10:00:00.000Z", "time": 12,
+             "request": {"method": "GET", "url": url, "httpVersion": "h2",
+                         "headers": [{"name": ":authority", "value": "app.vtcdn.net"}, {"name": ":method", "value": "GET"},
+                                     {"name": ":path", "value": url[22:]}, {"name": ":scheme", "value": "https"},
+                                     {"name": "user-agent", "value": "Chrome"}]},
+             "response": {"status": 200, "statusText": "", "headers": [], "content": {"text": "vt({})", "size": 6}}}
+    path = tmp_path / "chrome.har"
+    path.write_text(json.dumps({"log": {"version": "1.2", "entries": [entry]}}))
+    home = tmp_path / "home"
+    first = run(home, "history", "import", str(path))
+    assert first.returncode == 0 and "Imported 1 exchange" in first.stdout
+    again = run(home, "history", "import", str(path))
+    assert "Imported 0 exchange" in again.stdout and "1 were in history already" in again.stdout
+    (row,) = json.loads(run(home, "history", "--json").stdout)
+    assert (row["vendor"], row["operation"]) == ("vibetrace", "track")
+    exported = run(home, "history", "export", "--format", "json").stdout
+    item = json.loads(exported)["exchanges"][0]
+    assert json.loads(item["payload"]) == [{"type": "login", "email": "a@example.com"}]  # it can be opened, resent
+    assert not any(name.startswith(":") for name in item["request_headers"])
+    assert ":authority" not in run(home, "history", "export", "--format", "curl").stdout
+
+
+def test_a_lone_surrogate_is_a_curl_error():
+    with pytest.raises(CurlError, match="lone surrogate"):
+        parse_curl("curl -d $'\\ud800' https://api.synerise.com/v4/events/custom")
+
+
+def test_a_damaged_history_is_announced_by_send(tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "history.sqlite3").write_bytes(b"not a database" * 400)
+    done = run(home, "send", "mytracker", "login")
+    assert done.returncode == 0
+    (kept,) = home.glob("history.sqlite3.damaged-*")
+    assert f"kept aside, untouched, as {kept.name}" in done.stderr
