@@ -69,3 +69,53 @@ def test_a_type_error_names_the_value():
     (issue,) = [i for i in schema_issues("mytracker", "customEvent", {"customUserId": 12345, "customEventName": "x"})
                 if i.path == "/customUserId"]
     assert issue.message == "customUserId must be text, not a whole number (12345)."
+
+
+VT_DATA = "%5B%7B%22type%22%3A%22login%22%2C%22email%22%3A%22a%40example.com%22%7D%5D"
+
+
+def test_the_documents_base_url_is_recognised_by_the_curl_import():
+    from console.core.curl import import_curl
+
+    found = import_curl(f"curl 'https://app.vtcdn.net/event/77/?data={VT_DATA}&callback=vt&ts=3'")
+    assert (found.vendor, found.operation, found.settings["type_in_path"]) == ("vibetrace", "track", "no")
+    assert found.payload == [{"type": "login", "email": "a@example.com"}]
+
+
+def test_the_documents_base_url_is_recognised_by_capture(capture):
+    import requests
+
+    running = capture()
+    answer = requests.get(f"{running.url}/vibetrace/event/77/?data={VT_DATA}&callback=vt&ts=3", timeout=10)
+    assert answer.status_code == 200
+    (row,) = running.rows(1)
+    assert (row.vendor, row.operation, row.issues) == ("vibetrace", "track", ())
+
+
+def test_the_sandbox_answers_octeths_properties_as_the_document_shows(tmp_path):
+    done = run(tmp_path, "send", "octeth", "event-properties", "--json")
+    answer = json.loads(json.loads(done.stdout)["response"]["body"])
+    assert {k: len(v) for k, v in answer["Properties"].items()} == {"identify": 29, "pageView": 24, "test": 25}
+
+
+def test_the_documents_own_400_body_is_explained_in_plain_words():
+    from console.core.definitions import find_operation
+    from console.core.exchange import Response
+    from console.vendors import RULES
+
+    body = (b'{\n  "errors": [\n    {\n      "message": "Missing event information",\n'
+            b'      "description": "Please send event information along with user",\n    }\n  ]\n}')
+    _, op = find_operation("vibetrace", "rest-event")
+    said = RULES["vibetrace"].explain(op, Response(400, "Bad Request", {}, body, len(body)))
+    assert said == "VibeTrace refused the request: Missing event information — Please send event information along with user."
+
+
+def test_the_curl_import_names_the_browser_headers_it_does_not_send():
+    from console.core.curl import import_curl
+
+    found = import_curl("curl 'https://api.synerise.com/v4/events/custom' -H 'origin: https://shop.example' "
+                        "-H 'referer: https://shop.example/' -H 'sec-ch-ua: \"Chromium\"' -H 'user-agent: Mozilla/5.0' "
+                        "-H 'Authorization: Bearer eyJa.eyJb.c' -H 'Api-Version: 4.4' -H 'content-type: application/json' "
+                        "--data-raw '{\"action\": \"a.b\", \"label\": \"x\", \"client\": {\"customId\": \"c\"}}'")
+    assert ("The console does not send these headers of the command (it sends what Synerise's document asks "
+            "for): origin, referer, sec-ch-ua, user-agent.") in found.notes

@@ -475,11 +475,24 @@ def _remove_dot_segments(path: str) -> str:
 
 
 @cache  # one per operation: capture matches every request against them
-def _path_regex(template: str) -> re.Pattern:
+def _path_regex(template: str, optional_last: bool = False) -> re.Pattern:
+    """A path template as a regular expression; with `optional_last`, a placeholder that ends
+    the template may be empty (VibeTrace's documented `/event/<account_id>/`, type in the data)."""
     parts = PLACEHOLDER.split(template)
     # split gives literal, name, literal, name, …
-    regex = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>[^/?#]+)" for i, p in enumerate(parts))
+    last = len(parts) - 2 if optional_last and len(parts) > 1 and parts[-1] == "" else -1
+    regex = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>[^/?#]{'*' if i == last else '+'})"
+                    for i, p in enumerate(parts))
     return re.compile(r"^(?P<_prefix>.*?)" + regex + "$")
+
+
+def _path_match(op: Operation, path: str) -> re.Match | None:
+    """The operation's path template matched against `path`. A placeholder that ends the path
+    and is no setting (derived from the payload, as VibeTrace's event type is) may be left out,
+    as the document's base URL leaves it out."""
+    names = PLACEHOLDER.findall(op.request.path)
+    optional = bool(names) and op.request.path.endswith("}") and names[-1] not in op.settings
+    return _path_regex(op.request.path, optional).match(path)
 
 
 def _template_capture(template: str, actual: str) -> dict[str, str] | None:
@@ -503,12 +516,16 @@ def _candidates(request: CurlRequest, only_vendor: str | None = None) -> list[tu
         for op in vendor.operations.values():
             if op.request.method != request.method:
                 continue
-            match = _path_regex(op.request.path).match(path)
+            match = _path_match(op, path)
             if match:
                 found.append((vendor, op, match))
     # The most specific template (most literal characters) first.
     found.sort(key=lambda f: len(PLACEHOLDER.sub("", f[1].request.path)), reverse=True)
     return found
+
+
+# Headers the console's own request carries (or that describe the body): not worth a note.
+_SENT_ANYWAY = frozenset({"content-type", "content-length", "host", "accept", "accept-encoding", "connection"})
 
 
 def import_curl(text: str, read_file: Callable[[str], bytes] | None = None) -> CurlImport:
@@ -544,6 +561,9 @@ def _read_request(request: CurlRequest, vendor: Vendor, op: Operation, match: re
         if name in known:
             settings[name] = captured
     base = f"{parts.scheme}://{parts.netloc}{match.group('_prefix')}"
+    derived = [n for n in PLACEHOLDER.findall(op.request.path) if n not in known]
+    if "type_in_path" in known and derived and not match.groupdict().get(derived[-1]):
+        settings["type_in_path"] = "no"  # the documents' base URL: the type rides in the data only
     if "{" in written_host or "<" in written_host:
         default = vendor.setting_default(op, "base_url")
         notes.append(f"The host {parts.netloc} is a placeholder; using {default or 'no base URL'} instead.")
@@ -596,6 +616,12 @@ def _read_request(request: CurlRequest, vendor: Vendor, op: Operation, match: re
                         secrets[secret] = value
                     else:
                         notes.append(f"{field_name} in the body was a placeholder ({value}); set the real key in the profile.")
+    template_headers = {name.lower() for name in op.request.headers}
+    unsent = [name for name in dict.fromkeys(k for k, _ in request.headers)
+              if name.lower() not in template_headers and name.lower() not in _SENT_ANYWAY and not name.startswith(":")]
+    if unsent:
+        notes.append(f"The console does not send these headers of the command (it sends what {vendor.title}'s "
+                     f"document asks for): {', '.join(unsent)}.")
     for secret, value in list(secrets.items()):
         if value.startswith("{{") or value in ("ey...RtH_g",):
             notes.append(f"The {secret} in the command looks like a placeholder; it was not kept.")

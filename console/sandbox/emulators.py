@@ -268,10 +268,21 @@ def _octeth_event(body: dict) -> Answer:
                              "identify_event_sent": True})
 
 
+# The document's own answer for list 3: the same 78 names for every list of the sandbox.
 OCTETH_PROPERTIES = {
-    "identify": ["$browser", "$current_url", "$device", "$os", "$referrer", "emailAddress",
-                 "firstName", "lastName"],
-    "pageView": ["$browser", "$current_url", "$device", "$os", "$pathname", "$referrer", "url"],
+    "identify": ["$browser", "$browser_language", "$browser_version", "$current_url", "$device", "$device_type", "$dsn",
+        "$host", "$id", "$lib", "$lib_version", "$list_id", "$os", "$pageTitle", "$page_title",
+        "$pathname", "$referrer", "$referring_domain", "$screen_height", "$screen_width", "$sent_at",
+        "$server", "$uuid", "$viewport_height", "$viewport_width", "emailAddress", "firstName",
+        "lastName", "number-of-subscribers-imported"],
+    "pageView": ["$browser", "$browser_language", "$browser_version", "$current_url", "$device", "$device_type", "$dsn",
+        "$host", "$lib", "$lib_version", "$list_id", "$os", "$pageTitle", "$pathname", "$referrer",
+        "$referring_domain", "$screen_height", "$screen_width", "$sent_at", "$server", "$uuid",
+        "$viewport_height", "$viewport_width", "url"],
+    "test": ["$browser", "$browser_language", "$browser_version", "$current_url", "$device", "$device_type", "$dsn",
+        "$host", "$id", "$lib", "$lib_version", "$list_id", "$os", "$page_title", "$pathname",
+        "$referrer", "$referring_domain", "$screen_height", "$screen_width", "$sent_at", "$server",
+        "$uuid", "$viewport_height", "$viewport_width", "number-of-subscribers-imported"],
 }
 
 
