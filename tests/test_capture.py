@@ -273,7 +273,7 @@ def test_a_bad_payload_of_every_operation_is_recorded_with_its_errors(capture, s
     for vendor, operation in ALL_OPERATIONS:
         example = vendors()[vendor].operations[operation].example
         bad = [{"type": "login"}] if (vendor, operation) == ("vibetrace", "track") else (
-            [] if isinstance(example, list) else {})
+            [{}] if isinstance(example, list) else {})
         prepared, outcome = send_through(sender, running.url, vendor, operation, bad, force=True)
         assert prepared.errors, (vendor, operation)
         assert outcome.exchange.response is not None, (vendor, operation, outcome.exchange.error)

@@ -32,7 +32,6 @@ UUID = "00000000-0000-0000-0000-000000000000"
 # (id, vendor, operation, change to the example, JSON Pointer, words the message must hold)
 ERRORS = [
     # VibeTrace track
-    ("vt empty list", "vibetrace", "track", lambda p: [], "", "empty"),
     ("vt type missing", "vibetrace", "track", lambda p: drop(p[0], "type"), "/0/type", "type (item 1) is required"),
     ("vt no identity", "vibetrace", "track", lambda p: [{"type": "login", "source": "x"}], "/0", "userId and sessionId"),
     ("vt userId without sessionId", "vibetrace", "track", lambda p: drop(p[0], "sessionId"), "/0", "who did it"),
@@ -74,7 +73,6 @@ ERRORS = [
     ("mt params name max 255", "mytracker", "customEvent", lambda p: p.update(customEventParams={"k" * 256: "v"}), "/customEventParams", "1 to 255"),
     ("mt params name not empty", "mytracker", "customEvent", lambda p: p.update(customEventParams={"": "v"}), "/customEventParams", "1 to 255"),
     ("mt batch max 20", "mytracker", "customEventBatch", lambda p: p * 11, "", "at most 20"),
-    ("mt batch empty", "mytracker", "loginBatch", lambda p: [], "", "empty"),
     ("mt batch item rule", "mytracker", "registrationBatch", lambda p: drop(p[1], "customUserId"), "/1/customUserId", "customUserId is required"),
     ("mt batch custom item", "mytracker", "customEventBatch", lambda p: drop(p[0], "customEventName"), "/0/customEventName", "required"),
     ("mt body max 10 KB", "mytracker", "customEvent", lambda p: p.update(customEventParams={f"p{i}": "v" * 250 for i in range(45)}), "", "10 KB"),
@@ -110,13 +108,15 @@ ERRORS = [
     ("sy ai items are strings", "synerise", "ai-event", lambda p: p.update(items=[89435879453]), "/items/0", "text"),
     ("sy ai timestamp", "synerise", "ai-event", lambda p: p.update(eventTimestamp="soon"), "/eventTimestamp", "milliseconds"),
     ("sy ai batch eventType", "synerise", "ai-batch", lambda p: p.update(eventType="recommendation.buy"), "/eventType", "recommendation.view"),
-    ("sy ai batch empty", "synerise", "ai-batch", lambda p: p.update(items=[]), "/items", "no events"),
     ("sy ai batch item rule", "synerise", "ai-batch", lambda p: drop(p["items"][1], "clientUUID"), "/items/1/clientUUID", "required"),
 ]
 
 
 # What the documents do not state is the console's advice: a warning, never a block.
 ADVICE = [
+    ("vt empty list", "vibetrace", "track", lambda p: [], "", "empty"),
+    ("mt batch empty", "mytracker", "loginBatch", lambda p: [], "", "empty"),
+    ("sy ai batch empty", "synerise", "ai-batch", lambda p: p.update(items=[]), "/items", "no events"),
     ("vt type unsafe in path", "vibetrace", "track", lambda p: [{"type": "a/b", "email": "a@example.com"}], "/0/type", "URL path"),
     ("vt confirmation without orderId", "vibetrace", "track", lambda p: drop(p[0]["generic"], "orderId"), "/0/generic/orderId", "orderId"),
     ("vt item quantity", "vibetrace", "track", lambda p: p[0]["items"][0].update(quantity=0), "/0/items/0/quantity", "minimum of 1"),

@@ -45,14 +45,24 @@ def catalogue_text() -> str:
     return "\n".join(lines).rstrip()
 
 
-def markdown_table() -> str:
-    """The README's vendor table."""
-    rows = ["| vendor | operation | request | settings (default) | secrets |",
-            "|---|---|---|---|---|"]
-    for vendor in catalogue():
-        for op in vendor["operations"]:
+def markdown_table(documents: str = "") -> str:
+    """The README's vendor table: each operation with the document lines that state the rules
+    that block its send (console.core.document_ties), each document linked at `documents` + its
+    name (the README says where the documents are; the package ships without them)."""
+    from console.core.document_ties import ties_of
+
+    rows = ["| vendor | operation | request | settings (default) | secrets | rules that block a send, where the document states them |",
+            "|---|---|---|---|---|---|"]
+    for vendor in vendors().values():
+        described = next(v for v in catalogue() if v["vendor"] == vendor.name)
+        for op in described["operations"]:
             settings = ", ".join(f"`{k}` (`{v}`)" if v else f"`{k}`" for k, v in op["settings"].items())
             secrets = " or ".join(f"`{s}`" for s in op["secrets"]) or "—"
-            rows.append(f"| {vendor['title']} | `{op['operation']}` — {op['title']} | "
-                        f"`{op['method']} {op['path']}` | {settings} | {secrets} |")
+            by_document: dict[str, list[int]] = {}
+            for tie in ties_of(vendor, vendor.operations[op["operation"]]):
+                by_document.setdefault(tie.document, []).append(tie.line)
+            rules = "; ".join(f"[{document}]({documents}{document}) lines {', '.join(map(str, sorted(set(lines))))}"
+                              for document, lines in by_document.items())
+            rows.append(f"| {vendor.title} | `{op['operation']}` — {op['title']} | "
+                        f"`{op['method']} {op['path']}` | {settings} | {secrets} | {rules} |")
     return "\n".join(rows)

@@ -24,7 +24,7 @@ class MyTrackerRules(VendorRules):
     def request_issues(self, op, spec):
         limit = vendors()[NAME].limits["max_body_bytes"]  # "10Kb" in the document
         size = len(spec.body)
-        if size > limit:
+        if size > limit:  # doc: mytracker-s2s-import-events.txt:135
             return [Issue(ERROR, "", (
                 f"The body is {size:,} bytes; myTracker imports at most 10 KB ({limit:,} bytes) "
                 "per request. Send fewer events or shorter values."))]

@@ -21,7 +21,7 @@ def _event_issues(prefix: str, event: dict, ctx: CheckContext, in_batch: bool) -
     issues = []
     action = event.get("action")
     kind = event.get("type")
-    if action in AI_EVENT_TYPES or kind in AI_EVENT_TYPES:
+    if action in AI_EVENT_TYPES or kind in AI_EVENT_TYPES:  # doc: synerise-sending-events.txt:20
         issues.append(Issue(ERROR, f"{prefix}/action" if action in AI_EVENT_TYPES else f"{prefix}/type", (
             f"{action or kind} is a recommendation event: it must be sent to the AI events API "
             "(operation ai-event or ai-batch), not to /v4/events.")))
@@ -31,6 +31,7 @@ def _event_issues(prefix: str, event: dict, ctx: CheckContext, in_batch: bool) -
             "event, no product.buy sub-events are generated and the transaction is not handled.")))
     if in_batch and isinstance(kind, str) and kind != "custom" and "action" in event:
         # The document: for an event with a dedicated endpoint, "remove the action parameter".
+        # doc: synerise-sending-events.txt:94
         issues.append(Issue(ERROR, f"{prefix}/action", (
             f"A {kind!r} event has its own endpoint, so in a batch it takes no action: remove action "
             "(only \"type\": \"custom\" events carry one).")))

@@ -122,7 +122,7 @@ class VibeTraceRules(VendorRules):
         for i, event in events:
             event_type = event.get("type")
             if isinstance(event_type, str):
-                if i and isinstance(first_type, str) and event_type != first_type:
+                if i and isinstance(first_type, str) and event_type != first_type:  # doc: vibetrace-track-get.txt:41
                     issues.append(Issue(ERROR, f"/{i}/type", (
                         f"All events of one request must have the same type (it is part of the URL): "
                         f"event 1 is {first_type!r}, event {i + 1} is {event_type!r}. Send them separately.")))
@@ -132,6 +132,7 @@ class VibeTraceRules(VendorRules):
                         f"type {event_type!r} goes into the URL path percent-encoded ({quote(event_type, safe='')}); "
                         "the document's types are single words (confirmation, login), so check the name.")))
                 elif event_type in (".", ".."):
+                    # not a vendor rule: no HTTP client keeps a path segment of . or .. (the request cannot be built)
                     issues.append(Issue(ERROR, f"/{i}/type", (
                         f"type {event_type!r} goes into the URL path, where {event_type!r} means "
                         f"{'this' if event_type == '.' else 'the parent'} folder: the request would lose its "
@@ -144,6 +145,7 @@ class VibeTraceRules(VendorRules):
                         hint = f" use {parsed.user_id} as userId and {parsed.session_id} as sessionId."
                     except CookieError:
                         hint = " use only the first (userId) and second (sessionId) fields."
+                    # doc: vibetrace-track-get.txt:21
                     issues.append(Issue(ERROR, f"/{i}/{key}",
                                         f"{key} looks like a whole _vt_user cookie value:{hint}"))
             if "_vtsid" in event and ("userId" in event or "sessionId" in event):
