@@ -157,3 +157,34 @@ def test_imported_rows_export_again(ctx):
     ids = ctx.history.record_many(records)
     again = ctx.history.get_many(ids)
     json.dumps(to_har(again))
+
+
+case_values = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+                           lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+                           max_leaves=8)
+case_files = st.fixed_dictionaries({}, optional={
+    "name": case_values, "vendor": st.sampled_from(["mytracker", "octeth", "nope"]) | case_values,
+    "operation": st.sampled_from(["login", "event", "x"]) | case_values, "payload": case_values,
+    "settings": case_values, "vars": case_values,
+    "expect": st.fixed_dictionaries({}, optional={"status": case_values | st.sampled_from(["2xx", 202, [200, 202]]),
+                                                  "issues": case_values | st.just("none"),
+                                                  "body": st.dictionaries(st.text(max_size=6), case_values, max_size=2)
+                                                  | case_values})})
+
+
+@settings(max_examples=2000, deadline=None)
+@given(data=case_files, raw=st.binary(max_size=40))
+def test_case_files_give_a_case_or_one_line(data, raw):
+    import tempfile
+    from pathlib import Path
+
+    from console.engine.suites import SuiteError, load_case
+
+    with tempfile.TemporaryDirectory() as folder:
+        for content in (json.dumps(data).encode(), raw):
+            path = Path(folder) / "x.case.json"
+            path.write_bytes(content)
+            try:
+                load_case(path)
+            except SuiteError as exc:
+                assert str(exc) and "\n" not in str(exc)
