@@ -37,10 +37,12 @@ def test_a_forced_send_to_a_live_host_asks_first(qtbot, window, monkeypatch):
     named(window, "Payload").setPlainText(json.dumps({"ListID": 1, "event": "conversion", "email": "a@example.com"}))
     window.validate_now()
     assert named(window, "Environment").text() == "LIVE: octeth.invalid"
+    # A screen reader hears what the label shows, not only its name.
+    assert named(window, "Environment").accessibleDescription() == "LIVE: octeth.invalid"
     assert window.send_anyway.isEnabled()
     before = window.ctx.history.count()
     qtbot.mouseClick(window.send_anyway, Qt.MouseButton.LeftButton)
-    assert asked and "octeth.invalid" in asked[0] and window.job is None
+    assert asked and asked[0].startswith("This goes to octeth.invalid, a real account") and window.job is None
     assert window.ctx.history.count() == before  # declined: nothing sent
     answer[0] = QMessageBox.StandardButton.Yes
     qtbot.mouseClick(window.send_anyway, Qt.MouseButton.LeftButton)

@@ -161,5 +161,7 @@ def test_save_as_case_with_broken_json_says_why(qtbot, window, monkeypatch):
     named(window, "Payload").setPlainText('{"ListID": ')
     window.validate_now()
     window.save_as_case()
-    assert shown and "not valid JSON" in shown[0]
+    # The whole message: a substring once let "<bound method …>" through.
+    assert shown == ["The JSON has an error at line 1, column 12: Expecting value. Fix it first: a case holds a "
+                     "payload that parses."]
     QApplication.processEvents()

@@ -53,6 +53,7 @@ class WindowController(QObject):
         self._start_scheduled = False
         self._keyring_known = False  # looked up after start-up, on a worker (_warm_up)
         self.environment_kind = "sandbox"  # where Send goes: sandbox, local or live
+        self.environment_host = "sandbox"  # and to which host
         self._loading = False
         self._form_dirty = True
         # The one payload document both views show (console.core.document).
@@ -359,8 +360,9 @@ class WindowController(QObject):
                                 self.w.profile.currentText() or SANDBOX)
         except Exception:  # an unreadable profiles file: the issues list says it; the label stays
             return
-        self.environment_kind = where.kind
+        self.environment_kind, self.environment_host = where.kind, where.host
         self.w.environment.setText(where.text)
+        self.w.environment.setAccessibleDescription(where.text)  # what the label shows, for a screen reader too
         self.w.environment.setStyleSheet(ENVIRONMENT_STYLES[where.kind])
         self.w.environment.setToolTip("Send goes to the built-in sandbox on this computer" if where.kind == "sandbox"
                                       else f"Send goes to {where.host}" + (" — a real vendor account"
@@ -567,7 +569,7 @@ class WindowController(QObject):
             count = len(prepared.errors)
             answer = QMessageBox.question(
                 self.w, "Send anyway to a live host?",
-                f"This goes to {self.w.environment.text().removeprefix('LIVE: ')}, a real account, with "
+                f"This goes to {self.environment_host}, a real account, with "
                 f"{count} rule{'s' if count != 1 else ''} broken. The vendor may refuse it, or record it as it is.\n\n"
                 "Send it anyway?", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
                 QMessageBox.StandardButton.No)
@@ -758,8 +760,8 @@ class WindowController(QObject):
         from console.ui.dialogs.save_case import SaveCaseDialog
 
         if not self.document.parses:
-            QMessageBox.information(self.w, "Save as case", "The payload is not valid JSON yet: "
-                                    f"{self.document.error_message}. Fix it first; a case holds a payload that parses.")
+            QMessageBox.information(self.w, "Save as case", f"{self.document.error_message()} Fix it first: a case "
+                                    "holds a payload that parses.")
             return
         severities = [i.severity for i in self.prepared.issues] if self.prepared is not None else []
         dialog = SaveCaseDialog(self.w.vendor.currentData(), self.w.operation.currentData(), self.document.value,
