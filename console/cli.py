@@ -15,8 +15,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from console import APP_NAME, __version__
-
-EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_NON_2XX, EXIT_NO_ANSWER = 0, 1, 2, 3, 4
+from console.exit_status import ExitStatus
 
 
 class UsageError(Exception):
@@ -120,7 +119,7 @@ def run() -> None:
         sys.stdout.flush()
         sys.stderr.flush()
     except BrokenPipeError:  # the reader went away after the last line: as main's own case
-        code = code or 141
+        code = code or ExitStatus.BROKEN_PIPE
     except (OSError, ValueError):  # a closed or failing stream: nothing more can be said on it
         pass
     os._exit(code)
@@ -136,7 +135,7 @@ def main(argv: list[str] | None = None, stdin: IO[str] | None = None, stdout: IO
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse prints its own message
-        return EXIT_USAGE if exc.code else EXIT_OK
+        return ExitStatus.USAGE if exc.code else ExitStatus.OK
 
     if args.self_test:
         from console.selftest import run_self_test
@@ -168,24 +167,24 @@ def main(argv: list[str] | None = None, stdin: IO[str] | None = None, stdout: IO
         return handlers[args.command](args, context, stdin, stdout, stderr)
     except UsageError as exc:
         print(f"{APP_NAME}: {exc}", file=stderr)
-        return EXIT_USAGE
+        return ExitStatus.USAGE
     except KeyboardInterrupt:
         print(f"{APP_NAME}: interrupted.", file=stderr)
-        return 130
+        return ExitStatus.INTERRUPTED
     except BrokenPipeError:
         # The reader went away (`event-console history | head`): stop quietly, and keep Python
         # from failing again when it flushes standard output at exit.
         if stdout is sys.stdout:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
-        return 141
+        return ExitStatus.BROKEN_PIPE
     except Exception as exc:
         # Imported only now: `vendors` must not load SQLite.
         from console.core.history import HistoryUnavailable
 
         if isinstance(exc, HistoryUnavailable):  # nothing was sent: say which file and what to do
             print(f"{APP_NAME}: {exc}", file=stderr)
-            return EXIT_USAGE
+            return ExitStatus.USAGE
         raise
 
 
@@ -273,7 +272,7 @@ def _send(args, context, stdin, stdout, stderr) -> int:
         if prepared.generated:  # the dynamic values made for this send
             result["generated"] = [made._asdict() for made in prepared.generated]
         if args.dry_run or (prepared.errors and not args.force):
-            status = EXIT_OK if not prepared.errors else EXIT_INVALID
+            status = ExitStatus.OK if not prepared.errors else ExitStatus.INVALID
             if not args.dry_run:
                 result["history_id"] = pipeline.record_not_sent(ctx, prepared)
             _print_send(args, result, None, stdout, stderr, show_request=args.dry_run)
@@ -284,7 +283,7 @@ def _send(args, context, stdin, stdout, stderr) -> int:
         except KeyboardInterrupt:
             print(f"{APP_NAME}: interrupted while waiting for the answer; the request may have reached "
                   "the vendor. It is recorded in history as interrupted.", file=stderr)
-            return 130
+            return ExitStatus.INTERRUPTED
     except ProfileError as exc:
         raise UsageError(str(exc)) from None
     finally:
@@ -307,8 +306,8 @@ def _send(args, context, stdin, stdout, stderr) -> int:
         result["record_error"] = outcome.record_error
     _print_send(args, result, exchange, stdout, stderr, show_request=False)
     if exchange.response is None:
-        return EXIT_NO_ANSWER
-    return EXIT_OK if outcome.succeeded else EXIT_NON_2XX
+        return ExitStatus.NO_ANSWER
+    return ExitStatus.OK if outcome.succeeded else ExitStatus.NON_2XX
 
 
 def _print_send(args, result, exchange, stdout, stderr, show_request: bool) -> None:
@@ -370,7 +369,7 @@ def _sandbox(args, context, stdin, stdout, stderr) -> int:
     for name, url in server.base_urls().items():
         print(f"  {name:<10} {url}", file=stdout)
     _serve_until_stopped(server, stdout)
-    return EXIT_OK
+    return ExitStatus.OK
 
 
 def _serve_until_stopped(server, stdout) -> None:
@@ -428,7 +427,7 @@ def _capture(args, context, stdin, stdout, stderr) -> int:
         if server.refused:
             print(f"{server.refused} request(s) from web pages (another site's Origin, or a Host that is not this "
                   "computer) were refused with 403 and not recorded.", file=stdout, flush=True)
-        return EXIT_OK
+        return ExitStatus.OK
     finally:
         ctx.close()
 
@@ -456,7 +455,7 @@ def _vendors(args, context, stdin, stdout, stderr) -> int:
         print(json.dumps(catalogue(), indent=2, ensure_ascii=False), file=stdout)
     else:
         print(catalogue_text(), file=stdout)
-    return EXIT_OK
+    return ExitStatus.OK
 
 
 def _profile(args, context, stdin, stdout, stderr) -> int:
@@ -483,7 +482,7 @@ def _profile(args, context, stdin, stdout, stderr) -> int:
     except ProfileError as exc:
         raise UsageError(str(exc)) from None
     print(f"Saved {', '.join(values)} in profile {args.profile!r} of {vendor.name}.", file=stdout)
-    return EXIT_OK
+    return ExitStatus.OK
 
 
 def _secret(args, context, stdin, stdout, stderr) -> int:
@@ -512,7 +511,7 @@ def _secret(args, context, stdin, stdout, stderr) -> int:
     if not ctx.profiles.exists(vendor.name, args.profile):
         ctx.profiles.update(vendor.name, args.profile, {})  # so that --profile finds it at once
     print(f"Stored {vendor.name}/{args.profile}/{args.name} in the keyring ({ctx.secrets.backend_name()}).", file=stdout)
-    return EXIT_OK
+    return ExitStatus.OK
 
 
 def _history(args, context, stdin, stdout, stderr) -> int:
@@ -533,7 +532,7 @@ def _history(args, context, stdin, stdout, stderr) -> int:
         ctx.close()
     if args.json:
         print(json.dumps([e.to_json() for e in entries], ensure_ascii=False, indent=2), file=stdout)
-        return EXIT_OK
+        return ExitStatus.OK
     if not entries:
         print("History is empty.", file=stdout)
     for e in entries:
@@ -541,7 +540,7 @@ def _history(args, context, stdin, stdout, stderr) -> int:
         mark = f"  {e.issue_mark}" if e.issue_mark else ""
         print(_terminal_safe(f"#{e.id:<6} {e.time[:19]}  {e.vendor}/{e.operation} [{e.profile}]  "
                              f"{e.status_label}{mark}  {elapsed}  {e.method} {e.url}"), file=stdout)
-    return EXIT_OK
+    return ExitStatus.OK
 
 
 def _suite(args, context, stdin, stdout, stderr) -> int:
@@ -580,7 +579,7 @@ def _suite(args, context, stdin, stdout, stderr) -> int:
              "history_id": r.history_id} for r in results]}, ensure_ascii=False, indent=2), file=stdout)
     else:
         print(f"{passed} passed, {len(results) - passed} failed", file=stdout)
-    return EXIT_OK if passed == len(results) else EXIT_INVALID
+    return ExitStatus.OK if passed == len(results) else ExitStatus.CASES_FAILED
 
 
 def _history_export(args, context, stdout, stderr) -> int:
@@ -602,7 +601,7 @@ def _history_export(args, context, stdout, stderr) -> int:
         print(f"Exported {len(rows)} exchange(s) to {args.output} (keys masked).", file=stderr)
     else:
         stdout.write(text if text.endswith("\n") else text + "\n")
-    return EXIT_OK
+    return ExitStatus.OK
 
 
 def _history_import(args, context, stdout, stderr) -> int:
@@ -624,7 +623,7 @@ def _history_import(args, context, stdout, stderr) -> int:
     finally:
         ctx.close()
     print(import_summary(args.file, len(ids), skipped, repeated), file=stdout)
-    return EXIT_OK
+    return ExitStatus.OK
 
 
 if __name__ == "__main__":
