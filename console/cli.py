@@ -569,8 +569,10 @@ def _suite(args, context, stdin, stdout, stderr) -> int:
         ctx.close()
     passed = sum(r.passed for r in results)
     if args.junit:
+        from console.core.files import atomic_write
+
         try:
-            Path(args.junit).write_text(junit_xml(results), encoding="utf-8")
+            atomic_write(args.junit, junit_xml(results))
         except OSError as exc:
             raise UsageError(f"cannot write {args.junit}: {exc.strerror or exc}") from None
     if args.json:
@@ -594,8 +596,10 @@ def _history_export(args, context, stdout, stderr) -> int:
         ctx.close()
     text = history_export.render(rows, args.format)
     if args.output:
+        from console.core.files import atomic_write
+
         try:
-            Path(args.output).write_text(text, encoding="utf-8")
+            atomic_write(args.output, text)
         except OSError as exc:
             raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
         print(f"Exported {len(rows)} exchange(s) to {args.output} (keys masked).", file=stderr)

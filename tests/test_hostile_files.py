@@ -94,3 +94,30 @@ def test_a_damaged_history_is_announced_by_send(tmp_path):
     assert done.returncode == 0
     (kept,) = home.glob("history.sqlite3.damaged-*")
     assert f"kept aside, untouched, as {kept.name}" in done.stderr
+
+
+def test_a_write_that_cannot_finish_leaves_the_old_file_whole(tmp_path):
+    from console.core.files import atomic_write
+    from tests.test_send_accounting import mount_tmpfs, unmount
+
+    folder = tmp_path / "small"
+    if not mount_tmpfs(folder, "size=64k"):
+        pytest.skip("a small real file system needs root and mount")
+    try:
+        target = folder / "report.xml"
+        atomic_write(target, "the old report")
+        with pytest.raises(OSError):
+            atomic_write(target, "x" * 200_000)  # more than the disk holds
+        assert target.read_text() == "the old report"
+        assert [p.name for p in folder.iterdir()] == ["report.xml"]  # no half-written file left beside it
+    finally:
+        unmount(folder)
+
+
+def test_an_export_gets_the_usual_permissions_and_the_data_home_stays_private(tmp_path):
+    from console.core.files import atomic_write
+
+    atomic_write(tmp_path / "export.har", "{}")
+    atomic_write(tmp_path / "profiles.json", "{}", private=True)
+    assert (tmp_path / "export.har").stat().st_mode & 0o044  # others may read what the user exported
+    assert (tmp_path / "profiles.json").stat().st_mode & 0o077 == 0

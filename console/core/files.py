@@ -40,3 +40,31 @@ def read_regular(path: str | Path, cap: int, what: str = "file") -> bytes:
         raise InputFileError(f"cannot read {path}: {exc.strerror or exc}") from None
     finally:
         os.close(fd)
+
+
+def atomic_write(path: str | Path, text: str, encoding: str = "utf-8", private: bool = False) -> None:
+    """Writes `text` to `path` whole or not at all (qutebrowser's savefile_open): into a new
+    file beside it, flushed to the disk (fsync), then renamed over it, so a crash or a full disk
+    leaves the old file or the new one, never half of one. `private` makes it readable by its
+    owner only (the data home's files); otherwise it gets the usual permissions."""
+    import tempfile
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding=encoding, newline="") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if not private:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)  # mkstemp's 0600 is for the data home, not a user's export
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

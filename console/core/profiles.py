@@ -5,7 +5,6 @@ points at the embedded sandbox with dummy credentials. Secrets are never kept he
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
@@ -75,18 +74,9 @@ class ProfileStore:
         self._write(data)
 
     def _write(self, data: dict) -> None:
-        # Write to a temporary file and rename: a crash leaves the old file or the new one.
-        import tempfile  # here: every send and the window's start read profiles, few write them
+        from console.core.files import atomic_write  # a crash leaves the old file or the new one
 
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".profiles-", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(data, f, indent=2, sort_keys=True)
-            os.replace(tmp, self.path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        atomic_write(self.path, json.dumps(data, indent=2, sort_keys=True), private=True)
 
 
 def check_profile_name(name: str) -> None:

@@ -5,7 +5,6 @@ never reaches the disk."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from console.core.definitions import vendors
@@ -70,16 +69,7 @@ def redact_draft(vendor: str, text: str, secrets: list[str]) -> str:
 
 
 def save_state(home: Path, state: WindowState) -> None:
-    import tempfile  # here, not at import: the window reads its state before its first paint
+    from console.core.files import atomic_write  # here, not at import: read before the first paint
 
-    home = Path(home)
-    home.mkdir(parents=True, exist_ok=True)
     data = {"version": FORMAT_VERSION, **state.to_json()}
-    fd, tmp = tempfile.mkstemp(prefix=".window-", dir=home)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=1)
-        os.replace(tmp, home / FILE_NAME)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    atomic_write(Path(home) / FILE_NAME, json.dumps(data, indent=1), private=True)

@@ -151,22 +151,14 @@ def new_case(name: str, vendor: str, operation: str, payload: Any, settings: dic
 def save_case(path: Path, data: dict) -> Case:
     """Checks `data` as a case and writes it to `path` (created with its folders; replaced
     whole, never half-written), formatted for review in git."""
-    import os
-    import tempfile
 
     path = Path(path)
     if not path.name.endswith(CASE_SUFFIX):
         raise SuiteError(f"{path}: a case file's name ends in {CASE_SUFFIX}")
     case = check_case(data, path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".case-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    from console.core.files import atomic_write
+
+    atomic_write(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     return case
 
 

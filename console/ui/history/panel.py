@@ -574,14 +574,13 @@ class HistoryPanel(QWidget):
 
     # -- export, import, retention -------------------------------------------------------------
     def export_to(self, path: str, fmt: str, ids: list[int] | None = None) -> int:
-        """Writes the selected (or given) exchanges to `path`; returns how many."""
-
+        """Writes the selected (or given) exchanges to `path` (whole or not at all); returns how many."""
         from console.core import history_export
+        from console.core.files import atomic_write
 
         rows = self.store.get_many(ids if ids is not None else self.selected_ids())
         text = history_export.render(rows, fmt)
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(text)
+        atomic_write(path, text)
         return len(rows)
 
     def import_from(self, path: str, keep_unknown: bool = False, refresh: bool = True) -> tuple[int, int]:
