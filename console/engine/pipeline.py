@@ -424,7 +424,8 @@ def _login_failed(login: Exchange) -> Exchange:
         reason = f"the login answered {login.response.status} {login.response.reason} but gave no token"
     else:
         reason = f"the login answered {login.response.status} {login.response.reason}"
-    return replace(login, error=f"Login with the API key failed: {reason}. The event was not sent.",
+    # The transport's own sentence ends with a stop already ("…nothing is listening there.").
+    return replace(login, error=f"Login with the API key failed: {reason.rstrip('.')}. The event was not sent.",
                    error_kind="login")
 
 
