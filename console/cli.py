@@ -44,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     send.add_argument("--dry-run", action="store_true", help="validate and show the request; send nothing")
     send.add_argument("--force", action="store_true", help="send even when validation finds errors")
     send.add_argument("--json", action="store_true", help="print one JSON object")
+    send.add_argument("--plan", metavar="DIR", help="check against a tracking plan too (a folder of *.plan.json)")
 
     sandbox = commands.add_parser("sandbox", help="run the sandbox in the foreground")
     sandbox.add_argument("--host", default="127.0.0.1")
@@ -71,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     capture.add_argument("--port", type=_port, default=8766, help="port (default: 8766; 0: a free one)")
     capture.add_argument("--forward", metavar="PROFILE",
                          help="pass each request on to this profile's base URLs and answer with the vendor's answer")
+    capture.add_argument("--plan", metavar="DIR", help="check every request against a tracking plan too")
     suite = commands.add_parser("suite", help="run saved test cases (*.case.json)")
     suite_commands = suite.add_subparsers(dest="suite_command", metavar="ACTION", required=True)
     suite_run = suite_commands.add_parser("run", help="run every case under PATH, sorted by path")
@@ -78,6 +80,25 @@ def _parser() -> argparse.ArgumentParser:
     suite_run.add_argument("--profile", default="sandbox", help="profile to send with (default: sandbox)")
     suite_run.add_argument("--junit", metavar="FILE", help="also write JUnit XML to FILE")
     suite_run.add_argument("--json", action="store_true", help="print one JSON object")
+    suite_run.add_argument("--plan", metavar="DIR", help="check every case's payload against a tracking plan too")
+
+    plan = commands.add_parser("plan", help="tracking plans: check, import and export a sheet, coverage")
+    plan_commands = plan.add_subparsers(dest="plan_command", metavar="ACTION", required=True)
+    plan_check = plan_commands.add_parser("check", help="check the plan files under DIR")
+    plan_check.add_argument("dir", metavar="DIR")
+    plan_import = plan_commands.add_parser("import", help="a plan from a spreadsheet saved as CSV")
+    plan_import.add_argument("sheet", metavar="SHEET.csv")
+    plan_import.add_argument("--output", required=True, metavar="DIR", help="the plan folder to write into")
+    plan_export = plan_commands.add_parser("export", help="the plans under DIR as a spreadsheet (CSV)")
+    plan_export.add_argument("dir", metavar="DIR")
+    plan_export.add_argument("--output", required=True, metavar="SHEET.csv")
+    plan_coverage = plan_commands.add_parser("coverage", help="what history saw of the plan's events")
+    plan_coverage.add_argument("--plan", required=True, metavar="DIR")
+    plan_coverage.add_argument("--source", choices=("capture", "cli", "suite", "window", "import"), default="")
+    plan_coverage.add_argument("--since", default="", metavar="ISO", help="from this time on (ISO 8601)")
+    plan_coverage.add_argument("--until", default="", metavar="ISO", help="before this time (ISO 8601)")
+    plan_coverage.add_argument("--baseline", metavar="REPORT.json", help="compare with an earlier --json report")
+    plan_coverage.add_argument("--json", action="store_true", help="print one JSON object")
 
     diagnostics = commands.add_parser("diagnostics", help=argparse.SUPPRESS)  # CI and bench/ only
     diagnostics.add_argument("words", nargs="*")
@@ -155,6 +176,8 @@ def main(argv: list[str] | None = None, stdin: IO[str] | None = None, stdout: IO
             made = AppContext()
         # What history says as it opens (a damaged file set aside, …) reaches stderr, once.
         made.tell = lambda message: print(_terminal_safe(message), file=stderr, flush=True)
+        if getattr(args, "plan", None) and args.command != "plan":  # --plan DIR: checked against it too
+            made.plans = _load_plans(args.plan)
         return made
 
     if args.command == "diagnostics":
@@ -162,7 +185,7 @@ def main(argv: list[str] | None = None, stdin: IO[str] | None = None, stdout: IO
 
         return diagnostics_main(args.words)
     handlers = {"send": _send, "sandbox": _sandbox, "vendors": _vendors, "profile": _profile,
-                "secret": _secret, "history": _history, "suite": _suite, "capture": _capture}
+                "secret": _secret, "history": _history, "suite": _suite, "capture": _capture, "plan": _plan}
     try:
         return handlers[args.command](args, context, stdin, stdout, stderr)
     except UsageError as exc:
@@ -628,6 +651,75 @@ def _history_import(args, context, stdout, stderr) -> int:
         ctx.close()
     print(import_summary(args.file, len(ids), skipped, repeated), file=stdout)
     return ExitStatus.OK
+
+
+def _load_plans(folder: str):
+    from console.core.plans import PlanError, load_plans
+
+    try:
+        return load_plans(folder)
+    except PlanError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _plan(args, context, stdin, stdout, stderr) -> int:
+    """`plan check|import|export|coverage` (see the contract's Tracking plans)."""
+    from console.core.files import InputFileError, atomic_write, read_regular
+    from console.core.plan_sheet import plan_json, read_sheet, write_sheet
+    from console.core.plans import PlanError
+
+    if args.plan_command == "check":
+        plans = _load_plans(args.dir)
+        events = sum(len(p.events) for p in plans.plans)
+        print(f"{len(plans.plans)} plan file(s), {events} event(s): valid.", file=stdout)
+        return ExitStatus.OK
+    if args.plan_command == "import":
+        try:
+            text = read_regular(args.sheet, 64 * 1024 * 1024, "sheet").decode("utf-8-sig")
+            plan = read_sheet(text, Path(args.sheet).stem)
+        except (InputFileError, PlanError) as exc:
+            raise UsageError(f"{args.sheet}: {exc}" if not str(exc).startswith(args.sheet) else str(exc)) from None
+        except UnicodeDecodeError:
+            raise UsageError(f"{args.sheet} is not UTF-8 text (save the sheet as CSV UTF-8)") from None
+        target = Path(args.output) / f"{plan.name}.plan.json"
+        atomic_write(target, plan_json(plan))
+        print(f"Wrote {target}: {len(plan.events)} event(s), "
+              f"{sum(len(e.properties) for e in plan.events)} propert(ies).", file=stdout)
+        return ExitStatus.OK
+    if args.plan_command == "export":
+        plans = _load_plans(args.dir)
+        atomic_write(args.output, write_sheet(list(plans.plans)))
+        print(f"Wrote {args.output}.", file=stdout)
+        return ExitStatus.OK
+    return _plan_coverage(args, context, stdout)
+
+
+def _plan_coverage(args, context, stdout) -> int:
+    from console.core.files import InputFileError, read_regular
+    from console.engine.coverage import compare, coverage, describe
+
+    plans = _load_plans(args.plan)
+    baseline = None
+    if args.baseline:
+        try:
+            baseline = json.loads(read_regular(args.baseline, 64 * 1024 * 1024, "report").decode("utf-8"))
+        except (InputFileError, UnicodeDecodeError, ValueError) as exc:
+            raise UsageError(f"{args.baseline}: not a coverage report ({exc})") from None
+        if not isinstance(baseline, dict) or not isinstance(baseline.get("seen"), dict):
+            raise UsageError(f"{args.baseline}: not a coverage report (no \"seen\" object)")
+    ctx = context()
+    try:
+        report = coverage(ctx.history, plans, args.source, args.since, args.until)
+    finally:
+        ctx.close()
+    diff = compare(report, baseline) if baseline is not None else None
+    if args.json:
+        print(json.dumps({**report, **({"baseline": diff} if diff is not None else {})}, ensure_ascii=False,
+                         indent=2), file=stdout)
+    else:
+        print(_terminal_safe(describe(report, diff)), file=stdout)
+    failed = bool(report["missing"]) or bool(diff and diff["regression"])
+    return ExitStatus.CASES_FAILED if failed else ExitStatus.OK
 
 
 if __name__ == "__main__":

@@ -80,6 +80,16 @@ class RequestTemplate(NamedTuple):
     token_exchange: TokenExchange | None = None
 
 
+class EventSpec(NamedTuple):
+    """Where a payload's events are and what each is called, as a tracking plan names them:
+    `at` is "" (the payload is one event), "[]" (a list of events) or a JSON Pointer to the
+    list; `name` is tried in order: "/pointer" within the event, "key:/pointer" (the first key
+    of the object there), "payload:/pointer" (in the whole payload), "setting:NAME" or "=text"."""
+
+    at: str
+    name: tuple[str, ...]
+
+
 class Operation(NamedTuple):
     """One thing a vendor's API does: its schema, example, request template and inputs."""
 
@@ -93,6 +103,7 @@ class Operation(NamedTuple):
     request: RequestTemplate
     schema: dict[str, Any]
     example: Any
+    events: EventSpec = EventSpec("", ())
 
     @property
     def key(self) -> str:
@@ -223,8 +234,13 @@ def load_vendor(path: Path) -> Vendor:
     operations = {}
     for op_name, op in raw["operations"].items():
         w = f"{where}.operations.{op_name}"
-        op = _keys(op, w, {"title", "summary", "settings", "defaults", "credentials",
+        op = _keys(op, w, {"title", "summary", "events", "settings", "defaults", "credentials",
                            "request", "schema", "example"})
+        events = _keys(op["events"], f"{w}.events", {"at", "name"})
+        if not (events["at"] in ("", "[]") or str(events["at"]).startswith("/")) or not events["name"] or not all(
+                isinstance(n, str) and n.startswith(("/", "key:/", "payload:/", "setting:", "=")) for n in events["name"]):
+            raise DefinitionError(f"{w}.events: at is \"\", \"[]\" or a pointer; name a list of /pointer, key:/pointer, "
+                                  "payload:/pointer, setting:NAME or =text")
         bad = (set(op["settings"]) - set(settings)) | (set(op["defaults"]) - set(op["settings"]))
         bad |= set(op["credentials"]) - set(secrets)
         if bad:
@@ -236,7 +252,7 @@ def load_vendor(path: Path) -> Vendor:
             vendor=name, name=op_name, title=_str(op["title"], w), summary=_str(op["summary"], w),
             settings=tuple(op["settings"]), defaults=dict(op["defaults"]),
             credentials=tuple(op["credentials"]), request=request,
-            schema=op["schema"], example=op["example"],
+            schema=op["schema"], example=op["example"], events=EventSpec(events["at"], tuple(events["name"])),
         )
     if not operations:
         raise DefinitionError(f"{where}: no operations")

@@ -215,5 +215,5 @@ def _issues(value: Any) -> tuple[dict[str, str], ...]:
             return ()
     if not isinstance(value, list):
         return ()
-    return tuple({k: str(i.get(k, "")) for k in ("severity", "path", "message")}
+    return tuple({k: str(i.get(k, "")) for k in ("severity", "path", "message", "plan") if k != "plan" or "plan" in i}
                  for i in value if isinstance(i, dict))

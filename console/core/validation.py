@@ -52,9 +52,13 @@ class Issue(NamedTuple):
     # The history id of an earlier exchange the issue is about (a repeated orderId), so the
     # window can link to it; not part of the issue's JSON (the contract's three keys).
     ref: int | None = None
+    plan: str | None = None  # the tracking plan an issue comes from (console.core.plans)
 
     def to_json(self) -> dict[str, str]:
-        return {"severity": self.severity, "path": self.path, "message": self.message}
+        data = {"severity": self.severity, "path": self.path, "message": self.message}
+        if self.plan is not None:
+            data["plan"] = self.plan
+        return data
 
     @property
     def is_error(self) -> bool:

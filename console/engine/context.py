@@ -58,6 +58,8 @@ class AppContext:
         # Who hears what history says when it opens (a damaged file set aside, captured requests
         # recovered or waiting): the command line's stderr; the window reads `history.message`.
         self.tell: Callable[[str], None] | None = None
+        # The tracking plan payloads are checked against as well (console.core.plans.PlanSet), or None.
+        self.plans = None
         self._sandbox = None
         # The sandbox's listening socket, bound when its URL is first needed (a preview, a
         # dry run); its server (http.server and the emulators) starts only for a real send.

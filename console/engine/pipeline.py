@@ -268,6 +268,8 @@ def prepare(ctx: AppContext, draft: Draft, check_history: bool = True, now: date
     else:
         issues += schema_issues(vendor.name, op.name, payload)
     issues += rules.payload_issues(op, without_nulls(payload)[0], check)  # a null field counts as absent
+    if ctx.plans is not None:  # the team's tracking plan, on top of the vendor's rules
+        issues += ctx.plans.check(op, without_nulls(payload)[0], settings)
 
     secrets = [secret] if secret else []
     masked_payload = None
