@@ -29,7 +29,8 @@ COMMANDS = [["history", "import"], ["send", "octeth", "event", "--dry-run", "--d
 
 @pytest.mark.parametrize("kind,command", [(kind, command) for kind in ("fifo", "device", "folder") for command in COMMANDS
                                           if not (kind == "folder" and command[0] == "suite")])  # a folder is a suite
-def test_what_is_no_regular_file_is_refused_at_once(tmp_path, kind, command):    started = time.monotonic()
+def test_what_is_no_regular_file_is_refused_at_once(tmp_path, kind, command):
+    started = time.monotonic()
     done = run(tmp_path / "home", *command, special(tmp_path, kind), timeout=30)
     assert time.monotonic() - started < 20
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr

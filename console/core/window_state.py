@@ -19,11 +19,11 @@ class WindowState:
     (A plain class: the window loads it before its first paint, and a dataclass would bring in
     the dataclasses module and compile its methods there.)"""
 
-    FIELDS = ("geometry", "splitters", "vendor", "operation", "profiles", "drafts", "suites_folder")
+    FIELDS = ("geometry", "splitters", "vendor", "operation", "profiles", "drafts", "suites_folder", "plan_folder")
 
     def __init__(self, geometry: str = "", splitters: dict[str, str] | None = None, vendor: str = "",
                  operation: str = "", profiles: dict[str, str] | None = None,
-                 drafts: dict[str, str] | None = None, suites_folder: str = ""):
+                 drafts: dict[str, str] | None = None, suites_folder: str = "", plan_folder: str = ""):
         self.geometry = geometry
         self.splitters = splitters or {}  # splitter name → saved state (base64)
         self.vendor = vendor
@@ -31,6 +31,7 @@ class WindowState:
         self.profiles = profiles or {}  # vendor → last profile
         self.drafts = drafts or {}  # "vendor/operation" → JSON text
         self.suites_folder = suites_folder  # the Suites panel's folder
+        self.plan_folder = plan_folder  # the tracking plan in use ("" for none)
 
     def to_json(self) -> dict:
         return {name: getattr(self, name) for name in self.FIELDS}

@@ -4,7 +4,7 @@ history, each with its verdict (errors, warnings, clean); one opens in the edito
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
@@ -99,6 +99,16 @@ class CapturePanel(QWidget):
         buttons.addWidget(self.open_button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
+        self.checklist = QListWidget()
+        self.checklist.setAccessibleName("Plan coverage")
+        self.checklist.setAccessibleDescription("The tracking plan's events, ticked as this capture sees them")
+        self.checklist.setMinimumHeight(48)
+        self.checklist.setVisible(False)
+        layout.addWidget(self.checklist, 1)
+        self.plans = None  # the window's tracking plan (console.core.plans.PlanSet), or None
+        self._started_at = ""
+        self._coverage_timer = QTimer(self, singleShot=True, interval=250)
+        self._coverage_timer.timeout.connect(self.refresh_coverage)
         self.requests.itemActivated.connect(self._open)
         self.requests.currentItemChanged.connect(lambda item, _old: self.open_button.setEnabled(item is not None))
         self.open_button.clicked.connect(lambda: self._open(self.requests.currentItem()))
@@ -145,6 +155,10 @@ class CapturePanel(QWidget):
         self.server = server
         self.count = self.errors = 0
         self.requests.clear()
+        from datetime import datetime, timezone
+
+        self._started_at = datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+        self.refresh_coverage()
         lines = [f"{name:<10} {url}" + (f"   → forwarded to {server.capture.forward_base(name)}" if forward else "")
                  for name, url in server.base_urls().items()]
         self.urls.setPlainText("\n".join(lines))
@@ -218,6 +232,8 @@ class CapturePanel(QWidget):
         if self.requests.count() > LIST_LIMIT:
             self.requests.takeItem(0)
         self.requests.scrollToBottom()
+        if self.plans is not None:
+            self._coverage_timer.start()  # a burst of requests refreshes the checklist once
         if self.server is not None:
             with_errors = f", {self.errors} with errors" if self.errors else ""
             self.status.setText(f"Capturing on {self.server.url}: {self.count} request(s){with_errors}. "
@@ -228,3 +244,22 @@ class CapturePanel(QWidget):
         history_id = item.data(ID_ROLE) if item is not None else None
         if history_id:
             self.open_requested.emit(history_id)
+
+    def refresh_coverage(self) -> None:
+        """The live checklist: each event of the plan, ticked with how often this capture saw it."""
+        self.checklist.setVisible(self.plans is not None and self.ctx is not None)
+        if self.plans is None or self.ctx is None:
+            return
+        from console.engine.coverage import coverage
+
+        report = coverage(self.ctx.history, self.plans, "capture", self._started_at or "9999")
+        self.checklist.clear()
+        for name, count in report["seen"].items():
+            mark = "✔" if count else ("✖" if name in report["missing"] else "·")
+            issues = report["issues"].get(name)
+            self.checklist.addItem(f"{mark} {name}: seen {count} time(s)" + (f", {issues} issue(s)" if issues else ""))
+        for name in report["unexpected"]:
+            self.checklist.addItem(f"? {name}: not in the plan")
+        seen = sum(1 for c in report["seen"].values() if c)
+        self.checklist.setToolTip(f"{seen} of {len(report['seen'])} planned events seen")
+

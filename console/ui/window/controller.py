@@ -176,6 +176,8 @@ class WindowController(QObject):
         the first check ready."""
         self.w.suites.set_context(self.ctx, self.suites_folder(), self._profile_names())
         self.w.capture.set_context(self.ctx, self._profile_names())
+        if self.state.plan_folder:  # the plan in use last time, unless it went away
+            self.open_plan(self.state.plan_folder, quiet=True)
         self.w.history.apply_retention()
         self._retention_applied = time.monotonic()
         vendor, operation = self.w.vendor.currentData(), self.w.operation.currentData()
@@ -510,6 +512,11 @@ class WindowController(QObject):
             self.w.issues.addItem(item)
         if not self.prepared.issues:
             self.w.issues.addItem("No issues: the payload follows every documented rule.")
+        if self.ctx.plans is not None:
+            from console.ui.widgets.plan_control import rule_lines
+
+            self.w.plan.show_rules(rule_lines(self.ctx.plans, self.prepared.op, self.prepared.payload,
+                                              self.prepared.settings))
         from console.core.dynamic import describe
         from console.core.exchange import preview_text
 
@@ -752,6 +759,46 @@ class WindowController(QObject):
         if folder.resolve() == examples.resolve() or examples.resolve() in folder.resolve().parents:
             return self.ctx.home / "suites"
         return folder
+
+    def choose_plan(self) -> None:
+        """Asks for a tracking plan folder and opens it."""
+        from PySide6.QtWidgets import QFileDialog
+
+        folder = QFileDialog.getExistingDirectory(self.w, "Open a tracking plan folder", self.state.plan_folder or "")
+        if folder:
+            self.open_plan(folder)
+
+    def open_plan(self, folder: str, quiet: bool = False) -> bool:
+        """Checks payloads against the plan under `folder` from now on (remembered); a plan that
+        does not load is said (quietly at start-up, in the status line), and none is used."""
+        from console.core.plans import PlanError, load_plans
+
+        try:
+            plans = load_plans(folder)
+        except PlanError as exc:
+            self.ctx.plans = None
+            self.w.plan.show_plan(None)
+            self.w.plan.status.setText(f"The tracking plan could not be opened: {exc}")
+            if not quiet:
+                from PySide6.QtWidgets import QMessageBox
+
+                QMessageBox.warning(self.w, "Tracking plan", f"The tracking plan could not be opened: {exc}")
+            return False
+        self.ctx.plans = plans
+        self.state.plan_folder = str(folder)
+        self.w.plan.show_plan(plans.name, str(folder))
+        self.w.capture.plans = plans
+        self.w.capture.refresh_coverage()
+        self.validate_now()
+        return True
+
+    def close_plan(self) -> None:
+        self.ctx.plans = None
+        self.state.plan_folder = ""
+        self.w.capture.plans = None
+        self.w.capture.refresh_coverage()
+        self.w.plan.show_plan(None)
+        self.validate_now()
 
     def save_as_case(self) -> None:
         """Opens "Save as case…" for the current payload (its tokens kept)."""

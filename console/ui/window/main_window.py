@@ -29,6 +29,7 @@ from console.ui.suites.panel import SuitesPanel
 from console.ui.widgets.banner import banner
 from console.ui.widgets.json_editor import JsonEditor
 from console.ui.widgets.payload_form import PayloadForm
+from console.ui.widgets.plan_control import PlanControl
 from console.ui.widgets.response_view import ResponseView
 from console.ui.widgets.theme import ENVIRONMENT_STYLES, is_dark, severity_colour
 from console.ui.window.controller import WindowController
@@ -164,7 +165,13 @@ class MainWindow(QMainWindow):
         self.issues = QListWidget()
         self.issues.setAccessibleName("Validation issues")
         self.issues.setWordWrap(True)
-        left.addWidget(self.issues)
+        issues_box = QWidget()
+        issues_layout = QVBoxLayout(issues_box)
+        issues_layout.setContentsMargins(0, 0, 0, 0)
+        issues_layout.addWidget(self.issues, 1)
+        self.plan = PlanControl()
+        issues_layout.addWidget(self.plan)
+        left.addWidget(issues_box)
         left.setSizes([600, 90])  # the form gets the room; the issues list scrolls
         split.addWidget(left)
 
@@ -240,6 +247,8 @@ class MainWindow(QMainWindow):
         self.example_button.clicked.connect(self.reset_to_example)
         self.save_case_button.clicked.connect(self.save_as_case)
         self.suites.open_requested.connect(self.open_case)
+        self.plan.open_requested.connect(self.choose_plan)
+        self.plan.close_requested.connect(self.close_plan)
         self.suites.ran.connect(self.refresh_history_soon)
         self.capture.captured.connect(lambda _c: self.refresh_history_soon())
         self.capture.open_requested.connect(self.open_history_exchange)
