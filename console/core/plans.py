@@ -350,3 +350,45 @@ def properties_of(event: Any, prefix: str = "") -> dict[str, str]:
         if isinstance(value, dict) and len(found) < 10_000:
             stack += [(f"{where}/{pointer([k])[1:]}", v) for k, v in value.items()]
     return found
+
+
+def schema_with_plan(schema: dict, defs: dict, event: PlanEvent, at: str) -> dict:
+    """The operation's schema with a plan event's properties laid over it, for the form: each
+    property shown (even one the vendor's schema does not name), its description and allowed
+    values (as choices), required ones marked and first. `at` is the operation's events' place
+    ("" the payload, "[]" each item of the list)."""
+    import copy
+
+    merged = copy.deepcopy(schema)
+    root = merged if at == "" else merged.setdefault("items", {}) if at == "[]" else None
+    if root is None:
+        return merged
+    for prop, rule in event.properties.items():
+        parts = pointer_parts(prop)
+        node = root
+        for part in parts[:-1]:
+            node = _inline(node, defs).setdefault("properties", {}).setdefault(part, {"type": "object"})
+        holder = _inline(node, defs)
+        sub = _inline(holder.setdefault("properties", {}).setdefault(parts[-1], {}), defs)
+        if rule.enum is not None:
+            sub["enum"] = list(rule.enum)
+        if rule.type and "type" not in sub and "x-number" not in sub:
+            sub["type"] = rule.type
+        if rule.description:
+            sub["description"] = f"{rule.description} (plan {event.event})"
+        if rule.required and parts[-1] not in holder.get("required", []):
+            holder["required"] = [*holder.get("required", []), parts[-1]]
+    return merged
+
+
+def _inline(node: dict, defs: dict) -> dict:
+    """`node` with a `$ref` replaced by a copy of what it points to (local keywords kept), so
+    that what is laid over it stays in this operation's schema."""
+    import copy
+
+    while isinstance(node, dict) and "$ref" in node:
+        target = copy.deepcopy(defs.get(node["$ref"].rsplit("/", 1)[-1], {}))
+        del node["$ref"]
+        for key, value in target.items():
+            node.setdefault(key, value)
+    return node

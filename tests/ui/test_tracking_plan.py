@@ -75,3 +75,23 @@ def test_the_capture_tab_ticks_the_plans_events_as_they_arrive(qtbot, window, mo
     texts = [checklist.item(i).text() for i in range(checklist.count())]
     assert texts == ["✔ checkout.completed: seen 1 time(s)", "✖ cart.viewed: seen 0 time(s)",
                      "? page.visit: not in the plan"]
+
+
+def test_the_form_shows_the_plans_properties_of_the_event(qtbot, window, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QComboBox, QLabel
+
+    choose(window, "synerise", "custom")
+    named(window, "Payload").setPlainText(event("checkout.completed", orderValue=12))
+    open_plan(qtbot, window, monkeypatch, plan_folder(tmp_path))
+    window.tabs.setCurrentIndex(0)
+    window.validate_now()
+    form = named(window, "Form")
+    source = form.field("/params/source")  # not in the payload, not in Synerise's schema: the plan's
+    assert isinstance(source, QComboBox)
+    assert [source.itemData(i) for i in range(source.count())][-3:] == ["web", "app", "pos"]
+    labels = [label.text() for label in form.findChildren(QLabel)]
+    assert "orderValue *" in labels  # required by the plan
+    assert labels.index("orderValue *") < labels.index("source")  # required first
+    named(window, "Payload").setPlainText(event("page.visit"))
+    window.validate_now()
+    assert form.field("/params/source") is None  # another event: the vendor's own form again

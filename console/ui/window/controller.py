@@ -326,6 +326,7 @@ class WindowController(QObject):
         self.w.response.follow_operation(self.draft_key)
         self.w.summary.setText(f"{op.summary}  —  {op.request.method} {{base_url}}{op.request.path}")
         self.w.form.set_schema(op.schema, self.vendor_def.defs, op.example)
+        self._form_plan_key = None  # the plan's overlay, if any, is laid again by the next check
         self._current_key = self.draft_key
         text = draft_text(self.drafts, self.w.vendor.currentData(), op)
         self._set_editor_text(text, reset_undo=True)
@@ -512,6 +513,7 @@ class WindowController(QObject):
             self.w.issues.addItem(item)
         if not self.prepared.issues:
             self.w.issues.addItem("No issues: the payload follows every documented rule.")
+        self._show_plan_in_form()
         if self.ctx.plans is not None:
             from console.ui.widgets.plan_control import rule_lines
 
@@ -759,6 +761,32 @@ class WindowController(QObject):
         if folder.resolve() == examples.resolve() or examples.resolve() in folder.resolve().parents:
             return self.ctx.home / "suites"
         return folder
+
+    def _show_plan_in_form(self) -> None:
+        """The form shows the plan's properties of the current event (laid over the vendor's
+        schema: descriptions, allowed values as choices, required first); rebuilt only when
+        the event it shows changes."""
+        op = self.prepared.op
+        event = None
+        if self.ctx.plans is not None:
+            from console.core.plans import events_of
+
+            found = events_of(op, self.prepared.payload, self.prepared.settings)
+            if found:
+                event = self.ctx.plans.by_key.get((op.vendor, op.name, found[0][1] or ""))
+        key = (op.key, event[1].key if event else None, id(self.ctx.plans))
+        if key == getattr(self, "_form_plan_key", None):
+            return
+        self._form_plan_key = key
+        schema = op.schema
+        if event is not None:
+            from console.core.plans import schema_with_plan
+
+            schema = schema_with_plan(op.schema, self.vendor_def.defs, event[1], op.events.at)
+        self.w.form.set_schema(schema, self.vendor_def.defs, op.example)
+        self._form_dirty = True
+        if self.w.tabs.currentIndex() == 0:
+            self._sync_form()
 
     def choose_plan(self) -> None:
         """Asks for a tracking plan folder and opens it."""
