@@ -2,6 +2,7 @@
 
 - `screenshot OUT`: opens the window on the data home, sends Synerise's custom-event example
   to the sandbox and saves a picture of the window once the answer is shown;
+- `plan-screenshot OUT PLANS`: the Capture tab's live tracking-plan checklist after a few sends;
 - `paint-probe`: opens the window and prints the wall-clock time of its first paint, then ends.
 
 Run as `python -m console.ui.diagnostics …`, or in the frozen app as `event-console diagnostics …`.
@@ -49,6 +50,43 @@ def screenshot(out: Path, example: bool = True, dark: bool = False, size: tuple[
     return app.exec()
 
 
+def plan_screenshot(out: Path, plans: Path, size: tuple[int, int] = (1366, 1060)) -> int:
+    """The Capture tab's live checklist for the README: the window with the plans under `plans`,
+    capturing, after the examples of some planned operations (and one event the plan lacks)
+    were sent to capture the way a backend would."""
+    from PySide6.QtCore import QTimer
+
+    from console.core.definitions import find_operation
+    from console.engine import pipeline
+
+    app, window = _window()
+    window.resize(*size)
+    window.show()
+
+    def save():
+        window.grab().save(str(out))
+        window.capture.stop(wait=True)
+        window.close()
+        app.quit()
+
+    def capture():
+        window.controller.open_plan(str(plans), quiet=True)
+        window.bottom_tabs.setCurrentWidget(window.capture)
+        window.capture.port.setValue(0)
+        window.capture.start()
+        url = window.capture.server.url
+        for vendor, operation, payload in (("synerise", "custom", None), ("mytracker", "customEvent", None),
+                                           ("vibetrace", "track", None), ("synerise", "custom", {
+                                               "action": "page.visit", "label": "Home", "client": {"customId": "c-9"}})):
+            _, op = find_operation(vendor, operation)
+            draft = pipeline.Draft(vendor, operation, payload=payload, base_url=f"{url}/{vendor}")
+            pipeline.send(window.ctx, pipeline.prepare(window.ctx, draft))
+        QTimer.singleShot(1500, save)
+
+    QTimer.singleShot(600, capture)
+    return app.exec()
+
+
 def paint_probe() -> int:
     """Prints time.time() at the window's first paint and ends the process (bench/)."""
     import os
@@ -75,6 +113,8 @@ def main(argv: list[str]) -> int:
     if argv[:1] == ["screenshot"]:
         return screenshot(Path(argv[1] if len(argv) > 1 else "screenshot.png"), example="--plain" not in argv,
                           dark="--dark" in argv)
+    if argv[:1] == ["plan-screenshot"]:
+        return plan_screenshot(Path(argv[1]), Path(argv[2]))
     if argv[:1] == ["paint-probe"]:
         return paint_probe()
     print("usage: diagnostics screenshot OUT.png [--plain] [--dark] | paint-probe", file=sys.stderr)

@@ -90,6 +90,7 @@ class CapturePanel(QWidget):
         self.requests.setUniformItemSizes(True)
         self.requests.setMinimumHeight(48)  # the window's bottom tabs stay as short as before
         self.urls.setMinimumHeight(48)
+        self.urls.setMaximumHeight(96)  # five lines: the lists below get the room
         layout.addWidget(self.requests, 2)
         self.open_button = QPushButton("Open in editor")
         self.open_button.setAccessibleName("Open captured request")
@@ -104,7 +105,7 @@ class CapturePanel(QWidget):
         self.checklist.setAccessibleDescription("The tracking plan's events, ticked as this capture sees them")
         self.checklist.setMinimumHeight(48)
         self.checklist.setVisible(False)
-        layout.addWidget(self.checklist, 1)
+        layout.addWidget(self.checklist, 3)
         self.plans = None  # the window's tracking plan (console.core.plans.PlanSet), or None
         self._started_at = ""
         self._coverage_timer = QTimer(self, singleShot=True, interval=250)
@@ -254,7 +255,8 @@ class CapturePanel(QWidget):
 
         report = coverage(self.ctx.history, self.plans, "capture", self._started_at or "9999")
         self.checklist.clear()
-        for name, count in report["seen"].items():
+        # Seen first (the list fills from the top as events arrive), then the rest in plan order.
+        for name, count in sorted(report["seen"].items(), key=lambda item: not item[1]):
             mark = "✔" if count else ("✖" if name in report["missing"] else "·")
             issues = report["issues"].get(name)
             self.checklist.addItem(f"{mark} {name}: seen {count} time(s)" + (f", {issues} issue(s)" if issues else ""))
