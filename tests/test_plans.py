@@ -131,6 +131,11 @@ def test_capture_coverage_and_the_regression_between_releases(capture, tmp_path)
     assert any(i.get("plan") == "Shop" for i in rows[0]["issues"])
     second = run(home, "plan", "coverage", "--plan", str(folder), "--json", "--baseline", str(baseline))
     assert second.returncode == 1
+    assert json.loads(second.stdout)["missing"] == ["cart.viewed"]  # expected, not seen: exit 1 on its own too
+    alone = run(home, "plan", "coverage", "--plan", str(folder), "--json")
+    assert alone.returncode == 1 and json.loads(alone.stdout)["missing"] == ["cart.viewed"]
+    later = run(home, "plan", "coverage", "--plan", str(folder), "--json", "--since", "2999-01-01T00:00:00")
+    assert json.loads(later.stdout)["seen"] == {"checkout.completed": 0, "cart.viewed": 0}  # a span with nothing
     diff = json.loads(second.stdout)["baseline"]
     assert diff["events_disappeared"] == ["cart.viewed"]
     assert diff["types_changed"] == {"checkout.completed": {"/params/orderValue": ["number", "string"]}}
@@ -151,3 +156,15 @@ def test_the_example_plans_are_valid_and_cover_the_examples(tmp_path):
             names = {name for _, name, _ in events_of(op, op.example, {"event_type": "recommendation.view"})}
             if (vendor.name, op.name) in plans.covering:
                 assert names <= {e.event for e in plans.events_for(vendor.name, op.name)}, (op.key, names)
+
+
+def test_a_sheet_cell_that_cannot_be_read_is_named(tmp_path):
+    sheet = tmp_path / "plan.csv"
+    sheet.write_text("vendor,operation,event,property,type,required,allowed values,pattern,description\n"
+                     "synerise,custom,a.b,/params/x,string,perhaps,,,\n")
+    done = run(tmp_path / "h", "plan", "import", str(sheet), "--output", str(tmp_path / "out"))
+    assert done.returncode == 2
+    assert done.stderr.strip() == f"event-console: {sheet}: row 2, required: 'perhaps' is neither yes nor no"
+    sheet.write_text("vendor,event\nsynerise,a.b\n")
+    done = run(tmp_path / "h", "plan", "import", str(sheet), "--output", str(tmp_path / "out"))
+    assert done.returncode == 2 and "the sheet has no column 'operation'" in done.stderr
