@@ -21,7 +21,16 @@ from pathlib import Path
 from typing import Any
 
 from console.core.definitions import Operation, vendors
-from console.core.validation import ERROR, WARNING, Issue, field_label, pointer, pointer_parts
+from console.core.validation import (
+    ERROR,
+    WARNING,
+    Issue,
+    field_label,
+    json_type,
+    pointer,
+    pointer_parts,
+    value_at,
+)
 
 PLAN_SUFFIX = ".plan.json"
 JSON_TYPES = ("string", "number", "integer", "boolean", "object", "array", "null")
@@ -192,14 +201,7 @@ def load_plans(folder: str | Path) -> PlanSet:
 # -- a payload's events ------------------------------------------------------------------------
 
 def _at(value: Any, where: str) -> Any:
-    for part in pointer_parts(where):
-        if isinstance(value, dict) and part in value:
-            value = value[part]
-        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
-            value = value[int(part)]
-        else:
-            return _MISSING
-    return value
+    return value_at(value, where, _MISSING)
 
 
 _MISSING = object()
@@ -239,23 +241,10 @@ def _name(candidates: tuple[str, ...], event: Any, payload: Any, settings: dict[
     return None
 
 
-def json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "integer" if value.is_integer() else "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
-
-
 def _type_fits(value: Any, wanted: str) -> bool:
     actual = json_type(value)
-    return actual == wanted or (wanted == "number" and actual == "integer")
+    return actual == wanted or (wanted == "number" and actual == "integer") or (
+        wanted == "integer" and isinstance(value, float) and value.is_integer())  # 12.0 is a whole number
 
 
 # -- checking --------------------------------------------------------------------------------

@@ -75,6 +75,19 @@ def pointer_parts(text: str) -> list[str]:
     return [p.replace("~1", "/").replace("~0", "~") for p in text.split("/")[1:]]
 
 
+def value_at(data: Any, where: str, missing: Any = None) -> Any:
+    """The value at a JSON Pointer in `data`, or `missing` when nothing is there."""
+    node = data
+    for part in pointer_parts(where):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return missing
+    return node
+
+
 def field_label(parts) -> str:
     """A readable name for a place in the payload: `client.email`, `customUserId (item 2)`."""
     names = [str(p) for p in parts if not isinstance(p, int)]
@@ -238,7 +251,7 @@ def _describe(error) -> tuple[str, str]:
     if keyword == "type":
         wanted = [value] if isinstance(value, str) else list(value)
         words = " or ".join(TYPE_WORDS.get(t, t) for t in wanted)
-        got = TYPE_WORDS.get(_json_type(instance), _json_type(instance))
+        got = TYPE_WORDS.get(json_type(instance), json_type(instance))
         if isinstance(instance, (int, float, str)) and not isinstance(instance, bool):
             got = f"{got} ({json.dumps(instance)[:40]})"  # "a whole number, not a number" says nothing
         return pointer(parts), f"{field} must be {words}, not {got}."
@@ -300,7 +313,8 @@ def _describe(error) -> tuple[str, str]:
     return pointer(parts), f"{field}: {error.message}."
 
 
-def _json_type(instance: Any) -> str:
+def json_type(instance: Any) -> str:
+    """The JSON type of a value, as JSON Schema names it (a float is a number)."""
     if isinstance(instance, bool):
         return "boolean"
     if isinstance(instance, int):

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 
 from console.core.definitions import vendors
 from console.core.payload import PayloadError, parse_payload
-from console.core.validation import pointer, pointer_parts
+from console.core.validation import pointer, value_at
 from console.engine.context import AppContext
 from console.engine.pipeline import Draft, prepare, send
 
@@ -231,22 +231,10 @@ def _check_answer(expect: dict, outcome) -> str:
     if body:
         data = response.json()
         for pointer_text, value in body.items():
-            found = _at(data, pointer_text)
+            found = value_at(data, pointer_text)
             if found != value:
                 return f"expected {pointer_text} = {json.dumps(value)}, got {json.dumps(found)}"
     return ""
-
-
-def _at(data: Any, pointer_text: str) -> Any:
-    node = data
-    for part in pointer_parts(pointer_text):
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return None
-    return node
 
 
 def junit_xml(results: list[CaseResult], suite_name: str = "event-console") -> str:
