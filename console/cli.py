@@ -571,13 +571,13 @@ def _suite(args, context, stdin, stdout, stderr) -> int:
     from console.engine.suites import SuiteError, junit_xml, load_cases, run_case
 
     try:
-        cases = load_cases(Path(args.path))
+        cases = load_cases(Path(args.path), keep_broken=True)  # a malformed file is an error case; the run goes on
     except SuiteError as exc:
         raise UsageError(str(exc)) from None
     ctx = context()
     results = []
     try:
-        names = {case.vendor for case in cases}
+        names = {case.vendor for case in cases if not case.problem}
         for vendor in sorted(names):
             if not ctx.profiles.exists(vendor, args.profile):
                 raise UsageError(f"no profile {args.profile!r} for {vendor}")
@@ -585,8 +585,9 @@ def _suite(args, context, stdin, stdout, stderr) -> int:
             result = run_case(ctx, case, args.profile)
             results.append(result)
             if not args.json:
-                mark = "pass" if result.passed else "FAIL"
-                print(_terminal_safe(f"{mark}  {case.name}  ({case.vendor}.{case.operation}, {result.seconds * 1000:.0f} ms)"
+                mark = "pass" if result.passed else "ERROR" if result.error else "FAIL"
+                what = f"{case.vendor}.{case.operation}" if not case.problem else "unreadable"
+                print(_terminal_safe(f"{mark}  {case.name}  ({what}, {result.seconds * 1000:.0f} ms)"
                                      + ("" if result.passed else f": {result.reason}")), file=stdout)
     finally:
         ctx.close()

@@ -81,10 +81,11 @@ def test_a_failure_is_reported_in_junit(run_cli, tmp_path):
      "expect.status"),
     ('{"name": "x", "vendor": "octeth", "operation": "event"}', "payload is missing"),
 ])
-def test_malformed_case_files_are_usage_errors_naming_the_file(run_cli, tmp_path, content, words):
+def test_a_malformed_case_file_is_a_case_that_could_not_run_naming_the_file(run_cli, tmp_path, content, words):
     (tmp_path / "bad.case.json").write_text(content)
     result = run_cli("suite", "run", str(tmp_path))
-    assert result.status == 2 and "bad.case.json" in result.err and words in result.err
+    # The contract: such a case fails the run (1), named with its problem; the run goes on.
+    assert result.status == 1 and "ERROR  bad" in result.out and "bad.case.json" in result.out and words in result.out
 
 
 def test_paths_that_hold_no_cases(run_cli, tmp_path):
@@ -150,3 +151,30 @@ def test_a_case_saved_from_a_payload_runs_and_keeps_its_tokens(run_cli, tmp_path
     assert not (tmp_path / "y.case.json").exists()
     assert answer_fields({"a/b": {"c~": [1, {"d": None}]}, "e": "f"}) == [
         ("/a~1b/c~0/0", 1), ("/a~1b/c~0/1/d", None), ("/e", "f")]
+
+
+def test_a_malformed_case_or_no_answer_is_an_error_and_the_run_goes_on(run_cli, tmp_path):
+    """What CI reads: the run goes on past a malformed case file, which (like a case with no
+    answer) is an <error>, not a <failure>; the report says when and where it ran; Jenkins'
+    schema and junitparser (software nobody here wrote) both read it."""
+    from junitparser import Error, Failure, JUnitXml
+
+    case(tmp_path, "a passes")
+    (tmp_path / "b broken.case.json").write_text('{"name": "x", "vendor": ')
+    case(tmp_path, "c no answer", settings={"base_url": "http://127.0.0.1:9"})
+    case(tmp_path, "d fails", expect={"status": 500})
+    junit = tmp_path / "out.xml"
+    done = run_cli("suite", "run", str(tmp_path), "--junit", str(junit))
+    assert done.status == 1 and "ERROR  b broken  (unreadable" in done.out and "pass  a passes" in done.out
+    schema = junit_schema()
+    schema.validate(str(junit))
+    suite = next(iter(JUnitXml.fromfile(str(junit))))
+    assert (suite.tests, suite.failures, suite.errors) == (4, 1, 2)
+    assert suite.timestamp and suite.hostname
+    results = {c.name: c.result for c in suite}
+    assert results["a passes"] == []
+    assert isinstance(results["b broken"][0], Error) and results["b broken"][0].type == "malformed case file"
+    assert "not a case file" in results["b broken"][0].message
+    assert isinstance(results["c no answer"][0], Error) and results["c no answer"][0].type == "no answer"
+    assert ".." not in results["c no answer"][0].message
+    assert isinstance(results["d fails"][0], Failure)

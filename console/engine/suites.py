@@ -41,27 +41,41 @@ class Case(NamedTuple):
     payload: Any
     settings: dict[str, str]
     expect: dict[str, Any]
+    problem: str = ""  # a case file that cannot be read: why (the run goes on; the case is an error)
 
 
 class CaseResult(NamedTuple):
-    """How a case went: passed or the reason it did not, and the history id of its send."""
+    """How a case went: passed or the reason it did not, and the history id of its send.
+    `error`: it could not run at all (a malformed file, no answer), which JUnit tells apart
+    from a failed expectation."""
 
     case: Case
     passed: bool
     reason: str
     history_id: int | None
     seconds: float
+    error: bool = False
 
 
-def load_cases(path: Path) -> list[Case]:
-    """The cases under `path` (a case file, or a folder searched recursively), sorted by path."""
+def load_cases(path: Path, keep_broken: bool = False) -> list[Case]:
+    """The cases under `path` (a case file, or a folder searched recursively), sorted by path.
+    A malformed case file raises SuiteError, or with `keep_broken` is a case of its own whose
+    `problem` says why (a run reports it as an error and goes on)."""
     path = Path(path)
     if not path.exists():
         raise SuiteError(f"{path}: no such file or folder")
     files = sorted(p for p in path.rglob(f"*{CASE_SUFFIX}") if p.is_file()) if path.is_dir() else [path]
     if not files:
         raise SuiteError(f"{path}: no {CASE_SUFFIX} files in it")
-    return [load_case(f) for f in files]
+    cases = []
+    for file in files:
+        try:
+            cases.append(load_case(file))
+        except SuiteError as exc:
+            if not keep_broken:
+                raise
+            cases.append(Case(file.name.removesuffix(CASE_SUFFIX), file, "", "", None, {}, {}, str(exc)))
+    return cases
 
 
 CASE_FILE_CAP = 10 * 1024 * 1024  # a case holds one payload: far below this
@@ -195,30 +209,34 @@ def run_case(ctx: AppContext, case: Case, profile: str,
              cancelled: Callable[[], bool] = lambda: False) -> CaseResult:
     """Sends one case (forced when its expectation allows errors) and checks the outcome."""
     started = time.perf_counter()
+    if case.problem:
+        return CaseResult(case, False, case.problem, None, 0.0, error=True)
     prepared = prepare(ctx, Draft(case.vendor, case.operation, profile, case.payload, case.settings))
     if prepared.missing:
         return CaseResult(case, False, prepared.missing[0].message, None, time.perf_counter() - started)
     severities = sorted(i.severity for i in prepared.issues)
     wanted = case.expect.get("issues")
     if wanted == "none" and prepared.issues:
-        reason = "expected no issues, found: " + "; ".join(f"{i.severity} {i.path}: {i.message}" for i in prepared.issues)
+        reason = "expected no issues, found: " + "; ".join(f"{i.severity} {i.path or 'payload'}: {i.message}"
+                                                           for i in prepared.issues)
         return CaseResult(case, False, reason, None, time.perf_counter() - started)
     if isinstance(wanted, list) and sorted(wanted) != severities:
         return CaseResult(case, False, f"expected issues {sorted(wanted)}, found {severities}: "
-                          + "; ".join(f"{i.path}: {i.message}" for i in prepared.issues), None,
+                          + "; ".join(f"{i.path or 'payload'}: {i.message}" for i in prepared.issues), None,
                           time.perf_counter() - started)
     if prepared.errors and wanted is None:
-        reason = "validation errors: " + "; ".join(f"{i.path}: {i.message}" for i in prepared.errors)
+        reason = "validation errors: " + "; ".join(f"{i.path or 'payload'}: {i.message}" for i in prepared.errors)
         return CaseResult(case, False, reason, None, time.perf_counter() - started)
     outcome = send(ctx, prepared, force=bool(prepared.errors), source="suite", cancelled=cancelled)
     reason = "cancelled" if outcome.cancelled else _check_answer(case.expect, outcome)
-    return CaseResult(case, reason == "", reason, outcome.history_id, time.perf_counter() - started)
+    return CaseResult(case, reason == "", reason, outcome.history_id, time.perf_counter() - started,
+                      error=outcome.exchange.response is None and not outcome.cancelled)
 
 
 def _check_answer(expect: dict, outcome) -> str:
     response = outcome.exchange.response
     if response is None:
-        return f"no answer: {outcome.exchange.error}"
+        return f"no answer: {(outcome.exchange.error or '').rstrip('.')}"
     status = expect.get("status", "2xx")
     ok = (response.status == status if isinstance(status, int) else
           response.status in status if isinstance(status, list) else
@@ -241,16 +259,23 @@ def junit_xml(results: list[CaseResult], suite_name: str = "event-console") -> s
     """JUnit XML as CI servers read it: one testsuite, a testcase per case (classname =
     vendor.operation, time in seconds), a failure with the reason; valid against Jenkins'
     junit-10.xsd (tests/test_suites.py)."""
+    import socket
+    from datetime import datetime
     from xml.etree import ElementTree as ET
 
-    failures = sum(not r.passed for r in results)
+    errors = sum(r.error for r in results)
+    failures = sum(not r.passed and not r.error for r in results)
     suite = ET.Element("testsuite", name=suite_name, tests=str(len(results)), failures=str(failures),
-                       errors="0", skipped="0", time=f"{sum(r.seconds for r in results):.3f}")
+                       errors=str(errors), skipped="0", time=f"{sum(r.seconds for r in results):.3f}",
+                       timestamp=datetime.now().replace(microsecond=0).isoformat(), hostname=socket.gethostname())
     for r in results:
-        case = ET.SubElement(suite, "testcase", name=r.case.name, classname=f"{r.case.vendor}.{r.case.operation}",
-                             time=f"{r.seconds:.3f}")
+        classname = f"{r.case.vendor}.{r.case.operation}" if r.case.vendor else "unreadable"
+        case = ET.SubElement(suite, "testcase", name=r.case.name, classname=classname, time=f"{r.seconds:.3f}")
         if not r.passed:
-            failure = ET.SubElement(case, "failure", message=r.reason[:500], type="expectation")
+            kind = "error" if r.error else "failure"
+            failure = ET.SubElement(case, kind, message=r.reason[:500],
+                                    type=("malformed case file" if r.case.problem else "no answer") if r.error
+                                    else "expectation")
             failure.text = r.reason
         # The case file, where Jenkins' schema allows it (a testcase has no `file` attribute there).
         out = ET.SubElement(case, "system-out")
