@@ -68,3 +68,15 @@ def atomic_write(path: str | Path, text: str, encoding: str = "utf-8", private: 
         except OSError:
             pass
         raise
+
+
+def files_under(path: str | Path, suffix: str) -> list[Path]:
+    """The files named `*suffix` under a folder (searched recursively, sorted by path), or the
+    one file `path` names; InputFileError when there is no such path or no such file in it."""
+    path = Path(path)
+    if not path.exists():
+        raise InputFileError(f"{path}: no such file or folder")
+    files = sorted(p for p in path.rglob(f"*{suffix}") if p.is_file()) if path.is_dir() else [path]
+    if not files:
+        raise InputFileError(f"{path}: no {suffix} files in it")
+    return files

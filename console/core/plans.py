@@ -182,12 +182,12 @@ def _text(value: Any, where: str, empty: bool = False) -> str:
 
 def load_plans(folder: str | Path) -> PlanSet:
     """Every plan under `folder` (or one plan file); PlanError for the first bad one."""
-    folder = Path(folder)
-    if not folder.exists():
-        raise PlanError(f"{folder}: no such file or folder")
-    files = sorted(p for p in folder.rglob(f"*{PLAN_SUFFIX}") if p.is_file()) if folder.is_dir() else [folder]
-    if not files:
-        raise PlanError(f"{folder}: no {PLAN_SUFFIX} files in it")
+    from console.core.files import InputFileError, files_under
+
+    try:
+        files = files_under(folder, PLAN_SUFFIX)
+    except InputFileError as exc:
+        raise PlanError(str(exc)) from None
     plans = [load_plan_file(path) for path in files]
     seen: dict[tuple, str] = {}
     for plan in plans:

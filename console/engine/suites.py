@@ -61,12 +61,12 @@ def load_cases(path: Path, keep_broken: bool = False) -> list[Case]:
     """The cases under `path` (a case file, or a folder searched recursively), sorted by path.
     A malformed case file raises SuiteError, or with `keep_broken` is a case of its own whose
     `problem` says why (a run reports it as an error and goes on)."""
-    path = Path(path)
-    if not path.exists():
-        raise SuiteError(f"{path}: no such file or folder")
-    files = sorted(p for p in path.rglob(f"*{CASE_SUFFIX}") if p.is_file()) if path.is_dir() else [path]
-    if not files:
-        raise SuiteError(f"{path}: no {CASE_SUFFIX} files in it")
+    from console.core.files import InputFileError, files_under
+
+    try:
+        files = files_under(path, CASE_SUFFIX)
+    except InputFileError as exc:
+        raise SuiteError(str(exc)) from None
     cases = []
     for file in files:
         try:
