@@ -447,6 +447,9 @@ def _capture(args, context, stdin, stdout, stderr) -> int:
         for path, count in server.capture.left_in_journal.items():
             print(f"{count} answered request(s) could not be recorded yet: they wait in {path} and are recorded the "
                   "next time history opens (free some disk space first).", file=stdout, flush=True)
+        if server.capture.unrecorded:
+            print(f"{server.capture.unrecorded} request(s) were answered 503: capture could not keep them "
+                  "(see the lines above).", file=stdout, flush=True)
         if server.refused:
             print(f"{server.refused} request(s) from web pages (another site's Origin, or a Host that is not this "
                   "computer) were refused with 403 and not recorded.", file=stdout, flush=True)

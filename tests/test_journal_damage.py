@@ -165,6 +165,7 @@ def test_after_a_disk_full_spell_ctrl_c_is_clean_and_nothing_answered_is_lost(tm
         assert status == 0 and "Traceback" not in out and "Bad file descriptor" not in out, out
         assert "Traceback" not in running.process.stderr.read()
         assert f"{answered} answered request(s) could not be recorded yet: they wait in {home}" in out, out
+        assert (f"{statuses.count(503)} request(s) were answered 503" in out) == (503 in statuses), out
         fill(filler)  # what closing the journal gave back is taken again
         full = run(home, "history", "--json")  # still full: it says how many wait, and where
         assert full.returncode == 0 and f"{answered} captured request(s) wait in {home}" in full.stderr, full.stderr

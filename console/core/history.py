@@ -391,7 +391,6 @@ class HistoryStore:
                 self._set_aside_and_start_anew(exc)
         except OSError as exc:
             raise HistoryUnavailable(self.path, exc) from None
-        self.waiting_in_journals = 0  # captured requests that could not be recorded yet
         self.recovered = self._count_waiting() if self.read_only else self._recover_captures()
         if self.recovered and self.message is None:
             self.message = (f"{self.recovered} request(s) that a capture answered before it was stopped "
@@ -423,7 +422,6 @@ class HistoryStore:
         notes = []
         for orphan in orphans(self.path.parent):
             if orphan.records:
-                self.waiting_in_journals += len(orphan.records)
                 notes.append(f"{len(orphan.records)} captured request(s) wait in {orphan.path}; they are recorded "
                              "the next time history can be written.")
         if notes:
@@ -439,7 +437,7 @@ class HistoryStore:
             return 0  # the usual case: the journal's module is not even loaded
         from console.core.capture_journal import orphans, set_aside
 
-        recovered, waiting, notes = 0, 0, []
+        recovered, notes = 0, []
         for orphan in orphans(self.path.parent):
             records = [r for r in map(_journal_record, orphan.records) if r is not None]
             problem = orphan.problem
@@ -448,7 +446,6 @@ class HistoryStore:
             try:
                 self.record_many(records)
             except HistoryUnavailable as exc:
-                waiting += len(records)
                 notes.append(f"{len(records)} captured request(s) wait in {orphan.path}: history could not be "
                              f"written ({exc}). They are recorded the next time history opens; free some disk space.")
                 continue
@@ -463,7 +460,6 @@ class HistoryStore:
             except OSError as exc:
                 notes.append(f"The capture journal {orphan.path} could not be removed ({exc.strerror or exc}); "
                              "remove it by hand.")
-        self.waiting_in_journals = waiting
         if notes:
             self.message = " ".join(notes)
         return recovered

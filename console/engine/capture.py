@@ -214,12 +214,12 @@ class Capture:
             record = self._record(vendor, operation, method, url, headers, body, secrets, issues, credential)
             ticket = self.journal.write(record)
             answer: Answer | Exchange = self._forward(vendor, operation, method, rest, query, headers, body)
-            masked = answer.masked(secrets)
-            fields = answer_fields(masked)
-            fields.update(response_headers=None if masked.response is None else redact_headers(
-                masked.response.headers, secrets), response_body=None if masked.response is None else redact_body(
-                masked.response.body, masked.response.headers.get("Content-Type", ""), secrets))
-            record = replace(record, **fields, outcome="answered" if masked.response is not None else "no-answer")
+            fields = answer_fields(answer.masked(secrets))
+            response = answer.response
+            if response is not None:  # masked by shape too: the login's token, a key the vendor echoes
+                fields.update(response_headers=redact_headers(response.headers, secrets),
+                              response_body=redact_body(response.body, response.headers.get("Content-Type", ""), secrets))
+            record = replace(record, **fields, outcome="answered" if response is not None else "no-answer")
             self.journal.write(record, ticket)
         else:
             incoming = Incoming(method=method, path=rest, query=parse_query(query), headers=lowered, body=body)
@@ -248,8 +248,7 @@ class Capture:
         answer = Answer.json(status, {"error": "The request could not be read", "detail": redact_text(why)})
         issues = (Issue("error", "", f"The request could not be read ({redact_text(why)}); it was answered "
                                      f"{status} and kept as it came, credentials masked."),)
-        url = f"http://{self.listening}{target}" if not target.startswith("/") or "://" in target \
-            else self._url(host, target)
+        url = self._url(host, target if target.startswith("/") else "/" + target)
         return self._keep_unchecked(vendor, "unknown", method, url, headers, body, issues, answer)
 
     def _keep_unchecked(self, vendor, operation, method, url, headers, body, issues, answer) -> Answer:
