@@ -107,6 +107,14 @@ def resolve(value: Any, now: datetime, rng, wants_number: Callable[[list], bool]
             generated.append(Generated(where, item, made))
             return made
 
+        result = substitute(item, where)
+        if result != item:
+            generated.append(Generated(where, item, result))
+        return result
+
+    def substitute(text: str, where: str) -> str:
+        """Each token in `text` as its value's text; an unknown one stays, reported at `where`."""
+
         def one(match: re.Match) -> str:
             made = make_value(match.group(1), now, rng)
             if made is None:
@@ -114,10 +122,7 @@ def resolve(value: Any, now: datetime, rng, wants_number: Callable[[list], bool]
                 return match.group(0)
             return str(made)
 
-        result = TOKEN.sub(one, item)
-        if result != item:
-            generated.append(Generated(where, item, result))
-        return result
+        return TOKEN.sub(one, text)
 
     def key(name: str, path: list) -> str:
         """A field name's tokens made too (an unknown one is reported at the field)."""
@@ -125,14 +130,7 @@ def resolve(value: Any, now: datetime, rng, wants_number: Callable[[list], bool]
             return name
         from console.core.validation import pointer
 
-        def one(match: re.Match) -> str:
-            made = make_value(match.group(1), now, rng)
-            if made is None:
-                unknown.append((pointer(path + [name]), match.group(1)))
-                return match.group(0)
-            return str(made)
-
-        return TOKEN.sub(one, name)
+        return substitute(name, pointer(path + [name]))
 
     if not has_tokens(value):
         return Resolution(value, (), ())
