@@ -28,3 +28,34 @@ def make_window(qtbot, tmp_path, keyring_backend):
 @pytest.fixture
 def window(make_window):
     return make_window()
+
+
+@pytest.fixture(autouse=True)
+def no_dialog_left_open(qtbot):
+    """A modal dialog nobody answers would stop a test for ever (no Python runs inside its
+    loop, so no timeout fires): one still open after 20 s is closed, and the test fails with
+    what it said."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    left_open: list[str] = []
+    seen: dict[int, int] = {}
+
+    def look() -> None:
+        modal = QApplication.activeModalWidget()
+        if modal is None:
+            seen.clear()
+            return
+        ticks = seen[id(modal)] = seen.get(id(modal), 0) + 1
+        if ticks * 500 >= 20000:
+            text = modal.text() if isinstance(modal, QMessageBox) else ""
+            left_open.append(f"{modal.windowTitle()!r}: {text}")
+            modal.reject() if hasattr(modal, "reject") else modal.close()
+
+    watchdog = QTimer()
+    watchdog.setInterval(500)
+    watchdog.timeout.connect(look)
+    watchdog.start()
+    yield
+    watchdog.stop()
+    assert not left_open, f"a dialog was left open and had to be closed: {left_open}"

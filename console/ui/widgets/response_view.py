@@ -221,6 +221,12 @@ class ResponseView(QWidget):
         self.show_all.setVisible(False)
         self._rendered = None
 
+    def show_failure(self, message: str) -> None:
+        """A send that could not be completed at all (not a vendor's answer): said in the
+        response area, where the answer would be, instead of a dialog that stops the window."""
+        self.clear("Send failed")
+        self._set_explanation(f"The send could not be completed: {message}")
+
     def show_details(self, entry: HistoryEntry | None) -> None:
         """What history keeps about the exchange: when, where, timings, sizes, issues."""
         if entry is None:

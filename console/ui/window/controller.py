@@ -615,8 +615,6 @@ class WindowController(QObject):
         self._update_buttons()
 
     def _finished(self, result) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
         if self._closed:
             return
         # Many answers can land together: reload the history list once for all of them.
@@ -626,8 +624,7 @@ class WindowController(QObject):
         self.job = None
         self._idle()
         if result.error:
-            self.w.response.clear("Error")
-            QMessageBox.warning(self.w, "Send failed", f"The send could not be completed:\n{result.error}")
+            self.w.response.show_failure(result.error)
             return
         outcome = result.outcome
         if outcome.record_error:  # sent, but its answer could not be written to history
