@@ -486,7 +486,7 @@ def _vendors(args, context, stdin, stdout, stderr) -> int:
 
 def _profile(args, context, stdin, stdout, stderr) -> int:
     from console.core.definitions import vendors
-    from console.core.profiles import ProfileError
+    from console.core.profiles import VARIABLE_NAME, VARIABLE_PREFIX, ProfileError
 
     vendor = vendors().get(args.vendor)
     if vendor is None:
@@ -494,13 +494,19 @@ def _profile(args, context, stdin, stdout, stderr) -> int:
     values = {}
     for pair in args.values:
         key, sep, value = pair.partition("=")
+        if sep and key.startswith(VARIABLE_PREFIX):
+            if not VARIABLE_NAME.match(key[len(VARIABLE_PREFIX):]):
+                raise UsageError(f"{key!r}: a variable's name is letters, digits, _, . and - "
+                                 "(it begins with a letter or _)")
+            values[key] = value
+            continue
         name = key.split(".", 1)[-1]
         scope = key.split(".", 1)[0] if "." in key else None
         if not sep or name not in vendor.settings or (scope and scope not in vendor.operations):
             if name in vendor.secrets:
                 raise UsageError(f"{name} is a secret: use 'event-console secret set {vendor.name} {args.profile} {name}'")
             raise UsageError(f"{key!r} is not a setting of {vendor.name}; known: {', '.join(vendor.settings)} "
-                             "(optionally OPERATION.KEY for one operation)")
+                             "(optionally OPERATION.KEY for one operation), or var.NAME for a variable")
         values[key] = value
     ctx = context()
     try:

@@ -1,24 +1,27 @@
-"""Dynamic values: Postman's `{{$name}}` tokens, replaced afresh for every send.
+"""Dynamic values and variables: Postman's `{{$name}}` tokens, made afresh for every send, and
+its `{{name}}` variables, taken from a data row, a case's `vars` or a profile.
 
-`{{$guid}}` and `{{$randomUUID}}` (a UUID 4), `{{$timestamp}}` (Unix seconds),
-`{{$timestampMs}}` (Unix milliseconds), `{{$isoTimestamp}}` (UTC, ISO 8601 with Z),
-`{{$randomInt}}` (0 to 1000) and `{{$randomEmail}}`. A string that is exactly one token becomes
-a number where the operation's schema expects a number; elsewhere the token's text is put in
-its place. An unknown `{{$name}}` is reported (a validation error at its path), never sent.
+The tokens are Postman's names: `{{$guid}}` and `{{$randomUUID}}` (a UUID 4), `{{$timestamp}}`
+(Unix seconds, rounded as Postman rounds), `{{$timestampMs}}`, `{{$isoTimestamp}}` (UTC, ISO 8601
+with Z), `{{$randomInt}}` (0 to 1000), `{{$randomEmail}}` and Postman's random values of
+console.core.fake_data. A string that is exactly one token or variable takes the type the
+operation's schema expects there (a number, a boolean); a token written bare in the JSON
+(`"ts": {{$timestamp}}`) is read as the JSON its text is, as Postman's text substitution does.
+An unknown `{{$name}}` or `{{name}}` is reported (a validation error at its path), never sent.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, NamedTuple
 
 from console.core.payload import BareToken
 
-TOKEN = re.compile(r"\{\{\$([A-Za-z][A-Za-z0-9]*)\}\}")
-NUMERIC = frozenset({"timestamp", "timestampMs", "randomInt"})
-# Every token with what it makes, in the order a menu offers them.
+TOKEN = re.compile(r"\{\{(\$?)([A-Za-z_][A-Za-z0-9_.\-]*)\}\}")
+# Every built-in token with what it makes, in the order a menu offers them.
 TOKENS: tuple[tuple[str, str], ...] = (
     ("{{$guid}}", "a fresh UUID 4 (ids, order ids, salts)"),
     ("{{$randomUUID}}", "a fresh UUID 4 (Postman's other name for it)"),
@@ -30,28 +33,60 @@ TOKENS: tuple[tuple[str, str], ...] = (
 )
 
 
+def all_tokens() -> tuple[tuple[str, str], ...]:
+    """The built-in tokens and Postman's random values, each with what it makes."""
+    from console.core.fake_data import MAKERS
+
+    return TOKENS + tuple((f"{{{{${name}}}}}", meaning) for name, (meaning, _) in MAKERS.items())
+
+
 class Generated(NamedTuple):
-    """One value made for a send: where (JSON Pointer), from which token, what it became."""
+    """One value put in for a send: where (JSON Pointer), from which token or variable, what it
+    became, and where a variable's value came from ("" for a dynamic value)."""
 
     path: str
     token: str
     value: Any
+    source: str = ""
 
 
 class Resolution(NamedTuple):
     value: Any
     generated: tuple[Generated, ...]
-    unknown: tuple[tuple[str, str], ...]  # (JSON Pointer, token name)
+    unknown: tuple[tuple[str, str], ...]  # (JSON Pointer, the token as written)
+
+
+class Variables:
+    """The `{{name}}` values of a send, in layers looked up in order (the first that has a name
+    wins): the data row, the case's `vars`, the profile's variables. Each layer is named, and
+    the name is where the preview says a value came from."""
+
+    def __init__(self, *layers: tuple[str, Mapping[str, Any]]):
+        self.layers = tuple((source, values) for source, values in layers if values)
+
+    def lookup(self, name: str) -> tuple[str, str] | None:
+        """(value as text, where it came from), or None when no layer has `name`."""
+        for source, values in self.layers:
+            if name in values:
+                value = values[name]
+                return (value if isinstance(value, str) else json.dumps(value)), source
+        return None
+
+    def __bool__(self) -> bool:
+        return bool(self.layers)
+
+
+NO_VARIABLES = Variables()
 
 
 def make_value(name: str, now: datetime, rng) -> Any | None:
-    """The fresh value of token `name`, or None when there is no such token."""
+    """The fresh value of token `name` (without its `$`), or None when there is no such token."""
     if name in ("guid", "randomUUID"):
         import uuid  # here, not at import: the window's form imports this module at start-up
 
         return str(uuid.UUID(int=rng.getrandbits(128), version=4))
     if name == "timestamp":
-        return int(now.timestamp())
+        return int(now.timestamp() + 0.5)  # Postman: Math.round(Date.now() / 1000)
     if name == "timestampMs":
         return int(now.timestamp() * 1000)
     if name == "isoTimestamp":
@@ -60,16 +95,48 @@ def make_value(name: str, now: datetime, rng) -> Any | None:
         return rng.randint(0, 1000)
     if name == "randomEmail":
         return f"user{rng.randint(10_000, 99_999_999)}@example.com"
-    return None
+    from console.core.fake_data import MAKERS
+
+    maker = MAKERS.get(name)
+    return maker[1](now, rng) if maker else None
+
+
+def as_text(value: Any) -> str:
+    """A made value as the text Postman substitutes (`true`, not `True`)."""
+    return json.dumps(value) if isinstance(value, bool) else str(value)
+
+
+def typed(text: str, wanted: str | None, bare: bool = False) -> Any:
+    """The value a whole-string token or variable becomes: the JSON its text is when it stood
+    bare; a number or boolean where the schema (`wanted`) expects one and the text is one; else
+    the text."""
+    if bare:
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return text
+        return value if not isinstance(value, (dict, list)) else text
+    if wanted == "number":
+        try:
+            return int(text)
+        except ValueError:
+            try:
+                number = float(text)
+            except ValueError:
+                return text
+            return number if number == number and abs(number) != float("inf") else text
+    if wanted == "boolean" and text in ("true", "false"):
+        return text == "true"
+    return text
 
 
 def has_tokens(value: Any) -> bool:
-    """Whether any string (or field name) in `value` holds a `{{$name}}` token (walks without recursion)."""
+    """Whether any string (or field name) in `value` holds a `{{…}}` token (walks without recursion)."""
     stack = [value]
     while stack:
         item = stack.pop()
         if isinstance(item, str):
-            if "{{$" in item and TOKEN.search(item):
+            if "{{" in item and TOKEN.search(item):
                 return True
         elif isinstance(item, dict):
             stack.extend(item.values())
@@ -79,67 +146,90 @@ def has_tokens(value: Any) -> bool:
     return False
 
 
-def resolve(value: Any, now: datetime, rng, wants_number: Callable[[list], bool] = lambda path: False,
-            ) -> Resolution:
-    """`value` with every token replaced; `wants_number(path)` says where the schema expects a
-    number (a whole-string numeric token is then put in as a number)."""
+def resolve(value: Any, now: datetime, rng, wants: Callable[[list], Any] = lambda path: None,
+            variables: Variables = NO_VARIABLES) -> Resolution:
+    """`value` with every token and variable replaced; `wants(path)` says what the schema expects
+    at a path ("number", "boolean", or None; True means "number")."""
     generated: list[Generated] = []
     unknown: list[tuple[str, str]] = []
+
+    def text_of(match: re.Match, where: str) -> tuple[str, str] | None:
+        """(the value's text, its source) for one token, or None (reported) when unknown."""
+        if match.group(1):
+            made = make_value(match.group(2), now, rng)
+            if made is not None:
+                return as_text(made), ""
+        else:
+            found = variables.lookup(match.group(2))
+            if found is not None:
+                return found
+        unknown.append((where, match.group(0)))
+        return None
 
     def walk(item: Any, path: list) -> Any:
         if isinstance(item, dict):
             return {key(k, path): walk(v, path + [k]) for k, v in item.items()}
         if isinstance(item, list):
             return [walk(v, path + [i]) for i, v in enumerate(item)]
-        if not isinstance(item, str) or "{{$" not in item:
+        if not isinstance(item, str) or "{{" not in item:
             return item
         from console.core.validation import pointer
 
         where = pointer(path)
         whole = TOKEN.fullmatch(item)
         if whole:
-            made = make_value(whole.group(1), now, rng)
-            if made is None:
-                unknown.append((where, whole.group(1)))
+            found = text_of(whole, where)
+            if found is None:
                 return item
-            if whole.group(1) in NUMERIC and not wants_number(path) and not isinstance(item, BareToken):
-                made = str(made)  # a token written bare (`"ts": {{$timestamp}}`) keeps its number
-            generated.append(Generated(where, item, made))
+            wanted = wants(path)
+            made = typed(found[0], "number" if wanted is True else wanted or None, isinstance(item, BareToken))
+            generated.append(Generated(where, str(item), made, found[1]))
             return made
-
-        result = substitute(item, where)
+        result, sources = substitute(item, where)
         if result != item:
-            generated.append(Generated(where, item, result))
+            generated.append(Generated(where, item, result, ", ".join(sources)))
         return result
 
-    def substitute(text: str, where: str) -> str:
+    def substitute(text: str, where: str) -> tuple[str, list[str]]:
         """Each token in `text` as its value's text; an unknown one stays, reported at `where`."""
+        sources: list[str] = []
 
         def one(match: re.Match) -> str:
-            made = make_value(match.group(1), now, rng)
-            if made is None:
-                unknown.append((where, match.group(1)))
+            found = text_of(match, where)
+            if found is None:
                 return match.group(0)
-            return str(made)
+            if found[1] and found[1] not in sources:
+                sources.append(found[1])
+            return found[0]
 
-        return TOKEN.sub(one, text)
+        return TOKEN.sub(one, text), sources
 
     def key(name: str, path: list) -> str:
         """A field name's tokens made too (an unknown one is reported at the field)."""
-        if "{{$" not in name:
+        if "{{" not in name:
             return name
         from console.core.validation import pointer
 
-        return substitute(name, pointer(path + [name]))
+        return substitute(name, pointer(path + [name]))[0]
 
     if not has_tokens(value):
         return Resolution(value, (), ())
     return Resolution(walk(value, []), tuple(generated), tuple(unknown))
 
 
-def schema_wants_number(schema: dict, defs: dict) -> Callable[[list], bool]:
-    """A `wants_number(path)` for an operation's schema: true where the schema's node for the
-    path says integer or number (or x-number, myTracker's numbers that may be strings)."""
+def unknown_message(token: str) -> str:
+    """What an unknown token or variable is told with, naming what is known instead."""
+    if token.startswith("{{$"):
+        return (f"{token} is not a dynamic value this console knows; it knows "
+                + ", ".join(t for t, _ in TOKENS) + " and Postman's random values ({{$randomFirstName}}, …).")
+    return (f"{token} is not a variable of this send: give it in a data row, the case's \"vars\", or the "
+            f"profile (event-console profile set VENDOR PROFILE var.{token[2:-2]}=VALUE).")
+
+
+def schema_wants_number(schema: dict, defs: dict) -> Callable[[list], str | None]:
+    """A `wants(path)` for an operation's schema: "number" where the schema's node for the path
+    says integer or number (or x-number, myTracker's numbers that may be strings), "boolean"
+    where it says boolean only, else None."""
 
     def resolve_ref(node: Any) -> dict:
         seen = 0
@@ -148,7 +238,7 @@ def schema_wants_number(schema: dict, defs: dict) -> Callable[[list], bool]:
             seen += 1
         return node if isinstance(node, dict) else {}
 
-    def wants(path: list) -> bool:
+    def wants(path: list) -> str | None:
         node = resolve_ref(schema)
         for part in path:
             if isinstance(part, int):
@@ -157,18 +247,22 @@ def schema_wants_number(schema: dict, defs: dict) -> Callable[[list], bool]:
             else:
                 node = resolve_ref(node.get("properties", {}).get(part, {}))
             if not node:
-                return False
+                return None
         kinds = node.get("type")
         kinds = {kinds} if isinstance(kinds, str) else set(kinds or ())
-        return "x-number" in node or ("string" not in kinds and bool(kinds & {"integer", "number"}))
+        if "x-number" in node or ("string" not in kinds and bool(kinds & {"integer", "number"})):
+            return "number"
+        return "boolean" if kinds == {"boolean"} else None
 
     return wants
 
 
 def describe(generated) -> str:
-    """The values made for a send, for the preview: marked as generated, the token beside."""
+    """The values put in for a send, for the preview: marked as generated, the token beside, and
+    where a variable's value came from."""
     if not generated:
         return ""
     lines = ["", "Generated for this send (fresh every time; the draft keeps the tokens):"]
-    lines += [f"  {g.path or '(payload)'} = {g.value}    ← {g.token}" for g in generated]
+    lines += [f"  {g.path or '(payload)'} = {g.value}    ← {g.token}" + (f" from {g.source}" if g.source else "")
+              for g in generated]
     return "\n".join(lines) + "\n"

@@ -10,6 +10,8 @@ from pathlib import Path
 
 SANDBOX = "sandbox"
 FORMAT_VERSION = 1
+VARIABLE_PREFIX = "var."  # a profile's setting `var.NAME` is its variable NAME
+VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$")
 PROFILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$")
 
 
@@ -45,6 +47,11 @@ class ProfileStore:
             return {}
         entry = self._read()["profiles"].get(vendor, {}).get(profile, {})
         return dict(entry.get("settings", {}))
+
+    def variables(self, vendor: str, profile: str) -> dict[str, str]:
+        """The profile's variables (`{{name}}` in payloads), kept as its `var.NAME` settings."""
+        return {key[len(VARIABLE_PREFIX):]: value for key, value in self.settings(vendor, profile).items()
+                if key.startswith(VARIABLE_PREFIX)}
 
     def exists(self, vendor: str, profile: str) -> bool:
         return profile == SANDBOX or profile in self._read()["profiles"].get(vendor, {})

@@ -23,7 +23,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from console.core.definitions import Operation, Vendor, find_operation, vendors
-from console.core.dynamic import resolve, schema_wants_number
+from console.core.dynamic import NO_VARIABLES, resolve, schema_wants_number
 from console.core.forked import Pending, can_fork
 from console.core.validation import Issue, schema_issues
 
@@ -46,9 +46,10 @@ def _as_json(payload: Any) -> str:
     return json.dumps(payload, sort_keys=True, ensure_ascii=False)
 
 
-def resolve_payload(vendor: Vendor, op: Operation, payload: Any, now: datetime, rng):
-    """The payload with its dynamic values made ({{$guid}}, …): a console.core.dynamic.Made."""
-    return resolve(payload, now, rng, schema_wants_number(op.schema, vendor.defs))
+def resolve_payload(vendor: Vendor, op: Operation, payload: Any, now: datetime, rng, variables=NO_VARIABLES):
+    """The payload with its dynamic values made ({{$guid}}, …) and its variables put in: a
+    console.core.dynamic.Resolution."""
+    return resolve(payload, now, rng, schema_wants_number(op.schema, vendor.defs), variables)
 
 
 class FirstCheck:

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from console.core.build import build_request, fill
 from console.core.definitions import PLACEHOLDER, Operation, Vendor, find_operation
-from console.core.dynamic import resolve
+from console.core.dynamic import Variables, resolve, unknown_message
 from console.core.exchange import Exchange, RequestSpec
 from console.core.history import HistoryUnavailable, Record
 from console.core.payload import problem as payload_problem
@@ -43,6 +43,9 @@ class Draft:
     payload: Any = None
     overrides: dict[str, str] = field(default_factory=dict)
     base_url: str | None = None
+    # `{{name}}` values ahead of the profile's: (where from, {name: value}) layers, first wins
+    # (a data row's, then a case's `vars`).
+    variables: tuple[tuple[str, dict], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -181,6 +184,13 @@ def resolve_settings(ctx: AppContext, vendor: Vendor, op: Operation, draft: Draf
     return settings
 
 
+def send_variables(ctx: AppContext, draft: Draft) -> Variables:
+    """The `{{name}}` values of a send: the draft's own layers (a data row, a case's `vars`),
+    then the profile's variables."""
+    profile = ctx.profiles.variables(draft.vendor, draft.profile) if draft.profile != SANDBOX else {}
+    return Variables(*draft.variables, (f"profile {draft.profile}", profile))
+
+
 def resolve_credential(ctx: AppContext, vendor: Vendor, op: Operation, draft: Draft) -> tuple[str | None, str | None]:
     """(secret name, value) of the credential to use: one given for this run wins, then the
     first of the operation's credentials that the profile has."""
@@ -227,17 +237,15 @@ def prepare(ctx: AppContext, draft: Draft, check_history: bool = True, now: date
     # Dynamic values ({{$guid}}, {{$timestamp}}, …) are made now, before validation, so the
     # rules check what is sent; the draft keeps its tokens.
     now = ctx.clock() if now is None else now
-    made = resolve_payload(vendor, op, payload, now, ctx.rng)
+    variables = send_variables(ctx, draft)
+    made = resolve_payload(vendor, op, payload, now, ctx.rng, variables)
     payload = made.value
     settings = resolve_settings(ctx, vendor, op, draft)
-    made_settings = resolve(settings, now, ctx.rng)
+    made_settings = resolve(settings, now, ctx.rng, variables=variables)
     settings = made_settings.value
     issues, missing = _setting_issues(vendor, op, settings)
-    for where, name in made.unknown + tuple((f"settings{p}", n) for p, n in made_settings.unknown):
-        issues.append(Issue(ERROR, where, (
-            f"{{{{${name}}}}} is not a dynamic value this console knows; it knows "
-            "{{$guid}}, {{$randomUUID}}, {{$timestamp}}, {{$timestampMs}}, {{$isoTimestamp}}, "
-            "{{$randomInt}} and {{$randomEmail}}.")))
+    for where, token in made.unknown + tuple((f"settings{p}", n) for p, n in made_settings.unknown):
+        issues.append(Issue(ERROR, where, unknown_message(token)))
     credential, secret = resolve_credential(ctx, vendor, op, draft)
     given = payload_credential(op, payload)
     if given is not None:  # a key written into the body, as Octeth's document sends it: it is this send's

@@ -8,8 +8,17 @@ from PySide6.QtCore import Qt
 from tests.helpers.window import choose, named, payload
 
 
+def menu_actions(menu):
+    """Every token action of the menu, its submenus' included."""
+    for action in menu.actions():
+        if action.menu() is not None:
+            yield from menu_actions(action.menu())
+        elif action.data():
+            yield action
+
+
 def menu_action(field, token):
-    (action,) = [a for a in field.token_menu().actions() if a.data() == token]
+    (action,) = [a for a in menu_actions(field.token_menu()) if a.data() == token]
     return action
 
 
@@ -18,10 +27,12 @@ def test_a_text_field_offers_every_token_and_inserts_one_at_the_cursor(qtbot, wi
     window.tabs.setCurrentIndex(0)
     label = named(window, "Form").field("/label")
     menu = label.token_menu()
-    assert [a.data() for a in menu.actions()] == ["{{$guid}}", "{{$randomUUID}}", "{{$timestamp}}",
-                                                   "{{$timestampMs}}", "{{$isoTimestamp}}", "{{$randomInt}}",
-                                                   "{{$randomEmail}}"]
-    assert all("—" in a.text() for a in menu.actions())  # each says what it makes
+    assert [a.data() for a in menu.actions() if a.data()] == [
+        "{{$guid}}", "{{$randomUUID}}", "{{$timestamp}}", "{{$timestampMs}}", "{{$isoTimestamp}}", "{{$randomInt}}",
+        "{{$randomEmail}}"]
+    postman = [a.data() for a in menu_actions(menu)][7:]
+    assert "{{$randomFirstName}}" in postman and "{{$randomDateFuture}}" in postman and len(postman) == 22
+    assert all("—" in a.text() for a in menu_actions(menu))  # each says what it makes
     label.setText("bark-")
     label.setCursorPosition(len("bark-"))
     menu_action(label, "{{$randomInt}}").trigger()

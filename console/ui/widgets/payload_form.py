@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.core.document import REMOVE, set_at
-from console.core.dynamic import TOKENS
+from console.core.dynamic import TOKENS, all_tokens
 from console.core.validation import field_label, pointer
 
 
@@ -44,8 +44,13 @@ class TokenLineEdit(QLineEdit):
         menu = QMenu("Insert dynamic value", parent or self)
         menu.setAccessibleName("Dynamic values")
         menu.setToolTipsVisible(True)
-        for token, meaning in TOKENS:
-            action = menu.addAction(f"{token}  —  {meaning}")
+        more = None
+        for number, (token, meaning) in enumerate(all_tokens()):
+            if number == len(TOKENS):  # Postman's random values in a menu of their own: a long list
+                more = menu.addMenu("Postman's random values")
+                more.setAccessibleName("Postman's random values")
+                more.setToolTipsVisible(True)
+            action = (more or menu).addAction(f"{token}  —  {meaning}")
             action.setData(token)
             action.triggered.connect(lambda _checked=False, tok=token: self.insert_token(tok))
         return menu
