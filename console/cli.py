@@ -81,6 +81,10 @@ def _parser() -> argparse.ArgumentParser:
     suite_run.add_argument("--junit", metavar="FILE", help="also write JUnit XML to FILE")
     suite_run.add_argument("--json", action="store_true", help="print one JSON object")
     suite_run.add_argument("--plan", metavar="DIR", help="check every case's payload against a tracking plan too")
+    suite_run.add_argument("--data", metavar="ROWS", dest="rows",
+                           help="run every case once per row of ROWS (CSV with a header row, or a JSON array of "
+                                "objects), the row's columns as {{variables}}")
+    suite_run.add_argument("--rate", metavar="N", help="send at most N requests a second (e.g. 5 or 0.5)")
 
     plan = commands.add_parser("plan", help="tracking plans: check, import and export a sheet, coverage")
     plan_commands = plan.add_subparsers(dest="plan_command", metavar="ACTION", required=True)
@@ -575,13 +579,29 @@ def _history(args, context, stdin, stdout, stderr) -> int:
     return ExitStatus.OK
 
 
+def _rate(text: str | None) -> float | None:
+    """`--rate N`: requests a second, above 0 (None when not given)."""
+    if text is None:
+        return None
+    try:
+        rate = float(text.removesuffix("/s"))
+    except ValueError:
+        rate = 0.0
+    if not rate > 0 or rate == float("inf"):
+        raise UsageError(f"--rate {text!r} is not a rate: give requests a second above 0, e.g. 5 or 0.5")
+    return rate
+
+
 def _suite(args, context, stdin, stdout, stderr) -> int:
     """`suite run`: 0 when every case passed, 1 when any failed, 2 for a usage error."""
-    from console.engine.suites import SuiteError, junit_xml, load_cases, run_case
+    from console.core.data_rows import RowsError, read_rows
+    from console.engine.suites import SuiteError, junit_xml, load_cases, run_suite
 
+    rate = _rate(args.rate)
     try:
         cases = load_cases(Path(args.path), keep_broken=True)  # a malformed file is an error case; the run goes on
-    except SuiteError as exc:
+        rows = read_rows(args.rows) if args.rows else None
+    except (SuiteError, RowsError) as exc:
         raise UsageError(str(exc)) from None
     ctx = context()
     results = []
@@ -590,14 +610,16 @@ def _suite(args, context, stdin, stdout, stderr) -> int:
         for vendor in sorted(names):
             if not ctx.profiles.exists(vendor, args.profile):
                 raise UsageError(f"no profile {args.profile!r} for {vendor}")
-        for case in cases:
-            result = run_case(ctx, case, args.profile)
+        for result in run_suite(ctx, cases, args.profile, rows, rate):
             results.append(result)
             if not args.json:
+                case = result.case
                 mark = "pass" if result.passed else "ERROR" if result.error else "FAIL"
                 what = f"{case.vendor}.{case.operation}" if not case.problem else "unreadable"
-                print(_terminal_safe(f"{mark}  {case.name}  ({what}, {result.seconds * 1000:.0f} ms)"
+                print(_terminal_safe(f"{mark}  {result.name}  ({what}, {result.seconds * 1000:.0f} ms)"
                                      + ("" if result.passed else f": {result.reason}")), file=stdout)
+    except RowsError as exc:
+        raise UsageError(f"{exc} (the run stopped there; {len(results)} result(s) before it)") from None
     finally:
         ctx.close()
     passed = sum(r.passed for r in results)
@@ -610,7 +632,7 @@ def _suite(args, context, stdin, stdout, stderr) -> int:
             raise UsageError(f"cannot write {args.junit}: {exc.strerror or exc}") from None
     if args.json:
         print(json.dumps({"passed": passed, "failed": len(results) - passed, "cases": [
-            {"name": r.case.name, "path": str(r.case.path), "passed": r.passed, "reason": r.reason or None,
+            {"name": r.name, "path": str(r.case.path), "passed": r.passed, "reason": r.reason or None,
              "history_id": r.history_id} for r in results]}, ensure_ascii=False, indent=2), file=stdout)
     else:
         print(f"{passed} passed, {len(results) - passed} failed", file=stdout)

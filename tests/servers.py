@@ -30,6 +30,7 @@ class Reply:
     stream_bytes: int = 0  # send this many bytes of filler as the body instead
     echo: bool = False  # answer with the request itself (path, headers, body) as JSON
     drip: float = 0.0  # send the body one byte at a time, this many seconds apart
+    headers: dict[str, str] = field(default_factory=dict)  # more headers of the answer
 
 
 @dataclass
@@ -38,8 +39,12 @@ class RecordingServer:
     requests: list[Recorded] = field(default_factory=list)
     # Replies by path prefix (the longest matching prefix wins); `reply` for every other path.
     routes: dict[str, Reply] = field(default_factory=dict)
+    # Replies for the next requests, in order, before `routes` and `reply` are asked.
+    queue: list[Reply] = field(default_factory=list)
 
     def reply_for(self, path: str) -> Reply:
+        if self.queue:
+            return self.queue.pop(0)
         matches = [prefix for prefix in self.routes if path.startswith(prefix)]
         return self.routes[max(matches, key=len)] if matches else self.reply
 
@@ -74,6 +79,8 @@ class RecordingServer:
                 self.send_response(reply.status)
                 self.send_header("Content-Type", reply.content_type)
                 self.send_header("X-Echo-Path", self.path if reply.echo else "")
+                for name, value in reply.headers.items():
+                    self.send_header(name, value)
                 size = reply.stream_bytes or len(body)
                 self.send_header("Content-Length", str(size))
                 self.end_headers()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import TextIO
 
 MB = 1024 * 1024
 
@@ -14,9 +15,9 @@ class InputFileError(ValueError):
     """The file cannot be read as an input; the message names it and says why, in one line."""
 
 
-def read_regular(path: str | Path, cap: int, what: str = "file") -> bytes:
-    """The bytes of `path`, a regular file of at most `cap` bytes; InputFileError otherwise.
-    Opened without waiting (a FIFO with no writer would block) and checked before reading."""
+def _open_checked(path: str | Path, what: str) -> tuple[int, os.stat_result]:
+    """A descriptor of `path` and its stat, opened without waiting (a FIFO with no writer would
+    block) and checked to be a regular file; InputFileError otherwise."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
         fd = os.open(path, flags)
@@ -24,9 +25,20 @@ def read_regular(path: str | Path, cap: int, what: str = "file") -> bytes:
         raise InputFileError(f"cannot read {path}: {exc.strerror or exc}") from None
     try:
         info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a pipe or a device"
-            raise InputFileError(f"{path} is {kind}, not a {what}")
+    except OSError as exc:
+        os.close(fd)
+        raise InputFileError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "a pipe or a device"
+        raise InputFileError(f"{path} is {kind}, not a {what}")
+    return fd, info
+
+
+def read_regular(path: str | Path, cap: int, what: str = "file") -> bytes:
+    """The bytes of `path`, a regular file of at most `cap` bytes; InputFileError otherwise."""
+    fd, info = _open_checked(path, what)
+    try:
         if info.st_size > cap:
             raise InputFileError(f"{path} is {info.st_size / MB:,.0f} MB; a {what} may be at most {cap // MB:,} MB")
         chunks, total = [], 0
@@ -40,6 +52,14 @@ def read_regular(path: str | Path, cap: int, what: str = "file") -> bytes:
         raise InputFileError(f"cannot read {path}: {exc.strerror or exc}") from None
     finally:
         os.close(fd)
+
+
+def open_text(path: str | Path, what: str = "file") -> TextIO:
+    """`path`, a regular file, open for reading as UTF-8 text (a byte order mark skipped), to be
+    read as a stream of any length; InputFileError when it is not a regular file."""
+    fd, _ = _open_checked(path, what)
+    os.set_blocking(fd, True)
+    return open(fd, encoding="utf-8-sig", newline="")  # noqa: SIM115 - the caller closes it
 
 
 def atomic_write(path: str | Path, text: str, encoding: str = "utf-8", private: bool = False) -> None:

@@ -2,10 +2,14 @@
 pipeline like any send (recorded in history with source `suite`), each checked against its
 expectations, reported as lines, JSON or JUnit XML.
 
-A case: {"name", "vendor", "operation", "payload" (tokens allowed), "settings" (optional),
-"expect": {"status": 202 | "2xx" | [200, 202], "issues": "none" | ["error"|"warning", …],
-"body": {"<JSON Pointer>": value, …}}}. No `expect`: any 2xx with no validation errors passes.
-Secrets never go into case files; they come from the profile.
+A case: {"name", "vendor", "operation", "payload" (tokens and variables allowed), "settings"
+(optional), "vars" (optional: the case's `{{name}}` values), "expect": {"status": 202 | "2xx" |
+[200, 202], "issues": "none" | ["error"|"warning", …], "body": {"<JSON Pointer>": value or
+matcher, …}}}. No `expect`: any 2xx with no validation errors passes. Secrets never go into
+case files; they come from the profile.
+
+A data-driven run (`rows`) runs every case once per row, the row's columns as variables; a
+`rate` paces the sends; a vendor's 429 with Retry-After is waited out and the case sent again.
 """
 
 from __future__ import annotations
@@ -23,8 +27,12 @@ from console.engine.context import AppContext
 from console.engine.pipeline import Draft, prepare, send
 
 CASE_SUFFIX = ".case.json"
-CASE_KEYS = {"name", "vendor", "operation", "payload", "settings", "expect"}
+CASE_KEYS = {"name", "vendor", "operation", "payload", "settings", "vars", "expect"}
 EXPECT_KEYS = {"status", "issues", "body"}
+MATCHERS = {"$exists": "true or false", "$type": "a JSON type", "$matches": "a regular expression"}
+JSON_TYPES = ("string", "number", "integer", "boolean", "object", "array", "null")
+RETRIES_AFTER_429 = 3
+LONGEST_RETRY_AFTER = 120.0  # seconds: a longer wait is not waited out; the case fails with the answer
 
 
 class SuiteError(ValueError):
@@ -42,6 +50,7 @@ class Case(NamedTuple):
     settings: dict[str, str]
     expect: dict[str, Any]
     problem: str = ""  # a case file that cannot be read: why (the run goes on; the case is an error)
+    vars: dict[str, Any] = {}  # noqa: RUF012 - a NamedTuple's default, never changed
 
 
 class CaseResult(NamedTuple):
@@ -55,6 +64,12 @@ class CaseResult(NamedTuple):
     history_id: int | None
     seconds: float
     error: bool = False
+    row: int | None = None  # the data row it ran with (1 for the first), in a data-driven run
+
+    @property
+    def name(self) -> str:
+        """The result's name in reports: the case's, with its data row."""
+        return self.case.name if self.row is None else f"{self.case.name} [row {self.row}]"
 
 
 def load_cases(path: Path, keep_broken: bool = False) -> list[Case]:
@@ -125,7 +140,12 @@ def check_case(data: Any, path: Path) -> Case:
     if not isinstance(expect, dict) or set(expect) - EXPECT_KEYS:
         raise SuiteError(f"{path}: expect takes status, issues and body")
     _check_expect(path, expect)
-    return Case(data["name"], path, data["vendor"], data["operation"], data["payload"], dict(settings), expect)
+    variables = data.get("vars") or {}
+    if not isinstance(variables, dict) or not all(
+            isinstance(v, (str, int, float, bool)) or v is None for v in variables.values()):
+        raise SuiteError(f"{path}: vars must be an object of text, number or boolean values")
+    return Case(data["name"], path, data["vendor"], data["operation"], data["payload"], dict(settings), expect,
+                vars=dict(variables))
 
 
 def _check_expect(path: Path, expect: dict) -> None:
@@ -142,6 +162,73 @@ def _check_expect(path: Path, expect: dict) -> None:
     body = expect.get("body")
     if body is not None and not (isinstance(body, dict) and all(k == "" or k.startswith("/") for k in body)):
         raise SuiteError(f"{path}: expect.body maps JSON Pointers (\"/field\") to values")
+    for where, wanted in (body or {}).items():
+        problem = matcher_problem(wanted)
+        if problem:
+            raise SuiteError(f"{path}: expect.body {where or '(the whole answer)'}: {problem}")
+
+
+def is_matcher(wanted: Any) -> bool:
+    """Whether an expected value is a matcher (an object whose keys all begin with `$`)."""
+    return isinstance(wanted, dict) and bool(wanted) and all(str(k).startswith("$") for k in wanted)
+
+
+def matcher_problem(wanted: Any) -> str:
+    """Why an expected value is not a valid matcher ("" when it is one, or plain equality)."""
+    import re
+
+    if not is_matcher(wanted):
+        return ""
+    for key, value in wanted.items():
+        if key not in MATCHERS:
+            return f"{key} is not a matcher; they are {', '.join(MATCHERS)}"
+        if key == "$exists" and not isinstance(value, bool):
+            return "$exists takes true or false"
+        if key == "$type" and value not in JSON_TYPES:
+            return f"$type takes one of {', '.join(JSON_TYPES)}"
+        if key == "$matches":
+            if not isinstance(value, str):
+                return "$matches takes a regular expression as text"
+            try:
+                re.compile(value)
+            except re.error as exc:
+                return f"$matches {value!r} is not a regular expression ({exc})"
+    return ""
+
+
+def json_type(value: Any) -> str:
+    """The JSON type of a decoded value (integer for whole numbers, as JSON Schema says)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
+        return "integer"
+    return {float: "number", str: "string", list: "array", dict: "object"}.get(type(value), "unknown")
+
+
+ABSENT = object()
+
+
+def mismatch(where: str, wanted: Any, found: Any) -> str:
+    """Why the answer's value `found` at `where` does not meet `wanted` ("" when it does);
+    `found` is ABSENT when nothing is there."""
+    import re
+
+    shown = "nothing" if found is ABSENT else json.dumps(found)
+    if not is_matcher(wanted):
+        return "" if found is not ABSENT and found == wanted else f"expected {where} = {json.dumps(wanted)}, got {shown}"
+    for key, value in wanted.items():
+        if key == "$exists" and (found is not ABSENT) != value:
+            return f"expected {where} to {'exist' if value else 'be absent'}, got {shown}"
+        if key == "$type" and found is not ABSENT and not (
+                json_type(found) == value or (value == "number" and json_type(found) == "integer")):
+            return f"expected {where} to be {value}, got {shown} ({json_type(found)})"
+        if key == "$type" and found is ABSENT:
+            return f"expected {where} to be {value}, got nothing"
+        if key == "$matches" and not (isinstance(found, str) and re.search(value, found)):
+            return f"expected {where} to match {value!r}, got {shown}"
+    return ""
 
 
 def new_case(name: str, vendor: str, operation: str, payload: Any, settings: dict[str, str] | None = None,
@@ -206,12 +293,24 @@ def case_file_name(name: str) -> str:
 
 
 def run_case(ctx: AppContext, case: Case, profile: str,
-             cancelled: Callable[[], bool] = lambda: False) -> CaseResult:
-    """Sends one case (forced when its expectation allows errors) and checks the outcome."""
+             cancelled: Callable[[], bool] = lambda: False, row: tuple[int, dict] | None = None,
+             pace: Callable[[], None] = lambda: None) -> CaseResult:
+    """Sends one case (forced when its expectation allows errors) and checks the outcome.
+    `row`: (its number, its columns) in a data-driven run; `pace()` is called before each send."""
     started = time.perf_counter()
+    number = row[0] if row else None
     if case.problem:
-        return CaseResult(case, False, case.problem, None, 0.0, error=True)
-    prepared = prepare(ctx, Draft(case.vendor, case.operation, profile, case.payload, case.settings))
+        return CaseResult(case, False, case.problem, None, 0.0, error=True, row=number)
+    layers = ((f"row {row[0]}", row[1]),) if row else ()
+    draft = Draft(case.vendor, case.operation, profile, case.payload, case.settings,
+                  variables=layers + (("the case's vars", case.vars),))
+    result = _run_prepared(ctx, case, draft, cancelled, pace, started)
+    return result._replace(row=number)
+
+
+def _run_prepared(ctx: AppContext, case: Case, draft: Draft, cancelled: Callable[[], bool],
+                  pace: Callable[[], None], started: float) -> CaseResult:
+    prepared = prepare(ctx, draft)
     if prepared.missing:
         return CaseResult(case, False, prepared.missing[0].message, None, time.perf_counter() - started)
     severities = sorted(i.severity for i in prepared.issues)
@@ -227,10 +326,80 @@ def run_case(ctx: AppContext, case: Case, profile: str,
     if prepared.errors and wanted is None:
         reason = "validation errors: " + "; ".join(f"{i.path or 'payload'}: {i.message}" for i in prepared.errors)
         return CaseResult(case, False, reason, None, time.perf_counter() - started)
-    outcome = send(ctx, prepared, force=bool(prepared.errors), source="suite", cancelled=cancelled)
+    for attempt in range(RETRIES_AFTER_429 + 1):
+        pace()
+        outcome = send(ctx, prepared, force=bool(prepared.errors), source="suite", cancelled=cancelled)
+        wait = retry_after(outcome.exchange.response)
+        if wait is None or attempt == RETRIES_AFTER_429 or cancelled():
+            break
+        _sleep(wait, cancelled)  # the vendor asked to wait: the same case again, with fresh dynamic values
+        prepared = prepare(ctx, draft)
     reason = "cancelled" if outcome.cancelled else _check_answer(case.expect, outcome)
     return CaseResult(case, reason == "", reason, outcome.history_id, time.perf_counter() - started,
                       error=outcome.exchange.response is None and not outcome.cancelled)
+
+
+def retry_after(response) -> float | None:
+    """Seconds to wait before sending again, when `response` is a 429 that says (Retry-After as
+    seconds or as an HTTP date) and the wait is not over LONGEST_RETRY_AFTER; else None."""
+    if response is None or response.status != 429:
+        return None
+    value = next((v for k, v in response.headers.items() if k.lower() == "retry-after"), "").strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        from email.utils import parsedate_to_datetime
+
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        seconds = when.timestamp() - time.time()
+    if seconds != seconds or seconds > LONGEST_RETRY_AFTER:
+        return None
+    return max(0.0, seconds)
+
+
+def _sleep(seconds: float, cancelled: Callable[[], bool]) -> None:
+    """Waits `seconds`, ending early when the run is cancelled."""
+    until = time.monotonic() + seconds
+    while not cancelled() and (left := until - time.monotonic()) > 0:
+        time.sleep(min(left, 0.1))
+
+
+class Pacer:
+    """Keeps sends at most `rate` a second (`--rate N`): each call waits for its slot."""
+
+    def __init__(self, rate: float | None, cancelled: Callable[[], bool] = lambda: False):
+        self.interval = 1.0 / rate if rate else 0.0
+        self.cancelled = cancelled
+        self.next = 0.0
+
+    def __call__(self) -> None:
+        if not self.interval:
+            return
+        now = time.monotonic()
+        if self.next > now:
+            _sleep(self.next - now, self.cancelled)
+        self.next = max(now, self.next) + self.interval
+
+
+def run_suite(ctx: AppContext, cases: list[Case], profile: str, rows=None, rate: float | None = None,
+              cancelled: Callable[[], bool] = lambda: False):
+    """Every case, or with `rows` (an iterator of data rows) every case once per row, as
+    CaseResults in the order they ran. Rows are read as the run goes (constant memory)."""
+    pace = Pacer(rate, cancelled)
+    if rows is None:
+        for case in cases:
+            if cancelled():
+                return
+            yield run_case(ctx, case, profile, cancelled, pace=pace)
+        return
+    for number, row in enumerate(rows, 1):
+        for case in cases:
+            if cancelled():
+                return
+            yield run_case(ctx, case, profile, cancelled, row=(number, row), pace=pace)
 
 
 def _check_answer(expect: dict, outcome) -> str:
@@ -248,10 +417,10 @@ def _check_answer(expect: dict, outcome) -> str:
     body = expect.get("body")
     if body:
         data = response.json()
-        for pointer_text, value in body.items():
-            found = value_at(data, pointer_text)
-            if found != value:
-                return f"expected {pointer_text} = {json.dumps(value)}, got {json.dumps(found)}"
+        for pointer_text, wanted in body.items():
+            problem = mismatch(pointer_text or "(the answer)", wanted, value_at(data, pointer_text, ABSENT))
+            if problem:
+                return problem
     return ""
 
 
@@ -270,7 +439,7 @@ def junit_xml(results: list[CaseResult], suite_name: str = "event-console") -> s
                        timestamp=datetime.now().replace(microsecond=0).isoformat(), hostname=socket.gethostname())
     for r in results:
         classname = f"{r.case.vendor}.{r.case.operation}" if r.case.vendor else "unreadable"
-        case = ET.SubElement(suite, "testcase", name=r.case.name, classname=classname, time=f"{r.seconds:.3f}")
+        case = ET.SubElement(suite, "testcase", name=r.name, classname=classname, time=f"{r.seconds:.3f}")
         if not r.passed:
             kind = "error" if r.error else "failure"
             failure = ET.SubElement(case, kind, message=r.reason[:500],
