@@ -85,6 +85,17 @@ def _parser() -> argparse.ArgumentParser:
                            help="run every case once per row of ROWS (CSV with a header row, or a JSON array of "
                                 "objects), the row's columns as {{variables}}")
     suite_run.add_argument("--rate", metavar="N", help="send at most N requests a second (e.g. 5 or 0.5)")
+    postman_in = suite_commands.add_parser("import-postman", help="case files from a Postman collection (v2.1)")
+    postman_in.add_argument("collection", metavar="COLLECTION.json")
+    postman_in.add_argument("--environment", metavar="ENV.json",
+                            help="a Postman environment: made a profile (its credentials go to the keyring)")
+    postman_in.add_argument("--output", required=True, metavar="DIR", help="the suite folder to write the cases into")
+    postman_out = suite_commands.add_parser("export-postman", help="the cases under PATH as a Postman collection (v2.1)")
+    postman_out.add_argument("path", metavar="PATH")
+    postman_out.add_argument("--output", required=True, metavar="COLLECTION.json")
+    postman_out.add_argument("--profile", default="sandbox",
+                             help="whose hosts the requests go to (default: sandbox, as `event-console sandbox` "
+                                  "serves it); a real profile's keys are left for newman's --env-var")
 
     plan = commands.add_parser("plan", help="tracking plans: check, import and export a sheet, coverage")
     plan_commands = plan.add_subparsers(dest="plan_command", metavar="ACTION", required=True)
@@ -593,6 +604,115 @@ def _rate(text: str | None) -> float | None:
 
 
 def _suite(args, context, stdin, stdout, stderr) -> int:
+    if args.suite_command == "import-postman":
+        return _import_postman(args, context, stdout)
+    if args.suite_command == "export-postman":
+        return _export_postman(args, context, stdout)
+    return _suite_run(args, context, stdout)
+
+
+POSTMAN_FILE_CAP = 50 * 1024 * 1024
+
+
+def _read_text(path: str, what: str) -> str:
+    from console.core.files import InputFileError, read_regular
+
+    try:
+        return read_regular(path, POSTMAN_FILE_CAP, what).decode("utf-8-sig")
+    except InputFileError as exc:
+        raise UsageError(str(exc)) from None
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+
+
+def _import_postman(args, context, stdout) -> int:
+    """`suite import-postman`: case files for the requests that are operations; the rest listed."""
+    from console.core.profiles import ProfileError
+    from console.engine.postman import PostmanError, import_collection
+    from console.engine.suites import SuiteError, save_case
+
+    collection = _read_text(args.collection, "collection")
+    environment = _read_text(args.environment, "environment") if args.environment else None
+    try:
+        imported = import_collection(collection, environment)
+    except PostmanError as exc:
+        raise UsageError(f"{args.collection if 'collection' in str(exc) else args.environment}: {exc}") from None
+    out = Path(args.output)
+    written = 0
+    for relative, case in imported.cases:
+        target = out / relative
+        if target.exists():
+            print(_terminal_safe(f"kept    {target}: it exists (left as it is)"), file=stdout)
+            continue
+        try:
+            save_case(target, case)
+        except (SuiteError, OSError) as exc:
+            print(_terminal_safe(f"skipped {case['name']}: {exc}"), file=stdout)
+            continue
+        written += 1
+        print(_terminal_safe(f"wrote   {target}  ({case['vendor']}.{case['operation']})"), file=stdout)
+    for label, reason in imported.skipped:
+        print(_terminal_safe(f"{'note' if reason.startswith('imported;') else 'skipped'} {label}: {reason}"), file=stdout)
+    profile = imported.profile
+    if profile is not None:
+        ctx = context()
+        try:
+            for vendor, settings in profile.settings.items():
+                ctx.profiles.update(vendor, profile.name, settings)
+            kept = []
+            for vendor, secrets in profile.secrets.items():
+                ctx.profiles.update(vendor, profile.name, {})
+                for name, value in secrets.items():
+                    if not ctx.secrets.available or not ctx.secrets.set(vendor, profile.name, name, value):
+                        print(f"not kept {vendor}/{profile.name}/{name}: {ctx.secrets.problem}", file=stdout)
+                    else:
+                        kept.append(f"{vendor}/{name}")
+        except ProfileError as exc:
+            raise UsageError(str(exc)) from None
+        finally:
+            ctx.close()
+        print(f"Profile {profile.name!r}: settings and variables saved"
+              + (f"; {', '.join(kept)} stored in the keyring" if kept else "") + ".", file=stdout)
+        for note in profile.left_out:
+            print(_terminal_safe(f"left out {note}"), file=stdout)
+    skipped = sum(not reason.startswith("imported;") for _, reason in imported.skipped)
+    print(f"{written} case(s) written to {out}, {skipped} request(s) skipped.", file=stdout)
+    return ExitStatus.OK
+
+
+def _export_postman(args, context, stdout) -> int:
+    """`suite export-postman`: the cases as a collection newman runs with the same results."""
+    from console.core.files import atomic_write
+    from console.engine.postman import export_collection
+    from console.engine.suites import SuiteError, load_cases
+
+    root = Path(args.path)
+    try:
+        cases = load_cases(root, keep_broken=True)
+    except SuiteError as exc:
+        raise UsageError(str(exc)) from None
+    ctx = context()
+    try:
+        for vendor in sorted({c.vendor for c in cases if not c.problem}):
+            if not ctx.profiles.exists(vendor, args.profile):
+                raise UsageError(f"no profile {args.profile!r} for {vendor}")
+        collection = export_collection(ctx, cases, root, args.profile)
+    finally:
+        ctx.close()
+    try:
+        atomic_write(args.output, json.dumps(collection, indent=2, ensure_ascii=False) + "\n")
+    except OSError as exc:
+        raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    broken = [c for c in cases if c.problem]
+    for case in broken:
+        print(_terminal_safe(f"skipped {case.path}: {case.problem}"), file=stdout)
+    print(f"Exported {len(cases) - len(broken)} case(s) to {args.output}"
+          + ("" if args.profile == "sandbox" else " (credentials left empty: give them with newman's --env-var)")
+          + ".", file=stdout)
+    return ExitStatus.OK
+
+
+def _suite_run(args, context, stdout) -> int:
     """`suite run`: 0 when every case passed, 1 when any failed, 2 for a usage error."""
     from console.core.data_rows import RowsError, read_rows
     from console.engine.suites import SuiteError, junit_xml, load_cases, run_suite
