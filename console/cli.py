@@ -123,7 +123,7 @@ def _parser() -> argparse.ArgumentParser:
     history.add_argument("--json", action="store_true")
     history_commands = history.add_subparsers(dest="history_command", metavar="ACTION")
     export = history_commands.add_parser("export", help="write exchanges as HAR 1.2, JSON or cURL (keys masked)")
-    export.add_argument("--format", required=True, choices=("har", "json", "curl"))
+    export.add_argument("--format", required=True, choices=("har", "json", "curl", "python", "node", "php"))
     export.add_argument("--output", metavar="FILE", help="write to FILE (default: standard output)")
     export.add_argument("--limit", type=int, dest="export_limit", metavar="N",
                         help="the newest N exchanges (default: all)")

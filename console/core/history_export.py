@@ -117,14 +117,25 @@ def rows_for_export(store, limit: int | None = None, page: int = 500) -> list[Hi
     return entries
 
 
+def to_program(entries: list[HistoryEntry], language: str) -> str:
+    """The exchanges as one program in `language` ("python", "node", "php") sending each, oldest first."""
+    from console.core.snippets import program
+
+    return program(language, [(f"#{e.id} {e.time} {e.vendor}/{e.operation} [{e.profile}] → {e.status_label}",
+                               e.method, e.url, e.request_headers, e.request_body) for e in reversed(entries)])
+
+
 def render(rows: list[HistoryEntry], fmt: str) -> str:
-    """The exchanges as the text of an export file: "har", "json" or "curl"."""
+    """The exchanges as the text of an export file: "har", "json", "curl", or a program in
+    "python", "node" or "php"."""
     if fmt == "har":
         return json.dumps(to_har(rows), ensure_ascii=False, indent=1)
     if fmt == "json":
         return to_json_export(rows)
     if fmt == "curl":
         return to_curl_commands(rows)
+    if fmt in ("python", "node", "php"):
+        return to_program(rows, fmt)
     raise ValueError(f"unknown export format {fmt!r}")
 
 
