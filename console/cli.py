@@ -628,8 +628,7 @@ def _read_text(path: str, what: str) -> str:
 def _import_postman(args, context, stdout) -> int:
     """`suite import-postman`: case files for the requests that are operations; the rest listed."""
     from console.core.profiles import ProfileError
-    from console.engine.postman import PostmanError, import_collection
-    from console.engine.suites import SuiteError, save_case
+    from console.engine.postman import PostmanError, import_collection, save_imported
 
     collection = _read_text(args.collection, "collection")
     environment = _read_text(args.environment, "environment") if args.environment else None
@@ -637,46 +636,16 @@ def _import_postman(args, context, stdout) -> int:
         imported = import_collection(collection, environment)
     except PostmanError as exc:
         raise UsageError(f"{args.collection if 'collection' in str(exc) else args.environment}: {exc}") from None
-    out = Path(args.output)
-    written = 0
-    for relative, case in imported.cases:
-        target = out / relative
-        if target.exists():
-            print(_terminal_safe(f"kept    {target}: it exists (left as it is)"), file=stdout)
-            continue
-        try:
-            save_case(target, case)
-        except (SuiteError, OSError) as exc:
-            print(_terminal_safe(f"skipped {case['name']}: {exc}"), file=stdout)
-            continue
-        written += 1
-        print(_terminal_safe(f"wrote   {target}  ({case['vendor']}.{case['operation']})"), file=stdout)
-    for label, reason in imported.skipped:
-        print(_terminal_safe(f"{'note' if reason.startswith('imported;') else 'skipped'} {label}: {reason}"), file=stdout)
-    profile = imported.profile
-    if profile is not None:
-        ctx = context()
-        try:
-            for vendor, settings in profile.settings.items():
-                ctx.profiles.update(vendor, profile.name, settings)
-            kept = []
-            for vendor, secrets in profile.secrets.items():
-                ctx.profiles.update(vendor, profile.name, {})
-                for name, value in secrets.items():
-                    if not ctx.secrets.available or not ctx.secrets.set(vendor, profile.name, name, value):
-                        print(f"not kept {vendor}/{profile.name}/{name}: {ctx.secrets.problem}", file=stdout)
-                    else:
-                        kept.append(f"{vendor}/{name}")
-        except ProfileError as exc:
-            raise UsageError(str(exc)) from None
-        finally:
+    ctx = context() if imported.profile is not None else None
+    try:
+        lines = save_imported(ctx, imported, Path(args.output))
+    except ProfileError as exc:
+        raise UsageError(str(exc)) from None
+    finally:
+        if ctx is not None:
             ctx.close()
-        print(f"Profile {profile.name!r}: settings and variables saved"
-              + (f"; {', '.join(kept)} stored in the keyring" if kept else "") + ".", file=stdout)
-        for note in profile.left_out:
-            print(_terminal_safe(f"left out {note}"), file=stdout)
-    skipped = sum(not reason.startswith("imported;") for _, reason in imported.skipped)
-    print(f"{written} case(s) written to {out}, {skipped} request(s) skipped.", file=stdout)
+    for line in lines:
+        print(_terminal_safe(line), file=stdout)
     return ExitStatus.OK
 
 

@@ -504,6 +504,48 @@ def _parts(where: str) -> list:
     return [int(p) if p.isdigit() else p for p in pointer_parts(where)]
 
 
+def save_imported(ctx, imported: Imported, out: Path) -> list[str]:
+    """Writes the imported cases under `out` (an existing file is left as it is) and, when the
+    import has a profile, saves it (credentials to the keyring; none when the keyring cannot
+    take them). Returns what was done, a line each, the summary last. Raises ProfileError."""
+    from console.engine.suites import SuiteError, save_case
+
+    lines = []
+    written = 0
+    for relative, case in imported.cases:
+        target = out / relative
+        if target.exists():
+            lines.append(f"kept    {target}: it exists (left as it is)")
+            continue
+        try:
+            save_case(target, case)
+        except (SuiteError, OSError) as exc:
+            lines.append(f"skipped {case['name']}: {exc}")
+            continue
+        written += 1
+        lines.append(f"wrote   {target}  ({case['vendor']}.{case['operation']})")
+    for label, reason in imported.skipped:
+        lines.append(f"{'note' if reason.startswith('imported;') else 'skipped'} {label}: {reason}")
+    profile = imported.profile
+    if profile is not None:
+        kept = []
+        for vendor, settings in profile.settings.items():
+            ctx.profiles.update(vendor, profile.name, settings)
+        for vendor, secrets in profile.secrets.items():
+            ctx.profiles.update(vendor, profile.name, {})
+            for name, value in secrets.items():
+                if not ctx.secrets.available or not ctx.secrets.set(vendor, profile.name, name, value):
+                    lines.append(f"not kept {vendor}/{profile.name}/{name}: {ctx.secrets.problem}")
+                else:
+                    kept.append(f"{vendor}/{name}")
+        lines.append(f"Profile {profile.name!r}: settings and variables saved"
+                     + (f"; {', '.join(kept)} stored in the keyring" if kept else "") + ".")
+        lines += [f"left out {note}" for note in profile.left_out]
+    skipped = sum(not reason.startswith("imported;") for _, reason in imported.skipped)
+    lines.append(f"{written} case(s) written to {out}, {skipped} request(s) skipped.")
+    return lines
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._ -]+", "-", text).strip(" .-")[:60] or "folder"
 

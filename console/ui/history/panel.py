@@ -221,7 +221,9 @@ class HistoryPanel(QWidget):
         self.export_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.export_button)
         self.export_actions = {fmt: menu.addAction(label) for fmt, label in
-                               (("har", "as HAR 1.2…"), ("json", "as JSON…"), ("curl", "as cURL commands…"))}
+                               (("har", "as HAR 1.2…"), ("json", "as JSON…"), ("curl", "as cURL commands…"),
+                                ("python", "as a Python program…"), ("node", "as a Node.js program…"),
+                                ("php", "as a PHP program…"))}
         self.export_button.setMenu(menu)
         self.import_button = QPushButton("Import…")
         self.import_button.setToolTip("Import a HAR file or an Event Console JSON export")
@@ -599,8 +601,10 @@ class HistoryPanel(QWidget):
         list's filters and search show."""
         from PySide6.QtWidgets import QFileDialog
 
-        suffix = {"har": "HAR (*.har)", "json": "JSON (*.json)", "curl": "Shell (*.sh *.txt)"}[fmt]
-        default = {"har": "history.har", "json": "history.json", "curl": "history.sh"}[fmt]
+        suffix = {"har": "HAR (*.har)", "json": "JSON (*.json)", "curl": "Shell (*.sh *.txt)",
+                  "python": "Python (*.py)", "node": "JavaScript (*.js *.mjs)", "php": "PHP (*.php)"}[fmt]
+        default = {"har": "history.har", "json": "history.json", "curl": "history.sh", "python": "replay.py",
+                   "node": "replay.js", "php": "replay.php"}[fmt]
         path, _ = QFileDialog.getSaveFileName(self, "Export history", default, suffix)
         if not path:
             return

@@ -35,29 +35,35 @@ class _Progress(QObject):
 
 
 class _Run(QRunnable):
-    """Runs cases one after another until done or cancelled; a case that cannot run at all
-    is a failure with its reason, never the end of the run."""
+    """Runs cases one after another (with a data file, every case once per row) until done or
+    cancelled; a case that cannot run at all is a failure with its reason, never the end of
+    the run."""
 
-    def __init__(self, ctx, cases: list, profile: str, cancelled: threading.Event, progress: _Progress):
+    def __init__(self, ctx, cases: list, profile: str, cancelled: threading.Event, progress: _Progress,
+                 rows: Path | None = None):
         super().__init__()
-        self.ctx, self.cases, self.profile = ctx, cases, profile
+        self.ctx, self.cases, self.profile, self.rows = ctx, cases, profile, rows
         self.cancelled, self.progress = cancelled, progress
 
     def run(self) -> None:
-        from console.engine.suites import CaseResult, SuiteError, load_case, run_case
+        from console.core.data_rows import RowsError, read_rows
+        from console.engine.suites import CaseResult, SuiteError, load_case, run_suite
 
         try:
+            fresh = []
             for case in self.cases:
-                if self.cancelled.is_set():
-                    break
                 try:
-                    # Read again: a case fixed on disk since it was listed runs as it now is.
-                    result = run_case(self.ctx, load_case(case.path), self.profile, self.cancelled.is_set)
+                    fresh.append(load_case(case.path))  # as it now is: it may have been fixed on disk
                 except SuiteError as exc:
-                    result = CaseResult(case, False, str(exc), None, 0.0)
-                except Exception as exc:  # noqa: BLE001 - shown as the case's reason
-                    result = CaseResult(case, False, f"could not run: {exc}", None, 0.0)
-                self.progress.case_done.emit(result)
+                    fresh.append(case._replace(problem=str(exc)))
+            try:
+                rows = read_rows(self.rows) if self.rows is not None else None
+                for result in run_suite(self.ctx, fresh, self.profile, rows, cancelled=self.cancelled.is_set):
+                    self.progress.case_done.emit(result)
+            except RowsError as exc:
+                self.progress.case_done.emit(CaseResult(self.cases[0], False, str(exc), None, 0.0, error=True))
+            except Exception as exc:  # noqa: BLE001 - shown as the case's reason
+                self.progress.case_done.emit(CaseResult(self.cases[0], False, f"could not run: {exc}", None, 0.0))
         finally:
             try:
                 self.progress.finished.emit()
@@ -85,6 +91,8 @@ class SuitesPanel(QWidget):
         self._rows: dict = {}  # case path → its row in the list
         self._queue: list = []  # the paths of the running cases, in the order they run
         self._pending: Path | None = None  # the folder to list when the panel is first shown
+        self.rows: Path | None = None  # a data file: every case runs once per row
+        self._tally: dict = {}  # case path → [rows passed, rows failed, the first failure's reason]
         self._cancelled: threading.Event | None = None
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
@@ -109,6 +117,18 @@ class SuitesPanel(QWidget):
         top.addWidget(self.folder_label, 1)
         top.addWidget(QLabel("Profile"))
         top.addWidget(self.profile)
+        self.data_button = QPushButton("Data rows…")
+        self.data_button.setAccessibleName("Suite data file")
+        self.data_button.setToolTip("Run every case once per row of a CSV (with a header row) or a JSON array "
+                                    "of objects; the columns are the cases' {{variables}}")
+        self.data_label = QLabel("No data rows")
+        self.data_label.setAccessibleName("Suite data rows")
+        self.data_clear = QPushButton("No data")
+        self.data_clear.setAccessibleName("Clear suite data file")
+        self.data_clear.setToolTip("Run each case once, without a data file")
+        top.addWidget(self.data_button)
+        top.addWidget(self.data_label)
+        top.addWidget(self.data_clear)
         layout.addLayout(top)
 
         self.list = QTreeWidget()
@@ -140,6 +160,8 @@ class SuitesPanel(QWidget):
         layout.addLayout(row)
 
         self.open_button.clicked.connect(self.choose_folder)
+        self.data_button.clicked.connect(self.choose_rows)
+        self.data_clear.clicked.connect(lambda: self.set_rows(None))
         self.run_all.clicked.connect(lambda: self.run(self.cases))
         self.run_selected.clicked.connect(lambda: self.run(self.selected_cases()))
         self.run_failed.clicked.connect(lambda: self.run(
@@ -170,6 +192,21 @@ class SuitesPanel(QWidget):
         chosen = QFileDialog.getExistingDirectory(self, "Open a suite folder", start)
         if chosen:
             self.open_folder(Path(chosen))
+
+    def choose_rows(self) -> None:
+        start = str(self.rows.parent) if self.rows else str(self.folder or "")
+        chosen, _ = QFileDialog.getOpenFileName(self, "Choose a data file", start,
+                                                "Data rows (*.csv *.json);;All files (*)")
+        if chosen:
+            self.set_rows(Path(chosen))
+
+    def set_rows(self, path: Path | None) -> None:
+        """Every case runs once per row of `path` (None: once)."""
+        self.rows = Path(path) if path else None
+        self.data_label.setText(f"Rows from {self.rows.name}" if self.rows else "No data rows")
+        self.data_label.setToolTip(str(self.rows) if self.rows else "")
+        self.data_label.setAccessibleDescription(self.data_label.text())
+        self._update_buttons()
 
     def open_folder(self, folder: Path) -> bool:
         """Lists the cases under `folder`; a malformed case file is named with its problem."""
@@ -229,13 +266,15 @@ class SuitesPanel(QWidget):
         for case in cases:
             self._show(case, "running…" if case is cases[0] else "queued", "")
         self._queue = [case.path for case in cases]  # in the order they run
-        self.progress.setRange(0, len(cases))
+        self._tally = {}
+        # With a data file the number of sends is known only at its end: the bar shows activity.
+        self.progress.setRange(0, 0 if self.rows else len(cases))
         self.progress.setValue(0)
         self.progress.setVisible(True)
         self.summary.setText(f"Running {len(cases)} case(s)…")
         self._update_buttons()
         profile = self.profile.currentText().strip() or "sandbox"
-        self._pool.start(_Run(self.ctx, list(cases), profile, self._cancelled, progress))
+        self._pool.start(_Run(self.ctx, list(cases), profile, self._cancelled, progress, self.rows))
 
     def cancel(self) -> None:
         """Stops after the case being sent (its answer is still recorded in history)."""
@@ -244,6 +283,17 @@ class SuitesPanel(QWidget):
             self.summary.setText("Cancelling…")
 
     def _case_done(self, result) -> None:
+        if result.row is not None:  # one row of a data-driven run: the case's row shows the tally
+            tally = self._tally.setdefault(result.case.path, [0, 0, ""])
+            tally[0 if result.passed else 1] += 1
+            tally[2] = tally[2] or ("" if result.passed else f"row {result.row}: {result.reason}")
+            failed = tally[1] > 0
+            self.results[result.case.path] = result._replace(passed=not failed, reason=tally[2])
+            self._show(result.case, f"{'FAILED' if failed else 'passed'} {tally[0]}/{tally[0] + tally[1]} rows",
+                       tally[2])
+            self.summary.setText(f"Row {result.row}: {result.name}")
+            self.ran.emit()
+            return
         self.results[result.case.path] = result
         self._show(result.case, "passed" if result.passed else "FAILED", result.reason)
         self.progress.setValue(self.progress.value() + 1)
@@ -274,11 +324,11 @@ class SuitesPanel(QWidget):
         item.setText(2, result)
         item.setText(3, reason)
         item.setToolTip(3, reason)
-        if result in ("passed", "FAILED"):
+        if result.startswith(("passed", "FAILED")):
             from PySide6.QtGui import QBrush, QColor
 
             dark = is_dark(self.palette())
-            colour = severity_colour("error", dark) if result == "FAILED" else ("#4caf50" if dark else "#1b7f3b")
+            colour = severity_colour("error", dark) if result.startswith("FAILED") else ("#4caf50" if dark else "#1b7f3b")
             item.setForeground(2, QBrush(QColor(colour)))
 
     def _update_buttons(self) -> None:
@@ -287,6 +337,8 @@ class SuitesPanel(QWidget):
         self.run_selected.setEnabled(idle and bool(self.cases))
         self.run_failed.setEnabled(idle and any(not r.passed for r in self.results.values()))
         self.open_button.setEnabled(idle)
+        self.data_button.setEnabled(idle)
+        self.data_clear.setEnabled(idle and self.rows is not None)
         self.cancel_button.setEnabled(not idle)
 
     def wait(self, msecs: int = 5000) -> bool:

@@ -933,6 +933,19 @@ class WindowController(QObject):
                                                           else " (keys masked)"), 5000)
         return text
 
+    def copy_as_code(self, language: str) -> str:
+        """The request as a program in `language` (console.core.snippets), keys masked, on the clipboard."""
+        if self.prepared is None:
+            return ""
+        from console.core.snippets import LANGUAGES, program
+
+        spec = self.prepared.preview()
+        title = f"{self.prepared.vendor.name}/{self.prepared.op.name}, as the console would send it now"
+        text = program(language, [(title, spec.method, spec.url, dict(spec.headers), spec.body)])
+        QGuiApplication.clipboard().setText(text)
+        self.w.statusBar().showMessage(f"Copied as {LANGUAGES[language]} (keys masked)", 5000)
+        return text
+
     def _schedule_save(self) -> None:
         self._save_timer.start()
 

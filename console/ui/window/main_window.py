@@ -92,6 +92,12 @@ class MainWindow(QMainWindow):
         menu = QMenu(self.copy_curl)
         self.copy_with_secrets = QAction("Copy as cURL with keys (not masked)", self)
         menu.addAction(self.copy_with_secrets)
+        menu.addSeparator()
+        from console.core.snippets import LANGUAGES
+
+        # Code for the backend's developers: the request as Python, Node.js or PHP (keys masked).
+        self.copy_as_code_actions = {language: menu.addAction(f"Copy as {label}")
+                                     for language, label in LANGUAGES.items()}
         self.copy_curl.setMenu(menu)
         for label, widget in (("Vendor", self.vendor), ("Operation", self.operation), ("Profile", self.profile)):
             text = QLabel(f"&{label}")
@@ -262,6 +268,8 @@ class MainWindow(QMainWindow):
         self.curl_button.clicked.connect(self.open_curl_import)
         self.copy_curl.clicked.connect(lambda: self.copy_as_curl(include_secrets=False))
         self.copy_with_secrets.triggered.connect(lambda: self.copy_as_curl(include_secrets=True))
+        for language, action in self.copy_as_code_actions.items():
+            action.triggered.connect(lambda _checked=False, lang=language: self.copy_as_code(lang))
         self.history.show_requested.connect(self.show_history_exchange)
         self.history.open_requested.connect(self.open_history_exchange)
         self.history.duplicate_requested.connect(lambda i: self.open_history_exchange(i, keep_profile=True))
@@ -294,8 +302,13 @@ class MainWindow(QMainWindow):
         add("File", "Import cURL…", self.open_curl_import, ["Ctrl+I"])
         add("File", "Profiles && keys…", self.open_profiles, ["Ctrl+P"])
         add("File", "Save as case…", self.save_as_case, ["Ctrl+Shift+S"])
+        from console.ui.dialogs import postman
+
+        add("File", "Import Postman collection…", lambda: postman.import_postman(self))
+        add("File", "Export suite as Postman collection…", lambda: postman.export_postman(self))
         add("File", "Import history…", history._import_dialog)
-        for fmt, label in (("har", "HAR 1.2"), ("json", "JSON"), ("curl", "cURL commands")):
+        for fmt, label in (("har", "HAR 1.2"), ("json", "JSON"), ("curl", "cURL commands"),
+                           ("python", "a Python program"), ("node", "a Node.js program"), ("php", "a PHP program")):
             add("File", f"Export all history as {label}…", lambda f=fmt: history._export_dialog(f, everything=True))
         add("File", "Quit", self.close, ["Ctrl+Q"])
         add("Edit", "Format JSON", lambda: self.reformat(indent=2), ["Ctrl+Shift+F"])
@@ -304,6 +317,10 @@ class MainWindow(QMainWindow):
         add("Edit", "Cookie helper…", self.open_cookie_helper, ["Ctrl+K"])
         add("Edit", "Copy as cURL", lambda: self.copy_as_curl(include_secrets=False), ["Ctrl+Shift+C"])
         add("Edit", "Copy as cURL with keys", lambda: self.copy_as_curl(include_secrets=True))
+        from console.core.snippets import LANGUAGES
+
+        for language, label in LANGUAGES.items():
+            add("Edit", f"Copy as {label}", lambda lang=language: self.copy_as_code(lang))
         add("View", "Form", lambda: self.tabs.setCurrentIndex(0), ["Ctrl+1"])
         add("View", "JSON", lambda: (self.tabs.setCurrentIndex(1), self.editor.setFocus()), ["Ctrl+2"])
         add("View", "History", lambda: self.bottom_tabs.setCurrentWidget(self.history), ["Ctrl+3"])
