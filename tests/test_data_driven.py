@@ -82,6 +82,7 @@ def test_the_octeth_documents_own_variables_come_from_the_profile(run_cli, recor
     assert sent_bodies(recorder)[0]["APIKey"] == "doc-k3y"
     generated = json.loads(done.out)["generated"]
     assert generated[0]["token"] == "{{user_apikey}}" and generated[0]["source"] == "profile rec"
+    assert generated[0]["value"] == "***" and "doc-k3y" not in done.out  # a key, masked as every key is
 
 
 def test_a_variables_name_is_checked_when_it_is_set(run_cli):

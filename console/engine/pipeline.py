@@ -298,7 +298,23 @@ def prepare(ctx: AppContext, draft: Draft, check_history: bool = True, now: date
     issues += rules.request_issues(op, spec)
     return Prepared(draft, vendor, op, payload, settings, credential, secret,
                     tuple(missing + issues), tuple(missing), spec, scope, masked_payload,
-                    made.generated + made_settings.generated)
+                    _masked_generated(made.generated + made_settings.generated, secrets))
+
+
+def _masked_generated(generated: tuple, secrets: list[str]) -> tuple:
+    """The values put in for a send, as the preview, `--json` and the terminal show them: a key
+    (a variable that filled a credential field, or whose text is a key of this send) masked."""
+    from console.core.redact import is_secret_field
+    from console.core.validation import pointer_parts
+
+    hidden = {s for s in secrets if s}
+
+    def secret(made) -> bool:
+        parts = pointer_parts(made.path) if made.path.startswith("/") else [made.path.rpartition("/")[2]]
+        return (bool(parts) and is_secret_field(str(parts[-1]))) or str(made.value) in hidden \
+            or any(h in str(made.value) for h in hidden)
+
+    return tuple(made._replace(value=MASK) if secret(made) else made for made in generated)
 
 
 def _unsendable(ctx: AppContext, vendor: Vendor, op: Operation, draft: Draft, payload: Any,

@@ -284,6 +284,29 @@ def answer_fields(data: Any, limit: int = 50) -> list[tuple[str, Any]]:
     return found
 
 
+_CHANGING = (  # (what a value that changes every send looks like, the matcher that expects it, said as)
+    (r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
+     {"$matches": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"}, "any UUID"),
+    (r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?",
+     {"$matches": "^\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}"}, "any date and time"),
+    (r"[0-9a-f]{24,}", {"$matches": "^[0-9a-f]{24,}$"}, "any long hexadecimal id"),
+)
+
+
+def expectation_for(value: Any) -> tuple[Any, str]:
+    """What a case should expect of an answer's value: the value itself, or, for one that
+    changes every send (an id, a time), a matcher; and how to say it."""
+    import re
+
+    if isinstance(value, str):
+        for shape, matcher, said in _CHANGING:
+            if re.fullmatch(shape, value):
+                return matcher, f"{said} (it changes every send)"
+    if isinstance(value, int) and not isinstance(value, bool) and 1_000_000_000 <= value < 10_000_000_000_000:
+        return {"$type": "integer"}, "any integer (a time: it changes every send)"
+    return value, f"= {json.dumps(value, ensure_ascii=False)}"
+
+
 def case_file_name(name: str) -> str:
     """A file name for a case called `name`: lower case, dashes, the case suffix."""
     import re

@@ -106,3 +106,42 @@ def test_copy_as_python_node_and_php(qtbot, window):
         actions[label].trigger()
         text = QGuiApplication.clipboard().text()
         assert expected in text and "sandbox-mytracker-token" not in text and "***" in text, label
+
+
+def test_a_profiles_variables_are_edited_beside_its_settings_and_the_preview_says_where_they_came_from(
+        qtbot, window, recorder, monkeypatch):
+    from PySide6.QtCore import Qt
+
+    from console.core.definitions import vendors
+    from console.ui.dialogs.profiles import ProfilesDialog
+
+    octeth = vendors()["octeth"]
+    window.ctx.profiles.update("octeth", "staging", {"base_url": recorder.url})
+    window.ctx.secrets.set("octeth", "staging", "api_key", "k3y")
+    dialog = ProfilesDialog(window.ctx, octeth, "staging", window, octeth.operations["event"])
+    qtbot.addWidget(dialog)
+    dialog.show()
+    variables = named(dialog, "Profile variables")
+    variables.setFocus()
+    qtbot.keyClicks(variables, "9bad=1")
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warned.append(a[2]))
+    dialog.save_button.click()
+    assert warned == ["Variables, line 1: '9bad=1' is not NAME=VALUE (a name is letters, digits, _, . and -, "
+                      "beginning with a letter or _)."]
+    variables.selectAll()
+    qtbot.keyClicks(variables, "user_apikey=doc-k3y")
+    qtbot.keyClick(variables, Qt.Key.Key_Return)
+    qtbot.keyClicks(variables, "list=94")
+    dialog.save_button.click()
+    assert window.ctx.profiles.variables("octeth", "staging") == {"user_apikey": "doc-k3y", "list": "94"}
+    dialog.close()
+    window.fill_profiles("staging")
+    choose(window, "octeth", "event", "staging")
+    named(window, "Payload").setPlainText('{"APIKey": "{{user_apikey}}", "ListID": "{{list}}", "event": "test", '
+                                          '"email": "2006@test.com"}')
+    window.validate_now()
+    preview = named(window, "Request preview").toPlainText()
+    assert "/ListID = 94    ← {{list}} from profile staging" in preview
+    assert '"ListID":94' in preview.replace(" ", "")  # typed by the schema: a number
+    assert "doc-k3y" not in preview  # the body's APIKey is a key: masked in the preview

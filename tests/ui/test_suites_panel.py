@@ -165,3 +165,35 @@ def test_save_as_case_with_broken_json_says_why(qtbot, window, monkeypatch):
     assert shown == ["The JSON has an error at line 1, column 12: Expecting value. Fix it first: a case holds a "
                      "payload that parses."]
     QApplication.processEvents()
+
+
+def test_save_as_case_expects_the_kind_of_a_field_that_changes_every_send(qtbot, window, tmp_path):
+    """Octeth answers a fresh /uuid every send: the case expects a UUID there, not that one."""
+    choose(window, "octeth", "event")
+    qtbot.mouseClick(named(window, "Send"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.job is None and "octeth/event" in window.last_answers, timeout=10000)
+    dialog = save_dialog(qtbot, window)
+    fields = named(dialog, "Expected answer fields")
+    (uuid_field,) = [fields.item(i) for i in range(fields.count()) if fields.item(i).text().startswith("/uuid ")]
+    assert uuid_field.text() == "/uuid any UUID (it changes every send)"
+    uuid_field.setCheckState(Qt.CheckState.Checked)
+    target = tmp_path / "uuid.case.json"
+    named(dialog, "Case file").setText(str(target))
+    qtbot.mouseClick(named(dialog, "Save case"), Qt.MouseButton.LeftButton)
+    saved = json.loads(target.read_text())
+    assert saved["expect"]["body"] == {"/uuid": {"$matches": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
+                                                             "[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"}}
+    for _ in range(2):  # passes run after run
+        qtbot.mouseClick(named(window, "Run all cases"), Qt.MouseButton.LeftButton)
+        wait_run(qtbot, window)
+        assert set(results(window).values()) == {("passed", "")}
+
+
+def test_the_file_label_is_a_mnemonic_not_an_ampersand(qtbot, window):
+    from PySide6.QtWidgets import QLabel
+
+    choose(window, "octeth", "event")
+    dialog = save_dialog(qtbot, window)
+    labels = {w.text(): w for w in dialog.findChildren(QLabel)}
+    assert labels["&File"].buddy() is named(dialog, "Case file")
+    dialog.reject()

@@ -14,12 +14,19 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from console.core.profiles import SANDBOX, ProfileError, check_profile_name
+from console.core.profiles import (
+    SANDBOX,
+    VARIABLE_NAME,
+    VARIABLE_PREFIX,
+    ProfileError,
+    check_profile_name,
+)
 from console.ui.widgets.banner import banner
 from console.ui.workers import run_in_background
 
@@ -85,6 +92,16 @@ class ProfilesDialog(QDialog):
                 mark = (f" — needed by {self.operation.title}" if len(needed) == 1 else
                         f" — {self.operation.title} needs this or {' or '.join(n for n in needed if n != name)}")
             form.addRow(f"{secret.label} ({name}){mark}", line)
+        self.variables = QPlainTextEdit()
+        self.variables.setAccessibleName("Profile variables")
+        self.variables.setAccessibleDescription("One NAME=VALUE a line: the value of {{NAME}} in payloads sent with "
+                                                "this profile")
+        self.variables.setToolTip("One NAME=VALUE a line. A payload's {{NAME}} is this value when a data row or "
+                                  "the case's vars do not give one (not for keys: they belong above)")
+        self.variables.setTabChangesFocus(True)
+        self.variables.setFixedHeight(self.variables.fontMetrics().lineSpacing() * 4 + 12)
+        self.variables.textChanged.connect(lambda: self._edited() if self.variables.hasFocus() else None)
+        form.addRow("Variables ({{NAME}})", self.variables)
         right.addLayout(form)
         self.test_button = QPushButton("Test credentials")
         self.test_button.setVisible(any(op.request.token_exchange for op in vendor.operations.values()))
@@ -175,6 +192,11 @@ class ProfilesDialog(QDialog):
                                     self.vendor.sandbox_settings.get(name, default) if sandbox else
                                     (f"default: {default}" if default else "not set"))
             edit.setEnabled(not sandbox)
+        self.variables.setPlainText("\n".join(f"{k}={v}" for k, v in
+                                               self.ctx.profiles.variables(self.vendor.name, profile).items()))
+        self.variables.setPlaceholderText("No variables: the sandbox profile has none" if sandbox else
+                                          "user_apikey=…\nlist_id=94")
+        self.variables.setEnabled(not sandbox)
         for name, edit in self.secrets.items():
             edit.clear()
             has = (self.vendor.sandbox_secrets.get(name) if sandbox
@@ -224,13 +246,30 @@ class ProfilesDialog(QDialog):
         self.ctx.secrets.delete(self.vendor.name, self.profile, name)
         self._show(self.profile)
 
+    def variable_values(self) -> dict[str, str]:
+        """The variables as typed (NAME=VALUE a line); ProfileError names a line that is not one."""
+        values = {}
+        for number, line in enumerate(self.variables.toPlainText().splitlines(), 1):
+            if not line.strip():
+                continue
+            name, sep, value = line.partition("=")
+            if not sep or not VARIABLE_NAME.match(name.strip()):
+                raise ProfileError(f"Variables, line {number}: {line.strip()!r} is not NAME=VALUE (a name is letters, "
+                                   "digits, _, . and -, beginning with a letter or _).")
+            values[name.strip()] = value
+        return values
+
     def save(self, profile: str | None = None) -> bool:
         profile = profile or self.profile
         if profile == SANDBOX:
             return False
         try:
+            typed = self.variable_values()
+            old = self.ctx.profiles.variables(self.vendor.name, profile)
             self.ctx.profiles.update(self.vendor.name, profile,
-                                     {n: e.text().strip() for n, e in self.settings.items()})
+                                     {n: e.text().strip() for n, e in self.settings.items()}
+                                     | {VARIABLE_PREFIX + k: "" for k in old if k not in typed}
+                                     | {VARIABLE_PREFIX + k: v for k, v in typed.items()})
         except ProfileError as exc:
             QMessageBox.warning(self, "Profile", str(exc))
             return False

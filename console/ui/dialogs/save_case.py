@@ -3,7 +3,6 @@ expecting the last answer's status and the answer fields the user ticks; all edi
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from console.engine.suites import SuiteError, answer_fields, case_file_name, new_case, save_case
+from console.engine.suites import (
+    SuiteError,
+    answer_fields,
+    case_file_name,
+    expectation_for,
+    new_case,
+    save_case,
+)
 
 
 def parse_status(text: str) -> int | str | list[int]:
@@ -71,7 +77,9 @@ class SaveCaseDialog(QDialog):
                                 sorted(severities))
             self.issues.setCurrentIndex(1)
         form.addRow("&Name", self.name)
-        form.addRow("&File", file_row)
+        file_label = QLabel("&File")  # a row of two controls: the label's buddy is the text field
+        file_label.setBuddy(self.file)
+        form.addRow(file_label, file_row)
         form.addRow("Expected &status", self.status)
         form.addRow("Expected &issues", self.issues)
         layout.addLayout(form)
@@ -79,8 +87,10 @@ class SaveCaseDialog(QDialog):
         self.fields.setAccessibleName("Expected answer fields")
         fields = answer_fields(answer[1]) if answer and answer[1] is not None else []
         for pointer_text, value in fields:
-            item = QListWidgetItem(f"{pointer_text} = {json.dumps(value, ensure_ascii=False)}")
-            item.setData(Qt.ItemDataRole.UserRole, (pointer_text, value))
+            # An id or a time differs every send: the case expects its kind (a matcher), not its value.
+            expected, said = expectation_for(value)
+            item = QListWidgetItem(f"{pointer_text} {said}")
+            item.setData(Qt.ItemDataRole.UserRole, (pointer_text, expected))
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.fields.addItem(item)
