@@ -19,11 +19,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.ui.widgets.spoken import SpokenLabel
+
 # console.engine.capture (and the HTTP side it brings) is imported when capture starts: the
 # window's start-up does not pay for it.
 DEFAULT_PORT = 8766  # console.engine.capture.DEFAULT_PORT (tests check they agree)
 ID_ROLE = 256  # Qt.ItemDataRole.UserRole: the history id of a listed request
 LIST_LIMIT = 2000  # requests listed at most (the oldest go; history keeps them all)
+
 
 
 def verdict(captured) -> tuple[str, str]:
@@ -71,7 +74,7 @@ class CapturePanel(QWidget):
         row.addWidget(self.port)
         row.addWidget(self.forward, 1)
         layout.addLayout(row)
-        self.status = QLabel("Not capturing.")
+        self.status = SpokenLabel("Not capturing.")
         self.status.setAccessibleName("Capture status")
         self.status.setWordWrap(True)
         layout.addWidget(self.status)

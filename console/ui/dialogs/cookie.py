@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.core.cookies import CookieError, VtUser, parse_vt_user
+from console.ui.widgets.spoken import SpokenLabel
 
 
 class CookieDialog(QDialog):
@@ -31,7 +32,7 @@ class CookieDialog(QDialog):
         self.input.setAccessibleName("Cookie text")
         self.input.setPlaceholderText("8139618027113397_253412802711339765_false_false")
         layout.addWidget(self.input, 1)
-        self.result = QLabel("")
+        self.result = SpokenLabel("")
         self.result.setWordWrap(True)
         self.result.setAccessibleName("Cookie result")
         self.result.setTextInteractionFlags(self.result.textInteractionFlags() | self.result.textInteractionFlags().TextSelectableByMouse)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from console.core.curl import CurlError, CurlImport, import_curl
 from console.core.profiles import SANDBOX, ProfileError, check_profile_name
+from console.ui.widgets.spoken import SpokenLabel
 
 
 class CurlDialog(QDialog):
@@ -34,7 +35,7 @@ class CurlDialog(QDialog):
         self.input = QPlainTextEdit()
         self.input.setAccessibleName("cURL command")
         layout.addWidget(self.input, 1)
-        self.summary = QLabel("")
+        self.summary = SpokenLabel("")
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName("cURL import result")
         layout.addWidget(self.summary)

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
-    QLabel,
     QLineEdit,
     QListWidget,
     QMessageBox,
@@ -28,6 +27,7 @@ from console.core.profiles import (
     check_profile_name,
 )
 from console.ui.widgets.banner import banner
+from console.ui.widgets.spoken import SpokenLabel
 from console.ui.workers import run_in_background
 
 
@@ -58,7 +58,7 @@ class ProfilesDialog(QDialog):
         left.addLayout(row)
         body.addLayout(left, 1)
         right = QVBoxLayout()
-        self.note = QLabel("")
+        self.note = SpokenLabel("")
         self.note.setWordWrap(True)
         right.addWidget(self.note)
         form = QFormLayout()
@@ -105,7 +105,7 @@ class ProfilesDialog(QDialog):
         right.addLayout(form)
         self.test_button = QPushButton("Test credentials")
         self.test_button.setVisible(any(op.request.token_exchange for op in vendor.operations.values()))
-        self.test_result = QLabel("")
+        self.test_result = SpokenLabel("")
         self.test_result.setWordWrap(True)
         right.addWidget(self.test_button)
         right.addWidget(self.test_result)

@@ -31,6 +31,7 @@ from console.engine.suites import (
     new_case,
     save_case,
 )
+from console.ui.widgets.spoken import SpokenLabel
 
 
 def parse_status(text: str) -> int | str | list[int]:
@@ -97,7 +98,7 @@ class SaveCaseDialog(QDialog):
         layout.addWidget(QLabel("Tick the answer's fields the case expects to see again:" if fields else
                                 "No JSON answer to pick fields from (send once first to pick some)."))
         layout.addWidget(self.fields, 1)
-        self.problem = QLabel("")
+        self.problem = SpokenLabel("")
         self.problem.setAccessibleName("Save problem")
         self.problem.setWordWrap(True)
         self.problem.setStyleSheet("color: #c62828")

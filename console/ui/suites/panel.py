@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from console.ui.widgets.spoken import SpokenLabel
 from console.ui.widgets.theme import is_dark, severity_colour
 
 
@@ -105,7 +106,7 @@ class SuitesPanel(QWidget):
         self.open_button = QPushButton("Open folder…")
         self.open_button.setAccessibleName("Open suite folder")
         self.open_button.setToolTip("Choose a folder of *.case.json files (searched with its subfolders)")
-        self.folder_label = QLabel("No folder")
+        self.folder_label = SpokenLabel("No folder")
         self.folder_label.setAccessibleName("Suite folder")
         self.folder_label.setWordWrap(True)
         self.profile = QComboBox()
@@ -121,7 +122,7 @@ class SuitesPanel(QWidget):
         self.data_button.setAccessibleName("Suite data file")
         self.data_button.setToolTip("Run every case once per row of a CSV (with a header row) or a JSON array "
                                     "of objects; the columns are the cases' {{variables}}")
-        self.data_label = QLabel("No data rows")
+        self.data_label = SpokenLabel("No data rows")
         self.data_label.setAccessibleName("Suite data rows")
         self.data_clear = QPushButton("No data")
         self.data_clear.setAccessibleName("Clear suite data file")
@@ -151,7 +152,7 @@ class SuitesPanel(QWidget):
         self.progress = QProgressBar()
         self.progress.setAccessibleName("Suite progress")
         self.progress.setVisible(False)
-        self.summary = QLabel("")
+        self.summary = SpokenLabel("")
         self.summary.setAccessibleName("Suite summary")
         for widget in (self.run_all, self.run_selected, self.run_failed, self.cancel_button):
             row.addWidget(widget)

@@ -14,7 +14,8 @@ import copy
 import json
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -66,12 +68,26 @@ class TokenLineEdit(QLineEdit):
         menu.exec(event.globalPos())
         menu.deleteLater()
 
+    token_button: QToolButton | None = None
+
     def with_token_button(self) -> TokenLineEdit:
-        """Adds the `{$}` button that opens the menu below the field."""
+        """Adds the `{$}` button that opens the menu below the field: in the Tab order after the
+        field, named after it, and Ctrl+Space in the field opens the same menu."""
         action = self.addAction(_token_icon(), QLineEdit.ActionPosition.TrailingPosition)
-        action.setToolTip("Insert a dynamic value: a fresh id or time on every send")
+        action.setToolTip("Insert a dynamic value: a fresh id or time on every send (Ctrl+Space)")
         action.triggered.connect(self._pop_up_tokens)
+        self.token_button = next((b for b in self.findChildren(QToolButton) if b.defaultAction() is action), None)
+        if self.token_button is not None:
+            self.token_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            self.token_button.setAccessibleName("Insert dynamic value")
+        shortcut = QShortcut(QKeySequence("Ctrl+Space"), self, context=Qt.ShortcutContext.WidgetShortcut)
+        shortcut.activated.connect(self._pop_up_tokens)
         return self
+
+    def setAccessibleName(self, name: str) -> None:  # noqa: N802 - Qt's name
+        super().setAccessibleName(name)
+        if self.token_button is not None:
+            self.token_button.setAccessibleName(f"Insert dynamic value in {name}")
 
     def _pop_up_tokens(self) -> None:
         menu = self.token_menu()
@@ -112,7 +128,6 @@ def _token_icon():
     """`{$}` drawn once: the token button's icon (no image file to ship)."""
     global _ICON
     if _ICON is None:
-        from PySide6.QtCore import Qt
         from PySide6.QtGui import QIcon, QPainter, QPixmap
 
         pixmap = QPixmap(32, 32)
@@ -298,7 +313,6 @@ class PayloadForm(QScrollArea):
 
     def focusable_fields(self) -> list[QWidget]:
         """The form's fields and buttons in document order, for the window's Tab order."""
-        from PySide6.QtCore import Qt
 
         body = self.widget()
         if body is None:

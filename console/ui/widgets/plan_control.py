@@ -6,7 +6,9 @@ the plan's name."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QListWidget, QPushButton, QVBoxLayout, QWidget
+
+from console.ui.widgets.spoken import SpokenLabel
 
 
 class PlanControl(QWidget):
@@ -27,7 +29,7 @@ class PlanControl(QWidget):
         self.close_button = QPushButton("Close plan")
         self.close_button.setAccessibleName("Close tracking plan")
         self.close_button.setVisible(False)
-        self.status = QLabel("No tracking plan.")
+        self.status = SpokenLabel("No tracking plan.")
         self.status.setAccessibleName("Tracking plan status")
         self.status.setWordWrap(True)
         row.addWidget(self.button)

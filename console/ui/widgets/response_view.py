@@ -10,7 +10,6 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QPlainTextEdit,
     QPushButton,
     QTabWidget,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.ui.widgets.spoken import SpokenLabel
 from console.ui.widgets.theme import is_dark, status_colour
 
 if TYPE_CHECKING:  # the exchange and rendering modules are loaded with the first answer
@@ -33,6 +33,7 @@ SLICE = 2 * 1024
 TURN_BUDGET = 0.010
 # A body this long (characters) leaving the view gives its memory back (give_memory_back).
 LARGE = 1_000_000
+
 
 
 def give_memory_back() -> None:
@@ -122,10 +123,10 @@ class ResponseView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
-        self.status = QLabel("No response yet")
+        self.status = SpokenLabel("No response yet")
         self.status.setAccessibleName("Response status")
         self.status.setStyleSheet("font-weight: bold; font-size: 14px")
-        self.meta = QLabel("")
+        self.meta = SpokenLabel("")
         self.meta.setAccessibleName("Response details")
         top.addWidget(self.status)
         top.addWidget(self.meta, 1)
@@ -141,19 +142,20 @@ class ResponseView(QWidget):
         top.addWidget(self.show_all)
         layout.addLayout(top)
         # Which exchange the answer belongs to: an answer never passes for another operation's.
-        self.about = QLabel("")
+        self.about = SpokenLabel("")
         self.about.setAccessibleName("Response of")
         self.about.setVisible(False)
         layout.addWidget(self.about)
         self.shown_key: str | None = None  # "vendor/operation" of the exchange shown
         self._about_text = ""
-        self.explanation = QLabel("")
+        self.explanation = SpokenLabel("")
         self.explanation.setWordWrap(True)
         self.explanation.setAccessibleName("Response explanation")
         self.explanation.setVisible(False)
         layout.addWidget(self.explanation)
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Response views")
         self.body = ResponseBody()
         self.body.setReadOnly(True)
         # A read-only view keeps no undo history: with it, every piece appended stayed in memory

@@ -31,6 +31,7 @@ from console.ui.widgets.json_editor import JsonEditor
 from console.ui.widgets.payload_form import PayloadForm
 from console.ui.widgets.plan_control import PlanControl
 from console.ui.widgets.response_view import ResponseView
+from console.ui.widgets.spoken import SpokenLabel
 from console.ui.widgets.theme import ENVIRONMENT_STYLES, is_dark, severity_colour
 from console.ui.window.controller import WindowController
 from console.ui.window.startup import splitter
@@ -106,7 +107,7 @@ class MainWindow(QMainWindow):
             # The operation's list takes the room there is: its names are long.
             bar.addWidget(widget, 1 if widget is self.operation else 0)
         bar.addWidget(self.profiles_button)
-        self.environment = QLabel("Sandbox: nothing leaves this computer")
+        self.environment = SpokenLabel("Sandbox: nothing leaves this computer")
         self.environment.setAccessibleName("Environment")
         self.environment.setToolTip("Where Send goes with this profile")
         self.environment.setStyleSheet(ENVIRONMENT_STYLES["sandbox"])
@@ -125,7 +126,7 @@ class MainWindow(QMainWindow):
             self.banners.addWidget(b)
         outer.addLayout(self.banners)
 
-        self.summary = QLabel("")
+        self.summary = SpokenLabel("")
         self.summary.setWordWrap(True)
         self.summary.setStyleSheet("color: palette(placeholder-text)")
         outer.addWidget(self.summary)
@@ -139,6 +140,7 @@ class MainWindow(QMainWindow):
         payload_layout = QVBoxLayout(payload_box)
         payload_layout.setContentsMargins(0, 0, 0, 0)
         self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Payload views")
         self.form = PayloadForm()
         self.form.setAccessibleName("Form")
         self.editor = JsonEditor()
@@ -210,7 +212,7 @@ class MainWindow(QMainWindow):
         self.busy.setRange(0, 0)
         self.busy.setMaximumWidth(120)
         self.busy.setVisible(False)
-        self.busy_label = QLabel("")
+        self.busy_label = SpokenLabel("")
         self.busy_label.setAccessibleName("Send progress")
         send_row.addWidget(self.send_button)
         send_row.addWidget(self.cancel_button)
@@ -226,6 +228,7 @@ class MainWindow(QMainWindow):
         self.suites = SuitesPanel()
         # History, suites and capture share the bottom right: one shown at a time.
         self.bottom_tabs = QTabWidget()
+        self.bottom_tabs.setAccessibleName("History, suites and capture")
         self.bottom_tabs.addTab(self.history, "History")
         self.bottom_tabs.addTab(self.suites, "Suites")
         self.capture = CapturePanel()
