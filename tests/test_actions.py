@@ -68,8 +68,11 @@ def test_a_curl_import_is_applied_to_a_profile_and_the_keyring(ctx, keyring_back
     assert session.kept_for_session == ("token",)
     assert ("event-console", "mytracker/session-only/token") not in keyring_backend.store
     assert ctx.secrets.get("mytracker", "session-only", "token") == "skjdfASFasf03asdffar3asJHB32r"
-    with pytest.raises(ActionError, match="built in"):
-        apply_curl_import(ctx, import_curl(MYTRACKER_DOC), "sandbox", store_keys=True)
+    # On the sandbox (the window's first offer): the operation and payload only, nothing saved.
+    tried = apply_curl_import(ctx, import_curl(MYTRACKER_DOC), "sandbox", store_keys=True)
+    assert (tried.profile, tried.kept_in_keyring, tried.kept_for_session) == ("sandbox", (), ())
+    assert ("event-console", "mytracker/sandbox/token") not in keyring_backend.store
+    assert ctx.profiles.names("mytracker") == ["sandbox", "from-docs", "session-only"]
 
 
 def test_a_cookie_goes_into_every_event():

@@ -20,7 +20,8 @@ class ProfileError(ValueError):
 
 
 class ProfileStore:
-    """Reads and writes `profiles.json`: {"version": 1, "profiles": {vendor: {name: {"settings": {…}}}}}."""
+    """Reads and writes `profiles.json`: {"version": 1, "profiles": {vendor: {name: {"settings": {…},
+    "ask_before_send": bool (absent: true)}}}}."""
 
     def __init__(self, home: Path):
         self.path = Path(home) / "profiles.json"
@@ -52,6 +53,24 @@ class ProfileStore:
         """The profile's variables (`{{name}}` in payloads), kept as its `var.NAME` settings."""
         return {key[len(VARIABLE_PREFIX):]: value for key, value in self.settings(vendor, profile).items()
                 if key.startswith(VARIABLE_PREFIX)}
+
+    def asks_before_send(self, vendor: str, profile: str) -> bool:
+        """Whether the window asks before each send with this profile to a live host (on unless
+        the user turned it off for the profile)."""
+        if profile == SANDBOX:
+            return False
+        entry = self._read()["profiles"].get(vendor, {}).get(profile, {})
+        return entry.get("ask_before_send", True) is not False
+
+    def set_asks_before_send(self, vendor: str, profile: str, ask: bool) -> None:
+        check_profile_name(profile)
+        if profile == SANDBOX:
+            raise ProfileError("The sandbox profile is built in and cannot be changed; create another profile.")
+        data = self._read()
+        entry = data["profiles"].setdefault(vendor, {}).setdefault(profile, {"settings": {}})
+        entry["ask_before_send"] = bool(ask)
+        data["version"] = FORMAT_VERSION
+        self._write(data)
 
     def exists(self, vendor: str, profile: str) -> bool:
         return profile == SANDBOX or profile in self._read()["profiles"].get(vendor, {})

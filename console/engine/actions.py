@@ -72,11 +72,13 @@ class AppliedImport(NamedTuple):
 
 def apply_curl_import(ctx: AppContext, imported, profile: str, store_keys: bool) -> AppliedImport:
     """Saves an imported command's settings in `profile` and its keys in the keyring (or for
-    the session only when asked, or when there is no keyring)."""
+    the session only when asked, or when there is no keyring). With `profile` "sandbox" (try it
+    on the sandbox first) nothing is saved: only the operation and the payload are taken."""
     from console.core.profiles import check_profile_name
 
+    text = json.dumps(imported.payload, indent=2, ensure_ascii=False)
     if profile == SANDBOX:
-        raise ActionError("The sandbox profile is built in; choose another name.")
+        return AppliedImport(imported.vendor, imported.operation, SANDBOX, text, (), ())
     check_profile_name(profile)
     ctx.profiles.update(imported.vendor, profile, {k: v for k, v in imported.settings.items() if v})
     kept, session = [], []
@@ -86,7 +88,6 @@ def apply_curl_import(ctx: AppContext, imported, profile: str, store_keys: bool)
         else:
             ctx.secrets.remember(imported.vendor, profile, name, value)
             session.append(name)
-    text = json.dumps(imported.payload, indent=2, ensure_ascii=False)
     return AppliedImport(imported.vendor, imported.operation, profile, text, tuple(kept), tuple(session))
 
 

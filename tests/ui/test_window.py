@@ -243,6 +243,7 @@ def test_import_curl_fills_everything_and_offers_the_key(qtbot, window, keyring_
     assert "not an endpoint" in dialog.summary.text() and not dialog.import_button.isEnabled()
     dialog.input.setPlainText(MYTRACKER_DOC)
     assert "mytracker → customEvent" in dialog.summary.text()
+    named(dialog, "Create a profile").setChecked(True)  # not the sandbox, the default
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     assert (named(window, "Vendor").currentData(), named(window, "Operation").currentData()) == ("mytracker", "customEvent")
     assert named(window, "Profile").currentText() == "imported"

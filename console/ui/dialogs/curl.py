@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QRadioButton,
     QVBoxLayout,
     QWidget,
 )
@@ -48,15 +50,29 @@ class CurlDialog(QDialog):
         self.choose_file.setVisible(False)
         self.choose_file.clicked.connect(self._choose_file)
         layout.addWidget(self.choose_file)
+        # The sandbox first: a command copied from production is tried where nothing leaves this
+        # computer, unless the user chooses to make a profile of its host and keys.
+        self.on_sandbox = QRadioButton("Try it on the sandbox first (nothing leaves this computer; nothing is saved)")
+        self.on_sandbox.setAccessibleName("Try on the sandbox")
+        self.make_profile = QRadioButton("Create a profile with its host and keys:")
+        self.make_profile.setAccessibleName("Create a profile")
+        choice = QButtonGroup(self)
+        choice.addButton(self.on_sandbox)
+        choice.addButton(self.make_profile)
+        self.on_sandbox.setChecked(True)
+        layout.addWidget(self.on_sandbox)
+        layout.addWidget(self.make_profile)
         form = QFormLayout()
         self.profile = QLineEdit("imported")
         self.profile.setAccessibleName("Profile for the imported settings")
-        form.addRow("Save settings in profile", self.profile)
+        form.addRow("Profile name", self.profile)
         self.store = QCheckBox("Store keys found in the command in the OS keyring" if keyring_available
                                else "Keep keys found in the command for this session (no keyring)")
         self.store.setChecked(True)
         form.addRow(self.store)
         layout.addLayout(form)
+        self.make_profile.toggled.connect(self._choice_changed)
+        self._choice_changed(False)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.import_button = buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
         self.import_button.setEnabled(False)
@@ -65,6 +81,16 @@ class CurlDialog(QDialog):
         layout.addWidget(buttons)
         self.result: CurlImport | None = None
         self.input.textChanged.connect(self._parse)
+
+    @property
+    def target(self) -> str:
+        """The profile the import goes to: "sandbox" (try it there) or the one to create."""
+        return self.profile.text().strip() if self.make_profile.isChecked() else SANDBOX
+
+    def _choice_changed(self, _checked: bool) -> None:
+        making = self.make_profile.isChecked()
+        self.profile.setEnabled(making)
+        self.store.setEnabled(making and self.result is not None and bool(self.result.secrets))
 
     def _read_file(self, name: str) -> bytes:
         if name in self.files:
@@ -105,11 +131,14 @@ class CurlDialog(QDialog):
             self.summary.setText(f"{r.vendor} → {r.operation}\nSettings: {settings}\nKeys found: {secrets}"
                                  + "".join(f"\nNote: {n}" for n in r.notes))
             self.summary.setStyleSheet("")
-            self.store.setEnabled(bool(r.secrets))
+            self.store.setEnabled(bool(r.secrets) and self.make_profile.isChecked())
         self.choose_file.setVisible(self.needed_file is not None)
         self.import_button.setEnabled(self.result is not None)
 
     def _accept(self) -> None:
+        if not self.make_profile.isChecked():
+            self.accept()
+            return
         try:
             check_profile_name(self.profile.text().strip())
             if self.profile.text().strip() == SANDBOX:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -102,6 +103,12 @@ class ProfilesDialog(QDialog):
         self.variables.setFixedHeight(self.variables.fontMetrics().lineSpacing() * 4 + 12)
         self.variables.textChanged.connect(lambda: self._edited() if self.variables.hasFocus() else None)
         form.addRow("Variables ({{NAME}})", self.variables)
+        self.ask = QCheckBox("Ask before each send to a live host (recommended)")
+        self.ask.setAccessibleName("Ask before sending")
+        self.ask.setToolTip("The window asks before it sends with this profile to a host beyond this computer; "
+                            "the Environment label says whether it will")
+        self.ask.toggled.connect(lambda _on: self._edited() if self.ask.hasFocus() else None)
+        form.addRow(self.ask)
         right.addLayout(form)
         self.test_button = QPushButton("Test credentials")
         self.test_button.setVisible(any(op.request.token_exchange for op in vendor.operations.values()))
@@ -197,6 +204,8 @@ class ProfilesDialog(QDialog):
         self.variables.setPlaceholderText("No variables: the sandbox profile has none" if sandbox else
                                           "user_apikey=…\nlist_id=94")
         self.variables.setEnabled(not sandbox)
+        self.ask.setChecked(self.ctx.profiles.asks_before_send(self.vendor.name, profile) or sandbox)
+        self.ask.setEnabled(not sandbox)
         for name, edit in self.secrets.items():
             edit.clear()
             has = (self.vendor.sandbox_secrets.get(name) if sandbox
@@ -270,6 +279,8 @@ class ProfilesDialog(QDialog):
                                      {n: e.text().strip() for n, e in self.settings.items()}
                                      | {VARIABLE_PREFIX + k: "" for k in old if k not in typed}
                                      | {VARIABLE_PREFIX + k: v for k, v in typed.items()})
+            if self.ask.isChecked() != self.ctx.profiles.asks_before_send(self.vendor.name, profile):
+                self.ctx.profiles.set_asks_before_send(self.vendor.name, profile, self.ask.isChecked())
         except ProfileError as exc:
             QMessageBox.warning(self, "Profile", str(exc))
             return False

@@ -53,6 +53,7 @@ class WindowController(QObject):
         self._start_scheduled = False
         self._keyring_known = False  # looked up after start-up, on a worker (_warm_up)
         self.environment_kind = "sandbox"  # where Send goes: sandbox, local or live
+        self.safety_note = ""  # why the window opened on the sandbox, when it did
         self.environment_host = "sandbox"  # and to which host
         self._loading = False
         self._form_dirty = True
@@ -305,9 +306,27 @@ class WindowController(QObject):
         for op in vendor.operations.values():
             self.w.operation.addItem(f"{op.title} ({op.name})", op.name)
         self.w.operation.blockSignals(False)
-        self.fill_profiles(self.state.profiles.get(vendor.name, SANDBOX))
+        self.fill_profiles(self._remembered_profile(vendor.name))
         self._loading = False
         self._operation_changed()
+
+    def _remembered_profile(self, vendor: str) -> str:
+        """The profile last used with `vendor`; the sandbox instead of a live profile that sends
+        without asking (the window never opens one click away from production)."""
+        name = self.state.profiles.get(vendor, SANDBOX)
+        if name == SANDBOX or self.ctx.profiles.asks_before_send(vendor, name):
+            return name
+        from console.engine.environment import environment
+
+        try:
+            live = environment(self.ctx, vendor, next(iter(vendors()[vendor].operations)), name).kind == "live"
+        except Exception:  # noqa: BLE001 - an unreadable profiles file: the sandbox is the safe choice
+            live = True
+        if live:  # said in the sandbox banner until another profile is chosen
+            self.safety_note = (f"Profile {name!r} sends to a live host without asking, so the window opened on "
+                                "the sandbox. Choose it under Profile to use it.")
+            return SANDBOX
+        return name
 
     def fill_profiles(self, select: str) -> None:
         names = self.ctx.profiles.names(self.w.vendor.currentData())
@@ -345,8 +364,11 @@ class WindowController(QObject):
         if not self._started:
             return
         sandbox = self.w.profile.currentText() == SANDBOX
+        if not sandbox:
+            self.safety_note = ""
         if sandbox:
             self.w.sandbox_banner.setText(
+                (self.safety_note + "\n" if self.safety_note else "") +
                 f"Sandbox profile: sends go to the built-in sandbox on this computer ({self.ctx.sandbox_url()}/"
                 f"{self.w.vendor.currentData()}); nothing leaves it. For a real account, add a profile in "
                 "Profiles & keys.")
@@ -364,8 +386,11 @@ class WindowController(QObject):
         except Exception:  # an unreadable profiles file: the issues list says it; the label stays
             return
         self.environment_kind, self.environment_host = where.kind, where.host
-        self.w.environment.setText(where.text)
-        self.w.environment.setAccessibleDescription(where.text)  # what the label shows, for a screen reader too
+        text = where.text
+        if where.kind == "live":
+            text += (" — asks before each send" if self.ctx.profiles.asks_before_send(
+                self.w.vendor.currentData(), self.w.profile.currentText()) else " — sends without asking")
+        self.w.environment.setText(text)  # a SpokenLabel: a screen reader hears it too
         self.w.environment.setStyleSheet(ENVIRONMENT_STYLES[where.kind])
         self.w.environment.setToolTip("Send goes to the built-in sandbox on this computer" if where.kind == "sandbox"
                                       else f"Send goes to {where.host}" + (" — a real vendor account"
@@ -572,19 +597,43 @@ class WindowController(QObject):
         prepared = self.prepared
         if prepared is None or prepared.missing or (prepared.errors and not force):
             return
-        if prepared.errors and self.environment_kind == "live":
-            from PySide6.QtWidgets import QMessageBox
-
-            count = len(prepared.errors)
-            answer = QMessageBox.question(
-                self.w, "Send anyway to a live host?",
-                f"This goes to {self.environment_host}, a real account, with "
-                f"{count} rule{'s' if count != 1 else ''} broken. The vendor may refuse it, or record it as it is.\n\n"
-                "Send it anyway?", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No)
-            if answer != QMessageBox.StandardButton.Yes:
-                return
+        if self.environment_kind == "live" and not self._live_send_confirmed(prepared):
+            return
         self._start_job(prepared, force, "Waiting for the answer…")
+
+    def _live_send_confirmed(self, prepared) -> bool:
+        """Asks before a send to a live host: always when rules are broken; otherwise when the
+        profile asks before each send (on by default; "Don't ask again" turns it off for it)."""
+        from PySide6.QtWidgets import QCheckBox, QMessageBox
+
+        vendor, profile = self.w.vendor.currentData(), self.w.profile.currentText()
+        count = len(prepared.errors)
+        asks = self.ctx.profiles.asks_before_send(vendor, profile)
+        if not count and not asks:
+            return True
+        box = QMessageBox(QMessageBox.Icon.Question, "Send anyway to a live host?" if count else "Send to a live host?",
+                          (f"This goes to {self.environment_host}, a real account, with {count} rule"
+                           f"{'s' if count != 1 else ''} broken. The vendor may refuse it, or record it as it is.\n\n"
+                           "Send it anyway?") if count else
+                          (f"This goes to {self.environment_host}, a real {self.vendor_def.title} account "
+                           f"(profile {profile!r}), and is recorded there.\n\nSend it?"),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self.w)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.setAccessibleName("Live send question")
+        again = None
+        if not count:
+            again = QCheckBox(f"Don't ask again for profile {profile!r}")
+            again.setAccessibleName("Don't ask again")
+            box.setCheckBox(again)
+        self.live_question = box  # tests answer it
+        answer = box.exec()
+        self.live_question = None
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        if again is not None and again.isChecked():
+            self.ctx.profiles.set_asks_before_send(vendor, profile, False)
+            self._update_environment()
+        return True
 
     def _start_job(self, prepared, force: bool, waiting: str) -> None:
         """Hands a prepared request to the sender and shows the window busy until it answers."""
@@ -870,9 +919,15 @@ class WindowController(QObject):
     def open_profiles(self) -> None:
         from console.ui.dialogs.profiles import ProfilesDialog
 
-        dialog = ProfilesDialog(self.ctx, self.vendor_def, self.w.profile.currentText(), self.w, self.op_def)
+        before = self.w.profile.currentText()
+        dialog = ProfilesDialog(self.ctx, self.vendor_def, before, self.w, self.op_def)
         dialog.exec()
-        self.fill_profiles(dialog.profile)
+        # The window keeps the profile it sent with: creating or editing one never switches it
+        # (to a live account least of all); the user chooses under Profile.
+        self.fill_profiles(before)
+        if dialog.profile not in (before, SANDBOX) and self.w.profile.currentText() == before:
+            self.w.statusBar().showMessage(f"Profile {dialog.profile!r} is ready; the window still sends with "
+                                           f"{before!r}. Choose it under Profile to use it.", 10000)
         self.state.profiles[self.w.vendor.currentData()] = self.w.profile.currentText()
         self.validate_now()
 
@@ -896,8 +951,7 @@ class WindowController(QObject):
         from console.ui.dialogs.curl import CurlDialog
 
         dialog = CurlDialog(self.ctx.secrets.available, self.w)
-        dialog.accepted.connect(lambda: self.apply_curl_import(dialog.result, dialog.profile.text().strip(),
-                                                               dialog.store.isChecked()))
+        dialog.accepted.connect(lambda: self.apply_curl_import(dialog.result, dialog.target, dialog.store.isChecked()))
         self.curl_dialog = dialog
         dialog.open()
 
@@ -920,6 +974,12 @@ class WindowController(QObject):
         self.w.operation.setCurrentIndex(self.w.operation.findData(applied.operation))
         self.w.editor.replace_all(applied.payload_text)
         self.validate_now()
+        if applied.profile == SANDBOX:
+            self.w.statusBar().showMessage("Imported onto the sandbox: nothing leaves this computer. Make a profile "
+                                           "of the command's host in Import cURL or Profiles & keys.", 10000)
+        else:  # a profile of the command's host: said, never a silent switch to a live account
+            self.w.statusBar().showMessage(f"Now sending with profile {applied.profile!r}: "
+                                           f"{self.w.environment.text()}.", 10000)
 
     def copy_as_curl(self, include_secrets: bool = False) -> str:
         if self.prepared is None:
