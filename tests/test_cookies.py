@@ -45,3 +45,14 @@ def test_ids_that_are_not_digits_are_read_with_a_warning():
     assert len(user.warnings) == 1 and "session ID" in user.warnings[0] and "'abcdef'" in user.warnings[0]
     assert parse_vt_user("8139618027113397_253412802711339765_false_false").warnings == ()
     assert len(parse_vt_user("١٢٣_456").warnings) == 1  # non-ASCII digits are not the document's digits
+
+
+def test_a_vtsid_is_read_beside_or_without_the_vt_user_cookie():
+    from console.core.cookies import read_cookies
+
+    both = read_cookies("Cookie: _vt_user=111_222; _vtsid=s-1")
+    assert (both.user.user_id, both.vtsid, both.problem) == ("111", "s-1", "")
+    alone = read_cookies("_vtsid=s%2D2; theme=dark")  # document.cookie's text
+    assert (alone.user, alone.vtsid, alone.problem) == (None, "s-2", "")
+    neither = read_cookies("theme=dark")
+    assert neither.user is None and neither.vtsid is None and "No _vt_user cookie" in neither.problem

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from urllib.parse import unquote
 
 COOKIE_NAME = "_vt_user"
+VTSID_NAME = "_vtsid"  # the web pixel's unique identifier, which a server may send alone
 
 
 class CookieError(ValueError):
@@ -90,3 +91,40 @@ def parse_vt_user(text: str) -> VtUser:
                             "Check that this is the right cookie.")
     return VtUser(user_id=user_id, session_id=session_id, flags=tuple(fields[2:]), raw=value,
                   warnings=tuple(warnings))
+
+
+def find_vtsid(text: str) -> str | None:
+    """The `_vtsid` cookie's value in a Cookie header or `document.cookie` text (URL-decoded),
+    or None when it holds none."""
+    if not isinstance(text, str):
+        return None
+    body = text.strip()
+    for prefix in ("set-cookie:", "cookie:"):
+        if body.lower().startswith(prefix):
+            body = body[len(prefix):]
+            break
+    for part in body.strip().strip("'\"`").split(";"):
+        name, sep, value = part.strip().partition("=")
+        if sep and unquote(name.strip()) == VTSID_NAME:
+            value = unquote(value.strip().strip('"'))
+            return value if value and not any(c.isspace() for c in value) else None
+    return None
+
+
+@dataclass(frozen=True)
+class CookieReading:
+    """What a pasted cookie text gives: the _vt_user IDs (or why not), and a _vtsid."""
+
+    user: VtUser | None
+    vtsid: str | None
+    problem: str = ""
+
+
+def read_cookies(text: str) -> CookieReading:
+    """The _vt_user IDs and the _vtsid of a pasted value, Cookie header or document.cookie.
+    A text with a _vtsid and no _vt_user is a reading too (no problem said)."""
+    vtsid = find_vtsid(text)
+    try:
+        return CookieReading(parse_vt_user(text), vtsid)
+    except CookieError as exc:
+        return CookieReading(None, vtsid, "" if vtsid else str(exc))

@@ -100,9 +100,10 @@ def takes_cookie(vendor: str, operation: str) -> bool:
     return (vendor, operation) in COOKIE_OPERATIONS
 
 
-def put_cookie_in_payload(payload: Any, user: VtUser) -> list:
-    """VibeTrace `track` events with the cookie's user ID and session ID in each; a payload
-    that is not a list of events becomes one event (an update)."""
+def put_cookie_in_payload(payload: Any, user: VtUser | None, vtsid: str | None = None) -> list:
+    """VibeTrace `track` events with the cookie's user ID and session ID in each, or with
+    `vtsid` (the _vtsid a server sends alone: then without userId and sessionId, as the document
+    says); a payload that is not a list of events becomes one event (an update)."""
     if isinstance(payload, dict):
         events = [dict(payload)]
     elif isinstance(payload, list) and payload:
@@ -110,7 +111,14 @@ def put_cookie_in_payload(payload: Any, user: VtUser) -> list:
     else:
         events = [{"type": "update"}]
     for event in events:
-        if isinstance(event, dict):
+        if not isinstance(event, dict):
+            continue
+        if vtsid is not None:
+            event.pop("userId", None)
+            event.pop("sessionId", None)
+            event["_vtsid"] = vtsid
+        elif user is not None:
+            event.pop("_vtsid", None)
             event["userId"] = user.user_id
             event["sessionId"] = user.session_id
     return events

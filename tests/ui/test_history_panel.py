@@ -237,3 +237,24 @@ def test_compare_colours_the_body_differences(qtbot, window):
         block = block.next()
     assert colours.get("+") in ("#2e7d32", "#66bb6a") and colours.get("-") in ("#c62828", "#ef5350"), colours
     window.compare_dialog.close()
+
+
+def test_today_and_yesterday_are_calendar_days(qtbot, window):
+    from datetime import datetime, timedelta
+
+    from tests.history_data import make_records
+
+    noon_yesterday = datetime.now().astimezone().replace(hour=12, minute=0, second=0, microsecond=0) - timedelta(days=1)
+    two_days_ago = noon_yesterday - timedelta(days=1)
+    window.ctx.history.record_many(make_records(1, start=noon_yesterday) + make_records(1, seed=8, start=two_days_ago))
+    send(qtbot, window, "mytracker", "login")
+    panel = window.history
+    panel.refresh()
+    model = panel.model
+    qtbot.waitUntil(lambda: model.rowCount() == 3, timeout=3000)
+    panel.filter_time.setCurrentText("Yesterday")
+    qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=3000)
+    assert datetime.fromisoformat(model.rows[0].time).astimezone().date() == noon_yesterday.date()
+    panel.filter_time.setCurrentText("Today")
+    qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=3000)
+    assert model.rows[0].operation == "login" and model.rows[0].source == "window"

@@ -398,3 +398,21 @@ def test_import_curl_asks_for_a_file_the_command_sends(qtbot, window, tmp_path, 
     assert dialog.import_button.isEnabled() and not chooser.isVisible()
     qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     assert payload(window)["customUserId"] == "from-file"
+
+
+def test_cookie_helper_reads_a_vtsid_in_the_same_header(qtbot, window):
+    choose(window, "vibetrace", "track")
+    qtbot.mouseClick(named(window, "Cookie helper"), Qt.MouseButton.LeftButton)
+    dialog = window.cookie_dialog
+    dialog.input.setPlainText("Cookie: _ga=1; _vt_user=111%5F222%5Ffalse%5Ffalse; _vtsid=abc%2D123")
+    assert "User ID: 111" in dialog.result.text()
+    assert "_vtsid: abc-123 (the web pixel's identifier; a server sends it alone)" in dialog.result.text()
+    dialog.input.setPlainText("_ga=1; _vtsid=abc-123")  # no _vt_user: the _vtsid alone is a reading
+    assert dialog.result.text() == ("No _vt_user cookie in this text.\n"
+                                    "_vtsid: abc-123 (the web pixel's identifier; a server sends it alone)")
+    assert not dialog.use_button.isEnabled() and named(dialog, "Use _vtsid in payload").isEnabled()
+    qtbot.mouseClick(named(dialog, "Use _vtsid in payload"), Qt.MouseButton.LeftButton)
+    events = payload(window)
+    assert events[0]["_vtsid"] == "abc-123" and "userId" not in events[0] and "sessionId" not in events[0]
+    window.validate_now()
+    assert not [i for i in window.prepared.issues if "_vtsid" in i.path]  # the document's way: no warning

@@ -32,8 +32,17 @@ from console.ui.widgets.theme import is_dark, status_colour
 PAGE = 100
 ROOT = QModelIndex()
 CUSTOM_RANGE = "From… to…"
-TIME_RANGES = {"Any time": None, "Last hour": timedelta(hours=1), "Last 24 hours": timedelta(days=1),
-               "Last 7 days": timedelta(days=7), "Last 30 days": timedelta(days=30), CUSTOM_RANGE: None}
+TIME_RANGES = {"Any time": None, "Last hour": timedelta(hours=1), "Today": None, "Yesterday": None,
+               "Last 24 hours": timedelta(days=1), "Last 7 days": timedelta(days=7), "Last 30 days": timedelta(days=30),
+               CUSTOM_RANGE: None}
+
+
+def calendar_day(name: str, now: datetime) -> tuple[str, str]:
+    """(since, until) in UTC ISO text for "Today" or "Yesterday" on the local calendar."""
+    midnight = now.astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
+    start = midnight if name == "Today" else midnight - timedelta(days=1)
+    end = start + timedelta(days=1)
+    return tuple(t.astimezone(timezone.utc).isoformat(timespec="milliseconds") for t in (start, end))
 STATUS_CHOICES = ["Any status", "2xx", "3xx", "4xx", "5xx", "no answer", "cancelled", "not sent"]
 # Qt.ItemDataRole's values, as numbers: naming the enum here would build the Qt namespace at
 # import, before the first paint (console.ui.window.startup); data() runs too often for a local import.
@@ -354,6 +363,8 @@ class HistoryPanel(QWidget):
         since = until = ""
         if span is not None:
             since = (datetime.now(timezone.utc) - span).isoformat(timespec="milliseconds")
+        elif self.filter_time.currentText() in ("Today", "Yesterday"):
+            since, until = calendar_day(self.filter_time.currentText(), datetime.now(timezone.utc))
         custom = self.filter_time.currentText() == CUSTOM_RANGE
         if custom and self.time_from is None:
             self._add_range_edits()

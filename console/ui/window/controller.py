@@ -938,6 +938,7 @@ class WindowController(QObject):
         can_use = takes_cookie(self.w.vendor.currentData(), self.w.operation.currentData())
         dialog = CookieDialog(can_use, self.w)
         dialog.use.connect(self.use_cookie)
+        dialog.use_vtsid.connect(self.use_vtsid)
         self.cookie_dialog = dialog
         dialog.open()
 
@@ -945,6 +946,12 @@ class WindowController(QObject):
         from console.engine.actions import put_cookie_in_payload
 
         events = put_cookie_in_payload(self.document.value, user)
+        self.w.editor.replace_all(json.dumps(events, indent=2, ensure_ascii=False))
+
+    def use_vtsid(self, vtsid: str) -> None:
+        from console.engine.actions import put_cookie_in_payload
+
+        events = put_cookie_in_payload(self.document.value, None, vtsid)
         self.w.editor.replace_all(json.dumps(events, indent=2, ensure_ascii=False))
 
     def open_curl_import(self) -> None:
