@@ -14,19 +14,19 @@ from tests.helpers.outside import run_newman
 from tests.servers import RecordingServer
 
 JS_DATE = r"[A-Z][a-z]{2} [A-Z][a-z]{2} \d{2} \d{4} \d{2}:\d{2}:\d{2} GMT\+0000 \(Coordinated Universal Time\)"
-NAME = r"[A-Z][A-Za-z'\-]+"
+NAME = r"[A-Z][A-Za-z'\-]*( [A-Z][A-Za-z'\-]*)?"  # "O'Kon", "Von Rueden"
 SHAPES = {
     "timestamp": r"\d{10}",
-    "randomFirstName": NAME, "randomLastName": NAME, "randomFullName": rf"({NAME}\.? )+{NAME}\.?",
-    "randomPhoneNumber": r"\d{3}-\d{3}-\d{4}",
+    "randomFirstName": NAME, "randomLastName": NAME, "randomFullName": r"([A-Z][A-Za-z'\-]*\.? )+[A-Z][A-Za-z'\-]*\.?",  # "Pam Crona DVM", "Veronica Witting I"
+    "randomPhoneNumber": r"(1-)?\d{3}-\d{3}-\d{4}",
     "randomExampleEmail": r"[A-Za-z0-9._'\-]+@example\.(com|net|org)",
     "randomUserName": r"[A-Za-z0-9._'\-]+",
     "randomAlphaNumeric": r"[a-z0-9]", "randomBoolean": r"true|false", "randomPrice": r"\d+\.\d{2}",
     "randomCurrencyCode": r"[A-Z]{3}", "randomCountryCode": r"[A-Z]{2}", "randomCity": r"[A-Z][A-Za-z .'\-]+",
     "randomStreetAddress": r"\d+ [A-Z][A-Za-z'\-]+( [A-Z][A-Za-z]+)+", "randomIP": r"(\d{1,3}\.){3}\d{1,3}",
-    "randomUserAgent": r"Mozilla/5\.0 \(.+", "randomUrl": r"https?://[a-z0-9\-]+\.[a-z]+",
-    "randomProductName": r"[A-Z][a-z]+ [A-Z][a-z]+ [A-Z][a-z]+", "randomWord": r"[A-Za-z\-]+",
-    "randomWords": r"[A-Za-z\-]+( [A-Za-z\-]+)+",
+    "randomUserAgent": r"[A-Za-z]+/[\d.]+ \(.+", "randomUrl": r"https?://[a-z0-9\-]+\.[a-z]+",
+    "randomProductName": r"[A-Z][a-z]+ [A-Z][a-z]+ [A-Z][a-z]+", "randomWord": r"\S+",
+    "randomWords": r"\S+( \S+)+",
     "randomDateRecent": JS_DATE, "randomDatePast": JS_DATE, "randomDateFuture": JS_DATE,
 }
 

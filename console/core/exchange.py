@@ -155,11 +155,16 @@ def preview_text(spec: RequestSpec) -> str:
     they go on the wire (the masked spec's bytes), then, for reading only, the query decoded
     and a JSON body formatted."""
     lines = [f"{spec.method} {spec.url}", *(f"{k}: {v}" for k, v in spec.headers.items())]
-    text = "\n".join(lines) + "\n"
+    query = _readable_query(spec.url)
+    # Events that ride in the query (VibeTrace's data=) are read first, decoded; the URL-encoded
+    # request line they make follows.
+    events_first = "\n  data = [" in query or "\n  data = {" in query
+    text = (query.lstrip("\n") + "\nAs sent:\n" if events_first else "") + "\n".join(lines) + "\n"
     body = spec.body_text()
     if spec.body:
         text += "\n" + _capped(body) + "\n"
-    text += _readable_query(spec.url)
+    if not events_first:
+        text += query
     if spec.body:
         formatted = _pretty(body)
         if formatted != body:
@@ -189,5 +194,6 @@ def _readable_query(url: str) -> str:
         return ""
     lines = ["", "Query parameters (decoded, for reading):"]
     for name, value in query:
-        lines.append(f"  {name} = {_capped(_pretty(value)) if value[:1] in '[{' else value}")
+        shown = _capped(_pretty(value)).replace("\n", "\n  ") if value[:1] in "[{" else value
+        lines.append(f"  {name} = {shown}")
     return "\n".join(lines) + "\n"

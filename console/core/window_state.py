@@ -11,6 +11,9 @@ from console.core.definitions import vendors
 from console.core.secrets import MASK, mask_text
 
 FILE_NAME = "window.json"
+# The operation a first run opens on: the simplest one (a flat event of four fields, the
+# document's own example), not the most nested.
+FIRST_CHOICE = ("octeth", "event")
 FORMAT_VERSION = 1
 
 
@@ -19,11 +22,13 @@ class WindowState:
     (A plain class: the window loads it before its first paint, and a dataclass would bring in
     the dataclasses module and compile its methods there.)"""
 
-    FIELDS = ("geometry", "splitters", "vendor", "operation", "profiles", "drafts", "suites_folder", "plan_folder")
+    FIELDS = ("geometry", "splitters", "vendor", "operation", "profiles", "drafts", "suites_folder", "plan_folder",
+              "first_steps_done")
 
-    def __init__(self, geometry: str = "", splitters: dict[str, str] | None = None, vendor: str = "",
-                 operation: str = "", profiles: dict[str, str] | None = None,
-                 drafts: dict[str, str] | None = None, suites_folder: str = "", plan_folder: str = ""):
+    def __init__(self, geometry: str = "", splitters: dict[str, str] | None = None, vendor: str = FIRST_CHOICE[0],
+                 operation: str = FIRST_CHOICE[1], profiles: dict[str, str] | None = None,
+                 drafts: dict[str, str] | None = None, suites_folder: str = "", plan_folder: str = "",
+                 first_steps_done: bool = False):
         self.geometry = geometry
         self.splitters = splitters or {}  # splitter name → saved state (base64)
         self.vendor = vendor
@@ -32,6 +37,7 @@ class WindowState:
         self.drafts = drafts or {}  # "vendor/operation" → JSON text
         self.suites_folder = suites_folder  # the Suites panel's folder
         self.plan_folder = plan_folder  # the tracking plan in use ("" for none)
+        self.first_steps_done = bool(first_steps_done)  # the first-steps strip was dismissed
 
     def to_json(self) -> dict:
         return {name: getattr(self, name) for name in self.FIELDS}

@@ -22,8 +22,12 @@ def newman() -> str:
 
 
 def run_newman(collection, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    import os
+
+    # Postman's dates are JavaScript's local time: UTC here, as the console writes them.
     return subprocess.run([newman(), "run", str(collection), "--reporters", "cli", "--color", "off",
-                           "--disable-unicode", *args], capture_output=True, text=True, timeout=timeout)
+                           "--disable-unicode", *args], capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, "TZ": "UTC"})
 
 
 def php() -> str:

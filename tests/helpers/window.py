@@ -18,6 +18,8 @@ def choose(window, vendor, operation, profile=None):
     named(window, "Vendor").setCurrentIndex(named(window, "Vendor").findData(vendor))
     named(window, "Operation").setCurrentIndex(named(window, "Operation").findData(operation))
     if profile is not None:
+        if named(window, "Profile").findText(profile) < 0:  # made since the list was filled
+            window.fill_profiles(profile)
         named(window, "Profile").setCurrentText(profile)
     window.validate_now()
 

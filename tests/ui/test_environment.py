@@ -154,8 +154,8 @@ def test_import_curl_tries_the_command_on_the_sandbox_first(qtbot, window):
 def test_the_window_reopens_on_a_live_profile_only_when_it_asks(qtbot, make_window, tmp_path):
     first = make_window(home=tmp_path / "home")
     first.ctx.profiles.update("octeth", "prod", {"base_url": "https://octeth.example.com"})
-    first.fill_profiles("prod")
-    choose(first, "octeth", "event", "prod")
+    first.fill_profiles("sandbox")
+    choose(first, "octeth", "event", "prod")  # chosen as a user does: under Profile
     first.close()
     again = make_window(home=tmp_path / "home")
     assert named(again, "Profile").currentText() == "prod"  # it asks: reopened on it

@@ -215,6 +215,8 @@ def test_a_resend_of_a_valid_exchange_is_not_marked_forced(qtbot, window):
 
 def test_banners_can_be_dismissed(qtbot, window):
     banner = named(window, "Sandbox banner")
+    assert not banner.isVisible() and named(window, "First steps").isVisible()  # the first steps say it
+    qtbot.mouseClick(named(window, "Dismiss first steps"), Qt.MouseButton.LeftButton)
     assert banner.isVisible()
     qtbot.mouseClick(named(window, "Dismiss sandbox banner"), Qt.MouseButton.LeftButton)
     assert not banner.isVisible()

@@ -3,16 +3,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QToolButton
+from PySide6.QtWidgets import QToolButton
 
+from console.ui.widgets.spoken import SpokenLabel
 from console.ui.widgets.theme import is_dark
 
 COLOURS = {"info": ("#e3f2fd", "#0d47a1"), "warn": ("#fff8e1", "#6d4c00"), "error": ("#ffebee", "#b71c1c")}
 DARK_COLOURS = {"info": ("#0d2a45", "#bbdefb"), "warn": ("#3d3000", "#ffe082"), "error": ("#4a1414", "#ffcdd2")}
 
 
-class Banner(QLabel):
-    """A notice; once dismissed (its ✕), it stays hidden whatever asks to show it again."""
+class Banner(SpokenLabel):
+    """A notice; once dismissed (its ✕), it stays hidden whatever asks to show it again. What it
+    says is its accessible description too."""
 
     def __init__(self, text: str, kind: str, name: str):
         super().__init__(text)

@@ -113,6 +113,12 @@ class WindowController(QObject):
     def draft_key(self) -> str:
         return f"{self.w.vendor.currentData()}/{self.w.operation.currentData()}"
 
+    def _first_steps_done(self) -> None:
+        """The first-steps strip was dismissed: it stays away in later sessions too."""
+        self.state.first_steps_done = True
+        self._update_sandbox_banner()
+        self._schedule_save()
+
     def restore(self) -> None:
         """Brings back the last session's choices (once the widgets exist)."""
         state = self.state
@@ -134,6 +140,8 @@ class WindowController(QObject):
         if self._started:
             return
         self._started = True
+        self.w.first_steps.setVisible(not self.state.first_steps_done)
+        self.w.first_steps.close_button.clicked.connect(self._first_steps_done)
         self._update_sandbox_banner()
         self._update_environment()
         self.w.issues.clear()
@@ -372,7 +380,8 @@ class WindowController(QObject):
                 f"Sandbox profile: sends go to the built-in sandbox on this computer ({self.ctx.sandbox_url()}/"
                 f"{self.w.vendor.currentData()}); nothing leaves it. For a real account, add a profile in "
                 "Profiles & keys.")
-        self.w.sandbox_banner.setVisible(sandbox)
+        # While the first steps are shown they say it (one strip, not two, on a small screen).
+        self.w.sandbox_banner.setVisible(sandbox and (self.state.first_steps_done or bool(self.safety_note)))
         self._update_keyring_banner()
 
     def _update_environment(self) -> None:

@@ -36,6 +36,9 @@ from console.ui.widgets.theme import ENVIRONMENT_STYLES, is_dark, severity_colou
 from console.ui.window.controller import WindowController
 from console.ui.window.startup import splitter
 
+FIRST_STEPS = ("First steps: 1. Send the example to the sandbox (Ctrl+Enter): nothing leaves this computer.  "
+               "2. Read the answer on the right.  3. For a real account, open Profiles & keys (Ctrl+P).")
+
 
 class MainWindow(QMainWindow):
     """The main window's layout; WindowController holds its state and behaviour."""
@@ -118,10 +121,11 @@ class MainWindow(QMainWindow):
 
         self.banners = QVBoxLayout()
         self.banners.setSpacing(2)
+        self.first_steps = banner(FIRST_STEPS, "info", "First steps")
         self.sandbox_banner = banner("", "info", "Sandbox banner")
         self.keyring_banner = banner("", "warn", "Keyring banner")
         self.history_banner = banner("", "warn", "History banner")
-        for b in (self.sandbox_banner, self.keyring_banner, self.history_banner):
+        for b in (self.first_steps, self.sandbox_banner, self.keyring_banner, self.history_banner):
             b.setVisible(False)
             self.banners.addWidget(b)
         outer.addLayout(self.banners)
@@ -234,7 +238,12 @@ class MainWindow(QMainWindow):
         self.capture = CapturePanel()
         self.bottom_tabs.addTab(self.capture, "Capture")
         right.addWidget(self.bottom_tabs)
-        right.setSizes([200, 250, 300])
+        # History gets a fair share of the height (its filters and buttons take ~150 px of it), and
+        # most of what the window gains when it grows; the sizes are remembered once moved.
+        right.setSizes([170, 210, 390])
+        right.setStretchFactor(0, 1)
+        right.setStretchFactor(1, 1)
+        right.setStretchFactor(2, 2)
         split.addWidget(right)
         split.setStretchFactor(0, 1)
         split.setStretchFactor(1, 1)
