@@ -119,3 +119,13 @@ def test_the_curl_import_names_the_browser_headers_it_does_not_send():
                         "--data-raw '{\"action\": \"a.b\", \"label\": \"x\", \"client\": {\"customId\": \"c\"}}'")
     assert ("The console does not send these headers of the command (it sends what Synerise's document asks "
             "for): origin, referer, sec-ch-ua, user-agent.") in found.notes
+
+
+def test_an_email_in_mytracker_params_is_the_consoles_advice_not_an_error(ctx):
+    from console.engine import pipeline
+
+    prepared = pipeline.prepare(ctx, pipeline.Draft("mytracker", "customEventBatch", payload=[
+        {"customUserId": "u1", "customEventName": "buy", "customEventParams": {"contact": " jane@example.com ",
+                                                                               "level": "2"}}]))
+    (issue,) = [i for i in prepared.issues if i.path == "/0/customEventParams/contact"]
+    assert issue.severity == "warning" and "console's advice" in issue.message and prepared.can_send

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from console.core.definitions import vendors
-from console.core.validation import ERROR, Issue
+from console.core.validation import ERROR, WARNING, Issue, pointer
 from console.vendors.base import VendorRules
 
 NAME = "mytracker"
@@ -18,8 +20,31 @@ ERRORS = {
 }
 
 
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
+
+
 class MyTrackerRules(VendorRules):
     name = NAME
+
+    def payload_issues(self, op, payload, ctx):
+        """The console's advice (a warning): a custom event parameter holding an email address,
+        personal data that myTracker keeps as it is and shows in reports."""
+        if op.name not in ("customEvent", "customEventBatch"):
+            return []
+        events = list(enumerate(payload)) if isinstance(payload, list) else [(None, payload)]
+        issues = []
+        for index, event in events:
+            params = event.get("customEventParams") if isinstance(event, dict) else None
+            if not isinstance(params, dict):
+                continue
+            for key, value in params.items():
+                if isinstance(value, str) and EMAIL.fullmatch(value.strip()):
+                    where = ([] if index is None else [index]) + ["customEventParams", key]
+                    issues.append(Issue(WARNING, pointer(where), (
+                        f"customEventParams {key!r} holds an email address ({value.strip()}). myTracker keeps "
+                        "event parameters as they are and shows them in reports: send a person's email only if "
+                        "you mean to (customUserId says who it was). This is the console's advice.")))
+        return issues
 
     def request_issues(self, op, spec):
         limit = vendors()[NAME].limits["max_body_bytes"]  # "10Kb" in the document

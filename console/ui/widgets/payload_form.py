@@ -197,6 +197,13 @@ def shown_properties(schema: dict, value: dict) -> list[tuple[str, dict, list[st
     return shown
 
 
+def pointer_parts_list(where: str) -> list:
+    """A JSON Pointer as the path list field_label reads (indexes as numbers)."""
+    from console.core.validation import pointer_parts
+
+    return [int(p) if p.isdigit() else p for p in pointer_parts(where)]
+
+
 def _help_label(text: str) -> QLabel:
     """A field's description, in small grey type under it."""
     label = QLabel(text)
@@ -255,6 +262,7 @@ class PayloadForm(QScrollArea):
 
     edited = Signal(list, object)
     field_error = Signal(list, object)
+    fix_requested = Signal(object)  # a console.engine.quick_fix.QuickFix the user chose, in place
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -265,6 +273,8 @@ class PayloadForm(QScrollArea):
         self.document: Any = None
         self._fields: dict[str, QWidget] = {}
         self._marked: dict[str, tuple[str, str]] = {}
+        self._cells: dict[str, QVBoxLayout] = {}  # a field's column: the editor, its help, its fix
+        self._fix_buttons: dict[str, QPushButton] = {}
         # Until the fields are built (right after the window's first paint): said, not blank.
         waiting = QLabel("Preparing the form…")
         waiting.setStyleSheet("color: palette(placeholder-text); padding: 12px")
@@ -278,6 +288,7 @@ class PayloadForm(QScrollArea):
         self.document = copy.deepcopy(document)
         self._fields = {}
         self._marked = {}
+        self._cells, self._fix_buttons = {}, {}
         body = QWidget()
         layout = QVBoxLayout(body)
         try:
@@ -295,6 +306,7 @@ class PayloadForm(QScrollArea):
         self.document = None
         self._fields = {}
         self._marked = {}
+        self._cells, self._fix_buttons = {}, {}
         body = QWidget()
         layout = QVBoxLayout(body)
         note = QLabel(message + " Fix it in the JSON tab; the form comes back as soon as the JSON is valid.")
@@ -408,22 +420,58 @@ class PayloadForm(QScrollArea):
                 form.addRow(group)
             else:
                 label.setBuddy(editor)
-                if help_text:  # said under the field, not only in a tooltip
-                    cell = QWidget()
-                    column = QVBoxLayout(cell)
-                    column.setContentsMargins(0, 0, 0, 0)
-                    column.setSpacing(1)
-                    column.addWidget(editor)
-                    column.addWidget(_help_label(help_text))
-                    form.addRow(label, cell)
-                else:
-                    form.addRow(label, editor)
-        unknown = [k for k in value if k not in schema.get("properties", {})]
-        if unknown:
-            note = QLabel("Also in the payload (edit in JSON): " + ", ".join(unknown))
-            note.setWordWrap(True)
-            form.addRow(note)
+                form.addRow(label, self._cell(editor, help_text, path + [name]))
+        # Fields the schema does not list are edited here too, as what they hold.
+        for name in [k for k in value if k not in schema.get("properties", {})]:
+            held = value[name]
+            kind = "bool" if isinstance(held, bool) else "json" if isinstance(held, (dict, list)) else "any"
+            editor = self._leaf({"description": f"{name}: not a field of the document's schema"}, kind, held,
+                                path + [name])
+            label = QLabel(f"{name} (not in the document)")
+            label.setBuddy(editor)
+            form.addRow(label, self._cell(editor, "Not a field the document names: sent as it is.", path + [name]))
         return box
+
+    def _cell(self, editor: QWidget, help_text: str, path: list) -> QWidget:
+        """A field's column: its editor, its description under it (said, not only in a tooltip),
+        and room for a quick fix."""
+        cell = QWidget()
+        column = QVBoxLayout(cell)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(1)
+        column.addWidget(editor)
+        if help_text:
+            column.addWidget(_help_label(help_text))
+        self._cells[pointer(path)] = column
+        return cell
+
+    def fix_offered(self, where: str):
+        """The quick fix shown under field `where` now (None when there is none)."""
+        button = self._fix_buttons.get(where)
+        return button.property("fix") if button is not None and button.isVisibleTo(self) else None
+
+    def offer_fixes(self, fixes: dict) -> None:
+        """Shows each field's quick fix (JSON Pointer → QuickFix) under it, as a button that
+        applies it; a field without one shows none."""
+        for where, button in self._fix_buttons.items():
+            button.setVisible(where in fixes)
+        for where, fix in fixes.items():
+            column = self._cells.get(where)
+            if column is None:
+                continue
+            button = self._fix_buttons.get(where)
+            if button is None:
+                button = QPushButton()
+                button.setFlat(True)
+                button.setStyleSheet("text-align: left; color: palette(link); padding: 0 2px")
+                button.setAccessibleName(f"Quick fix for {field_label(pointer_parts_list(where))}")
+                button.clicked.connect(lambda _=False, w=where: self.fix_requested.emit(self.fix_offered(w)))
+                column.insertWidget(1, button)
+                self._fix_buttons[where] = button
+            button.setProperty("fix", fix)
+            button.setText(f"Quick fix: {fix.label}".replace("&", "&&"))
+            button.setToolTip(f"{fix.label} (Ctrl+.)")
+            button.setVisible(True)
 
     def _array(self, schema: dict, value: list, path: list) -> QWidget:
         box = QWidget()

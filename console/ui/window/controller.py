@@ -54,6 +54,7 @@ class WindowController(QObject):
         self._keyring_known = False  # looked up after start-up, on a worker (_warm_up)
         self.environment_kind = "sandbox"  # where Send goes: sandbox, local or live
         self.safety_note = ""  # why the window opened on the sandbox, when it did
+        self.fixes: dict = {}  # issue → its quick fix (console.engine.quick_fix), for the current draft
         self.environment_host = "sandbox"  # and to which host
         self._loading = False
         self._form_dirty = True
@@ -466,6 +467,7 @@ class WindowController(QObject):
             self.w.form.set_document(self.document.value)
             if self.prepared is not None:
                 self.w.form.mark(self.prepared.issues)
+                self.w.form.offer_fixes({fix.path: fix for fix in self.fixes.values()})
         else:
             self.w.form.set_unavailable(self.document.error_message())
         self._form_dirty = False
@@ -535,12 +537,16 @@ class WindowController(QObject):
         if document.field_errors:  # a form field whose own JSON does not parse blocks the send
             self.prepared = replace(self.prepared, issues=tuple(document.field_issues()) + self.prepared.issues)
         self.w.form.mark(self.prepared.issues)
+        self.fixes = self._quick_fixes()
+        self.w.form.offer_fixes({fix.path: fix for fix in self.fixes.values()})
         for issue in self.prepared.issues:
             where = issue.path or "payload"
             message = issue.message
             if issue in self.prepared.missing and issue.path.startswith("secrets/") and message.endswith("yet."):
                 message += " Add it in Profiles & keys (Ctrl+P)."
-            item = QListWidgetItem(f"{issue.severity:<7}  {where}: {message}")
+            fix = self.fixes.get(issue)
+            item = QListWidgetItem(f"{issue.severity:<7}  {where}: {message}"
+                                   + (f"\n         Quick fix (Ctrl+.): {fix.label}" if fix else ""))
             item.setData(Qt.ItemDataRole.UserRole, ("path", issue.path, issue))
             item.setForeground(QColor(severity_colour(issue.severity, dark)))
             item.setToolTip(message)
@@ -558,6 +564,41 @@ class WindowController(QObject):
 
         self.w.preview.setPlainText(preview_text(self.prepared.preview()) + describe(self.prepared.generated))
         self._update_buttons()
+
+    def _quick_fixes(self) -> dict:
+        """Issue → its one obvious fix (console.engine.quick_fix), for the draft as written."""
+        from console.engine.quick_fix import quick_fix
+
+        if not self.document.parses or self.prepared is None:
+            return {}
+        found = {}
+        for issue in self.prepared.issues:
+            fix = quick_fix(self.prepared.vendor, self.prepared.op, self.document.value, issue)
+            if fix is not None and all(f.path != fix.path for f in found.values()):
+                found[issue] = fix
+        return found
+
+    def apply_fix(self, fix=None) -> bool:
+        """Applies a quick fix: the one given (a field's button), else that of the issue chosen
+        in the list, else the first one offered. False when there is none."""
+        from PySide6.QtCore import Qt
+
+        if fix is None:
+            item = self.w.issues.currentItem()
+            data = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+            fix = self.fixes.get(data[2]) if data and data[0] == "path" else None
+            fix = fix or next(iter(self.fixes.values()), None)
+        if fix is None:
+            self.w.statusBar().showMessage("No quick fix here: the issue has no one obvious fix.", 5000)
+            return False
+        from console.ui.widgets.payload_form import pointer_parts_list
+
+        self._form_edited(pointer_parts_list(fix.path), fix.value)
+        self._form_dirty = True
+        self._sync_form()
+        self.validate_now()
+        self.w.statusBar().showMessage(f"Fixed {fix.path}: {fix.label}.", 5000)
+        return True
 
     def _update_buttons(self) -> None:
         if not hasattr(self, "_busy_timer"):
