@@ -42,7 +42,7 @@ class ProfilesDialog(QDialog):
         self.operation = operation or next(iter(vendor.operations.values()))
         self.dirty = False
         self.setWindowTitle(f"Profiles and keys — {vendor.title}")
-        self.resize(720, 460)
+        self.resize(860, 620)  # fits a 1024×700 screen; its fields get the width a URL or a key needs
         layout = QVBoxLayout(self)
         if not ctx.secrets.available:
             layout.addWidget(banner(ctx.secrets.problem or "No keyring", "warn"))
@@ -63,6 +63,9 @@ class ProfilesDialog(QDialog):
         self.note.setWordWrap(True)
         right.addWidget(self.note)
         form = QFormLayout()
+        # Each label above its field: the labels are long ("Workspace API key (api_key) — needed
+        # by …") and beside the field they left it a few pixels wide.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         self.settings: dict[str, QLineEdit] = {}
         for name, setting in vendor.settings.items():
             edit = QLineEdit()
@@ -117,7 +120,7 @@ class ProfilesDialog(QDialog):
         right.addWidget(self.test_button)
         right.addWidget(self.test_result)
         right.addStretch(1)
-        body.addLayout(right, 2)
+        body.addLayout(right, 3)
         layout.addLayout(body, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
