@@ -197,3 +197,23 @@ def test_the_file_label_is_a_mnemonic_not_an_ampersand(qtbot, window):
     labels = {w.text(): w for w in dialog.findChildren(QLabel)}
     assert labels["&File"].buddy() is named(dialog, "Case file")
     dialog.reject()
+
+
+def test_a_chosen_suites_folder_is_remembered_and_cases_are_saved_there(qtbot, make_window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    repository = tmp_path / "qa-repo" / "suites"
+    repository.mkdir(parents=True)
+    first = make_window(home=tmp_path / "home")
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(repository)))
+    first.bottom_tabs.setCurrentWidget(named(first, "Suites"))
+    qtbot.mouseClick(named(first, "Open suite folder"), Qt.MouseButton.LeftButton)
+    assert named(first, "Suite folder").text() == str(repository)
+    first.close()
+    again = make_window(home=tmp_path / "home")
+    again.bottom_tabs.setCurrentWidget(named(again, "Suites"))
+    assert named(again, "Suite folder").text() == str(repository)
+    choose(again, "octeth", "event")
+    dialog = save_dialog(qtbot, again)
+    assert named(dialog, "Case file").text().startswith(str(repository))  # the QA engineer's repository
+    dialog.reject()
