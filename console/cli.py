@@ -611,18 +611,14 @@ def _suite(args, context, stdin, stdout, stderr) -> int:
     return _suite_run(args, context, stdout)
 
 
-POSTMAN_FILE_CAP = 50 * 1024 * 1024
-
-
 def _read_text(path: str, what: str) -> str:
-    from console.core.files import InputFileError, read_regular
+    from console.core.files import InputFileError
+    from console.engine.postman import PostmanError, read_file
 
     try:
-        return read_regular(path, POSTMAN_FILE_CAP, what).decode("utf-8-sig")
-    except InputFileError as exc:
+        return read_file(path, what)
+    except (InputFileError, PostmanError) as exc:
         raise UsageError(str(exc)) from None
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
 
 
 def _import_postman(args, context, stdout) -> int:

@@ -41,6 +41,20 @@ class PostmanError(ValueError):
     """A collection or environment that cannot be read; the message says why."""
 
 
+FILE_CAP = 50 * 1024 * 1024  # a collection or an environment: far below this
+
+
+def read_file(path, what: str) -> str:
+    """The text of a collection or environment file (UTF-8, a byte order mark skipped); an
+    InputFileError or a PostmanError says why it cannot be read."""
+    from console.core.files import read_regular
+
+    try:
+        return read_regular(path, FILE_CAP, what).decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise PostmanError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+
+
 # ---------------------------------------------------------------------------------------------
 # Export
 

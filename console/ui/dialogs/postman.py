@@ -11,14 +11,6 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from console.ui.workers import run_in_background
 
-POSTMAN_FILE_CAP = 50 * 1024 * 1024
-
-
-def _read(path: str, what: str) -> str:
-    from console.core.files import read_regular
-
-    return read_regular(path, POSTMAN_FILE_CAP, what).decode("utf-8-sig")
-
 
 def import_postman(window) -> None:
     """Asks for a collection, an optional environment and a folder; then imports."""
@@ -41,10 +33,11 @@ def run_import(window, collection: str, environment: str | None, out: Path) -> N
     ctx = window.ctx
 
     def work() -> list[str]:
-        from console.engine.postman import import_collection, save_imported
+        from console.engine.postman import import_collection, read_file, save_imported
 
-        return save_imported(ctx, import_collection(_read(collection, "collection"),
-                                                   _read(environment, "environment") if environment else None), out)
+        return save_imported(ctx, import_collection(read_file(collection, "collection"),
+                                                   read_file(environment, "environment") if environment else None),
+                             out)
 
     def done(lines: list[str]) -> None:
         window.fill_profiles(window.profile.currentText())
