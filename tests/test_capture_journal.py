@@ -202,3 +202,22 @@ def test_checking_waits_while_a_request_is_being_answered(tmp_path):
     finally:
         capture.close()
         ctx.close()
+
+
+def test_a_capture_killed_between_its_history_write_and_done_is_recorded_once(tmp_path):
+    """The worker writes a batch to history, then marks it done in the journal: a kill between
+    the two leaves requests that are in history and not done. They are not recorded again."""
+    journal = CaptureJournal(tmp_path)
+    for n in range(3):
+        journal.write(record(n))
+    store = HistoryStore(tmp_path)
+    store.record_many([replace(record(0), issues=[]), replace(record(1), payload='{"n": 1, "checked": true}')])
+    store.close()  # ... and the capture is killed before its two "done" lines
+    die(journal)
+    store = HistoryStore(tmp_path)
+    try:
+        assert store.recovered == 1
+        rows = [store.get(e.id) for e in reversed(store.recent(10))]
+        assert [json.loads(r.payload)["n"] for r in rows] == [0, 1, 2]  # each once
+    finally:
+        store.close()

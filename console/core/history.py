@@ -443,6 +443,8 @@ class HistoryStore:
             problem = orphan.problem
             if len(records) < len(orphan.records):
                 problem = (problem + "; " if problem else "") + f"{len(orphan.records) - len(records)} request(s) in it were malformed"
+            # Killed between its history write and the journal's "done": recorded once, not twice.
+            records = [r for r, known in zip(records, self.already_captured(records), strict=True) if not known]
             try:
                 self.record_many(records)
             except HistoryUnavailable as exc:
@@ -630,6 +632,16 @@ class HistoryStore:
         with self._reading() as db:
             return [db.execute(f"SELECT 1 FROM exchanges e WHERE e.time = ? AND e.method = ? AND e.url = ? "
                                f"AND {self._live} LIMIT 1", (r.time, r.method, r.url)).fetchone() is not None
+                    for r in records]
+
+    def already_captured(self, records: list[Record]) -> list[bool]:
+        """For each record of a capture journal, whether the capture recorded it before it was
+        killed (the same time, method, URL and request body): the journal's "done" line may not
+        have been written after the history write, and a request is never recorded twice."""
+        with self._reading() as db:
+            return [db.execute(f"SELECT 1 FROM exchanges e JOIN exchange_bodies b ON b.id = e.id WHERE e.time = ? "
+                               f"AND e.method = ? AND e.url = ? AND b.request_body IS ? AND {self._live} LIMIT 1",
+                               (r.time, r.method, r.url, r.request_body)).fetchone() is not None
                     for r in records]
 
     def record_many(self, records: list[Record]) -> list[int]:

@@ -514,8 +514,9 @@ class HistoryPanel(QWidget):
                 self.apply_filters()
             if then is not None and result is not None:
                 then(result)
-            self.status_message(text)
-            self.changed.emit(text)
+            if text:  # a change that did nothing (retention with nothing to remove) says nothing
+                self.status_message(text)
+                self.changed.emit(text)
 
         def went_wrong(error: str) -> None:
             if failed is not None:
