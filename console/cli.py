@@ -731,26 +731,38 @@ def _suite_run(args, context, stdout) -> int:
 
 
 def _history_export(args, context, stdout, stderr) -> int:
+    """`history export`: written as it is read (constant memory, any history); progress on a
+    terminal."""
     from console.core import history_export
+    from console.core.files import atomic_stream
 
     if args.export_limit is not None and args.export_limit < 1:
         raise UsageError("--limit takes a number above 0")
     ctx = context()
+    total = [0]
+    shown = stderr.isatty() if hasattr(stderr, "isatty") else False
+
+    def progress(count: int) -> None:
+        total[0] = count
+        if shown:
+            print(f"\rExporting… {count:,} exchange(s)", end="", file=stderr, flush=True)
+
     try:
-        rows = history_export.rows_for_export(ctx.history, args.export_limit)
+        entries = history_export.entries_for_export(ctx.history, args.export_limit,
+                                                    oldest_first=args.format in history_export.PROGRAMS)
+        if args.output:
+            try:
+                with atomic_stream(args.output) as out:
+                    count = history_export.write_export(out, entries, args.format, progress)
+            except OSError as exc:
+                raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+            if shown and total[0]:
+                print("", file=stderr)
+            print(f"Exported {count} exchange(s) to {args.output} (keys masked).", file=stderr)
+        else:
+            history_export.write_export(stdout, entries, args.format)
     finally:
         ctx.close()
-    text = history_export.render(rows, args.format)
-    if args.output:
-        from console.core.files import atomic_write
-
-        try:
-            atomic_write(args.output, text)
-        except OSError as exc:
-            raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
-        print(f"Exported {len(rows)} exchange(s) to {args.output} (keys masked).", file=stderr)
-    else:
-        stdout.write(text if text.endswith("\n") else text + "\n")
     return ExitStatus.OK
 
 

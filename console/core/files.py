@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
@@ -63,10 +65,18 @@ def open_text(path: str | Path, what: str = "file") -> TextIO:
 
 
 def atomic_write(path: str | Path, text: str, encoding: str = "utf-8", private: bool = False) -> None:
-    """Writes `text` to `path` whole or not at all (qutebrowser's savefile_open): into a new
-    file beside it, flushed to the disk (fsync), then renamed over it, so a crash or a full disk
-    leaves the old file or the new one, never half of one. `private` makes it readable by its
-    owner only (the data home's files); otherwise it gets the usual permissions."""
+    """Writes `text` to `path` whole or not at all (see atomic_stream)."""
+    with atomic_stream(path, encoding, private) as stream:
+        stream.write(text)
+
+
+@contextmanager
+def atomic_stream(path: str | Path, encoding: str = "utf-8", private: bool = False) -> Iterator[TextIO]:
+    """A text stream that becomes `path` whole or not at all (qutebrowser's savefile_open):
+    written into a new file beside it, flushed to the disk (fsync) and renamed over it when the
+    block ends, removed when it raises, so a crash or a full disk leaves the old file or the new
+    one, never half of one. Any length: nothing is held in memory. `private` makes it readable
+    by its owner only (the data home's files); otherwise it gets the usual permissions."""
     import tempfile
 
     path = Path(path)
@@ -74,7 +84,7 @@ def atomic_write(path: str | Path, text: str, encoding: str = "utf-8", private: 
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline="") as stream:
-            stream.write(text)
+            yield stream
             stream.flush()
             os.fsync(stream.fileno())
         if not private:

@@ -561,6 +561,22 @@ class HistoryStore:
         return db
 
     @contextmanager
+    def streaming(self):
+        """This thread's reads, for the block, through a connection without the memory map and
+        with a small cache: a scan of the whole file (an export) then holds a few megabytes,
+        not the file's pages."""
+        previous = getattr(self._local, "reader", None)
+        reader = self._open_read_only() if self.read_only else self._connect(self.path)
+        reader.execute("PRAGMA mmap_size=0")
+        reader.execute("PRAGMA cache_size=-2000")
+        self._local.reader = reader
+        try:
+            yield self
+        finally:
+            self._local.reader = previous
+            reader.close()
+
+    @contextmanager
     def _reading(self):
         """This thread's read connection. In WAL mode a reader sees the last committed state
         and never waits for a writer: the window's thread never stalls while a worker records
@@ -865,9 +881,10 @@ class HistoryStore:
         return self.page(None, limit)
 
     def page(self, before_id: int | None = None, limit: int = 100, search: str = "",
-             filters: HistoryFilter | None = None) -> list[HistoryEntry]:
+             filters: HistoryFilter | None = None, ids_only: bool = False) -> list:
         """One page of the list, newest first: exchanges older than `before_id` that pass
-        the filters (`search` is a shorthand for filters.search)."""
+        the filters (`search` is a shorthand for filters.search); with `ids_only`, their ids
+        (an export's pages: the rows are read with their bodies by get_many)."""
         f = filters or HistoryFilter(search=search)
         if search and not f.search:
             f = HistoryFilter(**{**f.__dict__, "search": search})
@@ -893,8 +910,8 @@ class HistoryStore:
                 where.append(f"(e.url LIKE ? ESCAPE '\\' OR (e.vendor || '/' || e.operation) LIKE ? ESCAPE '\\'"
                              f" OR {body}.payload LIKE ? ESCAPE '\\' OR CAST({body}.response_body AS TEXT) LIKE ? ESCAPE '\\')")
                 args += [pattern] * 4
-        columns = self._columns
-        if "exchanges_fts" in source:  # what matched, for the list to show
+        columns = "e.id" if ids_only else self._columns
+        if "exchanges_fts" in source and not ids_only:  # what matched, for the list to show
             columns += ", snippet(exchanges_fts, -1, '[', ']', '…', 8) AS matched"
         sql = (f"SELECT {columns} FROM {source} "
                + (f"WHERE {' AND '.join(where)} " if where else "") + f"ORDER BY {order} LIMIT ?")
@@ -905,13 +922,15 @@ class HistoryStore:
             except sqlite3.OperationalError:  # a search FTS cannot parse: fall back to LIKE
                 if "exchanges_fts" not in source:
                     raise
-                return self._like_page(before_id, limit, f)
+                return self._like_page(before_id, limit, f, ids_only)
+        if ids_only:
+            return [row[0] for row in rows]
         return [HistoryEntry.from_row(dict(row)) for row in rows]
 
-    def _like_page(self, before_id, limit, f: HistoryFilter) -> list[HistoryEntry]:
+    def _like_page(self, before_id, limit, f: HistoryFilter, ids_only: bool = False) -> list:
         fts, self.fts = self.fts, False
         try:
-            return self.page(before_id, limit, filters=f)
+            return self.page(before_id, limit, filters=f, ids_only=ids_only)
         finally:
             self.fts = fts
 

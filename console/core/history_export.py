@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import base64
 import json
+from array import array
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timezone
+from typing import TextIO
 from urllib.parse import parse_qsl, urlsplit
 
 from console import __version__
@@ -65,78 +68,151 @@ def _text(data: bytes | None) -> str:
 
 # -- export -------------------------------------------------------------------------------------
 
-def to_curl_commands(entries: list[HistoryEntry]) -> str:
+def _title(e: HistoryEntry) -> str:
+    return f"#{e.id} {e.time} {e.vendor}/{e.operation} [{e.profile}] → {e.status_label}"
+
+
+def curl_block(e: HistoryEntry) -> str:
+    """One exchange as a commented curl command that sends its bytes again (keys masked)."""
     from console.core.curl import to_curl
 
-    parts = []
-    for e in entries:
-        spec = RequestSpec(e.method, e.url, with_length(e.request_headers, e.request_body), e.request_body or b"")
-        parts.append(f"# #{e.id} {e.time} {e.vendor}/{e.operation} [{e.profile}] → {e.status_label}\n"
-                     + to_curl(spec))
-    return "\n\n".join(parts) + "\n"
+    spec = RequestSpec(e.method, e.url, with_length(e.request_headers, e.request_body), e.request_body or b"")
+    return f"# {_title(e)}\n" + to_curl(spec)
+
+
+def to_curl_commands(entries: list[HistoryEntry]) -> str:
+    return "\n\n".join(curl_block(e) for e in entries) + "\n"
 
 
 # Fields of an entry that an export leaves out (derived, or only for the list).
 _NOT_EXPORTED = ("request_size",)
 
 
+def json_item(entry: HistoryEntry) -> dict:
+    """One exchange as an item of this console's JSON export."""
+    row = entry.as_row()
+    for key in _NOT_EXPORTED:
+        row.pop(key, None)
+    item = {k: v for k, v in row.items() if k not in ("request_body", "response_body")}
+    item["request_headers"] = with_length(row.get("request_headers"), row.get("request_body"))
+    if row.get("response_headers") is not None:
+        item["response_headers"] = with_length(row["response_headers"], row.get("response_body"))
+    for key in ("request_body", "response_body"):
+        data = row.get(key)
+        if data is None:
+            item[key] = None
+            continue
+        try:
+            item[key] = {"text": data.decode("utf-8")}
+        except UnicodeDecodeError:
+            item[key] = {"base64": base64.b64encode(data).decode()}
+    return item
+
+
 def to_json_export(entries: list[HistoryEntry]) -> str:
-    items = []
-    for row in (e.as_row() for e in entries):
-        for key in _NOT_EXPORTED:
-            row.pop(key, None)
-        item = {k: v for k, v in row.items() if k not in ("request_body", "response_body")}
-        item["request_headers"] = with_length(row.get("request_headers"), row.get("request_body"))
-        if row.get("response_headers") is not None:
-            item["response_headers"] = with_length(row["response_headers"], row.get("response_body"))
-        for key in ("request_body", "response_body"):
-            data = row.get(key)
-            if data is None:
-                item[key] = None
-                continue
-            try:
-                item[key] = {"text": data.decode("utf-8")}
-            except UnicodeDecodeError:
-                item[key] = {"base64": base64.b64encode(data).decode()}
-        items.append(item)
-    return json.dumps({"format": JSON_FORMAT, "version": JSON_VERSION, "exported": _now(),
-                       "exchanges": items}, ensure_ascii=False, indent=1)
+    return render(entries, "json")
+
+
+PROGRAMS = ("python", "node", "php")  # sent oldest first: a program replays in the order they were sent
+FORMATS = ("har", "json", "curl", *PROGRAMS)
+
+
+def entries_for_export(store, limit: int | None = None, ids: list[int] | None = None, filters=None,
+                       oldest_first: bool = False, page: int = 500) -> Iterator[HistoryEntry]:
+    """The exchanges to export, with their bodies, a page at a time (constant memory whatever
+    the history's size): `ids`, or the newest `limit` (all when None) that pass `filters`;
+    newest first, or oldest first (then only their ids are held: 8 bytes each). Read through
+    store.streaming(): a scan of the whole history maps none of it into memory."""
+    with store.streaming():
+        if ids is not None:
+            chosen = array("q", sorted(ids, reverse=not oldest_first))
+        elif oldest_first:
+            chosen = array("q", _listed(store, limit, filters, page))
+            chosen.reverse()
+        else:
+            chosen = None
+        if chosen is not None:
+            for start in range(0, len(chosen), page):
+                yield from store.get_many(list(chosen[start:start + page]))
+            return
+        batch: list[int] = []
+        for exchange_id in _listed(store, limit, filters, page):
+            batch.append(exchange_id)
+            if len(batch) == page:
+                yield from store.get_many(batch)
+                batch = []
+        if batch:
+            yield from store.get_many(batch)
+
+
+def _listed(store, limit: int | None, filters, page: int) -> Iterator[int]:
+    """The ids of the list's rows, newest first, page by page."""
+    before, seen = None, 0
+    while limit is None or seen < limit:
+        size = page if limit is None else min(page, limit - seen)
+        listed = store.page(before, size, filters=filters, ids_only=True)
+        if not listed:
+            return
+        yield from listed
+        seen += len(listed)
+        before = listed[-1]
 
 
 def rows_for_export(store, limit: int | None = None, page: int = 500) -> list[HistoryEntry]:
-    """The newest `limit` exchanges (all when None), newest first, with their bodies."""
-    entries: list[HistoryEntry] = []
-    before = None
-    while limit is None or len(entries) < limit:
-        size = page if limit is None else min(page, limit - len(entries))
-        listed = store.page(before, size)
-        if not listed:
-            break
-        entries += store.get_many([e.id for e in listed])
-        before = listed[-1].id
-    return entries
+    """The newest `limit` exchanges (all when None), newest first, with their bodies (a list:
+    for a few; an export streams with entries_for_export)."""
+    return list(entries_for_export(store, limit, page=page))
+
+
+def write_export(out: TextIO, entries: Iterable[HistoryEntry], fmt: str,
+                 progress: Callable[[int], None] | None = None) -> int:
+    """Writes the exchanges to `out` in `fmt` as they come (one exchange in memory at a time,
+    JSON by the C encoder); returns how many. `progress(count)` is told every 200."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}")
+    from console.core import snippets
+
+    head, separator, tail = {
+        "har": ('{"log": {"version": "1.2", "creator": ' + json.dumps({"name": "event-console", "version": __version__})
+                + ', "pages": [], "entries": [\n', ",\n", "\n]}}\n"),
+        "json": (f'{{"format": {json.dumps(JSON_FORMAT)}, "version": {JSON_VERSION}, "exported": {json.dumps(_now())}, '
+                 '"exchanges": [\n', ",\n", "\n]}\n"),
+        "curl": ("", "\n\n", "\n"),
+    }.get(fmt) or (snippets.program_head(fmt), "\n\n", snippets.program_tail(fmt))
+    out.write(head)
+    count = 0
+    for entry in entries:
+        if count:
+            out.write(separator)
+        if fmt == "har":
+            out.write(json.dumps(har_entry(entry), ensure_ascii=False))
+        elif fmt == "json":
+            out.write(json.dumps(json_item(entry), ensure_ascii=False))
+        elif fmt == "curl":
+            out.write(curl_block(entry))
+        else:
+            out.write(snippets.program_part(fmt, _title(entry), entry.method, entry.url, entry.request_headers,
+                                            entry.request_body))
+        count += 1
+        if progress is not None and count % 200 == 0:
+            progress(count)
+    out.write(tail)
+    return count
 
 
 def to_program(entries: list[HistoryEntry], language: str) -> str:
-    """The exchanges as one program in `language` ("python", "node", "php") sending each, oldest first."""
-    from console.core.snippets import program
-
-    return program(language, [(f"#{e.id} {e.time} {e.vendor}/{e.operation} [{e.profile}] → {e.status_label}",
-                               e.method, e.url, e.request_headers, e.request_body) for e in reversed(entries)])
+    """The exchanges (newest first, as listed) as one program sending each, oldest first."""
+    return render(list(reversed(entries)), language)
 
 
 def render(rows: list[HistoryEntry], fmt: str) -> str:
-    """The exchanges as the text of an export file: "har", "json", "curl", or a program in
-    "python", "node" or "php"."""
-    if fmt == "har":
-        return json.dumps(to_har(rows), ensure_ascii=False, indent=1)
-    if fmt == "json":
-        return to_json_export(rows)
-    if fmt == "curl":
-        return to_curl_commands(rows)
-    if fmt in ("python", "node", "php"):
-        return to_program(rows, fmt)
-    raise ValueError(f"unknown export format {fmt!r}")
+    """The exchanges as the text of an export file, in the order given: "har", "json",
+    "curl", or a program in "python", "node" or "php"."""
+    import io
+
+    out = io.StringIO()
+    write_export(out, rows, fmt)
+    return out.getvalue()
 
 
 def _now() -> str:
@@ -178,45 +254,48 @@ def _content(data: bytes) -> dict[str, str]:
 
 def to_har(history: list[HistoryEntry]) -> dict:
     """A HAR 1.2 log of these exchanges; the app's own fields ride in `_eventConsole`."""
-    entries = []
-    for row in (e.as_row() for e in history):
-        body = row["request_body"] or b""
-        headers = with_length(row["request_headers"], body)
-        mime = _header(headers, "content-type", "application/json" if body else "")
-        request = {
-            "method": row["method"], "url": row["url"], "httpVersion": "HTTP/1.1", "cookies": [],
-            "headers": _pairs(headers),
-            "queryString": [{"name": k, "value": v} for k, v in parse_qsl(urlsplit(row["url"]).query, keep_blank_values=True)],
-            "headersSize": -1, "bodySize": len(body),
-        }
-        if body:
-            request["postData"] = {"mimeType": mime, "text": _text(body)}
-            if _content(body).get("encoding"):  # HAR's postData has no base64 form
-                request["postData"]["comment"] = "not UTF-8: shown with replacement characters"
-        answer = row["response_body"] or b""
-        response_headers = with_length(row["response_headers"], answer)
-        answered = row["status"] is not None
-        response = {
-            "status": row["status"] if answered else 0,
-            "statusText": row["reason"] or "" if answered else "",
-            "httpVersion": "HTTP/1.1" if answered else "", "cookies": [],
-            "headers": _pairs(response_headers),
-            "content": {"size": row["response_size"] or 0,
-                        "mimeType": _header(response_headers, "content-type"), **_content(answer)},
-            "redirectURL": "", "headersSize": -1, "bodySize": len(answer) if answered else -1,
-        }
-        if row.get("response_truncated"):
-            response["content"]["comment"] = "truncated: the first 5 MB were kept"
-        elapsed = float(row["elapsed_ms"] or 0)
-        entries.append({
-            "startedDateTime": row["time"], "time": elapsed, "request": request, "response": response,
-            "cache": {}, "timings": {"send": 0, "wait": elapsed, "receive": 0},
-            "_eventConsole": {k: row.get(k) for k in ("id", "vendor", "operation", "profile", "payload", "settings",
-                                                       "credential", "issues", "outcome", "forced", "error",
-                                                       "error_kind", "pinned", "source")},
-        })
     return {"log": {"version": "1.2", "creator": {"name": "event-console", "version": __version__},
-                    "pages": [], "entries": entries}}
+                    "pages": [], "entries": [har_entry(e) for e in history]}}
+
+
+def har_entry(entry: HistoryEntry) -> dict:
+    """One exchange as a HAR 1.2 entry."""
+    row = entry.as_row()
+    body = row["request_body"] or b""
+    headers = with_length(row["request_headers"], body)
+    mime = _header(headers, "content-type", "application/json" if body else "")
+    request = {
+        "method": row["method"], "url": row["url"], "httpVersion": "HTTP/1.1", "cookies": [],
+        "headers": _pairs(headers),
+        "queryString": [{"name": k, "value": v} for k, v in parse_qsl(urlsplit(row["url"]).query, keep_blank_values=True)],
+        "headersSize": -1, "bodySize": len(body),
+    }
+    if body:
+        request["postData"] = {"mimeType": mime, "text": _text(body)}
+        if _content(body).get("encoding"):  # HAR's postData has no base64 form
+            request["postData"]["comment"] = "not UTF-8: shown with replacement characters"
+    answer = row["response_body"] or b""
+    response_headers = with_length(row["response_headers"], answer)
+    answered = row["status"] is not None
+    response = {
+        "status": row["status"] if answered else 0,
+        "statusText": row["reason"] or "" if answered else "",
+        "httpVersion": "HTTP/1.1" if answered else "", "cookies": [],
+        "headers": _pairs(response_headers),
+        "content": {"size": row["response_size"] or 0,
+                    "mimeType": _header(response_headers, "content-type"), **_content(answer)},
+        "redirectURL": "", "headersSize": -1, "bodySize": len(answer) if answered else -1,
+    }
+    if row.get("response_truncated"):
+        response["content"]["comment"] = "truncated: the first 5 MB were kept"
+    elapsed = float(row["elapsed_ms"] or 0)
+    return {
+        "startedDateTime": row["time"], "time": elapsed, "request": request, "response": response,
+        "cache": {}, "timings": {"send": 0, "wait": elapsed, "receive": 0},
+        "_eventConsole": {k: row.get(k) for k in ("id", "vendor", "operation", "profile", "payload", "settings",
+                                                   "credential", "issues", "outcome", "forced", "error",
+                                                   "error_kind", "pinned", "source")},
+    }
 
 
 # -- import -------------------------------------------------------------------------------------

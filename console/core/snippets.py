@@ -78,18 +78,29 @@ _COMMENT = {"python": "#", "node": "//", "php": "//"}
 _NOTE = "Keys are masked (***): put yours in their place."
 
 
+def program_head(language: str) -> str:
+    """What a program in `language` begins with, before its requests."""
+    return {"python": f"# {_NOTE}\nimport base64  # noqa: F401 - for a body that is not text\n\nimport requests\n\n",
+            "node": f"// {_NOTE} Node.js 18 or later.\n(async () => {{\n\n",
+            "php": f"<?php\n// {_NOTE}\n\n"}[language]
+
+
+def program_tail(language: str) -> str:
+    """What a program in `language` ends with, after its requests."""
+    return "\n})();\n" if language == "node" else "\n"
+
+
+def program_part(language: str, title: str, method: str, url: str, headers: dict[str, str] | None,
+                 body: bytes | None) -> str:
+    """One request of a program in `language`, titled (a comment)."""
+    lines = MAKERS[language](method, url, headers, body)
+    if language == "node":
+        lines = ["{"] + [f"  {line}" for line in lines] + ["}"]  # each request in its own scope
+    return "\n".join([f"{_COMMENT[language]} {title}"] + lines)
+
+
 def program(language: str, requests: list[tuple[str, str, str, dict[str, str] | None, bytes | None]]) -> str:
     """A runnable program in `language` (a key of LANGUAGES) that sends each request, in order:
     (title, method, URL, headers, body)."""
-    make, comment = MAKERS[language], _COMMENT[language]
-    parts = []
-    for title, method, url, headers, body in requests:
-        lines = make(method, url, headers, body)
-        if language == "node":
-            lines = ["{"] + [f"  {line}" for line in lines] + ["}"]  # each request in its own scope
-        parts.append("\n".join([f"{comment} {title}"] + lines))
-    head = {"python": f"# {_NOTE}\nimport base64  # noqa: F401 - for a body that is not text\n\nimport requests\n",
-            "node": f"// {_NOTE} Node.js 18 or later.\n(async () => {{\n",
-            "php": f"<?php\n// {_NOTE}\n"}[language]
-    tail = "\n})();\n" if language == "node" else "\n"
-    return head + "\n" + "\n\n".join(parts) + tail
+    return (program_head(language) + "\n\n".join(program_part(language, *request) for request in requests)
+            + program_tail(language))

@@ -134,6 +134,10 @@ class HistoryModel(QAbstractListModel):
             self.fetchMore()
 
 
+class ExportStopped(Exception):
+    """The user stopped an export: nothing is written."""
+
+
 class HistoryPanel(QWidget):
     """Search, filters, list and actions over the history database."""
 
@@ -587,15 +591,25 @@ class HistoryPanel(QWidget):
         menu.exec(self.list.viewport().mapToGlobal(position))
 
     # -- export, import, retention -------------------------------------------------------------
-    def export_to(self, path: str, fmt: str, ids: list[int] | None = None) -> int:
-        """Writes the selected (or given) exchanges to `path` (whole or not at all); returns how many."""
+    def export_to(self, path: str, fmt: str, ids: list[int] | None = None, filters=None,
+                  progress=None, cancelled=lambda: False) -> int:
+        """Writes the given (or selected) exchanges, or with `filters` all those they pass, to
+        `path` as it reads them (whole or not at all, in constant memory); returns how many."""
         from console.core import history_export
-        from console.core.files import atomic_write
+        from console.core.files import atomic_stream
 
-        rows = self.store.get_many(ids if ids is not None else self.selected_ids())
-        text = history_export.render(rows, fmt)
-        atomic_write(path, text)
-        return len(rows)
+        chosen = None if filters is not None else (ids if ids is not None else self.selected_ids())
+        entries = history_export.entries_for_export(self.store, ids=chosen, filters=filters,
+                                                    oldest_first=fmt in history_export.PROGRAMS)
+
+        def until_stopped():
+            for entry in entries:
+                if cancelled():
+                    raise ExportStopped()
+                yield entry
+
+        with atomic_stream(path) as out:
+            return history_export.write_export(out, until_stopped(), fmt, progress and (lambda n: progress(n, None)))
 
     def import_from(self, path: str, keep_unknown: bool = False, refresh: bool = True) -> tuple[int, int]:
         """Reads a HAR or JSON export into history; (imported, skipped). With `keep_unknown`
@@ -621,13 +635,19 @@ class HistoryPanel(QWidget):
         if not path:
             return
         ids = [] if everything else self.selected_ids()
-        store, filters = self.store, self.model.filters
+        filters = self.model.filters
 
-        def work() -> int:
-            chosen = ids or [e.id for e in store.page(None, 10**9, filters=filters)]
-            return self.export_to(path, fmt, chosen)
+        def work(progress, cancelled) -> int:
+            try:
+                if ids:
+                    return self.export_to(path, fmt, ids, progress=progress, cancelled=cancelled)
+                return self.export_to(path, fmt, filters=filters, progress=progress, cancelled=cancelled)
+            except ExportStopped:
+                return -1  # nothing written: the file is as it was
 
-        self._change(work, lambda n: f"Exported {n} exchange(s) to {path} (keys masked).")
+        # Read and written in the background, a page at a time, with the bar and Stop of long changes.
+        self._long_change(work, lambda n: f"Exported {n} exchange(s) to {path} (keys masked)." if n >= 0 else
+                          f"{path} was not written.", reload=lambda n: False)
 
     def _import_dialog(self) -> None:
         from PySide6.QtWidgets import QFileDialog, QMessageBox
