@@ -3,9 +3,9 @@ none where the fix is not the one obvious one."""
 
 import pytest
 
-from console.core.definitions import vendors
-from console.core.validation import ERROR, WARNING, Issue
-from console.engine.quick_fix import QuickFix, quick_fix, schema_at
+from console.core.definitions import schema_at, vendors
+from console.core.validation import ERROR, WARNING, Issue, path_of
+from console.engine.quick_fix import QuickFix, quick_fix
 
 SCHEMA = {"type": "object", "properties": {
     "n": {"type": "integer"}, "x": {"type": "number"}, "t": {"type": "string", "maxLength": 5},
@@ -46,5 +46,5 @@ def test_only_errors_at_a_place_in_the_payload(op):
 
 
 def test_schema_at_follows_refs_and_items():
-    assert schema_at(SCHEMA, DEFS, "/list/3/id") == {"type": "string"}
-    assert schema_at(SCHEMA, DEFS, "/missing/deeper") == {}
+    assert schema_at(SCHEMA, DEFS, path_of("/list/3/id")) == {"type": "string"}
+    assert schema_at(SCHEMA, DEFS, path_of("/missing/deeper")) == {}

@@ -16,6 +16,32 @@ from typing import Any, NamedTuple
 
 from console.core.resources import resources_dir
 
+
+def resolve_ref(node: Any, defs: dict) -> dict:
+    """A schema node with its `$ref`s followed into the vendor's $defs, keeping its local
+    keywords (description, …); {} for what is not a schema."""
+    seen = 0
+    while isinstance(node, dict) and "$ref" in node and seen < 10:
+        node = {**defs.get(node["$ref"].rsplit("/", 1)[-1], {}), **{k: v for k, v in node.items() if k != "$ref"}}
+        seen += 1
+    return node if isinstance(node, dict) else {}
+
+
+def schema_at(schema: dict, defs: dict, path: list) -> dict:
+    """The schema of the value at `path` (field names, list indexes as numbers), {} where the
+    schema does not say: dynamic values' typing and quick fixes read it."""
+    node = resolve_ref(schema, defs)
+    for part in path:
+        if isinstance(part, int) and isinstance(node.get("items"), dict):
+            node = resolve_ref(node["items"], defs)
+        else:
+            properties = node.get("properties", {})
+            node = resolve_ref(properties[str(part)] if str(part) in properties
+                               else node.get("additionalProperties", {}), defs)
+        if not node:
+            return {}
+    return node
+
 # The vendors, in the order the window and the command line list them. Their rules are in
 # console.vendors, registered in this same order (checked there); the names live here so that
 # loading the definitions does not import the rules.

@@ -230,24 +230,10 @@ def schema_wants_number(schema: dict, defs: dict) -> Callable[[list], str | None
     """A `wants(path)` for an operation's schema: "number" where the schema's node for the path
     says integer or number (or x-number, myTracker's numbers that may be strings), "boolean"
     where it says boolean only, else None."""
-
-    def resolve_ref(node: Any) -> dict:
-        seen = 0
-        while isinstance(node, dict) and "$ref" in node and seen < 10:
-            node = {**defs.get(node["$ref"].rsplit("/", 1)[-1], {}), **{k: v for k, v in node.items() if k != "$ref"}}
-            seen += 1
-        return node if isinstance(node, dict) else {}
+    from console.core.definitions import schema_at
 
     def wants(path: list) -> str | None:
-        node = resolve_ref(schema)
-        for part in path:
-            if isinstance(part, int):
-                items = node.get("items", {})
-                node = resolve_ref(items if isinstance(items, dict) else {})
-            else:
-                node = resolve_ref(node.get("properties", {}).get(part, {}))
-            if not node:
-                return None
+        node = schema_at(schema, defs, path)
         kinds = node.get("type")
         kinds = {kinds} if isinstance(kinds, str) else set(kinds or ())
         if "x-number" in node or ("string" not in kinds and bool(kinds & {"integer", "number"})):

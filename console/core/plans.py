@@ -27,6 +27,7 @@ from console.core.validation import (
     Issue,
     field_label,
     json_type,
+    path_of,
     pointer,
     pointer_parts,
     value_at,
@@ -293,7 +294,7 @@ class PlanSet:
 
 def _property_issues(plan: str, where: str, prop: str, rule: PropertyRule, value: Any) -> list[Issue]:
     path = where + prop
-    label = field_label([int(p) if p.isdigit() else p for p in pointer_parts(path)])
+    label = field_label(path_of(path))
     said = f"(plan {plan!r})"
 
     def issue(message: str) -> list[Issue]:

@@ -75,6 +75,11 @@ def pointer_parts(text: str) -> list[str]:
     return [p.replace("~1", "/").replace("~0", "~") for p in text.split("/")[1:]]
 
 
+def path_of(where: str) -> list:
+    """A JSON Pointer's path parts with list indexes as numbers (what field_label and set_at take)."""
+    return [int(p) if p.isdigit() else p for p in pointer_parts(where)]
+
+
 def value_at(data: Any, where: str, missing: Any = None) -> Any:
     """The value at a JSON Pointer in `data`, or `missing` when nothing is there."""
     node = data
@@ -364,9 +369,6 @@ def without_nulls(payload: Any) -> tuple[Any, list[str]]:
     return walk(payload, []), found
 
 
-def _numbered(parts: list[str]) -> list:
-    return [int(p) if p.isdigit() else p for p in parts]
-
 
 def _has_null_field(node: Any) -> bool:
     stack = [node]
@@ -389,7 +391,7 @@ def schema_issues(vendor: str, operation: str, payload: Any) -> list[Issue]:
     issues = _schema_issues(vendor, operation, checked)
     if nulls:
         refused = {i.path for i in _schema_issues(vendor, operation, payload) if i.is_error} & set(nulls)
-        issues += [Issue(WARNING, path, (f"{field_label(_numbered(pointer_parts(path)))} is null: it is checked as absent "
+        issues += [Issue(WARNING, path, (f"{field_label(path_of(path))} is null: it is checked as absent "
                                          "(vendors treat a null optional field so); the console's advice is to "
                                          "leave it out.")) for path in nulls if path in refused]
     return sorted(issues, key=lambda i: (i.path, i.severity))

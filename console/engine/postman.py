@@ -28,6 +28,7 @@ from console.core.definitions import PLACEHOLDER, Operation, Vendor, vendors
 from console.core.dynamic import TOKEN, schema_wants_number
 from console.core.payload import PayloadError, parse_payload
 from console.core.profiles import SANDBOX
+from console.core.validation import path_of
 from console.engine.suites import Case, case_file_name, is_matcher
 
 SCHEMA = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
@@ -454,7 +455,7 @@ def import_collection(text: str, environment: str | None = None) -> Imported:
             continue
         notes = [f"{token} stands bare (unquoted) at {where or '(payload)'}; a case file keeps it as text, so it "
                  "is sent as text where the schema does not ask for a number" for where, token in _bare_tokens(payload)
-                 if not schema_wants_number(op.schema, vendor.defs)(_parts(where))]
+                 if not schema_wants_number(op.schema, vendor.defs)(path_of(where))]
         for secret, body_field in op.request.body_credentials.items():
             if isinstance(payload, dict) and body_field in payload:
                 template_values[secret] = str(payload.pop(body_field))
@@ -510,12 +511,6 @@ def _bare_tokens(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _bare_tokens(item, f"{path}/{index}")
-
-
-def _parts(where: str) -> list:
-    from console.core.validation import pointer_parts
-
-    return [int(p) if p.isdigit() else p for p in pointer_parts(where)]
 
 
 def save_imported(ctx, imported: Imported, out: Path) -> list[str]:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import difflib
 from typing import Any, NamedTuple
 
-from console.core.definitions import Operation, Vendor
-from console.core.validation import Issue, pointer_parts, value_at
+from console.core.definitions import Operation, Vendor, schema_at
+from console.core.validation import Issue, path_of, value_at
 
 _ABSENT = object()
 
@@ -21,34 +21,6 @@ class QuickFix(NamedTuple):
     label: str
     path: str
     value: Any
-
-
-def _resolve(node: Any, defs: dict) -> dict:
-    seen = 0
-    while isinstance(node, dict) and "$ref" in node and seen < 10:
-        node = {**defs.get(node["$ref"].rsplit("/", 1)[-1], {}), **{k: v for k, v in node.items() if k != "$ref"}}
-        seen += 1
-    if isinstance(node, dict) and isinstance(node.get("allOf"), list):
-        merged = {k: v for k, v in node.items() if k != "allOf"}
-        for part in node["allOf"]:
-            part = _resolve(part, defs)
-            merged = {**part, **merged, "properties": {**part.get("properties", {}), **merged.get("properties", {})}}
-        node = merged
-    return node if isinstance(node, dict) else {}
-
-
-def schema_at(schema: dict, defs: dict, path: str) -> dict:
-    """The schema of the value at a JSON Pointer ({} when the schema does not say)."""
-    node = _resolve(schema, defs)
-    for part in pointer_parts(path):
-        if part.isdigit() and ("items" in node or node.get("type") == "array"):
-            items = node.get("items", {})
-            node = _resolve(items if isinstance(items, dict) else {}, defs)
-        else:
-            node = _resolve(node.get("properties", {}).get(part, node.get("additionalProperties", {})), defs)
-        if not node:
-            return {}
-    return node
 
 
 def _types(node: dict) -> set[str]:
@@ -78,7 +50,7 @@ def quick_fix(vendor: Vendor, op: Operation, payload: Any, issue: Issue) -> Quic
         first = value_at(payload, "/0/type", None)
         if isinstance(first, str) and isinstance(value, str) and value != first:
             return QuickFix(f"Use {first!r}, event 1's type (the one in the URL path)", issue.path, first)
-    node = schema_at(op.schema, vendor.defs, issue.path)
+    node = schema_at(op.schema, vendor.defs, path_of(issue.path))
     kinds = _types(node)
     if "enum" in node and value not in node["enum"]:
         choices = [c for c in node["enum"] if c is not None]

@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 
 from console.core.definitions import vendors
 from console.core.payload import PayloadError, parse_payload
-from console.core.validation import pointer, value_at
+from console.core.validation import json_type, pointer, value_at
 from console.engine.context import AppContext
 from console.engine.pipeline import Draft, prepare, send
 
@@ -196,15 +196,11 @@ def matcher_problem(wanted: Any) -> str:
     return ""
 
 
-def json_type(value: Any) -> str:
-    """The JSON type of a decoded value (integer for whole numbers, as JSON Schema says)."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
-        return "integer"
-    return {float: "number", str: "string", list: "array", dict: "object"}.get(type(value), "unknown")
+def _type_of(value: Any) -> str:
+    """A decoded value's JSON type, a whole number written 3.0 an integer as JSON Schema (and
+    JavaScript's Number.isInteger, in exported collections) counts it."""
+    kind = json_type(value)
+    return "integer" if kind == "number" and value.is_integer() else kind
 
 
 ABSENT = object()
@@ -222,8 +218,8 @@ def mismatch(where: str, wanted: Any, found: Any) -> str:
         if key == "$exists" and (found is not ABSENT) != value:
             return f"expected {where} to {'exist' if value else 'be absent'}, got {shown}"
         if key == "$type" and found is not ABSENT and not (
-                json_type(found) == value or (value == "number" and json_type(found) == "integer")):
-            return f"expected {where} to be {value}, got {shown} ({json_type(found)})"
+                _type_of(found) == value or (value == "number" and _type_of(found) == "integer")):
+            return f"expected {where} to be {value}, got {shown} ({_type_of(found)})"
         if key == "$type" and found is ABSENT:
             return f"expected {where} to be {value}, got nothing"
         if key == "$matches" and not (isinstance(found, str) and re.search(value, found)):

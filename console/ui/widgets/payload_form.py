@@ -31,9 +31,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.core.definitions import resolve_ref
 from console.core.document import REMOVE, set_at
 from console.core.dynamic import TOKENS, all_tokens
-from console.core.validation import field_label, pointer
+from console.core.validation import field_label, path_of, pointer
 
 
 class TokenLineEdit(QLineEdit):
@@ -144,14 +145,7 @@ def _token_icon():
     return _ICON
 
 
-def resolve(schema: dict, defs: dict) -> dict:
-    """Follows `$ref`s into the vendor's $defs, keeping local keywords (description, …)."""
-    seen = 0
-    while isinstance(schema, dict) and "$ref" in schema and seen < 10:
-        target = defs.get(schema["$ref"].rsplit("/", 1)[-1], {})
-        schema = {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
-        seen += 1
-    return schema if isinstance(schema, dict) else {}
+resolve = resolve_ref  # the form's name for it (tests read the form's schema with it)
 
 
 def kind_of(schema: dict, defs: dict) -> str:
@@ -195,13 +189,6 @@ def shown_properties(schema: dict, value: dict) -> list[tuple[str, dict, list[st
     order = {name: i for i, name in enumerate(properties)}
     shown.sort(key=lambda item: (not any(n in required for n in [item[0], *item[2]]), order[item[0]]))
     return shown
-
-
-def pointer_parts_list(where: str) -> list:
-    """A JSON Pointer as the path list field_label reads (indexes as numbers)."""
-    from console.core.validation import pointer_parts
-
-    return [int(p) if p.isdigit() else p for p in pointer_parts(where)]
 
 
 def _help_label(text: str) -> QLabel:
@@ -464,7 +451,7 @@ class PayloadForm(QScrollArea):
                 button = QPushButton()
                 button.setFlat(True)
                 button.setStyleSheet("text-align: left; color: palette(link); padding: 0 2px")
-                button.setAccessibleName(f"Quick fix for {field_label(pointer_parts_list(where))}")
+                button.setAccessibleName(f"Quick fix for {field_label(path_of(where))}")
                 button.clicked.connect(lambda _=False, w=where: self.fix_requested.emit(self.fix_offered(w)))
                 column.insertWidget(1, button)
                 self._fix_buttons[where] = button

@@ -591,9 +591,9 @@ class WindowController(QObject):
         if fix is None:
             self.w.statusBar().showMessage("No quick fix here: the issue has no one obvious fix.", 5000)
             return False
-        from console.ui.widgets.payload_form import pointer_parts_list
+        from console.core.validation import path_of
 
-        self._form_edited(pointer_parts_list(fix.path), fix.value)
+        self._form_edited(path_of(fix.path), fix.value)
         self._form_dirty = True
         self._sync_form()
         self.validate_now()
