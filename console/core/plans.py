@@ -23,6 +23,7 @@ from typing import Any
 from console.core.definitions import Operation, vendors
 from console.core.validation import (
     ERROR,
+    JSON_TYPES,
     WARNING,
     Issue,
     field_label,
@@ -34,7 +35,6 @@ from console.core.validation import (
 )
 
 PLAN_SUFFIX = ".plan.json"
-JSON_TYPES = ("string", "number", "integer", "boolean", "object", "array", "null")
 _PLAN_KEYS = {"name", "version", "events"}
 _EVENT_KEYS = {"vendor", "operation", "event", "description", "expected", "properties"}
 _RULE_KEYS = {"required", "type", "enum", "pattern", "min", "max", "description"}

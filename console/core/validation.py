@@ -318,6 +318,9 @@ def _describe(error) -> tuple[str, str]:
     return pointer(parts), f"{field}: {error.message}."
 
 
+JSON_TYPES = ("string", "number", "integer", "boolean", "object", "array", "null")  # JSON Schema's names
+
+
 def json_type(instance: Any) -> str:
     """The JSON type of a value, as JSON Schema names it (a float is a number)."""
     if isinstance(instance, bool):

@@ -311,8 +311,7 @@ def _masked_generated(generated: tuple, secrets: list[str]) -> tuple:
 
     def secret(made) -> bool:
         parts = pointer_parts(made.path) if made.path.startswith("/") else [made.path.rpartition("/")[2]]
-        return (bool(parts) and is_secret_field(str(parts[-1]))) or str(made.value) in hidden \
-            or any(h in str(made.value) for h in hidden)
+        return (bool(parts) and is_secret_field(str(parts[-1]))) or any(h in str(made.value) for h in hidden)
 
     return tuple(made._replace(value=MASK) if secret(made) else made for made in generated)
 

@@ -97,8 +97,8 @@ def _tokens_restored(url: str) -> str:
 class _Hosts:
     """The collection's variables: hosts, credentials, the profile's variables."""
 
-    def __init__(self, ctx, profile: str):
-        self.ctx, self.profile = ctx, profile
+    def __init__(self, profile: str):
+        self.profile = profile
         self.values: dict[str, tuple[str, str]] = {}  # name → (value, description)
 
     def add(self, name: str, value: str, description: str) -> str:
@@ -121,25 +121,24 @@ def _settings(ctx, vendor: Vendor, op: Operation, case: Case, profile: str) -> d
     hosts are where `event-console sandbox` listens by default)."""
     from console.engine.pipeline import Draft, resolve_settings
 
-    if profile == SANDBOX:
-        base = f"http://127.0.0.1:{SANDBOX_PORT}/{vendor.name}"
-        settings = resolve_settings(ctx, vendor, op, Draft(vendor.name, op.name, profile, base_url=base))
-        settings.update({k: v for k, v in case.settings.items() if k in settings})
-        return settings
-    return resolve_settings(ctx, vendor, op, Draft(vendor.name, op.name, profile, overrides=dict(case.settings)))
+    sandbox = profile == SANDBOX and "base_url" not in case.settings
+    return resolve_settings(ctx, vendor, op, Draft(vendor.name, op.name, profile, overrides=dict(case.settings),
+                                                   base_url=f"http://127.0.0.1:{SANDBOX_PORT}/{vendor.name}"
+                                                   if sandbox else None))
 
 
 def _credential(ctx, vendor: Vendor, op: Operation, profile: str, hosts: _Hosts) -> tuple[str | None, str]:
-    """(the credential the case would use, the value the collection carries for it)."""
-    for name in op.credentials:
-        value = vendor.sandbox_secrets.get(name) if profile == SANDBOX else ctx.secrets.get(vendor.name, profile, name)
-        if value:
-            shown = value if profile == SANDBOX else ""  # a real key never goes into the file
-            hosts.add(variable_name(vendor.name, name), shown,
-                      f"{vendor.secrets[name].label}" + ("" if profile == SANDBOX else
-                                                          f": give it with --env-var {variable_name(vendor.name, name)}=…"))
-            return name, shown
-    return None, ""
+    """(the credential the case would use, the value the collection carries for it: the
+    sandbox's dummy, never a real key)."""
+    from console.engine.pipeline import Draft, resolve_credential
+
+    name, value = resolve_credential(ctx, vendor, op, Draft(vendor.name, op.name, profile))
+    if name is None:
+        return None, ""
+    shown = value if profile == SANDBOX else ""  # a real key never goes into the file
+    hosts.add(variable_name(vendor.name, name), shown, f"{vendor.secrets[name].label}" + (
+        "" if profile == SANDBOX else f": give it with --env-var {variable_name(vendor.name, name)}=…"))
+    return name, shown
 
 
 _MATCHER_JS = """function at(data, pointer) {
@@ -221,7 +220,7 @@ def _login_item(vendor: Vendor, op: Operation, settings: dict[str, str], hosts: 
 def export_collection(ctx, cases: list[Case], root: Path, profile: str = SANDBOX, name: str = "") -> dict:
     """A Postman v2.1 collection of `cases` (found under `root`, whose folders become the
     collection's), for `profile`'s hosts."""
-    hosts = _Hosts(ctx, profile)
+    hosts = _Hosts(profile)
     top: dict[str, Any] = {"item": []}
     logins: list[dict] = []
     logged_in: set[str] = set()

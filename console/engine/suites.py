@@ -22,15 +22,14 @@ from typing import Any, NamedTuple
 
 from console.core.definitions import vendors
 from console.core.payload import PayloadError, parse_payload
-from console.core.validation import json_type, pointer, value_at
+from console.core.validation import JSON_TYPES, json_type, pointer, value_at
 from console.engine.context import AppContext
 from console.engine.pipeline import Draft, prepare, send
 
 CASE_SUFFIX = ".case.json"
 CASE_KEYS = {"name", "vendor", "operation", "payload", "settings", "vars", "expect"}
 EXPECT_KEYS = {"status", "issues", "body"}
-MATCHERS = {"$exists": "true or false", "$type": "a JSON type", "$matches": "a regular expression"}
-JSON_TYPES = ("string", "number", "integer", "boolean", "object", "array", "null")
+MATCHERS = ("$exists", "$type", "$matches")
 RETRIES_AFTER_429 = 3
 LONGEST_RETRY_AFTER = 120.0  # seconds: a longer wait is not waited out; the case fails with the answer
 
@@ -408,17 +407,11 @@ def run_suite(ctx: AppContext, cases: list[Case], profile: str, rows=None, rate:
     """Every case, or with `rows` (an iterator of data rows) every case once per row, as
     CaseResults in the order they ran. Rows are read as the run goes (constant memory)."""
     pace = Pacer(rate, cancelled)
-    if rows is None:
+    for number, row in enumerate([None] if rows is None else rows, 1):
         for case in cases:
             if cancelled():
                 return
-            yield run_case(ctx, case, profile, cancelled, pace=pace)
-        return
-    for number, row in enumerate(rows, 1):
-        for case in cases:
-            if cancelled():
-                return
-            yield run_case(ctx, case, profile, cancelled, row=(number, row), pace=pace)
+            yield run_case(ctx, case, profile, cancelled, row=None if row is None else (number, row), pace=pace)
 
 
 def _check_answer(expect: dict, outcome) -> str:
