@@ -81,7 +81,7 @@ def curl_block(e: HistoryEntry) -> str:
 
 
 def to_curl_commands(entries: list[HistoryEntry]) -> str:
-    return "\n\n".join(curl_block(e) for e in entries) + "\n"
+    return render(entries, "curl")
 
 
 # Fields of an entry that an export leaves out (derived, or only for the list).
@@ -113,6 +113,7 @@ def to_json_export(entries: list[HistoryEntry]) -> str:
     return render(entries, "json")
 
 
+CREATOR = {"name": "event-console", "version": __version__}  # a HAR's creator
 PROGRAMS = ("python", "node", "php")  # sent oldest first: a program replays in the order they were sent
 FORMATS = ("har", "json", "curl", *PROGRAMS)
 
@@ -158,12 +159,6 @@ def _listed(store, limit: int | None, filters, page: int) -> Iterator[int]:
         before = listed[-1]
 
 
-def rows_for_export(store, limit: int | None = None, page: int = 500) -> list[HistoryEntry]:
-    """The newest `limit` exchanges (all when None), newest first, with their bodies (a list:
-    for a few; an export streams with entries_for_export)."""
-    return list(entries_for_export(store, limit, page=page))
-
-
 def write_export(out: TextIO, entries: Iterable[HistoryEntry], fmt: str,
                  progress: Callable[[int], None] | None = None) -> int:
     """Writes the exchanges to `out` in `fmt` as they come (one exchange in memory at a time,
@@ -172,37 +167,31 @@ def write_export(out: TextIO, entries: Iterable[HistoryEntry], fmt: str,
         raise ValueError(f"unknown export format {fmt!r}")
     from console.core import snippets
 
-    head, separator, tail = {
-        "har": ('{"log": {"version": "1.2", "creator": ' + json.dumps({"name": "event-console", "version": __version__})
-                + ', "pages": [], "entries": [\n', ",\n", "\n]}}\n"),
-        "json": (f'{{"format": {json.dumps(JSON_FORMAT)}, "version": {JSON_VERSION}, "exported": {json.dumps(_now())}, '
-                 '"exchanges": [\n', ",\n", "\n]}\n"),
-        "curl": ("", "\n\n", "\n"),
-    }.get(fmt) or (snippets.program_head(fmt), "\n\n", snippets.program_tail(fmt))
+    if fmt == "har":
+        head = f'{{"log": {{"version": "1.2", "creator": {json.dumps(CREATOR)}, "pages": [], "entries": [\n'
+        layout, item = (head, ",\n", "\n]}}\n"), lambda e: json.dumps(har_entry(e), ensure_ascii=False)
+    elif fmt == "json":
+        head = (f'{{"format": {json.dumps(JSON_FORMAT)}, "version": {JSON_VERSION}, "exported": {json.dumps(_now())}, '
+                '"exchanges": [\n')
+        layout, item = (head, ",\n", "\n]}\n"), lambda e: json.dumps(json_item(e), ensure_ascii=False)
+    elif fmt == "curl":
+        layout, item = ("", "\n\n", "\n"), curl_block
+    else:
+        layout = (snippets.program_head(fmt), "\n\n", snippets.program_tail(fmt))
+
+        def item(e: HistoryEntry) -> str:
+            return snippets.program_part(fmt, _title(e), e.method, e.url, e.request_headers, e.request_body)
+
+    head, separator, tail = layout
     out.write(head)
     count = 0
     for entry in entries:
-        if count:
-            out.write(separator)
-        if fmt == "har":
-            out.write(json.dumps(har_entry(entry), ensure_ascii=False))
-        elif fmt == "json":
-            out.write(json.dumps(json_item(entry), ensure_ascii=False))
-        elif fmt == "curl":
-            out.write(curl_block(entry))
-        else:
-            out.write(snippets.program_part(fmt, _title(entry), entry.method, entry.url, entry.request_headers,
-                                            entry.request_body))
+        out.write((separator if count else "") + item(entry))
         count += 1
         if progress is not None and count % 200 == 0:
             progress(count)
     out.write(tail)
     return count
-
-
-def to_program(entries: list[HistoryEntry], language: str) -> str:
-    """The exchanges (newest first, as listed) as one program sending each, oldest first."""
-    return render(list(reversed(entries)), language)
 
 
 def render(rows: list[HistoryEntry], fmt: str) -> str:
@@ -254,8 +243,7 @@ def _content(data: bytes) -> dict[str, str]:
 
 def to_har(history: list[HistoryEntry]) -> dict:
     """A HAR 1.2 log of these exchanges; the app's own fields ride in `_eventConsole`."""
-    return {"log": {"version": "1.2", "creator": {"name": "event-console", "version": __version__},
-                    "pages": [], "entries": [har_entry(e) for e in history]}}
+    return {"log": {"version": "1.2", "creator": CREATOR, "pages": [], "entries": [har_entry(e) for e in history]}}
 
 
 def har_entry(entry: HistoryEntry) -> dict:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from console.ui.workers import run_in_background
@@ -101,5 +102,5 @@ def _tell(parent: QWidget, title: str, text: str, details: str) -> None:
     if details:
         box.setDetailedText(details)
     box.setModal(False)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # its parent owns it until it is closed
     box.show()
-    parent.last_message = box  # kept: a shown box with no owner reference would be collected

@@ -467,7 +467,7 @@ class WindowController(QObject):
             self.w.form.set_document(self.document.value)
             if self.prepared is not None:
                 self.w.form.mark(self.prepared.issues)
-                self.w.form.offer_fixes({fix.path: fix for fix in self.fixes.values()})
+                self._offer_fixes()
         else:
             self.w.form.set_unavailable(self.document.error_message())
         self._form_dirty = False
@@ -538,7 +538,7 @@ class WindowController(QObject):
             self.prepared = replace(self.prepared, issues=tuple(document.field_issues()) + self.prepared.issues)
         self.w.form.mark(self.prepared.issues)
         self.fixes = self._quick_fixes()
-        self.w.form.offer_fixes({fix.path: fix for fix in self.fixes.values()})
+        self._offer_fixes()
         for issue in self.prepared.issues:
             where = issue.path or "payload"
             message = issue.message
@@ -564,6 +564,10 @@ class WindowController(QObject):
 
         self.w.preview.setPlainText(preview_text(self.prepared.preview()) + describe(self.prepared.generated))
         self._update_buttons()
+
+    def _offer_fixes(self) -> None:
+        """The current quick fixes, each under its field in the form."""
+        self.w.form.offer_fixes({fix.path: fix for fix in self.fixes.values()})
 
     def _quick_fixes(self) -> dict:
         """Issue → its one obvious fix (console.engine.quick_fix), for the draft as written."""
