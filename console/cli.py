@@ -412,8 +412,9 @@ def _sandbox(args, context, stdin, stdout, stderr) -> int:
 
 def _serve_until_stopped(server, stdout) -> None:
     """Serves in the foreground until Ctrl+C (or SIGTERM, see _stop_on_signals), then stops."""
-    stdout.flush()
     try:
+        # The flush in here: whoever reads the banner may press Ctrl+C the moment it arrives.
+        stdout.flush()
         server.serve_forever()
     except KeyboardInterrupt:
         pass
