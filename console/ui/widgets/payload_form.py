@@ -14,8 +14,7 @@ import copy
 import json
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -77,6 +76,10 @@ class TokenLineEdit(QLineEdit):
         action = self.addAction(_token_icon(), QLineEdit.ActionPosition.TrailingPosition)
         action.setToolTip("Insert a dynamic value: a fresh id or time on every send (Ctrl+Space)")
         action.triggered.connect(self._pop_up_tokens)
+        # Qt's namespace only here, after the first paint (see console.ui.window.startup).
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QKeySequence, QShortcut
+
         self.token_button = next((b for b in self.findChildren(QToolButton) if b.defaultAction() is action), None)
         if self.token_button is not None:
             self.token_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
@@ -129,6 +132,7 @@ def _token_icon():
     """`{$}` drawn once: the token button's icon (no image file to ship)."""
     global _ICON
     if _ICON is None:
+        from PySide6.QtCore import Qt
         from PySide6.QtGui import QIcon, QPainter, QPixmap
 
         pixmap = QPixmap(32, 32)
@@ -312,6 +316,8 @@ class PayloadForm(QScrollArea):
 
     def focusable_fields(self) -> list[QWidget]:
         """The form's fields and buttons in document order, for the window's Tab order."""
+        from PySide6.QtCore import Qt
+
 
         body = self.widget()
         if body is None:
