@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from console import APP_NAME, __version__
+from console.core.issue_codes import IssueCode
 from console.exit_status import ExitStatus
 
 
@@ -300,7 +301,7 @@ def _send(args, context, stdin, stdout, stderr) -> int:
             from console.engine.pipeline import missing_key_hint
 
             issue = prepared.missing[0]
-            hint = missing_key_hint(prepared) if issue.path.startswith("secrets/") and "yet." in issue.message else ""
+            hint = missing_key_hint(prepared) if issue.code == IssueCode.SECRET_MISSING else ""
             raise UsageError(issue.message + hint)
         result: dict[str, Any] = {
             "vendor": vendor.name, "operation": op.name, "sent": False,

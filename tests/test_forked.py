@@ -135,7 +135,7 @@ def test_the_command_lines_first_check_gives_the_issues_prepare_would(tmp_path):
             side = pipeline.prepare(ctx, draft, now=early.now, checked=checked)
             plain = pipeline.prepare(AppContext(), pipeline.Draft("octeth", "event", "sandbox", side.payload))
             # A made-up answer for the same operation but another payload is passed over.
-            wrong = checked._replace(payload="{}", issues=(Issue("error", "/x", "made up"),))
+            wrong = checked._replace(payload="{}", issues=(Issue("error", "/x", "made up", "schema.type"),))
             other = pipeline.prepare(AppContext(), draft, checked=wrong)
             result.append({"taken": checked.answers("octeth", "event", side.payload), "same": side.issues == plain.issues,
                            "paths": [i.path for i in side.issues], "made_up": any(i.message == "made up" for i in other.issues)})

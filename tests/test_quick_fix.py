@@ -36,13 +36,13 @@ def op():
 ])
 def test_each_kind_of_fix(op, payload, path, expected):
     vendor, operation = op
-    assert quick_fix(vendor, operation, payload, Issue(ERROR, path, "whatever it says")) == expected
+    assert quick_fix(vendor, operation, payload, Issue(ERROR, path, "whatever it says", "schema.type")) == expected
 
 
 def test_only_errors_at_a_place_in_the_payload(op):
     vendor, operation = op
-    assert quick_fix(vendor, operation, {"s": 1}, Issue(WARNING, "/s", "x")) is None
-    assert quick_fix(vendor, operation, {"s": 1}, Issue(ERROR, "settings/base_url", "x")) is None
+    assert quick_fix(vendor, operation, {"s": 1}, Issue(WARNING, "/s", "x", "schema.x")) is None
+    assert quick_fix(vendor, operation, {"s": 1}, Issue(ERROR, "settings/base_url", "x", "setting.missing")) is None
 
 
 def test_schema_at_follows_refs_and_items():

@@ -17,6 +17,7 @@ import json
 import re
 from typing import Any
 
+from console.core.issue_codes import IssueCode
 from console.core.payload import JsonSyntaxError, PayloadError, parse_json_text
 from console.core.validation import ERROR, Issue, pointer
 
@@ -86,7 +87,7 @@ class PayloadDocument:
 
     def field_issues(self) -> list[Issue]:
         """The form fields' errors as validation issues (they block the send)."""
-        return [Issue(ERROR, path, message) for path, message in sorted(self.field_errors.items())]
+        return [Issue(ERROR, path, message, IssueCode.FORM_FIELD) for path, message in sorted(self.field_errors.items())]
 
     # -- where values are ----------------------------------------------------------------------
     def position(self, json_pointer: str) -> tuple[int, int] | None:

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from console.core.definitions import Operation, vendors
+from console.core.issue_codes import IssueCode
 from console.core.validation import (
     ERROR,
     JSON_TYPES,
@@ -284,7 +285,7 @@ class PlanSet:
                 if covering is not None:
                     shown = f"{name!r}" if name else "without a name"
                     issues.append(Issue(WARNING, where, f"The event {shown} is not in the plan {covering.name!r}.",
-                                        plan=covering.name))
+                                        IssueCode.PLAN_UNKNOWN_EVENT, plan=covering.name))
                 continue
             plan, rules = found
             for prop, rule in rules.properties.items():
@@ -298,7 +299,7 @@ def _property_issues(plan: str, where: str, prop: str, rule: PropertyRule, value
     said = f"(plan {plan!r})"
 
     def issue(message: str) -> list[Issue]:
-        return [Issue(ERROR, path, f"{label} {message} {said}.", plan=plan)]
+        return [Issue(ERROR, path, f"{label} {message} {said}.", IssueCode.PLAN_PROPERTY, plan=plan)]
 
     if value is _MISSING:
         return issue("is required") if rule.required else []

@@ -18,6 +18,8 @@ from datetime import datetime
 from functools import cache
 from typing import Any, NamedTuple
 
+from console.core.issue_codes import IssueCode, schema_code
+
 ERROR = "error"
 WARNING = "warning"
 WARNING_KEYWORDS = frozenset({"x-warn-unknown"})
@@ -49,6 +51,7 @@ class Issue(NamedTuple):
     severity: str
     path: str
     message: str
+    code: str  # what kind of finding it is (console.core.issue_codes): decide by this, not by message
     # The history id of an earlier exchange the issue is about (a repeated orderId), so the
     # window can link to it; not part of the issue's JSON (the contract's three keys).
     ref: int | None = None
@@ -396,7 +399,8 @@ def schema_issues(vendor: str, operation: str, payload: Any) -> list[Issue]:
         refused = {i.path for i in _schema_issues(vendor, operation, payload) if i.is_error} & set(nulls)
         issues += [Issue(WARNING, path, (f"{field_label(path_of(path))} is null: it is checked as absent "
                                          "(vendors treat a null optional field so); the console's advice is to "
-                                         "leave it out.")) for path in nulls if path in refused]
+                                         "leave it out."), IssueCode.SCHEMA_NULL_OPTIONAL)
+                   for path in nulls if path in refused]
     return sorted(issues, key=lambda i: (i.path, i.severity))
 
 
@@ -410,5 +414,5 @@ def _schema_issues(vendor: str, operation: str, payload: Any) -> list[Issue]:
         if (path, message) in seen:
             continue
         seen.add((path, message))
-        issues.append(Issue(severity, path, message))
+        issues.append(Issue(severity, path, message, schema_code(error.validator)))
     return sorted(issues, key=lambda i: (i.path, i.severity))

@@ -29,6 +29,7 @@ from console.core.definitions import vendors
 from console.core.exchange import Exchange, RequestSpec
 from console.core.history import Record
 from console.core.hosts import host_of
+from console.core.issue_codes import IssueCode
 from console.core.redact import (
     is_secret_header,
     printable,
@@ -38,7 +39,7 @@ from console.core.redact import (
     redact_text,
     redact_url,
 )
-from console.core.validation import Issue
+from console.core.validation import ERROR, WARNING, Issue
 from console.engine.context import AppContext
 from console.engine.pipeline import Draft, answer_fields, prepare, resolve_settings
 from console.sandbox.emulators import EMULATORS, Answer, Incoming, SandboxState, parse_query
@@ -192,7 +193,8 @@ class Capture:
         except UnknownEndpoint:
             return self._unknown(method, url, headers, body)
         except CurlError as exc:  # the operation is known, its request is not readable
-            issue = Issue("error", "", f"The request cannot be read as {vendor}/{exc.operation}: {exc}")
+            issue = Issue(ERROR, "", f"The request cannot be read as {vendor}/{exc.operation}: {exc}",
+                          IssueCode.CAPTURE_UNREADABLE_OPERATION)
             return self._answer(vendor, exc.operation, method, url, rest, parts.query, lowered, headers, body,
                                 (issue,), None)
         return self._answer(vendor, mapped.operation, method, url, rest, parts.query, lowered, headers, body,
@@ -236,8 +238,8 @@ class Capture:
     def _unknown(self, method, url, headers, body) -> Answer:
         answer = Answer.json(404, {"error": "No known operation at this path",
                                    "known": known_paths() + [f"{m} /{v}{p}" for v, (m, p) in self.logins.items()]})
-        issues = (Issue("error", "", f"{method} {urlsplit(url).path} is no operation of the five APIs (see the "
-                                     "answer for the known paths)."),)
+        issues = (Issue(ERROR, "", f"{method} {urlsplit(url).path} is no operation of the five APIs (see the "
+                                     "answer for the known paths).", IssueCode.CAPTURE_UNKNOWN_PATH),)
         return self._keep_unchecked("other", "unknown", method, url, headers, body, issues, answer)
 
     def unreadable(self, method, target, host, headers, body, why: str, status: int = 400) -> Answer:
@@ -246,8 +248,8 @@ class Capture:
         vendor = target.split("/", 2)[1] if target.count("/") >= 1 else ""
         vendor = vendor if vendor in EMULATORS else "other"
         answer = Answer.json(status, {"error": "The request could not be read", "detail": redact_text(why)})
-        issues = (Issue("error", "", f"The request could not be read ({redact_text(why)}); it was answered "
-                                     f"{status} and kept as it came, credentials masked."),)
+        issues = (Issue(ERROR, "", f"The request could not be read ({redact_text(why)}); it was answered "
+                                     f"{status} and kept as it came, credentials masked.", IssueCode.CAPTURE_UNREADABLE),)
         url = self._url(host, target if target.startswith("/") else "/" + target)
         return self._keep_unchecked(vendor, "unknown", method, url, headers, body, issues, answer)
 
@@ -331,7 +333,8 @@ class Capture:
                 record = replace(record, payload=redact_json_text(json.dumps(payload, ensure_ascii=False), item.secrets),
                                  scope=scope, keys=keys)
             except Exception as exc:  # noqa: BLE001 - recorded with what went wrong, never dropped
-                issues = (Issue("error", "", f"The request could not be checked ({type(exc).__name__}: {exc})."),)
+                issues = (Issue(ERROR, "", f"The request could not be checked ({type(exc).__name__}: {exc}).",
+                                IssueCode.CAPTURE_CHECK_FAILED),)
         return replace(record, issues=[i.to_json() for i in issues]), issues
 
     def _write(self, batch: list[tuple[_Pending, Record, tuple[Issue, ...]]]) -> None:
@@ -426,18 +429,19 @@ def credential_issues(vendor, op, secrets: dict[str, str], authorization: str | 
               if template.startswith("Bearer {" + c + "}")}
     if missing:
         if authorization and authorization.lower().startswith("basic ") and bearer:
-            issues.append(Issue("warning", f"secrets/{op.credentials[0]}", (
+            issues.append(Issue(WARNING, f"secrets/{op.credentials[0]}", (
                 f"Authorization is Basic (workspaceGuid:apiKey): {vendor.title} accepts it only where the key allows "
-                "it; the console itself sends Bearer <JWT>.")))
+                "it; the console itself sends Bearer <JWT>."), IssueCode.CAPTURE_BASIC_AUTH))
         else:
             labels = " or ".join(vendor.secrets[c].label for c in op.credentials if c in vendor.secrets)
-            issues.append(Issue("error", f"secrets/{op.credentials[0]}", (
-                f"No {' or '.join(credential_places(op))}: {vendor.title} needs the {labels}.")))
+            issues.append(Issue(ERROR, f"secrets/{op.credentials[0]}", (
+                f"No {' or '.join(credential_places(op))}: {vendor.title} needs the {labels}."), IssueCode.CAPTURE_NO_CREDENTIAL))
     for name, value in secrets.items():
         problem = jwt_problem(value) if name in bearer else key_problem(value)
         if problem:
             label = vendor.secrets[name].label if name in vendor.secrets else name
-            issues.append(Issue("error", f"secrets/{name}", f"The {label} {problem}: {vendor.title} refuses it."))
+            issues.append(Issue(ERROR, f"secrets/{name}", f"The {label} {problem}: {vendor.title} refuses it.",
+                                IssueCode.CAPTURE_BAD_CREDENTIAL))
     return issues
 
 

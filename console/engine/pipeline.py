@@ -20,6 +20,7 @@ from console.core.definitions import PLACEHOLDER, Operation, Vendor, find_operat
 from console.core.dynamic import Variables, resolve, unknown_message
 from console.core.exchange import Exchange, RequestSpec
 from console.core.history import HistoryUnavailable, Record
+from console.core.issue_codes import IssueCode
 from console.core.payload import problem as payload_problem
 from console.core.profiles import SANDBOX
 from console.core.secrets import MASK, keyring_user, mask_text, mask_userinfo
@@ -139,28 +140,28 @@ def _setting_issues(vendor: Vendor, op: Operation, settings: dict[str, str]) -> 
         path = f"settings/{name}"
         if value == "":
             if not spec.optional and name in used:
-                missing.append(Issue(ERROR, path, f"Setting {name} ({spec.label}) is not set: {spec.help}"))
+                missing.append(Issue(ERROR, path, f"Setting {name} ({spec.label}) is not set: {spec.help}", IssueCode.SETTING_MISSING))
             continue
         if spec.kind == "url":
             parts = urlsplit(value)
             if parts.scheme not in ("http", "https") or not parts.netloc:
-                issues.append(Issue(ERROR, path, f"{name} must be a full http:// or https:// URL, not {value!r}."))
+                issues.append(Issue(ERROR, path, f"{name} must be a full http:// or https:// URL, not {value!r}.", IssueCode.SETTING_NOT_URL))
             elif parts.query or parts.fragment:
-                issues.append(Issue(ERROR, path, f"{name} must not carry a query or fragment: {value!r}."))
+                issues.append(Issue(ERROR, path, f"{name} must not carry a query or fragment: {value!r}.", IssueCode.SETTING_URL_QUERY))
             elif "@" in parts.netloc:
                 if any(h.lower() == "authorization" for h in op.request.headers):
                     issues.append(Issue(ERROR, path, (
                         f"{name} carries user:password@, which would be sent as Basic authorization in "
-                        f"place of {vendor.title}'s own Authorization header: remove it from the URL.")))
+                        f"place of {vendor.title}'s own Authorization header: remove it from the URL."), IssueCode.SETTING_URL_CREDENTIALS))
                 else:
                     issues.append(Issue(WARNING, path, (
                         f"{name} carries user:password@: it is sent as HTTP Basic authorization "
-                        "(masked in history and output).")))
+                        "(masked in history and output)."), IssueCode.SETTING_URL_BASIC))
         if spec.pattern:
             if not re.fullmatch(spec.pattern, value):
-                issues.append(Issue(ERROR, path, f"{name} {value!r} is not valid: {spec.pattern_message or spec.pattern}."))
+                issues.append(Issue(ERROR, path, f"{name} {value!r} is not valid: {spec.pattern_message or spec.pattern}.", IssueCode.SETTING_PATTERN))
         if spec.enum and value not in spec.enum:
-            issues.append(Issue(ERROR, path, f"{name} must be one of {', '.join(spec.enum)}, not {value!r}."))
+            issues.append(Issue(ERROR, path, f"{name} must be one of {', '.join(spec.enum)}, not {value!r}.", IssueCode.SETTING_ENUM))
     return issues, missing
 
 
@@ -245,7 +246,7 @@ def prepare(ctx: AppContext, draft: Draft, check_history: bool = True, now: date
     settings = made_settings.value
     issues, missing = _setting_issues(vendor, op, settings)
     for where, token in made.unknown + tuple((f"settings{p}", n) for p, n in made_settings.unknown):
-        issues.append(Issue(ERROR, where, unknown_message(token)))
+        issues.append(Issue(ERROR, where, unknown_message(token), IssueCode.DYNAMIC_UNKNOWN))
     credential, secret = resolve_credential(ctx, vendor, op, draft)
     given = payload_credential(op, payload)
     if given is not None:  # a key written into the body, as Octeth's document sends it: it is this send's
@@ -253,7 +254,7 @@ def prepare(ctx: AppContext, draft: Draft, check_history: bool = True, now: date
         if credential and secret != value:
             issues.append(Issue(WARNING, f"/{body_field}", (
                 f"{body_field} is in the payload, and profile {draft.profile!r} has its own "
-                f"{vendor.secrets[credential].label} too: the payload's {body_field} is sent, not the profile's.")))
+                f"{vendor.secrets[credential].label} too: the payload's {body_field} is sent, not the profile's."), IssueCode.SECRET_IN_PAYLOAD))
         credential, secret = name, value
     if op.credentials and credential is None:
         names = " or ".join(op.credentials)
@@ -261,12 +262,12 @@ def prepare(ctx: AppContext, draft: Draft, check_history: bool = True, now: date
         reason = next((r for r in unreadable if r), None)
         if reason:
             missing.append(Issue(ERROR, f"secrets/{op.credentials[0]}", (
-                f"The {names} of profile {draft.profile!r} could not be read: {reason}.")))
+                f"The {names} of profile {draft.profile!r} could not be read: {reason}."), IssueCode.SECRET_UNREADABLE))
         else:
             # Said in no front end's terms: the command line and the window each add where to
             # store one (missing_key_hint, the window's Profiles & keys).
             missing.append(Issue(ERROR, f"secrets/{op.credentials[0]}", (
-                f"No {names} for profile {draft.profile!r} yet.")))
+                f"No {names} for profile {draft.profile!r} yet."), IssueCode.SECRET_MISSING))
 
     scope = rules.history_scope(op, settings) or draft.profile
     history = _history_lookup(ctx, vendor.name, scope) if check_history else None
@@ -320,7 +321,7 @@ def _unsendable(ctx: AppContext, vendor: Vendor, op: Operation, draft: Draft, pa
                 reason: str) -> Prepared:
     """A Prepared that can never be sent: its one issue says why the payload cannot be."""
     settings = resolve_settings(ctx, vendor, op, draft)
-    issue = Issue(ERROR, "", f"This cannot be sent: {reason}.")
+    issue = Issue(ERROR, "", f"This cannot be sent: {reason}.", IssueCode.REQUEST_UNBUILDABLE)
     stand_in = [] if isinstance(op.example, list) else {}
     values = {**settings, "random": "0", **RULES[vendor.name].template_values(op, stand_in, settings)}
     spec = build_request(op, stand_in, values)

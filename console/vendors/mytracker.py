@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from console.core.definitions import vendors
+from console.core.issue_codes import IssueCode
 from console.core.validation import ERROR, WARNING, Issue, pointer
 from console.vendors.base import VendorRules
 
@@ -43,7 +44,7 @@ class MyTrackerRules(VendorRules):
                     issues.append(Issue(WARNING, pointer(where), (
                         f"customEventParams {key!r} holds an email address ({value.strip()}). myTracker keeps "
                         "event parameters as they are and shows them in reports: send a person's email only if "
-                        "you mean to (customUserId says who it was). This is the console's advice.")))
+                        "you mean to (customUserId says who it was). This is the console's advice."), IssueCode.MYTRACKER_EMAIL_IN_PARAMS))
         return issues
 
     def request_issues(self, op, spec):
@@ -52,7 +53,7 @@ class MyTrackerRules(VendorRules):
         if size > limit:  # doc: mytracker-s2s-import-events.txt:135
             return [Issue(ERROR, "", (
                 f"The body is {size:,} bytes; myTracker imports at most 10 KB ({limit:,} bytes) "
-                "per request. Send fewer events or shorter values."))]
+                "per request. Send fewer events or shorter values."), IssueCode.MYTRACKER_BODY_TOO_LARGE)]
         return []
 
     def explain(self, op, response):

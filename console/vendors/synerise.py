@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from console.core.issue_codes import IssueCode
 from console.core.validation import ERROR, WARNING, Issue, parse_iso_datetime
 from console.vendors.base import CheckContext, VendorRules
 
@@ -24,17 +25,17 @@ def _event_issues(prefix: str, event: dict, ctx: CheckContext, in_batch: bool) -
     if action in AI_EVENT_TYPES or kind in AI_EVENT_TYPES:  # doc: synerise-sending-events.txt:20
         issues.append(Issue(ERROR, f"{prefix}/action" if action in AI_EVENT_TYPES else f"{prefix}/type", (
             f"{action or kind} is a recommendation event: it must be sent to the AI events API "
-            "(operation ai-event or ai-batch), not to /v4/events.")))
+            "(operation ai-event or ai-batch), not to /v4/events."), IssueCode.SYNERISE_AI_EVENT_ENDPOINT))
     if _is_transaction(action) or _is_transaction(kind):
         issues.append(Issue(WARNING, f"{prefix}/action" if _is_transaction(action) else f"{prefix}/type", (
             "This looks like a transaction: send transactions to /v4/transactions. Sent as a custom "
-            "event, no product.buy sub-events are generated and the transaction is not handled.")))
+            "event, no product.buy sub-events are generated and the transaction is not handled."), IssueCode.SYNERISE_TRANSACTION))
     if in_batch and isinstance(kind, str) and kind != "custom" and "action" in event:
         # The document: for an event with a dedicated endpoint, "remove the action parameter".
         # doc: synerise-sending-events.txt:94
         issues.append(Issue(ERROR, f"{prefix}/action", (
             f"A {kind!r} event has its own endpoint, so in a batch it takes no action: remove action "
-            "(only \"type\": \"custom\" events carry one).")))
+            "(only \"type\": \"custom\" events carry one)."), IssueCode.SYNERISE_BATCH_ACTION))
     when = parse_iso_datetime(event.get("time")) if isinstance(event.get("time"), str) else None
     if when is not None:
         if when.tzinfo is None:
@@ -42,7 +43,7 @@ def _event_issues(prefix: str, event: dict, ctx: CheckContext, in_batch: bool) -
         if when > ctx.now:
             issues.append(Issue(WARNING, f"{prefix}/time", (
                 f"time {event['time']} is in the future: Synerise rejects it and records the time it "
-                "receives the event instead.")))
+                "receives the event instead."), IssueCode.SYNERISE_TIME_FUTURE))
     return issues
 
 
@@ -58,7 +59,7 @@ def _ai_time_issue(prefix: str, event: dict, ctx: CheckContext) -> list[Issue]:
         if 0 < stamp < MILLISECONDS_FROM:
             return [Issue(WARNING, f"{prefix}/eventTimestamp", (
                 f"eventTimestamp {stamp} looks like Unix time in seconds; the document says milliseconds "
-                f"(that would be {stamp * 1000}). As sent it means a moment in 1970."))]
+                f"(that would be {stamp * 1000}). As sent it means a moment in 1970."), IssueCode.SYNERISE_TIMESTAMP_SECONDS)]
         when = ctx.now.timestamp() * 1000 < stamp
     elif isinstance(stamp, str):
         parsed = parse_iso_datetime(stamp)
@@ -67,7 +68,7 @@ def _ai_time_issue(prefix: str, event: dict, ctx: CheckContext) -> list[Issue]:
     if when:
         return [Issue(WARNING, f"{prefix}/eventTimestamp", (
             "eventTimestamp is in the future: AI events keep it as given, so the event is saved with a "
-            "future occurrence time (Unix time is in milliseconds here, not seconds)."))]
+            "future occurrence time (Unix time is in milliseconds here, not seconds)."), IssueCode.SYNERISE_TIMESTAMP_FUTURE)]
     return []
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import quote
 
 from console.core.cookies import CookieError, parse_vt_user
+from console.core.issue_codes import IssueCode
 from console.core.validation import ERROR, WARNING, Issue
 from console.vendors.base import CheckContext, VendorRules, json_error_items
 
@@ -106,13 +107,14 @@ class VibeTraceRules(VendorRules):
                 if hit:
                     issues.append(Issue(WARNING, order_path, (
                         f"A confirmation with orderId {order!r} was already sent (history #{hit.id}, {hit.time}): "
-                        "VibeTrace keeps only the first one per orderId and discards this one."), hit.id))
+                        "VibeTrace keeps only the first one per orderId and discards this one."), IssueCode.VIBETRACE_ORDER_REPEATED, hit.id))
             if isinstance(event_type, str) and event_type in EMAIL_OPEN_TYPES and who:
                 hit = ctx.history.find(f"email-open/{who}", since=ctx.now - EMAIL_OPEN_WINDOW)
                 if hit:
                     issues.append(Issue(WARNING, type_path, (
                         f"An email open for {who} was already sent within 20 minutes (history #{hit.id}, {hit.time}): "
-                        "VibeTrace keeps one email open per 20 minutes and discards this one."), hit.id))
+                        "VibeTrace keeps one email open per 20 minutes and discards this one."), IssueCode.VIBETRACE_EMAIL_OPEN_REPEATED,
+                        hit.id))
         return issues
 
     def _track_issues(self, payload) -> list[Issue]:
@@ -125,18 +127,18 @@ class VibeTraceRules(VendorRules):
                 if i and isinstance(first_type, str) and event_type != first_type:  # doc: vibetrace-track-get.txt:41
                     issues.append(Issue(ERROR, f"/{i}/type", (
                         f"All events of one request must have the same type (it is part of the URL): "
-                        f"event 1 is {first_type!r}, event {i + 1} is {event_type!r}. Send them separately.")))
+                        f"event 1 is {first_type!r}, event {i + 1} is {event_type!r}. Send them separately."), IssueCode.VIBETRACE_MIXED_TYPES))
                 if PATH_UNSAFE & set(event_type):
                     # Percent-encoded in the path, so sent faithfully; the document's types are words.
                     issues.append(Issue(WARNING, f"/{i}/type", (
                         f"type {event_type!r} goes into the URL path percent-encoded ({quote(event_type, safe='')}); "
-                        "the document's types are single words (confirmation, login), so check the name.")))
+                        "the document's types are single words (confirmation, login), so check the name."), IssueCode.VIBETRACE_TYPE_ENCODED))
                 elif event_type in (".", ".."):
                     # not a vendor rule: no HTTP client keeps a path segment of . or .. (the request cannot be built)
                     issues.append(Issue(ERROR, f"/{i}/type", (
                         f"type {event_type!r} goes into the URL path, where {event_type!r} means "
                         f"{'this' if event_type == '.' else 'the parent'} folder: the request would lose its "
-                        "account and type. Use the event's real type.")))
+                        "account and type. Use the event's real type."), IssueCode.VIBETRACE_TYPE_DOT_SEGMENT))
             for key in ("userId", "sessionId"):
                 value = event.get(key)
                 if isinstance(value, str) and "_" in value:
@@ -147,18 +149,19 @@ class VibeTraceRules(VendorRules):
                         hint = " use only the first (userId) and second (sessionId) fields."
                     # doc: vibetrace-track-get.txt:21
                     issues.append(Issue(ERROR, f"/{i}/{key}",
-                                        f"{key} looks like a whole _vt_user cookie value:{hint}"))
+                                        f"{key} looks like a whole _vt_user cookie value:{hint}",
+                                        IssueCode.VIBETRACE_WHOLE_COOKIE))
             if "_vtsid" in event and ("userId" in event or "sessionId" in event):
                 issues.append(Issue(WARNING, f"/{i}/_vtsid", (
                     "_vtsid is sent from the server alone: the web pixel already tied it to userId and "
-                    "sessionId, so they are not needed here.")))
+                    "sessionId, so they are not needed here."), IssueCode.VIBETRACE_VTSID_WITH_IDS))
         return issues
 
     def request_issues(self, op, spec):
         if op.name == "track" and len(spec.url.encode()) > URL_WARN_BYTES:
             return [Issue(WARNING, "", (
                 f"The URL is {len(spec.url.encode()):,} bytes long; the events ride in the query string and "
-                "servers often refuse URLs over about 8 KB. Send fewer events per request."))]
+                "servers often refuse URLs over about 8 KB. Send fewer events per request."), IssueCode.VIBETRACE_URL_TOO_LONG)]
         return []
 
     def history_keys(self, op, payload):

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QListWidgetItem
 
 from console.core.definitions import vendors
 from console.core.document import PayloadDocument
+from console.core.issue_codes import IssueCode
 from console.core.profiles import SANDBOX
 from console.core.window_state import WindowState, draft_text, load_state, redact_draft, save_state
 from console.ui.widgets.theme import is_dark, severity_colour
@@ -542,7 +543,7 @@ class WindowController(QObject):
         for issue in self.prepared.issues:
             where = issue.path or "payload"
             message = issue.message
-            if issue in self.prepared.missing and issue.path.startswith("secrets/") and message.endswith("yet."):
+            if issue.code == IssueCode.SECRET_MISSING:
                 message += " Add it in Profiles & keys (Ctrl+P)."
             fix = self.fixes.get(issue)
             item = QListWidgetItem(f"{issue.severity:<7}  {where}: {message}"
