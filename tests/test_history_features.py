@@ -186,21 +186,44 @@ def test_search_filters_paging_and_replay_at_100000(tmp_path, make_ctx):
 
 
 def test_status_classes_are_stored_as_the_filter_names_them(tmp_path):
-    """The stored class (Python, at write) and the migration's SQL agree with STATUS_CLASSES."""
-    from console.core.history import _STATUS_CLASS_SQL, STATUS_CLASSES, status_class
+    """The stored class (Python, at write) and the migration's SQL agree with the filter's."""
+    from console.core.outcomes import (
+        STATUS_CLASS_SQL,
+        STATUS_CLASS_WHERE,
+        Outcome,
+        StatusClass,
+        status_class,
+    )
 
+    assert list(STATUS_CLASS_WHERE) == [k.value for k in StatusClass]
     db = sqlite3.connect(":memory:")
     for status in (None, 100, 204, 302, 404, 503, 600):
-        for outcome in ("answered", "cancelled", "not-sent", "no-answer", "interrupted", "sending", "login-failed"):
-            row = db.execute(f"SELECT {_STATUS_CLASS_SQL}, " + ", ".join(
-                f"({expr})" for expr in STATUS_CLASSES.values()) + " FROM (SELECT ? AS status, ? AS outcome)",
-                (status, outcome)).fetchone()
+        for outcome in Outcome:
+            row = db.execute(f"SELECT {STATUS_CLASS_SQL}, " + ", ".join(
+                f"({expr})" for expr in STATUS_CLASS_WHERE.values()) + " FROM (SELECT ? AS status, ? AS outcome)",
+                (status, outcome.value)).fetchone()
             assert row[0] == status_class(status, outcome)
-            matching = [name for name, hit in zip(STATUS_CLASSES, row[1:], strict=True) if hit]
-            if outcome in ("answered",) and status is not None and 200 <= status < 600:
+            matching = [name for name, hit in zip(STATUS_CLASS_WHERE, row[1:], strict=True) if hit]
+            if outcome is Outcome.ANSWERED and status is not None and 200 <= status < 600:
                 assert matching == [status_class(status, outcome)]
-            elif outcome != "answered":
+            elif outcome is not Outcome.ANSWERED:
                 assert status_class(status, outcome) in matching
+
+
+@pytest.mark.parametrize("payload", [
+    '{"action": "page.visit"}', '[{"type": "login"}, {"type": "x"}]', '{"event": {"update": {"a": 1}}}',
+    '{"action": "", "event": "signup"}', '{"event": {}, "label": "L"}', '[]', '[1, {"action": "a"}]',
+    '{"customEventName": "' + "n" * 100 + '"}', '"text"', "not json", '{"eventType": 5, "label": "x"}',
+    '[{"event": {"delete": 1, "update": 2}}]', '{"type": "zürich"}', None,
+])
+def test_the_migrations_event_name_is_the_one_python_gives(payload):
+    """The SQL that fills event names of an older history says what event_name_of says."""
+    from console.core.history import _EVENT_NAME_SQL
+    from console.core.history_entry import event_name_of
+
+    db = sqlite3.connect(":memory:")
+    (found,) = db.execute(f"SELECT {_EVENT_NAME_SQL} FROM (SELECT ? AS payload)", (payload,)).fetchone()
+    assert found == event_name_of(payload)
 
 
 def test_a_large_delete_goes_in_chunks_with_progress_can_stop_and_be_undone(tmp_path):

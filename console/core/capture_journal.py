@@ -29,6 +29,8 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from console.core.outcomes import Outcome
+
 PREFIX = "capture-"
 SUFFIX = ".journal"
 FILE_SIZE = 4 * 1024 * 1024  # a new file is begun when a request does not fit
@@ -278,8 +280,8 @@ def as_recovered(values: dict) -> dict:
                                    {"severity": "warning", "path": "", "message": NOT_CHECKED}]}
     if values.get("payload") is None and values.get("vendor") != "other":
         values["payload"] = _payload_of(values)
-    if values.get("outcome") == "sending":
-        values.update(outcome="interrupted", error_kind="interrupted",
+    if values.get("outcome") == Outcome.SENDING:
+        values.update(outcome=Outcome.INTERRUPTED, error_kind="interrupted",
                       error="Capture stopped before the vendor's answer came back.")
     return values
 

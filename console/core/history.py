@@ -30,6 +30,7 @@ from console.core.history_entry import (
     event_name_of,
     issue_counts,
 )
+from console.core.outcomes import STATUS_CLASS_SQL, STATUS_CLASS_WHERE, Source, status_class
 
 SCHEMA_VERSION = 5
 FILE_NAME = "history.sqlite3"
@@ -98,17 +99,14 @@ ALTER TABLE exchanges ADD COLUMN source TEXT;
 ALTER TABLE trash ADD COLUMN source TEXT
 """
 
-# The status class of a row, as the filter's choices name them (stored, so it is indexed).
-_STATUS_CLASS_SQL = """CASE
-    WHEN outcome = 'cancelled' THEN 'cancelled'
-    WHEN outcome = 'not-sent' THEN 'not sent'
-    WHEN outcome IN ('no-answer', 'interrupted', 'sending', 'login-failed') THEN 'no answer'
-    WHEN status BETWEEN 100 AND 599 THEN (status / 100) || 'xx'
-    END"""
-
-# The event's name (history_entry.event_name_of, which must agree) from a stored payload.
+# The event's name in SQL, for the migration that stores it: history_entry.event_name_of, field
+# for field (a non-empty text, or an object's first key as VibeTrace REST's {"event": {"update": …}}),
+# in the first event of a batch. tests/test_history_features.py holds the two to the same answers.
 _EVENT_NAME_SQL = "CASE WHEN json_valid(payload) THEN substr(COALESCE(" + ", ".join(
-    f"CASE WHEN json_type(payload, '{where}{name}') = 'text' THEN json_extract(payload, '{where}{name}') END"
+    f"CASE WHEN json_type(payload, '{where}{name}') = 'text' AND json_extract(payload, '{where}{name}') <> '' "
+    f"THEN json_extract(payload, '{where}{name}') "
+    f"WHEN json_type(payload, '{where}{name}') = 'object' "
+    f"THEN (SELECT key FROM json_each(payload, '{where}{name}') LIMIT 1) END"
     for where in ("$.", "$[0].") for name in EVENT_NAME_FIELDS
 ) + "), 1, 80) END"
 
@@ -161,10 +159,10 @@ CREATE TABLE exchanges_v4 (
 );
 INSERT INTO exchanges_v4 SELECT id, time, vendor, operation, profile, method, url, credential, status, reason,
     response_size, response_truncated, error, error_kind, elapsed_ms, issues, forced, outcome, pinned, source,
-    {_STATUS_CLASS_SQL}, length(request_body), {_EVENT_NAME_SQL}, NULL FROM exchanges;
+    {STATUS_CLASS_SQL}, length(request_body), {_EVENT_NAME_SQL}, NULL FROM exchanges;
 INSERT OR IGNORE INTO exchanges_v4 SELECT id, time, vendor, operation, profile, method, url, credential, status,
     reason, response_size, response_truncated, error, error_kind, elapsed_ms, issues, forced, outcome, pinned,
-    source, {_STATUS_CLASS_SQL}, length(request_body), {_EVENT_NAME_SQL}, 1 FROM trash;
+    source, {STATUS_CLASS_SQL}, length(request_body), {_EVENT_NAME_SQL}, 1 FROM trash;
 CREATE TABLE exchange_keys_v4 (key TEXT NOT NULL, exchange_id INTEGER NOT NULL);
 INSERT INTO exchange_keys_v4 SELECT key, exchange_id FROM exchange_keys;
 INSERT INTO exchange_keys_v4 SELECT key, exchange_id FROM trash_keys
@@ -217,15 +215,6 @@ _FTS_FILL = (f"INSERT INTO exchanges_fts(rowid, url, payload, response_body) SEL
              f"substr(b.payload, 1, {INDEXED_CHARS}), substr(CAST(b.response_body AS TEXT), 1, {INDEXED_CHARS}) "
              "FROM exchanges e JOIN exchange_bodies b ON b.id = e.id")
 
-STATUS_CLASSES = {
-    "2xx": "status BETWEEN 200 AND 299",
-    "3xx": "status BETWEEN 300 AND 399",
-    "4xx": "status BETWEEN 400 AND 499",
-    "5xx": "status BETWEEN 500 AND 599",
-    "no answer": "outcome IN ('no-answer', 'interrupted', 'sending', 'login-failed')",
-    "cancelled": "outcome = 'cancelled'",
-    "not sent": "outcome = 'not-sent'",
-}
 
 
 @dataclass(frozen=True)
@@ -259,7 +248,7 @@ class Record:
     # Where the keys count (vendor rules say; the profile when empty): VibeTrace's dedupe is
     # per account, so two profiles for one account share it.
     scope: str = ""
-    source: str = "cli"  # window, cli, suite, capture or import
+    source: str = Source.CLI
 
     def row(self) -> tuple:
         """The list row's values, in _ROW_COLUMNS order."""
@@ -279,19 +268,6 @@ class Record:
         )
 
 
-def status_class(status: int | None, outcome: str) -> str | None:
-    """The filter's class of an exchange (see _STATUS_CLASS_SQL, which must agree)."""
-    if outcome == "cancelled":
-        return "cancelled"
-    if outcome == "not-sent":
-        return "not sent"
-    if outcome in ("no-answer", "interrupted", "sending", "login-failed"):
-        return "no answer"
-    if isinstance(status, int) and 100 <= status <= 599:
-        return f"{status // 100}xx"
-    return None
-
-
 @dataclass(frozen=True)
 class HistoryFilter:
     """What the list shows: every field empty means everything."""
@@ -299,7 +275,7 @@ class HistoryFilter:
     vendor: str = ""
     operation: str = ""
     profile: str = ""
-    status_class: str = ""  # a key of STATUS_CLASSES
+    status_class: str = ""  # a key of STATUS_CLASS_WHERE (a StatusClass)
     since: str = ""  # ISO 8601, inclusive
     until: str = ""  # ISO 8601, exclusive
     search: str = ""
@@ -1053,7 +1029,7 @@ def _where(f: HistoryFilter, stored_class: bool = True, stored_counts: bool = Tr
         where.append("e.status_class = ?")  # stored and indexed (schema 4)
         args.append(f.status_class)
     elif f.status_class:
-        where.append("(" + STATUS_CLASSES[f.status_class].replace("status", "e.status").replace("outcome", "e.outcome") + ")")
+        where.append("(" + STATUS_CLASS_WHERE[f.status_class].replace("status", "e.status").replace("outcome", "e.outcome") + ")")
     if f.since:
         where.append("e.time >= ?")
         args.append(f.since)

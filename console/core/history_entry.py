@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 from typing import Any, NamedTuple
 
+from console.core.outcomes import OUTCOME_LABELS, Outcome
+
 # Columns a list reads (no bodies); the rest come with `HistoryStore.get`.
 LIST_FIELDS = ("id", "time", "vendor", "operation", "profile", "method", "url", "status", "reason", "error",
                "error_kind", "elapsed_ms", "outcome", "forced", "pinned", "response_size", "source", "event_name",
@@ -30,7 +32,6 @@ def issue_counts(issues: Any) -> tuple[int, int]:
         errors += severity == "error"
         warnings += severity == "warning"
     return errors, warnings
-SOURCES = ("window", "cli", "suite", "capture", "import")
 # Fields that name an event, in the order they are looked for (Synerise's action, myTracker's
 # customEventName, Octeth's event, VibeTrace's type, the AI events' eventType, a label).
 EVENT_NAME_FIELDS = ("action", "customEventName", "event", "type", "eventType", "label")
@@ -57,17 +58,6 @@ def event_name_of(payload: str | None) -> str | None:
     return None
 
 
-# Outcomes that say how an exchange ended better than its HTTP status (a cancelled send
-# answered 200 is "cancelled").
-OUTCOME_LABELS = {
-    "cancelled": "cancelled",
-    "not-sent": "not sent",
-    "sending": "sending (no answer recorded)",
-    "interrupted": "interrupted",
-    "login-failed": "login failed",
-}
-
-
 class HistoryEntry(NamedTuple):
     """A recorded exchange. Bodies, headers, payload, settings and issues are None (or
     empty) when the entry was read for a list."""
@@ -84,7 +74,7 @@ class HistoryEntry(NamedTuple):
     error: str | None = None
     error_kind: str | None = None
     elapsed_ms: float | None = None
-    outcome: str = "answered"
+    outcome: str = Outcome.ANSWERED
     forced: bool = False
     pinned: bool = False
     response_size: int | None = None
@@ -165,7 +155,7 @@ class HistoryEntry(NamedTuple):
         for name in ("time", "vendor", "operation", "profile", "method", "url", "outcome"):
             value = values.get(name)
             values[name] = value if isinstance(value, str) else ("" if value is None else str(value))
-        values["outcome"] = values["outcome"] or "answered"
+        values["outcome"] = values["outcome"] or Outcome.ANSWERED
         for name in ("reason", "error", "error_kind", "credential", "payload", "source", "event_name", "matched"):
             value = values.get(name)
             if value is not None and not isinstance(value, str):

@@ -16,6 +16,7 @@ from console import __version__
 from console.core.exchange import RequestSpec
 from console.core.history import Record
 from console.core.history_entry import HistoryEntry
+from console.core.outcomes import Outcome, Source
 from console.core.redact import redact_body, redact_headers, redact_json_text, redact_url
 
 JSON_FORMAT = "event-console-history"
@@ -292,8 +293,7 @@ def har_entry(entry: HistoryEntry) -> dict:
 # stored (a row the window cannot show must never get in), and credentials are masked on the
 # way in, wherever they sit (headers, query, nested body fields, answers).
 
-OUTCOMES = frozenset({"answered", "no-answer", "cancelled", "not-sent", "sending", "interrupted",
-                      "login-failed"})
+OUTCOMES = frozenset(o.value for o in Outcome)
 
 
 def _guess_operation(method: str, url: str) -> tuple[str, str] | None:
@@ -431,7 +431,7 @@ def _record_from_export(item: _Checked) -> Record:
     vendor = item.get("vendor", (str,), required=True)
     operation = item.get("operation", (str,), required=True)
     _known(vendor, operation, where)
-    outcome = item.get("outcome", (str,), default="answered")
+    outcome = item.get("outcome", (str,), default=Outcome.ANSWERED.value)
     if outcome not in OUTCOMES:
         raise HistoryImportError(f"{where}: outcome {outcome!r} is not one of {', '.join(sorted(OUTCOMES))}.")
     payload = item.get("payload", (str,))
@@ -453,7 +453,7 @@ def _record_from_export(item: _Checked) -> Record:
         response_size=size, response_truncated=bool(item.get("response_truncated", (bool, int), default=False)),
         error=item.get("error", (str,)), error_kind=item.get("error_kind", (str,)), elapsed_ms=elapsed,
         issues=_issues(item.data.get("issues"), where), forced=bool(item.get("forced", (bool, int), default=False)),
-        outcome=outcome, source="import",
+        outcome=outcome, source=Source.IMPORT,
     )
 
 
@@ -584,7 +584,7 @@ def _record_from_har(entry: _Checked, keep_unknown: bool = False) -> Record | No
         error_kind=own.get("error_kind", (str,)) if own else None, elapsed_ms=float(elapsed),
         issues=_issues(own.data.get("issues"), where) if own else [],
         forced=bool(own.get("forced", (bool, int), default=False)) if own else False,
-        outcome=outcome or ("answered" if status else "no-answer"), source="import",
+        outcome=outcome or (Outcome.ANSWERED if status else Outcome.NO_ANSWER), source=Source.IMPORT,
     )
 
 

@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 from console.core.cookies import VtUser
 from console.core.definitions import vendors
 from console.core.history_entry import HistoryEntry
+from console.core.outcomes import Source
 from console.core.profiles import SANDBOX
 from console.engine.context import AppContext
 from console.engine.pipeline import Draft, Prepared, prepare
@@ -35,7 +36,7 @@ def draft_from_history(ctx: AppContext, entry: HistoryEntry, profile: str | None
     if payload is None:
         raise ActionError(f"Exchange #{entry.id} has no payload to send again.")
     target = profile or entry.profile
-    if entry.source == "capture" and not ctx.profiles.exists(entry.vendor, target):
+    if entry.source == Source.CAPTURE and not ctx.profiles.exists(entry.vendor, target):
         target = SANDBOX  # captured while answering as the sandbox: fix it and send it there
     if not ctx.profiles.exists(entry.vendor, target):
         raise ActionError(f"Profile {target!r} no longer exists.")

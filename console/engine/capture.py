@@ -30,6 +30,7 @@ from console.core.exchange import Exchange, RequestSpec
 from console.core.history import Record
 from console.core.hosts import host_of
 from console.core.issue_codes import IssueCode
+from console.core.outcomes import Outcome, Source
 from console.core.redact import (
     is_secret_header,
     printable,
@@ -221,7 +222,7 @@ class Capture:
             if response is not None:  # masked by shape too: the login's token, a key the vendor echoes
                 fields.update(response_headers=redact_headers(response.headers, secrets),
                               response_body=redact_body(response.body, response.headers.get("Content-Type", ""), secrets))
-            record = replace(record, **fields, outcome="answered" if response is not None else "no-answer")
+            record = replace(record, **fields, outcome=Outcome.ANSWERED if response is not None else Outcome.NO_ANSWER)
             self.journal.write(record, ticket)
         else:
             incoming = Incoming(method=method, path=rest, query=parse_query(query), headers=lowered, body=body)
@@ -393,20 +394,20 @@ class Capture:
         if answer is None:
             reply = dict(status=None, reason=None, response_headers=None, response_body=None, response_size=None,
                          error="Captured: not answered yet.", error_kind="sending", elapsed_ms=None,
-                         outcome="sending")
+                         outcome=Outcome.SENDING)
         else:
             reply = dict(status=answer.status, reason=_reason(answer.status),
                          response_headers={"Content-Type": answer.content_type + "; charset=utf-8"},
                          response_body=redact_body(answer.body, answer.content_type, secrets),
                          response_size=len(answer.body),
-                         error=None, error_kind=None, elapsed_ms=0.0, outcome="answered")
+                         error=None, error_kind=None, elapsed_ms=0.0, outcome=Outcome.ANSWERED)
         return Record(
             time=self.ctx.clock().isoformat(timespec="milliseconds"), vendor=vendor, operation=operation,
             profile=self.forward or PROFILE, method=method, url=redact_url(url, secrets),
             request_headers=masked_headers, request_body=redact_body(body, content_type, secrets), payload=None,
             settings={},
             credential=credential, response_truncated=False, issues=[i.to_json() for i in issues], forced=False,
-            source="capture", **reply)
+            source=Source.CAPTURE, **reply)
 
 
 def credential_places(op) -> list[str]:

@@ -4,6 +4,7 @@ without loading the engine."""
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import NamedTuple
 
 from console.core.definitions import vendors
@@ -11,18 +12,26 @@ from console.core.hosts import is_loopback
 from console.core.profiles import SANDBOX
 
 
+class Where(str, Enum):
+    """Where sends go: the built-in sandbox, a host on this computer, or a real account."""
+
+    SANDBOX = "sandbox"
+    LOCAL = "local"
+    LIVE = "live"
+
+
 class Environment(NamedTuple):
     """Where sends of an operation go with a profile: `kind` is "sandbox" (the built-in one),
     "local" (a host on this computer) or "live" (anywhere else); `host` names it."""
 
-    kind: str
+    kind: Where
     host: str
 
     @property
     def text(self) -> str:
-        if self.kind == "sandbox":
+        if self.kind is Where.SANDBOX:
             return "Sandbox: nothing leaves this computer"
-        if self.kind == "local":
+        if self.kind is Where.LOCAL:
             return f"Local: {self.host}"
         return f"LIVE: {self.host}"
 
@@ -30,7 +39,7 @@ class Environment(NamedTuple):
 def environment(ctx, vendor: str, operation: str, profile: str) -> Environment:
     """Where a send would go (the window's always-visible Environment label)."""
     if profile == SANDBOX:
-        return Environment("sandbox", "sandbox")
+        return Environment(Where.SANDBOX, "sandbox")
     from urllib.parse import urlsplit
 
     from console.engine.pipeline import Draft, resolve_settings
@@ -43,4 +52,4 @@ def environment(ctx, vendor: str, operation: str, profile: str) -> Environment:
         shown = parts.netloc.rpartition("@")[2] or "no host set"
     except ValueError:
         host, shown = "", settings.get("base_url", "") or "no host set"
-    return Environment("local" if is_loopback(host) else "live", shown)
+    return Environment(Where.LOCAL if is_loopback(host) else Where.LIVE, shown)

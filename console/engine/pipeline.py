@@ -21,6 +21,10 @@ from console.core.dynamic import Variables, resolve, unknown_message
 from console.core.exchange import Exchange, RequestSpec
 from console.core.history import HistoryUnavailable, Record
 from console.core.issue_codes import IssueCode
+from console.core.outcomes import (
+    Outcome as Ended,  # how an exchange ended (this module's Outcome is a send's result)
+)
+from console.core.outcomes import Source
 from console.core.payload import problem as payload_problem
 from console.core.profiles import SANDBOX
 from console.core.secrets import MASK, keyring_user, mask_text, mask_userinfo
@@ -371,7 +375,7 @@ def _with_token(ctx: AppContext, prepared: Prepared, token: str) -> Prepared:
 def send(ctx: AppContext, prepared: Prepared, force: bool = False,
          timeout: tuple[float, float] | None = None,
          cancelled: Callable[[], bool] = lambda: False, deadline: float | None = None,
-         source: str = "cli") -> Outcome:
+         source: str = Source.CLI) -> Outcome:
     """Sends a prepared draft, records the exchange in history and explains the answer.
 
     The exchange is written to history *before* anything goes to the network (outcome
@@ -390,13 +394,13 @@ def send(ctx: AppContext, prepared: Prepared, force: bool = False,
     history = ctx.history
     history.check_writable()
     ctx.ensure_sandbox_for(prepared.spec.url)
-    history_id = history.record(_unanswered(ctx, prepared, "sending", "Sending: no answer yet.", force, source))
+    history_id = history.record(_unanswered(ctx, prepared, Ended.SENDING, "Sending: no answer yet.", force, source))
     try:
         current, result, extra_secrets = _exchange(ctx, prepared, timeout, deadline)
     except KeyboardInterrupt:
         try:
             history.complete(history_id, _unanswered(
-                ctx, prepared, "interrupted", "Interrupted (Ctrl+C) while waiting for the answer: the request "
+                ctx, prepared, Ended.INTERRUPTED, "Interrupted (Ctrl+C) while waiting for the answer: the request "
                 "may have reached the vendor.", force, source))
         finally:
             raise
@@ -477,11 +481,11 @@ def _finish(ctx: AppContext, prepared: Prepared, result: Exchange, forced: bool,
             explanation = ((explanation + " ") if explanation else "") + \
                 f"The console found before sending: {found}{more}"
     if cancelled:
-        outcome = "cancelled"
+        outcome = Ended.CANCELLED
     elif login_failed:
-        outcome = "login-failed"
+        outcome = Ended.LOGIN_FAILED
     else:
-        outcome = "answered" if masked.response is not None else "no-answer"
+        outcome = Ended.ANSWERED if masked.response is not None else Ended.NO_ANSWER
     record = _record(
         prepared, masked.started_at, masked.request, secrets, issues, **answer_fields(masked),
         forced=forced, outcome=outcome, source=source,
@@ -528,12 +532,12 @@ def missing_key_hint(prepared: Prepared) -> str:
             f"or give it for one run with --set {name}=…")
 
 
-def record_not_sent(ctx: AppContext, prepared: Prepared, source: str = "cli") -> int | None:
+def record_not_sent(ctx: AppContext, prepared: Prepared, source: str = Source.CLI) -> int | None:
     """Records a send that validation stopped (outcome "not sent"), with its issues, so the
     attempt can be found, compared and fixed later."""
     errors = len(prepared.errors)
     return ctx.history.record(_unanswered(
-        ctx, prepared, "not-sent", f"Not sent: {errors} validation error{'s' if errors != 1 else ''}.", False,
+        ctx, prepared, Ended.NOT_SENT, f"Not sent: {errors} validation error{'s' if errors != 1 else ''}.", False,
         source))
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from console.core.definitions import vendors
+from console.core.outcomes import Source
 from console.core.payload import PayloadError, parse_payload
 from console.core.validation import JSON_TYPES, json_type, pointer, value_at
 from console.engine.context import AppContext
@@ -346,7 +347,7 @@ def _run_prepared(ctx: AppContext, case: Case, draft: Draft, cancelled: Callable
         return CaseResult(case, False, reason, None, time.perf_counter() - started)
     for attempt in range(RETRIES_AFTER_429 + 1):
         pace()
-        outcome = send(ctx, prepared, force=bool(prepared.errors), source="suite", cancelled=cancelled)
+        outcome = send(ctx, prepared, force=bool(prepared.errors), source=Source.SUITE, cancelled=cancelled)
         wait = retry_after(outcome.exchange.response)
         if wait is None or attempt == RETRIES_AFTER_429 or cancelled():
             break

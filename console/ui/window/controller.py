@@ -17,8 +17,10 @@ from PySide6.QtWidgets import QListWidgetItem
 from console.core.definitions import vendors
 from console.core.document import PayloadDocument
 from console.core.issue_codes import IssueCode
+from console.core.outcomes import Outcome
 from console.core.profiles import SANDBOX
 from console.core.window_state import WindowState, draft_text, load_state, redact_draft, save_state
+from console.engine.environment import Where
 from console.ui.widgets.theme import is_dark, severity_colour
 
 VALIDATE_DELAY_MS = 250
@@ -53,7 +55,7 @@ class WindowController(QObject):
         self._ready = False
         self._start_scheduled = False
         self._keyring_known = False  # looked up after start-up, on a worker (_warm_up)
-        self.environment_kind = "sandbox"  # where Send goes: sandbox, local or live
+        self.environment_kind = Where.SANDBOX  # where Send goes
         self.safety_note = ""  # why the window opened on the sandbox, when it did
         self.fixes: dict = {}  # issue → its quick fix (console.engine.quick_fix), for the current draft
         self.environment_host = "sandbox"  # and to which host
@@ -329,7 +331,7 @@ class WindowController(QObject):
         from console.engine.environment import environment
 
         try:
-            live = environment(self.ctx, vendor, next(iter(vendors()[vendor].operations)), name).kind == "live"
+            live = environment(self.ctx, vendor, next(iter(vendors()[vendor].operations)), name).kind is Where.LIVE
         except Exception:  # noqa: BLE001 - an unreadable profiles file: the sandbox is the safe choice
             live = True
         if live:  # said in the sandbox banner until another profile is chosen
@@ -398,14 +400,14 @@ class WindowController(QObject):
             return
         self.environment_kind, self.environment_host = where.kind, where.host
         text = where.text
-        if where.kind == "live":
+        if where.kind is Where.LIVE:
             text += (" — asks before each send" if self.ctx.profiles.asks_before_send(
                 self.w.vendor.currentData(), self.w.profile.currentText()) else " — sends without asking")
         self.w.environment.setText(text)  # a SpokenLabel: a screen reader hears it too
         self.w.environment.setStyleSheet(ENVIRONMENT_STYLES[where.kind])
-        self.w.environment.setToolTip("Send goes to the built-in sandbox on this computer" if where.kind == "sandbox"
+        self.w.environment.setToolTip("Send goes to the built-in sandbox on this computer" if where.kind is Where.SANDBOX
                                       else f"Send goes to {where.host}" + (" — a real vendor account"
-                                                                          if where.kind == "live" else ""))
+                                                                          if where.kind is Where.LIVE else ""))
 
     def _set_editor_text(self, text: str, reset_undo: bool = False) -> None:
         self.w.editor.blockSignals(True)
@@ -652,7 +654,7 @@ class WindowController(QObject):
         prepared = self.prepared
         if prepared is None or prepared.missing or (prepared.errors and not force):
             return
-        if self.environment_kind == "live" and not self._live_send_confirmed(prepared):
+        if self.environment_kind is Where.LIVE and not self._live_send_confirmed(prepared):
             return
         self._start_job(prepared, force, "Waiting for the answer…")
 
@@ -761,7 +763,7 @@ class WindowController(QObject):
             from console.engine.actions import explain
 
             explanation = explain(row.vendor, row.operation, exchange.response)
-            self.w.response.show_exchange(exchange, rendered, explanation, cancelled=row.outcome == "cancelled")
+            self.w.response.show_exchange(exchange, rendered, explanation, cancelled=row.outcome == Outcome.CANCELLED)
             self.w.response.show_details(row)
             self._label_response(f"{row.vendor}/{row.operation}", row.id, row.time, row.profile)
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
+from console.core.outcomes import Source
 from console.engine import pipeline
 from console.ui.widgets.rendering import RenderedBody, render_body
 from console.ui.workers import run_in_background
@@ -64,7 +65,7 @@ class Sender(QObject):
 
         def work() -> SendResult:
             outcome = pipeline.send(ctx, job.prepared, force=job.force, cancelled=job.cancelled.is_set,
-                                    source="window")
+                                    source=Source.WINDOW)
             body = render_body(outcome.exchange.response) if not job.cancelled.is_set() else None
             return SendResult(job, outcome, body, None)
 
