@@ -16,7 +16,7 @@ def cancelled_but_answered(ctx):
 
 
 def test_a_cancelled_send_answered_200_is_cancelled_everywhere(ctx, run_cli):
-    from console.ui.history.panel import describe_row
+    from console.ui.history.model import describe_row
 
     entry = cancelled_but_answered(ctx)
     assert entry.status == 200 and entry.status_label == "cancelled"

@@ -86,6 +86,11 @@ class Pending:
         os.close(write)
         self._pid, self._read, self.forked = pid, read, True
 
+    @property
+    def pid(self) -> int | None:
+        """The child's process id, while there is one to wait for."""
+        return self._pid
+
     def fileno(self) -> int:
         """The pipe the child answers on: readable once it has answered or died."""
         return self._read

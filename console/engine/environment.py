@@ -19,6 +19,9 @@ class Where(str, Enum):
     LOCAL = "local"
     LIVE = "live"
 
+    def __str__(self) -> str:
+        return self.value
+
 
 class Environment(NamedTuple):
     """Where sends of an operation go with a profile: `kind` is "sandbox" (the built-in one),

@@ -60,6 +60,11 @@ class FirstCheck:
         self.vendor, self.operation, self.text, self.now = vendor, operation, text, now
         self._pending = pending
 
+    @property
+    def pid(self) -> int | None:
+        """The child's process id (None where none was forked)."""
+        return self._pending.pid
+
     def fileno(self) -> int:
         """Readable when the child has answered (or died): for a QSocketNotifier."""
         return self._pending.fileno()

@@ -43,7 +43,7 @@ def screenshot(out: Path, example: bool = True, dark: bool = False, size: tuple[
     def send():
         window.vendor.setCurrentIndex(window.vendor.findData("synerise"))
         window.operation.setCurrentIndex(window.operation.findData("custom"))
-        window.controller.sender.finished.connect(lambda _result: QTimer.singleShot(600, save))
+        window.controller.sending.ensure_sender().finished.connect(lambda _result: QTimer.singleShot(600, save))
         window.send()
 
     QTimer.singleShot(600, send if example else save)
@@ -70,7 +70,7 @@ def plan_screenshot(out: Path, plans: Path, size: tuple[int, int] = (1366, 1060)
         app.quit()
 
     def capture():
-        window.controller.open_plan(str(plans), quiet=True)
+        window.controller.actions.open_plan(str(plans), quiet=True)
         window.bottom_tabs.setCurrentWidget(window.capture)
         window.capture.port.setValue(0)
         window.capture.start()

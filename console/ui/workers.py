@@ -60,12 +60,13 @@ def run_in_background(owner: QObject, work: Callable[[], Any], on_result: Callab
                       on_error: Callable[[str], None] | None = None,
                       pool: QThreadPool | None = None) -> None:
     """Runs `work()` on `pool` (the application's by default); `on_result(result)` or
-    `on_error(sentence)` then runs on the GUI thread, unless `owner` is gone by then."""
+    `on_error(sentence)` then runs on the GUI thread, unless `owner` is gone by then (deleted,
+    or its `closed` attribute says so: a window's controller and its parts)."""
     relay = _Relay(QCoreApplication.instance())
 
     def deliver(callback, value):
         relay.deleteLater()
-        if callback is not None and isValid(owner) and not getattr(owner, "_closed", False):
+        if callback is not None and isValid(owner) and not getattr(owner, "closed", False):
             callback(value)
 
     relay.succeeded.connect(lambda value: deliver(on_result, value))

@@ -52,7 +52,7 @@ def test_the_other_dialogs_fit(qtbot, window):
     window.open_cookie_helper()
     choose(window, "octeth", "event")
     window.save_as_case()
-    dialogs = [window.curl_dialog, window.cookie_dialog, window.controller.save_case_dialog]
+    dialogs = [window.controller.actions.curl_dialog, window.controller.actions.cookie_dialog, window.controller.actions.save_case_dialog]
     QApplication.processEvents()
     for dialog in dialogs:
         assert fits(dialog), (dialog.windowTitle(), dialog.size())

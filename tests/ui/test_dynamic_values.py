@@ -54,7 +54,7 @@ def test_a_timestamp_in_a_numeric_field_is_sent_as_a_number(qtbot, window):
     assert issues.item(0).text().startswith("No issues")
     before = window.ctx.history.count()
     qtbot.mouseClick(named(window, "Send"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.ctx.history.count() == before + 1 and window.job is None, timeout=10000)
+    qtbot.waitUntil(lambda: window.ctx.history.count() == before + 1 and window.controller.sending.job is None, timeout=10000)
     sent = json.loads(window.ctx.history.get(window.ctx.history.recent(1)[0].id).request_body)
     assert isinstance(sent["eventTimestamp"], int)  # what was sent, as the schema's type
     assert payload(window)["eventTimestamp"] == "{{$timestamp}}"  # and the editor still has the token

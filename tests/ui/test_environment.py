@@ -55,11 +55,11 @@ def test_a_forced_send_to_a_live_host_asks_first(qtbot, window, monkeypatch):
     assert window.send_anyway.isEnabled()
     before = window.ctx.history.count()
     qtbot.mouseClick(window.send_anyway, Qt.MouseButton.LeftButton)
-    assert asked and asked[0].startswith("This goes to octeth.invalid, a real account") and window.job is None
+    assert asked and asked[0].startswith("This goes to octeth.invalid, a real account") and window.controller.sending.job is None
     assert window.ctx.history.count() == before  # declined: nothing sent
     answer[0] = QMessageBox.StandardButton.Yes
     qtbot.mouseClick(window.send_anyway, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.job is None and window.ctx.history.count() == before + 1, timeout=20000)
+    qtbot.waitUntil(lambda: window.controller.sending.job is None and window.ctx.history.count() == before + 1, timeout=20000)
 
 
 def test_the_sandbox_never_asks(qtbot, window, monkeypatch):
@@ -69,7 +69,7 @@ def test_the_sandbox_never_asks(qtbot, window, monkeypatch):
     window.validate_now()
     before = window.ctx.history.count()
     qtbot.mouseClick(window.send_anyway, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.job is None and window.ctx.history.count() == before + 1, timeout=10000)
+    qtbot.waitUntil(lambda: window.controller.sending.job is None and window.ctx.history.count() == before + 1, timeout=10000)
 
 
 def live_profile(window, recorder_url="http://octeth.invalid"):
@@ -93,15 +93,15 @@ def test_a_valid_send_to_a_live_host_asks_until_the_profile_says_not_to(qtbot, w
         qtbot.mouseClick(window.send_button, Qt.MouseButton.LeftButton)
         assert asked == ["This goes to octeth.invalid, a real Octeth account (profile 'prod'), and is recorded "
                          "there.\n\nSend it?"]
-        assert window.job is None and window.ctx.history.count() == before  # No: nothing sent
+        assert window.controller.sending.job is None and window.ctx.history.count() == before  # No: nothing sent
         assert window.ctx.profiles.asks_before_send("octeth", "prod")  # and "don't ask" not taken on a No
         answer[0] = QMessageBox.StandardButton.Yes
         qtbot.mouseClick(window.send_button, Qt.MouseButton.LeftButton)  # Yes, and don't ask again
-        qtbot.waitUntil(lambda: window.job is None and window.ctx.history.count() == before + 1, timeout=20000)
+        qtbot.waitUntil(lambda: window.controller.sending.job is None and window.ctx.history.count() == before + 1, timeout=20000)
         assert not window.ctx.profiles.asks_before_send("octeth", "prod")
         assert named(window, "Environment").text() == "LIVE: octeth.invalid — sends without asking"
         qtbot.mouseClick(window.send_button, Qt.MouseButton.LeftButton)
-        qtbot.waitUntil(lambda: window.job is None and window.ctx.history.count() == before + 2, timeout=20000)
+        qtbot.waitUntil(lambda: window.controller.sending.job is None and window.ctx.history.count() == before + 2, timeout=20000)
         assert len(asked) == 2  # not asked the third time
     finally:
         server.stop()
@@ -131,7 +131,7 @@ def test_import_curl_tries_the_command_on_the_sandbox_first(qtbot, window):
     command = ("curl -X POST https://octeth.example.com/api/v1/event -H 'Content-Type: application/json' "
                "-d '{\"APIKey\": \"k-live-key\", \"ListID\": 3, \"event\": \"signup\", \"email\": \"a@example.com\"}'")
     window.open_curl_import()
-    dialog = window.curl_dialog
+    dialog = window.controller.actions.curl_dialog
     named(dialog, "cURL command").setPlainText(command)
     assert named(dialog, "Try on the sandbox").isChecked()  # the default
     assert not named(dialog, "Profile for the imported settings").isEnabled()
@@ -142,7 +142,7 @@ def test_import_curl_tries_the_command_on_the_sandbox_first(qtbot, window):
     assert window.ctx.secrets.get("octeth", "imported", "api_key") is None
     # Choosing to make a profile makes it, switches to it, and says where sends now go.
     window.open_curl_import()
-    dialog = window.curl_dialog
+    dialog = window.controller.actions.curl_dialog
     named(dialog, "cURL command").setPlainText(command)
     named(dialog, "Create a profile").setChecked(True)
     dialog.import_button.click()

@@ -20,13 +20,13 @@ SCRIPT = textwrap.dedent("""
     import json, os, sys, time
     if len(sys.argv) > 2:  # a child that never answers
         import console.engine.first_check as first_check
-        import console.ui.window.controller as controller
+        import console.ui.window.startup_sequence as startup_sequence
         first_check._check = lambda *args: time.sleep(120)
-        controller.FIRST_CHECK_WAIT_MS = 300
+        startup_sequence.FIRST_CHECK_WAIT_MS = 300
     from console.app import create_main_window
     window = create_main_window(sys.argv[1])
-    child = window.controller._first_check._pending._pid if window.controller._first_check else None
-    forked = window.controller._first_check is not None
+    child = window.controller.startup.first_check.pid if window.controller.startup.first_check else None
+    forked = window.controller.startup.first_check is not None
     from PySide6.QtWidgets import QApplication
     app = QApplication.instance()
     window.show()
@@ -126,7 +126,7 @@ def test_closing_the_window_before_the_answer_ends_the_child(tmp_path):
         first_check._check = lambda *args: time.sleep(120)  # never answers
         from console.app import create_main_window
         window = create_main_window(sys.argv[1])
-        child = window.controller._first_check._pending._pid
+        child = window.controller.startup.first_check.pid
         from PySide6.QtWidgets import QApplication
         app = QApplication.instance()
         window.show()
@@ -134,7 +134,7 @@ def test_closing_the_window_before_the_answer_ends_the_child(tmp_path):
         while time.monotonic() < end:
             app.processEvents()
             time.sleep(0.005)
-        waiting = window.controller._first_check is not None
+        waiting = window.controller.startup.first_check is not None
         window.close()
         try:
             os.kill(child, 0)

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from console.core.history_export import read_import
+from console.ui.history import transfer
 from tests.helpers.window import choose, click_item, named, payload
 from tests.test_secrets import CANARY
 
@@ -19,7 +20,7 @@ def send(qtbot, window, vendor, operation, body=None):
     model = named(window, "History").model()
     before = window.ctx.history.count()
     qtbot.mouseClick(named(window, "Send"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.ctx.history.count() == before + 1 and window.job is None, timeout=10000)
+    qtbot.waitUntil(lambda: window.ctx.history.count() == before + 1 and window.controller.sending.job is None, timeout=10000)
     qtbot.waitUntil(lambda: model.rowCount() >= 1 and model.rows[0].id == window.ctx.history.recent(1)[0].id, timeout=3000)
 
 
@@ -34,7 +35,7 @@ def test_filters_narrow_the_list(qtbot, window):
     named(window, "Payload").setPlainText('{"ListID": 1, "event": "conversion", "email": "a@b.co"}')
     window.validate_now()
     qtbot.mouseClick(window.send_anyway, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.ctx.history.count() == 3 and window.job is None, timeout=10000)
+    qtbot.waitUntil(lambda: window.ctx.history.count() == 3 and window.controller.sending.job is None, timeout=10000)
     panel = window.history
     panel.refresh()
     model = panel.model
@@ -102,7 +103,7 @@ def test_details_and_resend(qtbot, window):
     before = window.ctx.history.count()
     window.history.select_ids([row_id])
     qtbot.mouseClick(window.history.resend_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.ctx.history.count() == before + 1 and window.job is None, timeout=10000)
+    qtbot.waitUntil(lambda: window.ctx.history.count() == before + 1 and window.controller.sending.job is None, timeout=10000)
     again = window.ctx.history.recent(1)[0]
     assert json.loads(window.ctx.history.get(again.id).payload) == json.loads(window.ctx.history.get(row_id).payload)
 
@@ -112,7 +113,7 @@ def test_compare_two_exchanges(qtbot, window):
     send(qtbot, window, "mytracker", "login", {"customUserId": "two", "age": "30"})
     window.history.select_ids([1, 2])
     qtbot.mouseClick(window.history.compare_button, Qt.MouseButton.LeftButton)
-    dialog = window.compare_dialog
+    dialog = window.controller.actions.compare_dialog
     changes = [dialog.changes.item(i).text() for i in range(dialog.changes.count())]
     assert '~ /customUserId: "one" → "two"' in changes and '+ /age: "30"' in changes
 
@@ -123,19 +124,19 @@ def test_export_import_round_trip_and_no_canary(qtbot, window, tmp_path):
     window.fill_profiles("prod")
     choose(window, "mytracker", "login", "prod")
     qtbot.mouseClick(named(window, "Send"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.ctx.history.count() == 1 and window.job is None, timeout=10000)
+    qtbot.waitUntil(lambda: window.ctx.history.count() == 1 and window.controller.sending.job is None, timeout=10000)
     window.history.refresh()
     window.history.select_ids([1])
     for fmt in ("har", "json", "curl"):
         path = tmp_path / f"out.{fmt}"
-        assert window.history.export_to(str(path), fmt) == 1
+        assert transfer.export_to(window.history, str(path), fmt) == 1
         assert CANARY not in path.read_text()
     records, _ = read_import((tmp_path / "out.har").read_text())
     assert records[0].operation == "login"
-    imported, skipped = window.history.import_from(str(tmp_path / "out.har"))
+    imported, skipped, repeated = transfer.import_from(window.history, str(tmp_path / "out.har"))
     # Its own export imported back is recognised: the same exchange, not doubled.
     assert (imported, skipped) == (0, 0) and window.ctx.history.count() == 1
-    assert window.history.last_import_repeated == 1
+    assert repeated == 1
     # Copy as cURL (the main window's) carries no key unless asked.
     text = window.copy_as_curl()
     assert CANARY not in QGuiApplication.clipboard().text() and CANARY not in text
@@ -213,7 +214,7 @@ def test_deleting_several_and_clearing_ask_first(qtbot, window):
 def test_list_roles_are_qts_item_data_roles():
     from PySide6.QtCore import Qt
 
-    from console.ui.history import panel as history_view
+    from console.ui.history import model as history_view
 
     assert (history_view.DISPLAY_ROLE, history_view.TOOLTIP_ROLE, history_view.FOREGROUND_ROLE,
             history_view.ID_ROLE) == (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
@@ -225,7 +226,7 @@ def test_compare_colours_the_body_differences(qtbot, window):
     send(qtbot, window, "octeth", "event", {"ListID": 1, "event": "signup", "email": "b@example.com"})
     window.history.select_ids([1, 2])
     qtbot.mouseClick(window.history.compare_button, Qt.MouseButton.LeftButton)
-    body = named(window.compare_dialog, "Response body differences")
+    body = named(window.controller.actions.compare_dialog, "Response body differences")
     qtbot.wait(50)  # the highlighter colours on the next turn of the event loop
     colours = {}
     block = body.document().firstBlock()
@@ -236,7 +237,7 @@ def test_compare_colours_the_body_differences(qtbot, window):
             colours[text[0]] = formats[0].format.foreground().color().name() if formats else None
         block = block.next()
     assert colours.get("+") in ("#2e7d32", "#66bb6a") and colours.get("-") in ("#c62828", "#ef5350"), colours
-    window.compare_dialog.close()
+    window.controller.actions.compare_dialog.close()
 
 
 def test_today_and_yesterday_are_calendar_days(qtbot, window):

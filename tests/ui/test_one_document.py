@@ -111,7 +111,7 @@ def test_the_bytes_sent_are_the_bytes_the_preview_shows_for_every_operation(qtbo
                 qtbot.mouseClick(named(window, "Send"), Qt.MouseButton.LeftButton)
             else:
                 qtbot.mouseClick(window.send_anyway, Qt.MouseButton.LeftButton)
-            qtbot.waitUntil(lambda n=before: len(recorder.requests) > n and window.job is None, timeout=10000)
+            qtbot.waitUntil(lambda n=before: len(recorder.requests) > n and window.controller.sending.job is None, timeout=10000)
             got = recorder.requests[-1]
             body = got.body.decode().replace('"k3y"', '"***"')
             # The request line; VibeTrace's events (data=) are shown decoded above it.

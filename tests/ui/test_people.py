@@ -99,7 +99,7 @@ def test_no_window_message_speaks_command_line(qtbot, window, monkeypatch):
     assert any("Profiles & keys" in t for t in texts), texts
     # A cURL command of no known endpoint.
     window.open_curl_import()
-    dialog = window.curl_dialog
+    dialog = window.controller.actions.curl_dialog
     named(dialog, "cURL command").setPlainText("curl https://example.com/nothing -d '{}'")
     result = named(dialog, "cURL import result").text()
     assert "not an endpoint this app knows" in result
@@ -113,7 +113,8 @@ def test_no_window_message_speaks_command_line(qtbot, window, monkeypatch):
 
 def _enum_pointers(schema, defs, value, path=""):
     """JSON Pointers of the documented enums present in the form of `value`."""
-    from console.ui.widgets.payload_form import kind_of, resolve
+    from console.core.definitions import resolve_ref as resolve
+    from console.ui.widgets.form_fields import kind_of
 
     schema = resolve(schema, defs)
     kind = kind_of(schema, defs)
@@ -187,7 +188,7 @@ def test_history_rows_say_the_event_and_local_time(qtbot, window):
     choose(window, "synerise", "custom")
     before = window.ctx.history.count()
     qtbot.mouseClick(named(window, "Send"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.ctx.history.count() == before + 1 and window.job is None, timeout=10000)
+    qtbot.waitUntil(lambda: window.ctx.history.count() == before + 1 and window.controller.sending.job is None, timeout=10000)
     model = named(window, "History").model()
     qtbot.waitUntil(lambda: model.rowCount() >= 1, timeout=3000)
     text = model.data(model.index(0, 0))
@@ -206,10 +207,10 @@ def test_a_resend_of_a_valid_exchange_is_not_marked_forced(qtbot, window):
     choose(window, "octeth", "event")
     before = window.ctx.history.count()
     qtbot.mouseClick(named(window, "Send"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.ctx.history.count() == before + 1 and window.job is None, timeout=10000)
+    qtbot.waitUntil(lambda: window.ctx.history.count() == before + 1 and window.controller.sending.job is None, timeout=10000)
     first = window.ctx.history.recent(1)[0].id
     window.resend_history_exchange(first)
-    qtbot.waitUntil(lambda: window.ctx.history.count() == before + 2 and window.job is None, timeout=10000)
+    qtbot.waitUntil(lambda: window.ctx.history.count() == before + 2 and window.controller.sending.job is None, timeout=10000)
     assert not window.ctx.history.recent(1)[0].forced
 
 
@@ -240,7 +241,7 @@ def test_no_keyring_banner_for_sandbox_only_use(qtbot, make_window):
 def test_the_cookie_helper_shows_what_it_read_and_warns_instead_of_refusing(qtbot, window):
     choose(window, "vibetrace", "track")
     window.open_cookie_helper()
-    dialog = window.cookie_dialog
+    dialog = window.controller.actions.cookie_dialog
     named(dialog, "Cookie text").setPlainText("_vt_user=12345_abcdef_false_false")
     result = named(dialog, "Cookie result").text()
     assert "Read: 12345_abcdef_false_false" in result and "Session ID: abcdef" in result and "⚠" in result
@@ -248,9 +249,9 @@ def test_the_cookie_helper_shows_what_it_read_and_warns_instead_of_refusing(qtbo
     dialog.close()
     choose(window, "octeth", "event")
     window.open_cookie_helper()
-    note = named(window.cookie_dialog, "Cookie use note")
+    note = named(window.controller.actions.cookie_dialog, "Cookie use note")
     assert note.isVisible() and "VibeTrace" in note.text()
-    window.cookie_dialog.close()
+    window.controller.actions.cookie_dialog.close()
 
 
 def test_no_red_send_anyway_before_the_first_check(qtbot, tmp_path):

@@ -3,13 +3,14 @@ the sandbox read-only, Synerise's credential test."""
 
 from PySide6.QtCore import Qt
 
+from console.core.definitions import vendors
 from console.ui.dialogs.profiles import ProfilesDialog
 from tests.helpers.window import choose, named
 
 
 def test_edit_profile_and_store_key(qtbot, window, keyring_backend):
     window.ctx.profiles.update("mytracker", "production", {})
-    dialog = ProfilesDialog(window.ctx, window.ctx_vendor("mytracker"), "production", window)
+    dialog = ProfilesDialog(window.ctx, vendors()["mytracker"], "production", window)
     qtbot.addWidget(dialog)
     assert dialog.profile == "production"
     dialog.settings["app_id"].setText("4242")
@@ -30,7 +31,7 @@ def test_edit_profile_and_store_key(qtbot, window, keyring_backend):
 
 def test_synerise_test_credentials(qtbot, window):
     window.ctx.profiles.update("synerise", "live", {"base_url": window.ctx.sandbox_url() + "/synerise"})
-    dialog = ProfilesDialog(window.ctx, window.ctx_vendor("synerise"), "live", window)
+    dialog = ProfilesDialog(window.ctx, vendors()["synerise"], "live", window)
     qtbot.addWidget(dialog)
     dialog.secrets["api_key"].setText("wrong-key")
     qtbot.mouseClick(dialog.test_button, Qt.MouseButton.LeftButton)

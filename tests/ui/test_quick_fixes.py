@@ -23,7 +23,7 @@ def test_a_number_where_text_goes_is_made_text_in_place(qtbot, window):
     assert fix.isVisible() and fix.text() == 'Quick fix: Make it text: "12345"'
     qtbot.mouseClick(fix, Qt.MouseButton.LeftButton)
     assert payload(window)["customUserId"] == "12345"
-    assert not [i for i in window.prepared.issues if i.path == "/customUserId"]
+    assert not [i for i in window.controller.prepared.issues if i.path == "/customUserId"]
     assert not named(window, "Quick fix for customUserId").isVisible()
 
 
@@ -59,9 +59,9 @@ def test_a_documented_value_typed_nearly_right(qtbot, window):
     choose(window, "mytracker", "registration")
     example = payload(window)
     set_payload(window, {**example, "idGender": "woman"})
-    issues = [i for i in window.prepared.issues if i.path == "/idGender"]
+    issues = [i for i in window.controller.prepared.issues if i.path == "/idGender"]
     assert issues  # not a documented value
-    assert window.fixes.get(issues[0]) is None  # "woman" is a label, not near "0", "1" or "2": no guess
+    assert window.controller.fixes.get(issues[0]) is None  # "woman" is a label, not near "0", "1" or "2": no guess
 
 
 def test_a_field_the_schema_lacks_is_edited_in_the_form(qtbot, window):

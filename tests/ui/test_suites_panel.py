@@ -115,15 +115,15 @@ def test_a_malformed_case_file_is_named_with_its_problem(qtbot, window, tmp_path
 
 def save_dialog(qtbot, window):
     qtbot.mouseClick(named(window, "Save as case"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: getattr(window.controller, "save_case_dialog", None) is not None
-                    and window.controller.save_case_dialog.isVisible(), timeout=3000)
-    return window.controller.save_case_dialog
+    qtbot.waitUntil(lambda: window.controller.actions.save_case_dialog is not None
+                    and window.controller.actions.save_case_dialog.isVisible(), timeout=3000)
+    return window.controller.actions.save_case_dialog
 
 
 def test_save_as_case_keeps_tokens_and_the_last_answer_as_expectation(qtbot, window, tmp_path):
     choose(window, "octeth", "event")
     qtbot.mouseClick(named(window, "Send"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.job is None and "octeth/event" in window.last_answers, timeout=10000)
+    qtbot.waitUntil(lambda: window.controller.sending.job is None and "octeth/event" in window.controller.last_answers, timeout=10000)
     dialog = save_dialog(qtbot, window)
     assert named(dialog, "Expected status").text() == "200"
     fields = named(dialog, "Expected answer fields")
@@ -171,7 +171,7 @@ def test_save_as_case_expects_the_kind_of_a_field_that_changes_every_send(qtbot,
     """Octeth answers a fresh /uuid every send: the case expects a UUID there, not that one."""
     choose(window, "octeth", "event")
     qtbot.mouseClick(named(window, "Send"), Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.job is None and "octeth/event" in window.last_answers, timeout=10000)
+    qtbot.waitUntil(lambda: window.controller.sending.job is None and "octeth/event" in window.controller.last_answers, timeout=10000)
     dialog = save_dialog(qtbot, window)
     fields = named(dialog, "Expected answer fields")
     (uuid_field,) = [fields.item(i) for i in range(fields.count()) if fields.item(i).text().startswith("/uuid ")]

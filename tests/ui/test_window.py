@@ -31,7 +31,7 @@ def test_create_main_window_opens_on_the_sandbox(qtbot, tmp_path):
     qtbot.waitUntil(lambda: window.controller.ready, timeout=10000)
     assert named(window, "Profile").currentText() == "sandbox"
     assert "nothing leaves it" in named(window, "Sandbox banner").text()
-    assert payload(window) == window.op_def.example
+    assert payload(window) == window.controller.op_def.example
     assert named(window, "Send").isEnabled()
     window.close()
 
@@ -126,7 +126,7 @@ def test_broken_json_shows_line_and_column_and_blocks_sending(qtbot, window):
     assert not named(window, "Send").isEnabled()
     assert not window.send_anyway.isEnabled()
     qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert window.job is None  # refused at once: nothing to wait for
+    assert window.controller.sending.job is None  # refused at once: nothing to wait for
     assert window.ctx.history.count() == before and history.rowCount() == before
     assert "not valid JSON" in named(window, "Request preview").toPlainText()
     # Clicking the issue puts the cursor on the line.
@@ -215,13 +215,13 @@ def test_cancelled_sends_never_hold_up_the_next_one(qtbot, window, recorder):
     model = named(window, "History").model()
     qtbot.waitUntil(lambda: sum(r.outcome == "cancelled" for r in model.rows) == MAX_PARALLEL_SENDS + 1,
                     timeout=10000)
-    assert window.controller.sender.pool.maxThreadCount() == MAX_PARALLEL_SENDS  # the extra room is given back
+    assert window.controller.sending.sender.pool.maxThreadCount() == MAX_PARALLEL_SENDS  # the extra room is given back
 
 
 def test_cookie_helper_fills_the_payload(qtbot, window):
     choose(window, "vibetrace", "track")
     qtbot.mouseClick(named(window, "Cookie helper"), Qt.MouseButton.LeftButton)
-    dialog = window.cookie_dialog
+    dialog = window.controller.actions.cookie_dialog
     dialog.input.setPlainText("Cookie: _ga=1; _vt_user=111%5F222%5Ffalse%5Ffalse")
     assert "User ID: 111" in dialog.result.text() and "Session ID: 222" in dialog.result.text()
     dialog.input.setPlainText("_vt_user=abc_def")  # read, with a warning: the document shows digits
@@ -238,7 +238,7 @@ def test_import_curl_fills_everything_and_offers_the_key(qtbot, window, keyring_
     from tests.test_curl import MYTRACKER_DOC
 
     qtbot.mouseClick(named(window, "Import cURL"), Qt.MouseButton.LeftButton)
-    dialog = window.curl_dialog
+    dialog = window.controller.actions.curl_dialog
     dialog.input.setPlainText("curl nonsense")
     assert "not an endpoint" in dialog.summary.text() and not dialog.import_button.isEnabled()
     dialog.input.setPlainText(MYTRACKER_DOC)
@@ -374,11 +374,11 @@ def test_jsonp_is_unwrapped_and_raw_shows_it_as_received(qtbot, window):
 
 def test_keyboard_shortcuts_open_the_helpers(qtbot, window):
     qtbot.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: getattr(window, "curl_dialog", None) is not None and window.curl_dialog.isVisible(), timeout=3000)
-    window.curl_dialog.reject()
+    qtbot.waitUntil(lambda: window.controller.actions.curl_dialog is not None and window.controller.actions.curl_dialog.isVisible(), timeout=3000)
+    window.controller.actions.curl_dialog.reject()
     qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: getattr(window, "cookie_dialog", None) is not None and window.cookie_dialog.isVisible(), timeout=3000)
-    window.cookie_dialog.reject()
+    qtbot.waitUntil(lambda: window.controller.actions.cookie_dialog is not None and window.controller.actions.cookie_dialog.isVisible(), timeout=3000)
+    window.controller.actions.cookie_dialog.reject()
 
 
 def test_import_curl_asks_for_a_file_the_command_sends(qtbot, window, tmp_path, monkeypatch):
@@ -387,7 +387,7 @@ def test_import_curl_asks_for_a_file_the_command_sends(qtbot, window, tmp_path, 
     body = tmp_path / "event.json"
     body.write_text('{"customUserId": "from-file", "customEventName": "levelUp"}')
     qtbot.mouseClick(named(window, "Import cURL"), Qt.MouseButton.LeftButton)
-    dialog = window.curl_dialog
+    dialog = window.controller.actions.curl_dialog
     dialog.input.setPlainText("curl -X POST 'https://tracker-s2s.my.com/v1/customEvent/?idApp=1' "
                               "-H 'Authorization: t0k' --data-binary @event.json")
     assert "choose the file" in dialog.summary.text() and not dialog.import_button.isEnabled()
@@ -403,7 +403,7 @@ def test_import_curl_asks_for_a_file_the_command_sends(qtbot, window, tmp_path, 
 def test_cookie_helper_reads_a_vtsid_in_the_same_header(qtbot, window):
     choose(window, "vibetrace", "track")
     qtbot.mouseClick(named(window, "Cookie helper"), Qt.MouseButton.LeftButton)
-    dialog = window.cookie_dialog
+    dialog = window.controller.actions.cookie_dialog
     dialog.input.setPlainText("Cookie: _ga=1; _vt_user=111%5F222%5Ffalse%5Ffalse; _vtsid=abc%2D123")
     assert "User ID: 111" in dialog.result.text()
     assert "_vtsid: abc-123 (the web pixel's identifier; a server sends it alone)" in dialog.result.text()
@@ -415,4 +415,4 @@ def test_cookie_helper_reads_a_vtsid_in_the_same_header(qtbot, window):
     events = payload(window)
     assert events[0]["_vtsid"] == "abc-123" and "userId" not in events[0] and "sessionId" not in events[0]
     window.validate_now()
-    assert not [i for i in window.prepared.issues if "_vtsid" in i.path]  # the document's way: no warning
+    assert not [i for i in window.controller.prepared.issues if "_vtsid" in i.path]  # the document's way: no warning

@@ -4,10 +4,10 @@ export, import, delete with undo, retention."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QTimer, Signal
-from PySide6.QtGui import QAction, QColor
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -16,126 +16,26 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QMenu,
-    QProgressBar,
     QPushButton,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from console.core.history_entry import HistoryEntry
-from console.ui.widgets.theme import is_dark, status_colour
+from console.core.outcomes import Source, StatusClass
+from console.ui.history import transfer
+from console.ui.history.changes import BackgroundChanges
+from console.ui.history.model import ID_ROLE, HistoryModel
+from console.ui.history.time_ranges import CUSTOM_RANGE, TIME_RANGES, time_range
+from console.ui.widgets.theme import is_dark
 
 # Dialog classes (message boxes, file dialogs, spin boxes) are imported where they are used:
 # PySide6 builds each class's Python side on first import, which start-up should not pay for.
 
-PAGE = 100
-ROOT = QModelIndex()
-CUSTOM_RANGE = "From… to…"
-TIME_RANGES = {"Any time": None, "Last hour": timedelta(hours=1), "Today": None, "Yesterday": None,
-               "Last 24 hours": timedelta(days=1), "Last 7 days": timedelta(days=7), "Last 30 days": timedelta(days=30),
-               CUSTOM_RANGE: None}
-
-
-def calendar_day(name: str, now: datetime) -> tuple[str, str]:
-    """(since, until) in UTC ISO text for "Today" or "Yesterday" on the local calendar."""
-    midnight = now.astimezone().replace(hour=0, minute=0, second=0, microsecond=0)
-    start = midnight if name == "Today" else midnight - timedelta(days=1)
-    end = start + timedelta(days=1)
-    return tuple(t.astimezone(timezone.utc).isoformat(timespec="milliseconds") for t in (start, end))
-STATUS_CHOICES = ["Any status", "2xx", "3xx", "4xx", "5xx", "no answer", "cancelled", "not sent"]
-# Qt.ItemDataRole's values, as numbers: naming the enum here would build the Qt namespace at
-# import, before the first paint (console.ui.window.startup); data() runs too often for a local import.
-DISPLAY_ROLE, TOOLTIP_ROLE, FOREGROUND_ROLE, ID_ROLE = 0, 3, 9, 256  # ID_ROLE is UserRole
-
-
-def local_time(stored: str) -> str:
-    """A stored UTC time as this computer's local time, with its zone ("2026-11-23 14:05:09 CET")."""
-    try:
-        moment = datetime.fromisoformat(stored.replace("Z", "+00:00"))
-    except ValueError:
-        return stored[:19]
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    local = moment.astimezone()
-    return local.strftime("%Y-%m-%d %H:%M:%S ") + (local.tzname() or "")
-
-
-def describe_row(entry: HistoryEntry) -> str:
-    elapsed = f"{entry.elapsed_ms:.0f} ms" if entry.elapsed_ms is not None else ""
-    forced = " (forced)" if entry.forced else ""
-    pin = "📌 " if entry.pinned else ""
-    name = f" “{entry.event_name}”" if entry.event_name else ""
-    matched = f"   … {entry.matched} …" if entry.matched else ""
-    mark = f"  {entry.issue_mark}" if entry.issue_mark else ""
-    return (f"{pin}#{entry.id}  {local_time(entry.time)}  {entry.vendor}/{entry.operation}{name}  "
-            f"[{entry.profile}]  {entry.status_label}{forced}{mark}  {elapsed}{matched}")
-
-
-def row_colour(entry: HistoryEntry, dark: bool) -> str:
-    """A colour per outcome: answered rows by status class; cancelled, not sent and failed
-    sends each their own (never the green of a success)."""
-    colours = {"cancelled": ("#ab47bc", "#7b1fa2"), "not-sent": ("#ff7043", "#bf360c"),
-               "login-failed": ("#ef5350", "#c62828"), "interrupted": ("#bdbdbd", "#616161"),
-               "sending": ("#bdbdbd", "#616161")}
-    if entry.outcome in colours:
-        return colours[entry.outcome][0 if dark else 1]
-    return status_colour(entry.status, dark)
-
-
-class HistoryModel(QAbstractListModel):
-    """Rows of HistoryStore.page(), fetched a page at a time (canFetchMore/fetchMore)."""
-
-    def __init__(self, dark: bool, parent=None):
-        super().__init__(parent)
-        self.store = None
-        self.dark = dark
-        self.rows: list[HistoryEntry] = []
-        self.filters = None
-        self._more = True
-
-    def rowCount(self, parent=ROOT) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def data(self, index, role=DISPLAY_ROLE):
-        if not index.isValid():
-            return None
-        row = self.rows[index.row()]
-        if role == DISPLAY_ROLE:
-            return describe_row(row)
-        if role == TOOLTIP_ROLE:
-            return f"{row.method} {row.url}\n{row.error or ''}".strip()
-        if role == FOREGROUND_ROLE:
-            return QColor(row_colour(row, self.dark))
-        if role == ID_ROLE:
-            return row.id
-        return None
-
-    def canFetchMore(self, parent=ROOT) -> bool:
-        return self.store is not None and not parent.isValid() and self._more
-
-    def fetchMore(self, parent=ROOT) -> None:
-        before = self.rows[-1].id if self.rows else None
-        page = self.store.page(before, PAGE, filters=self.filters)
-        self._more = len(page) == PAGE
-        if page:
-            self.beginInsertRows(ROOT, len(self.rows), len(self.rows) + len(page) - 1)
-            self.rows.extend(page)
-            self.endInsertRows()
-
-    def reload(self, filters=None) -> None:
-        if filters is not None:
-            self.filters = filters
-        self.beginResetModel()
-        self.rows = []
-        self._more = True
-        self.endResetModel()
-        if self.canFetchMore():
-            self.fetchMore()
-
-
-class ExportStopped(Exception):
-    """The user stopped an export: nothing is written."""
+# The status filter's choices: history's status classes (console.core.outcomes).
+STATUS_CHOICES = ["Any status", *(klass.value for klass in StatusClass)]
+SOURCE_CHOICES = (("All sources", ""), ("Sent from the window", Source.WINDOW), ("Command line", Source.CLI),
+                  ("Suites", Source.SUITE), ("Captured", Source.CAPTURE), ("Imported", Source.IMPORT))
 
 
 class HistoryPanel(QWidget):
@@ -155,7 +55,6 @@ class HistoryPanel(QWidget):
         from console.core.definitions import vendors
 
         self.vendors = vendors()
-        self.last_import_repeated = 0  # exchanges the last import found in history already
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         top = QHBoxLayout()
@@ -180,9 +79,8 @@ class HistoryPanel(QWidget):
             self.filter_status.addItem(choice, "" if choice == "Any status" else choice)
         self.filter_source = QComboBox()
         self.filter_source.setAccessibleName("History source filter")
-        for label, source in (("All sources", ""), ("Sent from the window", "window"), ("Command line", "cli"),
-                              ("Suites", "suite"), ("Captured", "capture"), ("Imported", "import")):
-            self.filter_source.addItem(label, source)
+        for label, source in SOURCE_CHOICES:
+            self.filter_source.addItem(label, str(source))
         self.filter_issues = QComboBox()
         self.filter_issues.setAccessibleName("History issues filter")
         for label, kind in (("Any issues", ""), ("With errors", "errors"), ("With warnings", "warnings")):
@@ -256,18 +154,9 @@ class HistoryPanel(QWidget):
         buttons.addStretch(1)
         more.addStretch(1)
         # A long change (clear, delete, undo, retention of many rows): how far, and a way to stop.
-        self.change_progress = QProgressBar()
-        self.change_progress.setAccessibleName("History progress")
-        self.change_progress.setMaximumWidth(160)
-        self.change_progress.setVisible(False)
-        self.change_stop = QPushButton("Stop")
-        self.change_stop.setAccessibleName("Stop history change")
-        self.change_stop.setToolTip("Stop after the current step; what was done stays done (a delete can be undone)")
-        self.change_stop.setVisible(False)
-        more.addWidget(self.change_progress)
-        more.addWidget(self.change_stop)
-        self._cancel_change = None
-        self.change_stop.clicked.connect(self._stop_change)
+        self.changes = BackgroundChanges(self)
+        more.addWidget(self.changes.progress)
+        more.addWidget(self.changes.stop)
         layout.addLayout(buttons)
         layout.addLayout(more)
 
@@ -281,7 +170,7 @@ class HistoryPanel(QWidget):
         self.pinned_only.toggled.connect(lambda _c: self.apply_filters())
         self.list.activated.connect(self._show_row)
         self.list.clicked.connect(self._show_row)
-        self.list.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.list.selectionModel().selectionChanged.connect(lambda *_: self.update_buttons())
         self.list.customContextMenuRequested.connect(self._context_menu)
         self.open_button.clicked.connect(lambda: self._emit_one(self.open_requested))
         self.duplicate_button.clicked.connect(lambda: self._emit_one(self.duplicate_requested))
@@ -289,16 +178,15 @@ class HistoryPanel(QWidget):
         self.pin_button.clicked.connect(self.toggle_pin)
         self.compare_button.clicked.connect(self._compare)
         for fmt, action in self.export_actions.items():
-            action.triggered.connect(lambda _=False, f=fmt: self._export_dialog(f))
-        self.import_button.clicked.connect(self._import_dialog)
+            action.triggered.connect(lambda _=False, f=fmt: transfer.export_dialog(self, f))
+        self.import_button.clicked.connect(lambda: transfer.import_dialog(self))
         self.delete_button.clicked.connect(lambda: self.delete_selected(confirm=True))
         self.undo_button.clicked.connect(self.undo_delete)
         self.clear_button.clicked.connect(lambda: self.clear_all(confirm=True))
-        self.retention_button.clicked.connect(self._retention_dialog)
+        self.retention_button.clicked.connect(lambda: transfer.retention_dialog(self))
         self.status_message = lambda text: None
-        self._changes_running = 0
         self._finished_setup = False  # _add_after_first_paint() done
-        self._update_buttons()
+        self.update_buttons()
 
     # -- data ------------------------------------------------------------------------------
     @property
@@ -363,12 +251,7 @@ class HistoryPanel(QWidget):
     def current_filters(self):
         from console.core.history import HistoryFilter
 
-        span = TIME_RANGES[self.filter_time.currentText()]
-        since = until = ""
-        if span is not None:
-            since = (datetime.now(timezone.utc) - span).isoformat(timespec="milliseconds")
-        elif self.filter_time.currentText() in ("Today", "Yesterday"):
-            since, until = calendar_day(self.filter_time.currentText(), datetime.now(timezone.utc))
+        since, until = time_range(self.filter_time.currentText(), datetime.now(timezone.utc))
         custom = self.filter_time.currentText() == CUSTOM_RANGE
         if custom and self.time_from is None:
             self._add_range_edits()
@@ -408,7 +291,7 @@ class HistoryPanel(QWidget):
         if self.store is None:
             return
         self.model.reload(self.current_filters())
-        self._update_buttons()
+        self.update_buttons()
 
     def refresh(self) -> None:
         if self.store is None:
@@ -433,9 +316,9 @@ class HistoryPanel(QWidget):
         for row, item in enumerate(self.model.rows):
             if item.id in ids:
                 selection.select(self.model.index(row), QItemSelectionModel.SelectionFlag.Select)
-        self._update_buttons()
+        self.update_buttons()
 
-    def _update_buttons(self) -> None:
+    def update_buttons(self) -> None:
         ids = self.selected_ids() if self.list.selectionModel() else []
         editable = self.store is not None and not self.store.read_only
         for b in (self.open_button, self.duplicate_button, self.resend_button):
@@ -448,7 +331,7 @@ class HistoryPanel(QWidget):
         self.export_button.setToolTip("Export the selected exchanges" if ids else
                                       "Export every exchange the list shows (its filters and search)")
         self.delete_button.setEnabled(bool(ids) and editable)
-        self.undo_button.setEnabled(editable and not self._changes_running and self.store.can_undo())
+        self.undo_button.setEnabled(editable and not self.changes.running and self.store.can_undo())
         self.clear_button.setEnabled(editable)
         self.import_button.setEnabled(editable)
         self.retention_button.setEnabled(editable)
@@ -458,76 +341,19 @@ class HistoryPanel(QWidget):
         if exchange_id is not None:
             signal.emit(exchange_id)
 
-    def _stop_change(self) -> None:
-        if self._cancel_change is not None:
-            self._cancel_change.set()
-            self.change_stop.setEnabled(False)
+    def long_change(self, work, message, reload=lambda result: True) -> None:
+        """A change of many rows, `work(progress, cancelled)`, with the bar and Stop."""
+        self.changes.run_long(work, message, reload)
 
-    def _long_change(self, work, message, reload=lambda result: True) -> None:
-        """A change that may take a while (many rows): `work(progress, cancelled)` runs in the
-        background in chunks; the bar shows how far it is and Stop ends it after a chunk."""
-        import threading
+    def change(self, work, message, then=None, reload=lambda result: True) -> None:
+        """A change to history in the background (see BackgroundChanges.run)."""
+        self.changes.run(work, message, then, reload)
 
-        cancel = threading.Event()
-        state = {"done": 0, "total": None}
-
-        def progress(done, total):
-            state["done"], state["total"] = done, total if total is not None else state["total"]
-
-        def show():  # from the first tick on (a quick change shows no bar at all)
-            self.change_progress.setVisible(True)
-            self.change_stop.setVisible(True)
-            total = state["total"]
-            if total:
-                self.change_progress.setRange(0, total)
-                self.change_progress.setValue(min(state["done"], total))
-            else:
-                self.change_progress.setRange(0, 0)
-            self.status_message(f"Working… {state['done']:,} exchange(s)" + (f" of {total:,}" if total else ""))
-
-        timer = QTimer(self, interval=100)
-        timer.timeout.connect(show)
-        timer.start()
-        self.change_stop.setEnabled(True)
-        self._cancel_change = cancel  # the Stop button sets the running change's event
-
-        def finished(result):
-            timer.stop()
-            timer.deleteLater()
-            self.change_progress.setVisible(False)
-            self.change_stop.setVisible(False)
-            return result
-
-        self._change(lambda: work(progress, cancel.is_set),
-                     lambda n: ("Stopped. " if cancel.is_set() else "") + message(finished(n)),
-                     reload=reload, failed=lambda: finished(None))
-
-    def _change(self, work, message, then=None, reload=lambda result: True, failed=None) -> None:
-        """Runs a change to history in the background (the GUI thread never waits for the
-        write lock), then reloads the list (unless `reload(result)` says nothing changed) and
-        says what happened."""
-        from console.ui.workers import run_in_background
-
-        self._changes_running += 1
-        self.status_message("Working…")
-        self._update_buttons()
-
-        def finish(text: str, result=None) -> None:
-            self._changes_running -= 1
-            if result is None or reload(result):
-                self.apply_filters()
-            if then is not None and result is not None:
-                then(result)
-            if text:  # a change that did nothing (retention with nothing to remove) says nothing
-                self.status_message(text)
-                self.changed.emit(text)
-
-        def went_wrong(error: str) -> None:
-            if failed is not None:
-                failed()
-            finish(f"History was not changed: {error}")
-
-        run_in_background(self, work, lambda result: finish(message(result), result), went_wrong)
+    def say_changed(self, text: str) -> None:
+        """A change finished: say what happened."""
+        if text:  # a change that did nothing (retention with nothing to remove) says nothing
+            self.status_message(text)
+            self.changed.emit(text)
 
     def toggle_pin(self) -> None:
         ids = self.selected_ids()
@@ -535,7 +361,7 @@ class HistoryPanel(QWidget):
             return
         pinned = all(r.pinned for r in self.model.rows if r.id in ids)
         store = self.store
-        self._change(lambda: store.set_pinned(ids, not pinned) or len(ids),
+        self.change(lambda: store.set_pinned(ids, not pinned) or len(ids),
                      lambda n: f"{'Unpinned' if pinned else 'Pinned'} {n} exchange(s).",
                      lambda _n: self.select_ids(ids))
 
@@ -557,7 +383,7 @@ class HistoryPanel(QWidget):
             if answer != QMessageBox.StandardButton.Yes:
                 return 0
         store = self.store
-        self._long_change(lambda progress, cancelled: store.delete(ids, progress, cancelled),
+        self.long_change(lambda progress, cancelled: store.delete(ids, progress, cancelled),
                           lambda n: f"Deleted {n} exchange(s). Undo with “Undo delete” (Ctrl+Z in the list).")
         return len(ids)
 
@@ -572,13 +398,13 @@ class HistoryPanel(QWidget):
             if answer != QMessageBox.StandardButton.Yes:
                 return 0
         store = self.store
-        self._long_change(lambda progress, cancelled: store.delete(None, progress, cancelled),
+        self.long_change(lambda progress, cancelled: store.delete(None, progress, cancelled),
                           lambda n: f"Cleared {n} exchange(s). Undo with “Undo delete”.")
         return 1
 
     def undo_delete(self) -> None:
         store = self.store
-        self._long_change(lambda progress, cancelled: store.undo_delete(progress, cancelled),
+        self.long_change(lambda progress, cancelled: store.undo_delete(progress, cancelled),
                           lambda n: f"Brought back {n} exchange(s).")
 
     def _context_menu(self, position) -> None:
@@ -590,131 +416,11 @@ class HistoryPanel(QWidget):
             action.triggered.connect(button.click)
         menu.exec(self.list.viewport().mapToGlobal(position))
 
-    # -- export, import, retention -------------------------------------------------------------
-    def export_to(self, path: str, fmt: str, ids: list[int] | None = None, filters=None,
-                  progress=None, cancelled=lambda: False) -> int:
-        """Writes the given (or selected) exchanges, or with `filters` all those they pass, to
-        `path` as it reads them (whole or not at all, in constant memory); returns how many."""
-        from console.core import history_export
-        from console.core.files import atomic_stream
-
-        chosen = None if filters is not None else (ids if ids is not None else self.selected_ids())
-        entries = history_export.entries_for_export(self.store, ids=chosen, filters=filters,
-                                                    oldest_first=fmt in history_export.PROGRAMS)
-
-        def until_stopped():
-            for entry in entries:
-                if cancelled():
-                    raise ExportStopped()
-                yield entry
-
-        with atomic_stream(path) as out:
-            return history_export.write_export(out, until_stopped(), fmt, progress and (lambda n: progress(n, None)))
-
-    def import_from(self, path: str, keep_unknown: bool = False, refresh: bool = True) -> tuple[int, int]:
-        """Reads a HAR or JSON export into history; (imported, skipped). With `keep_unknown`
-        HAR entries of no known endpoint are kept as plain exchanges (vendor "other")."""
-        from console.core.history_export import import_into, read_import, read_import_file
-
-        records, skipped = read_import(read_import_file(path), keep_unknown=keep_unknown)
-        ids, self.last_import_repeated = import_into(self.store, records)
-        if refresh:
-            self.refresh()
-        return len(ids), skipped
-
-    def _export_dialog(self, fmt: str, everything: bool = False) -> None:
-        """Exports the selected exchanges, or (none selected, or `everything`) all those the
-        list's filters and search show."""
-        from PySide6.QtWidgets import QFileDialog
-
-        suffix = {"har": "HAR (*.har)", "json": "JSON (*.json)", "curl": "Shell (*.sh *.txt)",
-                  "python": "Python (*.py)", "node": "JavaScript (*.js *.mjs)", "php": "PHP (*.php)"}[fmt]
-        default = {"har": "history.har", "json": "history.json", "curl": "history.sh", "python": "replay.py",
-                   "node": "replay.js", "php": "replay.php"}[fmt]
-        path, _ = QFileDialog.getSaveFileName(self, "Export history", default, suffix)
-        if not path:
-            return
-        ids = [] if everything else self.selected_ids()
-        filters = self.model.filters
-
-        def work(progress, cancelled) -> int:
-            try:
-                if ids:
-                    return self.export_to(path, fmt, ids, progress=progress, cancelled=cancelled)
-                return self.export_to(path, fmt, filters=filters, progress=progress, cancelled=cancelled)
-            except ExportStopped:
-                return -1  # nothing written: the file is as it was
-
-        # Read and written in the background, a page at a time, with the bar and Stop of long changes.
-        self._long_change(work, lambda n: f"Exported {n} exchange(s) to {path} (keys masked)." if n >= 0 else
-                          f"{path} was not written.", reload=lambda n: False)
-
-    def _import_dialog(self) -> None:
-        from PySide6.QtWidgets import QFileDialog, QMessageBox
-
-        from console.core.history_export import HistoryImportError
-
-        path, _ = QFileDialog.getOpenFileName(self, "Import history", "", "HAR or JSON (*.har *.json);;All files (*)")
-        if not path:
-            return
-        from console.core.history import HistoryUnavailable
-        from console.core.history_export import read_import, read_import_file
-
-        try:
-            _, skipped = read_import(read_import_file(path))
-            keep = False
-            if skipped:
-                keep = QMessageBox.question(
-                    self, "Import", f"{skipped} entr{'y' if skipped == 1 else 'ies'} of this file match no "
-                    "endpoint of the five APIs. Keep them too, as plain exchanges you can view and export?"
-                ) == QMessageBox.StandardButton.Yes
-        except (OSError, UnicodeDecodeError, HistoryImportError, HistoryUnavailable) as exc:
-            QMessageBox.warning(self, "Import", f"Could not import {path}: {exc}")
-            return
-
-        def said(result) -> str:
-            from console.core.history_export import import_summary
-
-            imported, skipped = result
-            return import_summary(path, imported, skipped if not keep else 0, self.last_import_repeated).replace(
-                " (--keep-unknown keeps them as vendor 'other')", "")
-
-        self._change(lambda: self.import_from(path, keep_unknown=keep, refresh=False), said)
-
-    def _retention_dialog(self) -> None:
-        from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QSpinBox
-
-        from console.core.history import Retention
-
-        current = self.store.retention()
-        dialog = QDialog(self)
-        dialog.setWindowTitle("History retention")
-        form = QFormLayout(dialog)
-        keep_last = QSpinBox()
-        keep_last.setRange(0, 10_000_000)
-        keep_last.setSpecialValueText("no limit")
-        keep_last.setValue(current.keep_last)
-        keep_days = QSpinBox()
-        keep_days.setRange(0, 36500)
-        keep_days.setSpecialValueText("no limit")
-        keep_days.setValue(current.keep_days)
-        form.addRow("Keep the last N exchanges", keep_last)
-        form.addRow("Keep exchanges of the last D days", keep_days)
-        form.addRow(QCheckBox("Pinned exchanges are always kept", checked=True, enabled=False))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(dialog.accept)
-        buttons.rejected.connect(dialog.reject)
-        form.addRow(buttons)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            store, rules = self.store, Retention(keep_last.value(), keep_days.value())
-            self._change(lambda: store.set_retention(rules) or store.apply_retention(datetime.now(timezone.utc)),
-                         lambda n: f"Retention saved; it removed {n} old exchange(s).")
-
     def apply_retention(self) -> None:
         """Applies the retention settings in the background, then reloads the list."""
         store = self.store
         if store is None or store.read_only:
             return
-        self._long_change(lambda progress, cancelled: store.apply_retention(datetime.now(timezone.utc), progress,
+        self.long_change(lambda progress, cancelled: store.apply_retention(datetime.now(timezone.utc), progress,
                                                                             cancelled),
                           lambda n: f"Retention removed {n} old exchange(s)." if n else "", reload=bool)

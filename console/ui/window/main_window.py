@@ -1,10 +1,9 @@
 """The main window's layout and wiring: pickers, payload (form and JSON), live issues and
-preview, send/cancel, response, history. What it does is WindowController's
+preview, send/cancel, response, history. What it does is WindowController's and its parts'
 (console/ui/window/controller.py); every decision about vendors is the engine's."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QFontDatabase
 from PySide6.QtWidgets import (
     QComboBox,
@@ -47,19 +46,61 @@ class MainWindow(QMainWindow):
         """`state`: the saved window state when the caller has read it already; `first_check`:
         the first check of the payload begun in a forked child (console.engine.first_check)."""
         super().__init__()
+        self.ctx = ctx
         # State and behaviour; this class lays out the widgets and wires them to it.
         self.controller = WindowController(self, ctx, state, first_check)
         self.setWindowTitle("Event Console")
         self._build()
+        self._wire()
         self.controller.restore()
 
-    def __getattr__(self, name: str):
-        """What the window does is the controller's (`window.send()`, `window.prepared`)."""
-        try:
-            controller = self.__dict__["controller"]
-        except KeyError:
-            raise AttributeError(name) from None
-        return getattr(controller, name)
+    # -- what users (menus, shortcuts) and tests ask of the window ---------------------------
+    def validate_now(self) -> None:
+        """Checks the payload now (an edit is otherwise checked 250 ms after typing stops)."""
+        self.controller.payload.validate_now()
+
+    def send(self, force: bool = False) -> None:
+        """Send (or, with `force`, Send anyway despite errors)."""
+        self.controller.sending.send(force)
+
+    def cancel(self) -> None:
+        self.controller.sending.cancel()
+
+    def apply_fix(self, fix=None) -> bool:
+        return self.controller.payload.apply_fix(fix)
+
+    def fill_profiles(self, select: str) -> None:
+        self.controller.fill_profiles(select)
+
+    def save_state(self) -> None:
+        self.controller.save_state()
+
+    def copy_as_curl(self, include_secrets: bool = False) -> str:
+        return self.controller.actions.copy_as_curl(include_secrets)
+
+    def copy_as_code(self, language: str) -> str:
+        return self.controller.actions.copy_as_code(language)
+
+    def open_profiles(self) -> None:
+        self.controller.actions.open_profiles()
+
+    def open_cookie_helper(self) -> None:
+        self.controller.actions.open_cookie_helper()
+
+    def open_curl_import(self) -> None:
+        self.controller.actions.open_curl_import()
+
+    def save_as_case(self) -> None:
+        self.controller.actions.save_as_case()
+
+    def show_history_exchange(self, exchange_id: int) -> None:
+        self.controller.actions.show_history_exchange(exchange_id)
+
+    def open_history_exchange(self, exchange_id: int, keep_profile: bool = False) -> None:
+        self.controller.actions.open_history_exchange(exchange_id, keep_profile)
+
+    def resend_history_exchange(self, exchange_id: int) -> None:
+        self.controller.sending.resend(exchange_id)
 
     # -- layout ----------------------------------------------------------------------------
     def _build(self) -> None:
@@ -253,26 +294,31 @@ class MainWindow(QMainWindow):
         self._menus()
         self.resize(*default_size(self.screen().availableGeometry() if self.screen() else None))
 
-        self.vendor.currentIndexChanged.connect(self._vendor_changed)
-        self.operation.currentIndexChanged.connect(self._operation_changed)
-        self.profile.currentIndexChanged.connect(self._profile_changed)
-        self.editor.textChanged.connect(self._editor_changed)
-        self.form.edited.connect(self._form_edited)
-        self.form.field_error.connect(self._form_field_error)
-        self.form.fix_requested.connect(self.apply_fix)
-        self.tabs.currentChanged.connect(self._tab_changed)
-        self.format_button.clicked.connect(lambda: self.reformat(indent=2))
-        self.compact_button.clicked.connect(lambda: self.reformat(indent=None))
-        self.example_button.clicked.connect(self.reset_to_example)
-        self.save_case_button.clicked.connect(self.save_as_case)
-        self.suites.open_requested.connect(self.open_case)
-        self.plan.open_requested.connect(self.choose_plan)
-        self.plan.close_requested.connect(self.close_plan)
-        self.suites.ran.connect(self.refresh_history_soon)
-        self.capture.captured.connect(lambda _c: self.refresh_history_soon())
-        self.capture.open_requested.connect(self.open_history_exchange)
-        self.issues.itemActivated.connect(self._issue_clicked)
-        self.issues.itemClicked.connect(self._issue_clicked)
+
+    def _wire(self) -> None:
+        """Each widget's signal to the part of the controller that acts on it."""
+        c = self.controller
+        payload, actions = c.payload, c.actions
+        self.vendor.currentIndexChanged.connect(c.vendor_changed)
+        self.operation.currentIndexChanged.connect(c.operation_changed)
+        self.profile.currentIndexChanged.connect(c.profile_changed)
+        self.editor.textChanged.connect(payload.editor_changed)
+        self.form.edited.connect(payload.form_edited)
+        self.form.field_error.connect(payload.form_field_error)
+        self.form.fix_requested.connect(payload.apply_fix)
+        self.tabs.currentChanged.connect(payload.tab_changed)
+        self.format_button.clicked.connect(lambda: payload.reformat(indent=2))
+        self.compact_button.clicked.connect(lambda: payload.reformat(indent=None))
+        self.example_button.clicked.connect(payload.reset_to_example)
+        self.save_case_button.clicked.connect(actions.save_as_case)
+        self.suites.open_requested.connect(actions.open_case)
+        self.plan.open_requested.connect(actions.choose_plan)
+        self.plan.close_requested.connect(actions.close_plan)
+        self.suites.ran.connect(actions.refresh_history_soon)
+        self.capture.captured.connect(lambda _c: actions.refresh_history_soon())
+        self.capture.open_requested.connect(actions.open_history_exchange)
+        self.issues.itemActivated.connect(payload.issue_clicked)
+        self.issues.itemClicked.connect(payload.issue_clicked)
         self.send_button.clicked.connect(lambda: self.send(force=False))
         self.send_anyway.clicked.connect(lambda: self.send(force=True))
         self.cancel_button.clicked.connect(self.cancel)
@@ -283,77 +329,39 @@ class MainWindow(QMainWindow):
         self.copy_with_secrets.triggered.connect(lambda: self.copy_as_curl(include_secrets=True))
         for language, action in self.copy_as_code_actions.items():
             action.triggered.connect(lambda _checked=False, lang=language: self.copy_as_code(lang))
-        self.history.show_requested.connect(self.show_history_exchange)
-        self.history.open_requested.connect(self.open_history_exchange)
-        self.history.duplicate_requested.connect(lambda i: self.open_history_exchange(i, keep_profile=True))
+        self.history.show_requested.connect(actions.show_history_exchange)
+        self.history.open_requested.connect(actions.open_history_exchange)
+        self.history.duplicate_requested.connect(lambda i: actions.open_history_exchange(i, keep_profile=True))
         self.history.resend_requested.connect(self.resend_history_exchange)
-        self.history.compare_requested.connect(self.compare_exchanges)
+        self.history.compare_requested.connect(actions.compare_exchanges)
         self.history.status_message = lambda text: self.statusBar().showMessage(text, 8000)
 
     def _menus(self) -> None:
-        """The menu bar's menus, empty until _shortcuts fills them after the first paint."""
+        """The menu bar's menus, empty until add_menu_actions fills them after the first paint."""
         bar = self.menuBar()
         self.menus = {name: bar.addMenu(f"&{name}") for name in ("File", "Edit", "View", "Send", "History", "Help")}
 
-    def _shortcuts(self) -> None:
-        """Every action in the menu bar with its shortcut (made in start(), a few milliseconds
-        after the first paint, off the start-up path); Help › Keyboard shortcuts lists them."""
-        from PySide6.QtGui import QKeySequence
+    def add_menu_actions(self) -> None:
+        """Every action in the menu bar with its shortcut (console.ui.window.menus)."""
+        from console.ui.window.menus import add_menu_actions
 
-        self.actions_by_menu: dict[str, list[QAction]] = {}
+        self.actions_by_menu = add_menu_actions(self)
 
-        def add(menu: str, text: str, slot, keys=(), name: str | None = None) -> QAction:
-            action = QAction(text, self)
-            if keys:
-                action.setShortcuts([QKeySequence(k) for k in keys])
-            action.triggered.connect(lambda _checked=False: slot())
-            self.menus[menu].addAction(action)
-            self.actions_by_menu.setdefault(menu, []).append(action)
-            return action
+    def shortcut_sheet(self) -> list[tuple[str, str, str]]:
+        """(menu, action, shortcut) for every menu action that has a shortcut."""
+        from console.ui.window.menus import shortcut_sheet
 
-        history = self.history
-        add("File", "Import cURL…", self.open_curl_import, ["Ctrl+I"])
-        add("File", "Profiles && keys…", self.open_profiles, ["Ctrl+P"])
-        add("File", "Save as case…", self.save_as_case, ["Ctrl+Shift+S"])
-        from console.ui.dialogs import postman
+        return shortcut_sheet(getattr(self, "actions_by_menu", {}))
 
-        add("File", "Import Postman collection…", lambda: postman.import_postman(self))
-        add("File", "Export suite as Postman collection…", lambda: postman.export_postman(self))
-        add("File", "Import history…", history._import_dialog)
-        for fmt, label in (("har", "HAR 1.2"), ("json", "JSON"), ("curl", "cURL commands"),
-                           ("python", "a Python program"), ("node", "a Node.js program"), ("php", "a PHP program")):
-            add("File", f"Export all history as {label}…", lambda f=fmt: history._export_dialog(f, everything=True))
-        add("File", "Quit", self.close, ["Ctrl+Q"])
-        add("Edit", "Format JSON", lambda: self.reformat(indent=2), ["Ctrl+Shift+F"])
-        add("Edit", "Compact JSON", lambda: self.reformat(indent=None))
-        add("Edit", "Reset to example", self.reset_to_example)
-        add("Edit", "Apply quick fix", self.apply_fix, ["Ctrl+."])
-        add("Edit", "Cookie helper…", self.open_cookie_helper, ["Ctrl+K"])
-        add("Edit", "Copy as cURL", lambda: self.copy_as_curl(include_secrets=False), ["Ctrl+Shift+C"])
-        add("Edit", "Copy as cURL with keys", lambda: self.copy_as_curl(include_secrets=True))
-        from console.core.snippets import LANGUAGES
+    def show_shortcuts(self) -> None:
+        from console.ui.window.menus import show_shortcuts
 
-        for language, label in LANGUAGES.items():
-            add("Edit", f"Copy as {label}", lambda lang=language: self.copy_as_code(lang))
-        add("View", "Form", lambda: self.tabs.setCurrentIndex(0), ["Ctrl+1"])
-        add("View", "JSON", lambda: (self.tabs.setCurrentIndex(1), self.editor.setFocus()), ["Ctrl+2"])
-        add("View", "History", lambda: self.bottom_tabs.setCurrentWidget(self.history), ["Ctrl+3"])
-        add("View", "Suites", lambda: self.bottom_tabs.setCurrentWidget(self.suites), ["Ctrl+4"])
-        add("View", "Capture", lambda: self.bottom_tabs.setCurrentWidget(self.capture), ["Ctrl+5"])
-        add("Send", "Send", lambda: self.send(force=False), ["Ctrl+Return", "Ctrl+Enter"])
-        add("Send", "Send anyway (despite errors)", lambda: self.send(force=True),
-            ["Ctrl+Shift+Return", "Ctrl+Shift+Enter"])
-        add("Send", "Cancel", self.cancel, ["Escape"])
-        add("History", "Search history", lambda: (self.bottom_tabs.setCurrentWidget(history), history.search.setFocus()),
-            ["Ctrl+F"])
-        add("History", "Refresh", history.refresh, ["F5"])
-        add("History", "Open in editor", history.open_button.click)
-        add("History", "Resend", history.resend_button.click)
-        add("History", "Undo delete", history.undo_delete)
-        add("History", "Clear all…", lambda: history.clear_all(confirm=True))
-        add("History", "Retention…", history._retention_dialog)
-        add("Help", "Keyboard shortcuts", self.show_shortcuts, ["Ctrl+/"])
-        add("Help", "About Event Console", self.show_about)
+        self.shortcut_dialog = show_shortcuts(self)
+
+    def show_about(self) -> None:
+        from console.ui.window.menus import show_about
+
+        show_about(self)
 
     def chain_tab_order(self) -> None:
         """Tab goes pickers → the payload (the form's fields, or the JSON) → Send → the
@@ -365,65 +373,16 @@ class MainWindow(QMainWindow):
         for first, second in zip(chain, chain[1:], strict=False):
             QWidget.setTabOrder(first, second)
 
-    def shortcut_sheet(self) -> list[tuple[str, str, str]]:
-        """(menu, action, shortcut) for every menu action that has a shortcut."""
-        from PySide6.QtGui import QKeySequence
-
-        return [(menu, action.text().replace("&&", "&"),
-                 ", ".join(k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()))
-                for menu, actions in getattr(self, "actions_by_menu", {}).items() for action in actions
-                if action.shortcuts()]
-
-    def show_shortcuts(self) -> None:
-        from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTableWidget, QTableWidgetItem
-
-        rows = self.shortcut_sheet()
-        dialog = QDialog(self)
-        dialog.setWindowTitle("Keyboard shortcuts")
-        layout = QVBoxLayout(dialog)
-        table = QTableWidget(len(rows), 3)
-        table.setAccessibleName("Keyboard shortcuts")
-        table.setHorizontalHeaderLabels(["Menu", "Action", "Shortcut"])
-        for r, row in enumerate(rows):
-            for c, text in enumerate(row):
-                table.setItem(r, c, QTableWidgetItem(text))
-        table.resizeColumnsToContents()
-        layout.addWidget(table)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(dialog.reject)
-        layout.addWidget(buttons)
-        dialog.resize(520, 560)
-        self.shortcut_dialog = dialog
-        dialog.open()
-
-    def show_about(self) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
-        from console import __version__
-
-        QMessageBox.about(self, "About Event Console",
-                          f"Event Console {__version__}\nBuild, check, send and inspect server-side tracking "
-                          "events for VibeTrace, myTracker, Octeth and Synerise. Keys stay in the OS keyring.")
-
     # -- current choice --------------------------------------------------------------------
-    def _splitters(self) -> dict:
+    def splitters(self) -> dict:
         return {"main": self.main_split, "left": self.left_split, "right": self.right_split}
 
     def paintEvent(self, event) -> None:
         super().paintEvent(event)
-        controller = self.controller
-        if not controller._started and not controller._start_scheduled:
-            # The window paints first; the keyring, history, sandbox and schema validator
-            # (each costs start-up time) are brought up right after.
-            controller._start_scheduled = True
-            QTimer.singleShot(0, controller.start)
+        # The window paints first; the keyring, history, sandbox and schema validator (each
+        # costs start-up time) are brought up right after.
+        self.controller.startup.schedule()
 
-    # -- payload ---------------------------------------------------------------------------
-    # -- validation and preview ------------------------------------------------------------
-    # -- sending ---------------------------------------------------------------------------
-    # -- history ---------------------------------------------------------------------------
-    # -- dialogs ---------------------------------------------------------------------------
-    # -- state -----------------------------------------------------------------------------
     def changeEvent(self, event) -> None:
         """The system switched light/dark while running: banners, colours of the JSON and of
         "Send anyway" follow (the issue list and history recolour on their next update)."""
@@ -441,8 +400,6 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         self.controller.close()
         super().closeEvent(event)
-
-
 
 
 def default_size(available) -> tuple[int, int]:

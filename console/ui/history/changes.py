@@ -1,0 +1,101 @@
+"""Changes to history from the panel (delete, pin, undo, clear, import, export, retention),
+run in the background through console.ui.workers (the GUI thread never waits for the write
+lock); a change of many rows shows a progress bar and a Stop button while it runs."""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QProgressBar, QPushButton
+
+PROGRESS_TICK_MS = 100  # how often the bar follows a long change (a quick one shows no bar)
+
+
+class BackgroundChanges(QObject):
+    """Runs a panel's changes; `progress` and `stop` are its widgets, `running` how many run.
+    The panel hears of each change's end through `apply_filters()` (rows changed) and
+    `say_changed(text)`."""
+
+    def __init__(self, panel):
+        super().__init__(panel)
+        self.panel = panel
+        self.running = 0
+        self._cancel: threading.Event | None = None
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName("History progress")
+        self.progress.setMaximumWidth(160)
+        self.progress.setVisible(False)
+        self.stop = QPushButton("Stop")
+        self.stop.setAccessibleName("Stop history change")
+        self.stop.setToolTip("Stop after the current step; what was done stays done (a delete can be undone)")
+        self.stop.setVisible(False)
+        self.stop.clicked.connect(self._stop)
+
+    def _stop(self) -> None:
+        if self._cancel is not None:
+            self._cancel.set()
+            self.stop.setEnabled(False)
+
+    def run_long(self, work, message, reload=lambda result: True) -> None:
+        """A change that may take a while (many rows): `work(progress, cancelled)` runs in the
+        background in chunks; the bar shows how far it is and Stop ends it after a chunk."""
+        cancel = threading.Event()
+        state = {"done": 0, "total": None}
+
+        def progress(done, total):
+            state["done"], state["total"] = done, total if total is not None else state["total"]
+
+        def show():  # from the first tick on (a quick change shows no bar at all)
+            self.progress.setVisible(True)
+            self.stop.setVisible(True)
+            total = state["total"]
+            if total:
+                self.progress.setRange(0, total)
+                self.progress.setValue(min(state["done"], total))
+            else:
+                self.progress.setRange(0, 0)
+            self.panel.status_message(f"Working… {state['done']:,} exchange(s)" + (f" of {total:,}" if total else ""))
+
+        timer = QTimer(self, interval=PROGRESS_TICK_MS)
+        timer.timeout.connect(show)
+        timer.start()
+        self.stop.setEnabled(True)
+        self._cancel = cancel  # the Stop button sets the running change's event
+
+        def finished(result):
+            timer.stop()
+            timer.deleteLater()
+            self.progress.setVisible(False)
+            self.stop.setVisible(False)
+            return result
+
+        self.run(lambda: work(progress, cancel.is_set),
+                 lambda n: ("Stopped. " if cancel.is_set() else "") + message(finished(n)),
+                 reload=reload, failed=lambda: finished(None))
+
+    def run(self, work, message, then=None, reload=lambda result: True, failed=None) -> None:
+        """Runs `work()` in the background, then reloads the list (unless `reload(result)` says
+        nothing changed), calls `then(result)` and says `message(result)`; `failed()` runs first
+        when it raised."""
+        from console.ui.workers import run_in_background
+
+        panel = self.panel
+        self.running += 1
+        panel.status_message("Working…")
+        panel.update_buttons()
+
+        def finish(text: str, result=None) -> None:
+            self.running -= 1
+            if result is None or reload(result):
+                panel.apply_filters()
+            if then is not None and result is not None:
+                then(result)
+            panel.say_changed(text)
+
+        def went_wrong(error: str) -> None:
+            if failed is not None:
+                failed()
+            finish(f"History was not changed: {error}")
+
+        run_in_background(panel, work, lambda result: finish(message(result), result), went_wrong)

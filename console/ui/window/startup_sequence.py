@@ -1,0 +1,254 @@
+"""The window's start-up after its first paint, in steps: what the first paint does not need
+(the form's fields, history, the menus, the panels' data), then the first check of the payload
+(its answer from a child forked before Qt came up, when there is one), then a warm-up on a
+worker. Each step is short, so the window stays responsive while it comes up."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer
+
+from console.core.definitions import vendors
+from console.core.profiles import SANDBOX
+from console.ui.window.part import WindowPart
+
+# Start-up goes in steps this far apart: input, painting and other timers get their turn in
+# between (zero-delay steps ran back to back, one pause of 45 ms).
+STEP_MS = 1
+WARM_UP_AFTER_MS = 250  # from ready until the warm-up (keyring, HTTP library, validators) starts
+FIRST_CHECK_WAIT_MS = 5000  # the longest the window waits for its first check's child
+
+
+class StartupSequence(WindowPart):
+    """Brings one window's controller `c` up after the first paint (`schedule`), and says
+    whether it is `started` (history, sender, shortcuts up) and `ready` (first check shown)."""
+
+    def __init__(self, controller, first_check=None):
+        super().__init__(controller)
+        # The first check of the payload, begun in a forked child before Qt came up
+        # (console.engine.first_check); its answer, once taken, feeds the first validate_now.
+        self.first_check = first_check
+        self._notifier = None  # watches the child's pipe (_await_first_check)
+        self._answer = None
+        self.started = False
+        self.ready = False
+        self._scheduled = False
+
+    def schedule(self) -> None:
+        """Called at each paint: the first one starts the rest a turn of the event loop later."""
+        if not self.started and not self._scheduled:
+            self._scheduled = True
+            QTimer.singleShot(0, self.start)
+
+    def start(self) -> None:
+        """Brings up what the first paint does not need. Idempotent; tests may call it."""
+        if self.started:
+            return
+        self.started = True
+        c = self.c
+        self.w.first_steps.setVisible(not c.state.first_steps_done)
+        self.w.first_steps.close_button.clicked.connect(c.first_steps_done)
+        c.update_sandbox_banner()
+        c.update_environment()
+        self.w.issues.clear()
+        self.w.issues.addItem("Checking the payload…")
+        # The rest a step per turn of the event loop, STEP_MS apart: no single pause of the GUI
+        # thread long enough to be felt (each stays well under 50 ms; bench/gui_ready.py).
+        steps = [self._name_qt, self._build_form, self._open_history, self._start_background]
+        QTimer.singleShot(STEP_MS, lambda: self._run_steps(steps))
+
+    def _run_steps(self, steps: list) -> None:
+        if self.c.closed:
+            return
+        steps[0]()
+        if len(steps) > 1:
+            QTimer.singleShot(STEP_MS, lambda: self._run_steps(steps[1:]))
+
+    @staticmethod
+    def _name_qt() -> None:
+        """Naming the Qt namespace builds its ninety-odd enums (~14 ms): a step of its own,
+        before the form, which needs them (the two in one step paused the GUI 35-50 ms)."""
+        from PySide6.QtCore import Qt
+
+        Qt.FocusPolicy  # noqa: B018 - builds the namespace now
+
+    def _build_form(self) -> None:
+        """The form's fields first of all: the form is what the user looks at."""
+        if self.w.tabs.currentIndex() == 0:
+            self.c.payload.sync_form()
+
+    def _open_history(self) -> None:
+        """History's first rows, and the menus' actions with their shortcuts (~1 ms). The JSON
+        editor's colours and gutter (~13 ms) wait until it is first shown, or the warm-up."""
+        ctx = self.c.ctx
+        self.w.history.set_store(ctx.history)
+        if ctx.history.message:
+            self.w.history_banner.setText(ctx.history.message)
+            self.w.history_banner.setVisible(True)
+        self.w.add_menu_actions()
+
+    def _start_background(self) -> None:
+        """The last part of start-up: the panels' data, retention, and the worker that gets
+        the first check ready."""
+        c = self.c
+        c.actions.set_panels_context()
+        if c.state.plan_folder:  # the plan in use last time, unless it went away
+            c.actions.open_plan(c.state.plan_folder, quiet=True)
+        c.apply_retention()
+        vendor, operation = self.w.vendor.currentData(), self.w.operation.currentData()
+        profile = self.w.profile.currentText() or SANDBOX
+        first, self.first_check = self.first_check, None
+        if first is not None and (first.vendor, first.operation) != (vendor, operation):
+            first.discard()  # it checked what the window no longer shows
+            first = None
+        if first is None:
+            self._get_ready_in_background()
+        elif profile == SANDBOX:
+            self._await_first_check(first)
+        else:
+            # A real account's key comes from the keyring, whose backend is looked up first
+            # (100-250 ms, on a worker); the child checks the schema meanwhile.
+            from console.ui.workers import run_in_background
+
+            self.first_check = first  # close() ends it if the window closes before then
+
+            def keyring_known(_result=None):
+                if self.first_check is first and not c.closed:
+                    self._await_first_check(first)
+
+            run_in_background(self, lambda: c.ctx.secrets.available, keyring_known,
+                              lambda _message: keyring_known())
+
+    def _get_ready_in_background(self) -> None:
+        """The keyring's lookup (100-250 ms), and the validator's import and compilation (about
+        60 ms) run on a worker thread, started once the GUI thread's own start-up is done
+        (sharing the interpreter lock with it would stretch both); the first check of the
+        payload runs when they are done. An edit before then is checked at once (validate_now
+        compiles what it needs)."""
+        from console.ui.workers import run_in_background
+
+        ctx = self.c.ctx
+        vendor, operation = self.w.vendor.currentData(), self.w.operation.currentData()
+        profile = self.w.profile.currentText() or SANDBOX
+        run_in_background(self, lambda: _get_ready(ctx, vendor, operation, profile), self._checks_ready,
+                          lambda _message: self._checks_ready(None))
+
+    def _await_first_check(self, first) -> None:
+        """Waits, without blocking the GUI thread, for the child's answer (it has usually come
+        by now), then shows the first check; without an answer, gets ready as usual."""
+        from PySide6.QtCore import QSocketNotifier
+
+        # What reads the answer and makes the first check (~10 ms), imported while the child
+        # finishes; the answer is shown a turn later (the two in one turn paused the GUI ~30 ms).
+        from console.engine import pipeline  # noqa: F401
+
+        notifier = QSocketNotifier(first.fileno(), QSocketNotifier.Type.Read, self)
+        self.first_check, self._notifier = first, notifier  # still running: abandon() ends it
+
+        def answered(*_):
+            if self.first_check is not first:
+                return  # answered already, given up on, or the window closed
+            checked = self._stop_waiting().answer()
+            if self.c.closed:
+                return
+            if checked is None:
+                self._get_ready_in_background()
+                return
+            self._answer = (first, checked)
+            QTimer.singleShot(STEP_MS, lambda: self.c.closed or self._checks_ready(None))
+
+        def given_up():
+            # A child that has not answered in this long never will (it answers in ~60 ms).
+            if self.first_check is first and not self.c.closed:
+                self._stop_waiting().discard()
+                self._get_ready_in_background()
+
+        notifier.activated.connect(answered)
+        QTimer.singleShot(FIRST_CHECK_WAIT_MS, given_up)
+
+    def _stop_waiting(self):
+        """Stops watching the first check's pipe (before it is closed) and returns the check."""
+        first, self.first_check = self.first_check, None
+        if self._notifier is not None:
+            self._notifier.setEnabled(False)
+            self._notifier.deleteLater()
+            self._notifier = None
+        return first
+
+    def abandon(self) -> None:
+        """The window closes before the first check answered: end the child."""
+        if self.first_check is not None:
+            self._stop_waiting().discard()
+
+    def take_first_answer(self, text: str):
+        """(now, checked) of the child's first check when it is for exactly `text`, once;
+        (None, None) otherwise. The clock reading is the one the dynamic values were made at."""
+        first, self._answer = self._answer, None
+        if first and first[0].text == text:
+            return first[0].now, first[1]
+        return None, None
+
+    def _checks_ready(self, _result) -> None:
+        from console.ui.workers import run_in_background
+
+        c = self.c
+        if self._answer is None:
+            c.sending.ensure_sender()  # its modules were imported on the worker
+        # else it is made after the warm-up, which imports them (or at the first send)
+        self.ready = True
+        c.payload.validate_now()
+        # The warm-up waits until the ready window is drawn and settled: started at once, it
+        # shares the interpreter with that frame.
+        QTimer.singleShot(WARM_UP_AFTER_MS, lambda: c.closed or run_in_background(
+            self, lambda: warm_up(c.ctx), self._warmed_up))
+
+    def _warmed_up(self, _result) -> None:
+        """The keyring was looked up in the warm-up: say when there is none. The JSON editor
+        is decorated now if it was not shown yet, so that showing it later costs nothing."""
+        self.c.keyring_looked_up()
+        self.w.editor.decorate()
+        self.c.sending.ensure_sender()
+        _freeze_startup_objects()
+
+
+def _get_ready(ctx, vendor: str, operation: str, profile: str) -> None:
+    """On a worker thread at start-up: what the first check of the payload needs (the
+    validator of the current operation, imported and compiled; the keyring backend, looked up
+    once, when the profile's key is read from it)."""
+    import linecache
+
+    # The source lines kept so far (of modules imported before console.ui's lighter
+    # __feature__ check): dropped, so that the validator's import reuses their memory.
+    linecache.clearcache()
+    from console.core.validation import compile_validator
+    from console.engine import pipeline  # noqa: F401 - imported here, not on the GUI thread
+    from console.ui.widgets import rendering  # noqa: F401 - the Sender's, likewise
+
+    if profile != SANDBOX:
+        ctx.secrets.available  # noqa: B018 - looks the keyring backend up
+    if vendor and operation:
+        compile_validator(vendor, operation)
+
+
+def warm_up(ctx) -> None:
+    """Start-up work after the window is ready that would otherwise hold up the first send or
+    edit: look the keyring up, import the HTTP library (its C parts hold the GIL while they
+    load) and compile every operation's validator."""
+    from console.core.validation import compile_validator
+
+    ctx.secrets.available  # noqa: B018 - looks the keyring backend up (100-250 ms)
+    ctx.sandbox  # noqa: B018 - starts the built-in sandbox's server (its import costs 30-45 ms)
+    ctx.transport  # noqa: B018 - builds the one requests.Session
+    for vendor in vendors().values():
+        for op in vendor.operations.values():
+            compile_validator(vendor.name, op.name)
+
+
+def _freeze_startup_objects() -> None:
+    """Moves everything start-up made out of the garbage collector's reach: later full
+    collections then walk only what the session creates, and stay short (no GUI hiccups)."""
+    import gc
+
+    # No collection first: it took 20-30 ms of the GUI thread; what start-up left as garbage
+    # is a few hundred kilobytes, frozen with the rest.
+    gc.freeze()
+
