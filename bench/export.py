@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from console.core.history import HistoryStore  # noqa: E402
+from console.core.history.store import HistoryStore  # noqa: E402
 from tests.history_data import make_records  # noqa: E402
 
 PLAIN = """

@@ -89,7 +89,7 @@ QApplication.instance().exec()
 
 def make_home(count: int = 2000) -> str:
     """A data home with `count` exchanges of realistic size (written straight to history)."""
-    from console.core.history import HistoryStore
+    from console.core.history.store import HistoryStore
     from tests.history_data import fill
 
     home = tempfile.mkdtemp(prefix="bench-ready-")

@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from console.core.history import HistoryStore  # noqa: E402
+from console.core.history.store import HistoryStore  # noqa: E402
 from console.ui.application import application  # noqa: E402
 from console.ui.history.panel import HistoryPanel  # noqa: E402
 from tests.history_data import fill, make_records  # noqa: E402

@@ -24,7 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from console.core.history import FILE_NAME, HistoryFilter, HistoryStore, Retention  # noqa: E402
+from console.core.history.connection import FILE_NAME
+from console.core.history.records import HistoryFilter, Retention
+from console.core.history.store import HistoryStore  # noqa: E402
 from tests.history_data import fill, make_records  # noqa: E402
 
 FILTERS = {
@@ -80,7 +82,7 @@ def generated(rows: int) -> Path:
     store = HistoryStore(keep)
     started = time.perf_counter()
     fill(store, rows, batch=20_000)
-    with store._transaction() as db:  # a realistic spread of the rarer fields
+    with store.transaction() as db:  # a realistic spread of the rarer fields
         db.execute("UPDATE exchanges SET profile = 'staging' WHERE id % 7 = 0")
         db.execute("UPDATE exchanges SET source = 'suite' WHERE id % 11 = 0")
         db.execute("UPDATE exchanges SET pinned = 1 WHERE id % 50000 = 0")

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-from console import APP_NAME, __version__
+from console import APP_NAME, __version__, fast_start
 from console.core.issue_codes import IssueCode
 from console.exit_status import ExitStatus
 
@@ -148,9 +148,8 @@ def _port(text: str) -> int:
 
 def run() -> None:
     """The `event-console` command (and `python -m console`): main(), then the process ends
-    with its status at once. Python's own shutdown would tear down every module one by one
-    (20-25 ms of a send's ~150 ms) for nothing: history is closed and the output flushed by
-    then, and nothing else holds state worth saving."""
+    with its status (at once, as console.fast_start's os_exit says: history is closed and the
+    output flushed by then, and nothing else holds state worth saving)."""
     code = main()
     try:
         sys.stdout.flush()
@@ -159,7 +158,7 @@ def run() -> None:
         code = code or ExitStatus.BROKEN_PIPE
     except (OSError, ValueError):  # a closed or failing stream: nothing more can be said on it
         pass
-    os._exit(code)
+    fast_start.exit_now(code)
 
 
 def main(argv: list[str] | None = None, stdin: IO[str] | None = None, stdout: IO[str] | None = None,
@@ -219,7 +218,7 @@ def main(argv: list[str] | None = None, stdin: IO[str] | None = None, stdout: IO
         return ExitStatus.BROKEN_PIPE
     except Exception as exc:
         # Imported only now: `vendors` must not load SQLite.
-        from console.core.history import HistoryUnavailable
+        from console.core.history.connection import HistoryUnavailable
 
         if isinstance(exc, HistoryUnavailable):  # nothing was sent: say which file and what to do
             print(f"{APP_NAME}: {exc}", file=stderr)
@@ -425,8 +424,8 @@ def _serve_until_stopped(server, stdout) -> None:
 
 def _capture(args, context, stdin, stdout, stderr) -> int:
     """`capture`: serves the five APIs, checks and records every request, until Ctrl+C."""
-    from console.core.capture_journal import JournalUnavailable
     from console.core.definitions import vendors
+    from console.core.history.journal import JournalUnavailable
     from console.core.hosts import is_loopback
     from console.engine.capture import KEYS_NOTE, KEYS_NOTE_FORWARD, CaptureServer, describe
 
@@ -735,8 +734,8 @@ def _suite_run(args, context, stdout) -> int:
 def _history_export(args, context, stdout, stderr) -> int:
     """`history export`: written as it is read (constant memory, any history); progress on a
     terminal."""
-    from console.core import history_export
     from console.core.files import atomic_stream
+    from console.core.history import export as history_export
 
     if args.export_limit is not None and args.export_limit < 1:
         raise UsageError("--limit takes a number above 0")
@@ -769,7 +768,7 @@ def _history_export(args, context, stdout, stderr) -> int:
 
 
 def _history_import(args, context, stdout, stderr) -> int:
-    from console.core.history_export import (
+    from console.core.history.export import (
         HistoryImportError,
         import_into,
         import_summary,

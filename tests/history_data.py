@@ -6,7 +6,7 @@ import json
 import random
 from datetime import datetime, timedelta, timezone
 
-from console.core.history import Record
+from console.core.history.records import Record
 
 VENDOR_OPS = [("vibetrace", "track"), ("vibetrace", "rest-event"), ("mytracker", "customEvent"),
               ("mytracker", "login"), ("octeth", "event"), ("synerise", "custom"), ("synerise", "ai-event")]

@@ -20,7 +20,7 @@ import pytest
 import requests
 
 from console.core.definitions import vendors
-from console.core.history import HistoryStore
+from console.core.history.store import HistoryStore
 from console.core.secrets import SecretStore
 from console.engine import pipeline
 from console.engine.context import AppContext

@@ -9,9 +9,10 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from console.core import capture_journal
-from console.core.capture_journal import NOT_CHECKED, CaptureJournal, decode, encode, pending_in
-from console.core.history import HistoryStore, Record
+from console.core.history import journal as capture_journal
+from console.core.history.journal import NOT_CHECKED, CaptureJournal, decode, encode, pending_in
+from console.core.history.records import Record
+from console.core.history.store import HistoryStore
 from console.core.secrets import SecretStore
 from console.engine.capture import Capture
 from console.engine.context import AppContext
@@ -32,7 +33,7 @@ def record(n: int, **changes) -> Record:
 
 def die(journal: CaptureJournal) -> None:
     """What a kill does to a journal: its files are closed (and so unlocked), nothing else."""
-    for file in [*journal._older, journal._current]:
+    for file in journal.files:
         file.map.close()
         os.close(file.fd)
 
@@ -74,7 +75,7 @@ def test_a_later_write_of_a_request_replaces_the_first_and_a_torn_line_is_skippe
     journal = CaptureJournal(tmp_path)
     ticket = journal.write(record(1, status=None, outcome="sending"))
     journal.write(record(1, status=201), ticket)
-    path = journal._current.path
+    path = journal.files[-1].path
     die(journal)
     with open(path, "ab") as stream:
         stream.write(b'{"seq": 7, "record": {"time": "2026-')  # the process died mid-write
@@ -98,7 +99,7 @@ def test_files_are_replaced_past_the_limit_and_removed_when_done(tmp_path, monke
 def test_a_journal_held_by_a_live_process_is_not_recovered(tmp_path):
     """The lock is the process's: a second process cannot take what the first still holds."""
     script = (f"import sys, time; sys.path.insert(0, {str(ROOT)!r})\n"
-              "from pathlib import Path\nfrom console.core.capture_journal import CaptureJournal\n"
+              "from pathlib import Path\nfrom console.core.history.journal import CaptureJournal\n"
               "from tests.test_capture_journal import record\n"
               f"j = CaptureJournal(Path({str(tmp_path)!r})); j.write(record(1)); print('ready', flush=True)\n"
               "sys.stdin.readline()\n")

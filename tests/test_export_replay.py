@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from console.core.definitions import vendors
-from console.core.history_export import to_curl_commands, to_har, to_json_export
+from console.core.history.export import to_curl_commands, to_har, to_json_export
 from console.engine import pipeline
 from tests.servers import RecordingServer
 

@@ -6,8 +6,8 @@ import tracemalloc
 
 import pytest
 
-from console.core import history_export
-from console.core.history import HistoryStore
+from console.core.history import export as history_export
+from console.core.history.store import HistoryStore
 from tests.history_data import make_records
 
 

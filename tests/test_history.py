@@ -6,7 +6,8 @@ import sqlite3
 
 import pytest
 
-from console.core.history import SCHEMA_VERSION, HistoryStore
+from console.core.history.schema import SCHEMA_VERSION
+from console.core.history.store import HistoryStore
 from console.engine import pipeline
 from tests.test_definitions import ALL_OPERATIONS
 
@@ -57,7 +58,7 @@ def test_database_from_the_future_is_left_untouched(tmp_path):
 
 
 def test_send_into_future_database_is_refused_before_the_network(make_ctx, recorder):
-    from console.core.history import HistoryUnavailable
+    from console.core.history.connection import HistoryUnavailable
 
     ctx = make_ctx()
     ctx.home.mkdir(parents=True)
@@ -130,7 +131,7 @@ def test_the_opening_thread_reads_while_another_thread_writes(tmp_path):
     writing, release = threading.Event(), threading.Event()
 
     def slow_write():
-        with store._transaction() as db:
+        with store.transaction() as db:
             db.execute("DELETE FROM exchanges WHERE id = 1")
             writing.set()
             release.wait(3)  # were reads to wait for this write, they would see id 1 gone

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 WRITER = """
 import sys
-from console.core.history import HistoryStore
+from console.core.history.store import HistoryStore
 from tests.history_data import make_records
 store = HistoryStore(sys.argv[1])
 records = make_records(400, seed=int(sys.argv[2]))

@@ -4,8 +4,8 @@ exports, diff), the exchange it was, and where it came from."""
 import json
 
 from console.core.diff import compare
-from console.core.history_entry import HistoryEntry
-from console.core.history_export import read_import, to_curl_commands, to_har, to_json_export
+from console.core.history.entry import HistoryEntry
+from console.core.history.export import read_import, to_curl_commands, to_har, to_json_export
 from console.engine import pipeline
 
 

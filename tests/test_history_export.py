@@ -8,8 +8,7 @@ import jsonschema
 import pytest
 
 from console.core.diff import compare, json_changes
-from console.core.history import HistoryStore
-from console.core.history_export import (
+from console.core.history.export import (
     HistoryImportError,
     from_har,
     read_import,
@@ -17,6 +16,7 @@ from console.core.history_export import (
     to_har,
     to_json_export,
 )
+from console.core.history.store import HistoryStore
 from console.engine import pipeline
 from tests.servers import Reply
 from tests.test_secrets import CANARY, SECRET_OPERATIONS

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from console.core.history import HistoryFilter, HistoryStore, HistoryUnavailable, Retention
+from console.core.history.connection import HistoryUnavailable
+from console.core.history.records import HistoryFilter, Retention
+from console.core.history.store import HistoryStore
 from tests.history_data import fill, make_records
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -124,7 +126,7 @@ def test_clear_all_and_undo(store):
 
 @pytest.mark.parametrize("version", [1, 2, 3])
 def test_older_fixtures_migrate_to_the_current_schema(tmp_path, version):
-    from console.core.history import SCHEMA_VERSION
+    from console.core.history.schema import SCHEMA_VERSION
 
     shutil.copy(FIXTURES / f"history-v{version}.sqlite3", tmp_path / "history.sqlite3")
     store = HistoryStore(tmp_path)
@@ -146,11 +148,11 @@ def test_older_fixtures_migrate_to_the_current_schema(tmp_path, version):
 
 
 def test_failed_migration_leaves_the_database_as_it_was(tmp_path, monkeypatch):
-    import console.core.history as history
+    import console.core.history.schema as schema
 
     shutil.copy(FIXTURES / "history-v1.sqlite3", tmp_path / "history.sqlite3")
     before = (tmp_path / "history.sqlite3").read_bytes()
-    monkeypatch.setattr(history, "MIGRATIONS", (history._SCHEMA_V1, history._SCHEMA_V2 + ";\nTHIS IS NOT SQL"))
+    monkeypatch.setattr(schema, "MIGRATIONS", (schema.SCHEMA_V1, schema.SCHEMA_V2 + ";\nTHIS IS NOT SQL"))
     with pytest.raises(HistoryUnavailable, match="THIS"):
         HistoryStore(tmp_path)
     db = sqlite3.connect(tmp_path / "history.sqlite3")
@@ -218,11 +220,11 @@ def test_status_classes_are_stored_as_the_filter_names_them(tmp_path):
 ])
 def test_the_migrations_event_name_is_the_one_python_gives(payload):
     """The SQL that fills event names of an older history says what event_name_of says."""
-    from console.core.history import _EVENT_NAME_SQL
-    from console.core.history_entry import event_name_of
+    from console.core.history.entry import event_name_of
+    from console.core.history.schema import EVENT_NAME_SQL
 
     db = sqlite3.connect(":memory:")
-    (found,) = db.execute(f"SELECT {_EVENT_NAME_SQL} FROM (SELECT ? AS payload)", (payload,)).fetchone()
+    (found,) = db.execute(f"SELECT {EVENT_NAME_SQL} FROM (SELECT ? AS payload)", (payload,)).fetchone()
     assert found == event_name_of(payload)
 
 

@@ -8,8 +8,8 @@ import jsonschema
 import pytest
 
 from console.core.curl import parse_curl
-from console.core.history import HistoryStore
-from console.core.history_export import HistoryImportError, read_import, to_har
+from console.core.history.export import HistoryImportError, read_import, to_har
+from console.core.history.store import HistoryStore
 from console.engine import pipeline
 from tests.servers import Reply
 
@@ -139,7 +139,7 @@ def test_export_and_import_on_the_command_line(tmp_path, run_cli, make_ctx, reco
     other = HistoryStore(tmp_path / "other")
     for fmt in ("json", "har"):
         before = other.count()
-        from console.core.history_export import read_import as load
+        from console.core.history.export import read_import as load
 
         records, _ = load((tmp_path / f"history.{fmt}").read_text())
         other.record_many(records)

@@ -5,8 +5,10 @@ hold), shown as a mark on every list and found by the "with errors / with warnin
 import json
 import sqlite3
 
-from console.core.history import MIGRATIONS, HistoryFilter, HistoryStore
-from console.core.history_entry import issue_counts
+from console.core.history.entry import issue_counts
+from console.core.history.records import HistoryFilter
+from console.core.history.schema import MIGRATIONS
+from console.core.history.store import HistoryStore
 from tests.test_send_accounting import run
 
 E = {"severity": "error", "path": "/x", "message": "m"}

@@ -13,8 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from console.core.capture_journal import CaptureJournal, encode, pending_in
-from console.core.history import HistoryStore, Record, _journal_record
+from console.core.history.journal import CaptureJournal, encode, pending_in
+from console.core.history.records import Record
+from console.core.history.recovery import journal_record
+from console.core.history.store import HistoryStore
 from tests.test_capture import CaptureProcess
 from tests.test_send_accounting import mount_tmpfs, run, unmount
 
@@ -89,7 +91,7 @@ def test_what_is_no_journal_file_is_set_aside_without_reading_or_waiting(tmp_pat
 def test_fuzz_the_journal_reader_with_bytes(data):
     records, bad = pending_in(data)
     for values in records:
-        _journal_record(values)
+        journal_record(values)
     assert bad >= 0
 
 
@@ -108,7 +110,7 @@ def test_fuzz_the_journal_reader_with_lines_of_json(items):
     data = b"\n".join(json.dumps(item).encode() for item in items) + b"\n"
     records, _ = pending_in(data)
     for values in records:
-        made = _journal_record(values)
+        made = journal_record(values)
         if made is not None:
             made.row()  # what history writes of it
             made.bodies()

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from console.core.cookies import CookieError, parse_vt_user
 from console.core.curl import CurlError, import_curl, parse_curl
-from console.core.history_export import HistoryImportError, read_import, to_har, to_json_export
+from console.core.history.export import HistoryImportError, read_import, to_har, to_json_export
 from console.core.payload import PayloadError, parse_payload
 from console.engine import pipeline
 from tests.test_definitions import ALL_OPERATIONS

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from console.core.definitions import vendors
-from console.core.history import HistoryStore
+from console.core.history.store import HistoryStore
 from console.core.redact import redact_body, redact_headers, redact_text, redact_url
 from console.core.secrets import SecretStore
 from console.engine.capture import Capture

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from console.core.history import SCHEMA_VERSION, HistoryStore
-from console.core.history_export import HistoryImportError, read_import
+from console.core.history.export import HistoryImportError, read_import
+from console.core.history.schema import SCHEMA_VERSION
+from console.core.history.store import HistoryStore
 from console.engine import pipeline
 from tests.servers import RecordingServer, Reply
 
@@ -223,7 +224,7 @@ def test_har_with_a_status_that_is_not_a_number_is_refused_naming_entry_and_fiel
     ("status", 99999, "HTTP status"),
 ])
 def test_json_export_with_a_wrong_type_is_refused(ctx, field, value, words):
-    from console.core.history_export import to_json_export
+    from console.core.history.export import to_json_export
 
     pipeline.send(ctx, pipeline.prepare(ctx, pipeline.Draft("mytracker", "login")))
     data = json.loads(to_json_export(ctx.history.get_many([r.id for r in ctx.history.recent(1)])))
@@ -247,7 +248,7 @@ def insert_bad_row(home: Path) -> None:
 
 
 def test_command_line_and_exports_read_a_malformed_stored_row(tmp_path):
-    from console.core.history_export import to_curl_commands, to_har, to_json_export
+    from console.core.history.export import to_curl_commands, to_har, to_json_export
 
     home = tmp_path / "home"
     home.mkdir()

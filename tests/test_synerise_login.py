@@ -4,8 +4,7 @@ from console.engine import pipeline
 
 
 def sandbox_of(ctx):
-    ctx.sandbox_url()
-    return ctx._sandbox
+    return ctx.sandbox  # started already by the send
 
 
 def test_api_key_logs_in_once_and_reuses_the_token(ctx):

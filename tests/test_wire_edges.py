@@ -155,7 +155,7 @@ def test_plain_output_escapes_terminal_controls(run_cli, recorder):
 
 def test_history_piped_into_head_ends_quietly(tmp_path):
     env = {**os.environ, "EVENT_CONSOLE_HOME": str(tmp_path), "PYTHONPATH": str(ROOT)}
-    from console.core.history import HistoryStore
+    from console.core.history.store import HistoryStore
     from tests.history_data import make_records
 
     store = HistoryStore(tmp_path)
@@ -409,7 +409,7 @@ def test_no_comment_points_outside_the_repository():
 # -- imports are redacted like recordings ----------------------------------------------------
 
 def test_har_import_masks_credentials_wherever_they_sit():
-    from console.core.history_export import read_import
+    from console.core.history.export import read_import
 
     har = {"log": {"version": "1.2", "entries": [{
         "startedDateTime": "2026-11-22T10:00:00Z", "time": 3,

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from console.core.history_entry import HistoryEntry
+from console.core.history.entry import HistoryEntry
 from console.core.validation import pointer
 
 MISSING = object()

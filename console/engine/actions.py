@@ -10,7 +10,7 @@ from typing import Any, NamedTuple
 
 from console.core.cookies import VtUser
 from console.core.definitions import vendors
-from console.core.history_entry import HistoryEntry
+from console.core.history.entry import HistoryEntry
 from console.core.outcomes import Source
 from console.core.profiles import SANDBOX
 from console.engine.context import AppContext

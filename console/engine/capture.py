@@ -22,12 +22,12 @@ from http import HTTPStatus
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
-from console.core.capture_journal import CaptureJournal, JournalUnavailable, Ticket
 from console.core.credentials import jwt_problem, key_problem
 from console.core.curl import CurlError, CurlRequest, UnknownEndpoint, map_request
 from console.core.definitions import vendors
 from console.core.exchange import Exchange, RequestSpec
-from console.core.history import Record
+from console.core.history.journal import CaptureJournal, JournalUnavailable, Ticket
+from console.core.history.records import Record
 from console.core.hosts import host_of
 from console.core.issue_codes import IssueCode
 from console.core.outcomes import Outcome, Source

@@ -93,7 +93,7 @@ class AppContext:
     def history(self):
         with self._lock:
             if self._history is None:
-                from console.core.history import HistoryStore
+                from console.core.history.store import HistoryStore
 
                 self._history = HistoryStore(self.home)
                 # Read-only, the refusal that follows says it (a send), or the listing does.

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from console.core.definitions import vendors
-from console.core.history import HistoryFilter
+from console.core.history.records import HistoryFilter
 from console.core.plans import PlanSet, events_of, properties_of
 
 PAGE = 500

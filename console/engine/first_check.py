@@ -22,6 +22,7 @@ import os
 from datetime import datetime
 from typing import Any, NamedTuple
 
+from console import fast_start
 from console.core.definitions import Operation, Vendor, find_operation, vendors
 from console.core.dynamic import NO_VARIABLES, resolve, schema_wants_number
 from console.core.forked import Pending, can_fork
@@ -105,8 +106,8 @@ def begin(ctx, vendor: str, operation: str, payload: Any) -> FirstCheck | None:
 
 
 def _begin(ctx, vendor: str, operation: str, text: str | None, payload: Any) -> FirstCheck | None:
-    """Starts the check in a child; None where forking is not safe now."""
-    if not can_fork():
+    """Starts the check in a child; None where forking is not safe now, or switched off."""
+    if not fast_start.enabled("fork_first_check") or not can_fork():
         return None
     now = ctx.clock()
     seed = int.from_bytes(os.urandom(16), "big")

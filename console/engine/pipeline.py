@@ -19,7 +19,8 @@ from console.core.build import build_request, fill
 from console.core.definitions import PLACEHOLDER, Operation, Vendor, find_operation
 from console.core.dynamic import Variables, resolve, unknown_message
 from console.core.exchange import Exchange, RequestSpec
-from console.core.history import HistoryUnavailable, Record
+from console.core.history.connection import HistoryUnavailable
+from console.core.history.records import Record
 from console.core.issue_codes import IssueCode
 from console.core.outcomes import (
     Outcome as Ended,  # how an exchange ended (this module's Outcome is a send's result)

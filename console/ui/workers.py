@@ -46,8 +46,8 @@ class _Job(QRunnable):
 def describe_error(exc: Exception) -> str:
     """An exception as one sentence for a message box. Errors of the app say it all already
     (what went wrong and what to do); others are named by their kind."""
-    from console.core.history import HistoryUnavailable
-    from console.core.history_export import HistoryImportError
+    from console.core.history.connection import HistoryUnavailable
+    from console.core.history.export import HistoryImportError
 
     if isinstance(exc, (HistoryUnavailable, HistoryImportError, ValueError)):
         return str(exc)

@@ -12,7 +12,7 @@ from tests.history_data import make_records
 
 
 def test_a_long_write_elsewhere_never_holds_up_the_window(make_window, tmp_path, qtbot):
-    from console.core.history import HistoryStore
+    from console.core.history.store import HistoryStore
 
     home = tmp_path / "home"
     seed = HistoryStore(home)
@@ -62,14 +62,14 @@ def test_a_long_write_elsewhere_never_holds_up_the_window(make_window, tmp_path,
 
 
 def test_clearing_a_large_history_shows_progress_and_can_be_stopped(make_window, tmp_path, qtbot, monkeypatch):
-    import console.core.history as history
-    from console.core.history import HistoryStore
+    import console.core.history.maintenance as maintenance
+    from console.core.history.store import HistoryStore
 
     home = tmp_path / "home"
     seed = HistoryStore(home)
     seed.record_many(make_records(20_000, seed=7))
     seed.close()
-    monkeypatch.setattr(history, "CHUNK", 100)  # many small steps, each a little slow: time to watch and stop
+    monkeypatch.setattr(maintenance, "CHUNK", 100)  # many small steps, each a little slow: time to watch and stop
     delete = HistoryStore.delete
 
     def slow_delete(self, ids, progress=None, cancelled=lambda: False):

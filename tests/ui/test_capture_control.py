@@ -100,7 +100,7 @@ def test_stopping_during_a_burst_records_the_rest_without_holding_the_window(qtb
 def test_no_room_for_the_journal_is_said_in_the_panel(qtbot, window, monkeypatch):
     import errno
 
-    from console.core import capture_journal
+    from console.core.history import journal as capture_journal
 
     def full(fd, size):
         raise OSError(errno.ENOSPC, "No space left on device")

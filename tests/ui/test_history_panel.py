@@ -6,7 +6,7 @@ import json
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
-from console.core.history_export import read_import
+from console.core.history.export import read_import
 from console.ui.history import transfer
 from tests.helpers.window import choose, click_item, named, payload
 from tests.test_secrets import CANARY

@@ -22,7 +22,7 @@ def make(qtbot, text):
 
 def point(view, line, column):
     """Where (line, column) is drawn, with the view scrolled to the top-left."""
-    width, height = view._cell()
+    width, height = view.cell()
     top = view.verticalScrollBar().value()
     return QPoint(MARGIN + column * width, (line - top) * height + height // 2)
 
@@ -37,10 +37,10 @@ def test_every_line_is_found_where_it_begins(qtbot):
     for line in lines[:-1]:
         starts.append(starts[-1] + len(line) + 1)
     for number in [0, 1, 2, 999, len(lines) // 2, len(lines) - 1, *rng.sample(range(len(lines)), 200)]:
-        assert view._start_of(number) == starts[number]
-        assert view._line(starts[number]) == lines[number]
+        assert view.start_of(number) == starts[number]
+        assert view.line_from(starts[number]) == lines[number]
     # The index is a few numbers per 16 KB, not an object per line.
-    assert len(view._before) == len(text) // CHUNK + 3
+    assert view.index_size == len(text) // CHUNK + 3
 
 
 def test_drag_selects_by_character_and_ctrl_c_copies_it(qtbot):
@@ -49,7 +49,7 @@ def test_drag_selects_by_character_and_ctrl_c_copies_it(qtbot):
     qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=point(view, 2, 5))
     qtbot.mouseMove(view.viewport(), point(view, 4, 8))
     qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=point(view, 4, 8))
-    view._caret = view._position_at(point(view, 4, 8))  # offscreen platforms drop moves with no buttons held
+    view.select_to(view.position_at(point(view, 4, 8)))  # offscreen platforms drop moves with no buttons held
     expected = text[text.index("line 002") + 5:text.index("line 004") + 8]
     assert view.selected_text() == expected
     qtbot.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
@@ -71,7 +71,7 @@ def test_select_all_copies_everything_and_keys_scroll_to_the_end(qtbot):
     qtbot.keyClick(view, Qt.Key.Key_PageUp)
     assert bar.value() == bar.maximum() - bar.pageStep()
     # The last line is where the mouse finds it.
-    assert view._position_at(point(view, 49_999, 0)) == (49_999, 0)
+    assert view.position_at(point(view, 49_999, 0)) == (49_999, 0)
 
 
 def test_a_line_of_megabytes_is_drawn_a_screen_at_a_time(qtbot):
@@ -81,4 +81,4 @@ def test_a_line_of_megabytes_is_drawn_a_screen_at_a_time(qtbot):
     qtbot.waitUntil(lambda: view.horizontalScrollBar().maximum() > 3 * 1024 * 1024, timeout=5000)
     view.horizontalScrollBar().setValue(view.horizontalScrollBar().maximum())
     view.viewport().repaint()
-    assert view._position_at(QPoint(view.viewport().width() - 1, 5))[1] >= len(text) - 3
+    assert view.position_at(QPoint(view.viewport().width() - 1, 5))[1] >= len(text) - 3

@@ -322,5 +322,5 @@ def test_a_custom_time_range_goes_in_the_second_row_of_filters(qtbot, window):
     time_filter.setCurrentIndex(time_filter.findText("From… to…"))
     panel.apply_filters()
     QApplication.processEvents()
-    assert panel._more_filters.indexOf(named(window, "History from")) >= 0
+    assert panel.more_filters.indexOf(named(window, "History from")) >= 0
     assert window.left_split.width() >= width * 0.9  # the editor keeps its room

@@ -315,7 +315,7 @@ def test_error_answers_and_large_bodies(qtbot, window, recorder):
     qtbot.waitUntil(lambda: len(body.toPlainText()) == 64_000, timeout=5000)  # the preview, in slices
     assert "kept the first 5 MB" in named(window, "Response details").text()
     qtbot.mouseClick(window.response.show_all, Qt.MouseButton.LeftButton)
-    full = window.response._rendered.full
+    full = window.response.rendered.full
     assert full.replace("\n", "") == "x" * (5 * 1024 * 1024)
     qtbot.waitUntil(lambda: len(body.toPlainText()) == len(full), timeout=15000)
     assert body.document().characterCount() < 10  # all of it is in the light view, not a QTextDocument

@@ -19,12 +19,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.ui.history.model import (
+    ID_ROLE,  # a listed request's history id, as the history list keeps it
+)
 from console.ui.widgets.spoken import SpokenLabel
 
 # console.engine.capture (and the HTTP side it brings) is imported when capture starts: the
 # window's start-up does not pay for it.
 DEFAULT_PORT = 8766  # console.engine.capture.DEFAULT_PORT (tests check they agree)
-ID_ROLE = 256  # Qt.ItemDataRole.UserRole: the history id of a listed request
 LIST_LIMIT = 2000  # requests listed at most (the oldest go; history keeps them all)
 
 
@@ -142,7 +144,7 @@ class CapturePanel(QWidget):
     def start(self) -> bool:
         if self.server is not None or self.ctx is None:
             return self.server is not None
-        from console.core.capture_journal import JournalUnavailable
+        from console.core.history.journal import JournalUnavailable
         from console.engine.capture import CaptureServer
 
         forward = self.forward.currentData() or None

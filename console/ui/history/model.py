@@ -8,8 +8,9 @@ from datetime import datetime, timezone
 from PySide6.QtCore import QAbstractListModel, QModelIndex
 from PySide6.QtGui import QColor
 
-from console.core.history_entry import HistoryEntry
+from console.core.history.entry import HistoryEntry
 from console.core.outcomes import Outcome
+from console.fast_start import enabled
 from console.ui.widgets.theme import status_colour
 
 # (dark, light) colours of outcomes that say more than a status: never the green of a success.
@@ -22,9 +23,16 @@ OUTCOME_COLOURS = {
 }
 PAGE = 100
 ROOT = QModelIndex()
-# Qt.ItemDataRole's values, as numbers: naming the enum here would build the Qt namespace at
-# import, before the first paint (console.ui.window.startup); data() runs too often for a local import.
-DISPLAY_ROLE, TOOLTIP_ROLE, FOREGROUND_ROLE, ID_ROLE = 0, 3, 9, 256  # ID_ROLE is UserRole
+if enabled("late_qt_namespace"):
+    # Qt.ItemDataRole's values, as numbers: naming the enum here would build the Qt namespace
+    # at import, before the first paint; data() runs too often for a local import.
+    DISPLAY_ROLE, TOOLTIP_ROLE, FOREGROUND_ROLE, ID_ROLE = 0, 3, 9, 256  # ID_ROLE is UserRole
+else:
+    from PySide6.QtCore import Qt
+
+    DISPLAY_ROLE, TOOLTIP_ROLE, FOREGROUND_ROLE, ID_ROLE = (
+        Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.UserRole)
 
 
 def local_time(stored: str) -> str:

@@ -93,7 +93,7 @@ class HistoryPanel(QWidget):
         self.pinned_only.setAccessibleName("History pinned only")
         # Two rows of filters: the panel fits beside the editor on a 1024-pixel-wide window.
         self._filters = filters = QHBoxLayout()
-        self._more_filters = more_filters = QHBoxLayout()
+        self.more_filters = more_filters = QHBoxLayout()
         for widget in (self.filter_vendor, self.filter_operation, self.filter_profile, self.filter_status):
             filters.addWidget(widget, 1)
         for widget in (self.filter_source, self.filter_issues, self.filter_time):
@@ -249,7 +249,7 @@ class HistoryPanel(QWidget):
         self.apply_filters()
 
     def current_filters(self):
-        from console.core.history import HistoryFilter
+        from console.core.history.records import HistoryFilter
 
         since, until = time_range(self.filter_time.currentText(), datetime.now(timezone.utc))
         custom = self.filter_time.currentText() == CUSTOM_RANGE
@@ -279,12 +279,12 @@ class HistoryPanel(QWidget):
         self.time_from.setAccessibleName("History from")
         self.time_to = QDateTimeEdit(now.addSecs(3600))
         self.time_to.setAccessibleName("History to")
-        at = self._more_filters.indexOf(self.filter_time) + 1
+        at = self.more_filters.indexOf(self.filter_time) + 1
         for offset, edit in enumerate((self.time_from, self.time_to)):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd HH:mm")
             edit.dateTimeChanged.connect(lambda _d: self._debounce.start())
-            self._more_filters.insertWidget(at + offset, edit)
+            self.more_filters.insertWidget(at + offset, edit)
 
     def apply_filters(self) -> None:
         self._debounce.stop()

@@ -26,8 +26,8 @@ def export_to(panel, path: str, fmt: str, ids: list[int] | None = None, filters=
               progress=None, cancelled=lambda: False) -> int:
     """Writes the given (or selected) exchanges, or with `filters` all those they pass, to
     `path` as it reads them (whole or not at all, in constant memory); returns how many."""
-    from console.core import history_export
     from console.core.files import atomic_stream
+    from console.core.history import export as history_export
 
     chosen = None if filters is not None else (ids if ids is not None else panel.selected_ids())
     entries = history_export.entries_for_export(panel.store, ids=chosen, filters=filters,
@@ -45,7 +45,7 @@ def export_to(panel, path: str, fmt: str, ids: list[int] | None = None, filters=
 def import_from(panel, path: str, keep_unknown: bool = False, refresh: bool = True) -> Imported:
     """Reads a HAR or JSON export into history; (imported, skipped). With `keep_unknown`
     HAR entries of no known endpoint are kept as plain exchanges (vendor "other")."""
-    from console.core.history_export import import_into, read_import, read_import_file
+    from console.core.history.export import import_into, read_import, read_import_file
 
     records, skipped = read_import(read_import_file(path), keep_unknown=keep_unknown)
     ids, repeated = import_into(panel.store, records)
@@ -84,13 +84,13 @@ def import_dialog(panel) -> None:
     """Asks for a HAR or JSON file and imports it (asking whether to keep unknown entries)."""
     from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-    from console.core.history_export import HistoryImportError
+    from console.core.history.export import HistoryImportError
 
     path, _ = QFileDialog.getOpenFileName(panel, "Import history", "", "HAR or JSON (*.har *.json);;All files (*)")
     if not path:
         return
-    from console.core.history import HistoryUnavailable
-    from console.core.history_export import read_import, read_import_file
+    from console.core.history.connection import HistoryUnavailable
+    from console.core.history.export import read_import, read_import_file
 
     try:
         _, skipped = read_import(read_import_file(path))
@@ -105,7 +105,7 @@ def import_dialog(panel) -> None:
         return
 
     def said(result) -> str:
-        from console.core.history_export import import_summary
+        from console.core.history.export import import_summary
 
         imported, skipped, repeated = result
         return import_summary(path, imported, skipped if not keep else 0, repeated).replace(
@@ -117,7 +117,7 @@ def retention_dialog(panel) -> None:
     """Asks how much history to keep, saves it and applies it."""
     from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QSpinBox
 
-    from console.core.history import Retention
+    from console.core.history.records import Retention
 
     current = panel.store.retention()
     dialog = QDialog(panel)

@@ -61,7 +61,7 @@ class LargeTextView(QAbstractScrollArea):
     def line_count(self) -> int:
         return self._lines
 
-    def _start_of(self, line: int) -> int:
+    def start_of(self, line: int) -> int:
         """Where line `line` (from 0) begins in the text."""
         if line <= 0:
             return 0
@@ -71,26 +71,26 @@ class LargeTextView(QAbstractScrollArea):
             position = self._text.index("\n", position) + 1
         return position
 
-    def _line(self, start: int) -> str:
+    def line_from(self, start: int) -> str:
         end = self._text.find("\n", start)
         return self._text[start:end if end >= 0 else len(self._text)]
 
     def selected_text(self) -> str:
         (l1, c1), (l2, c2) = sorted((self._anchor, self._caret))
-        first = self._start_of(l1)
-        last = self._start_of(l2) if l2 != l1 else first
-        return self._text[first + min(c1, len(self._line(first))):last + min(c2, len(self._line(last)))]
+        first = self.start_of(l1)
+        last = self.start_of(l2) if l2 != l1 else first
+        return self._text[first + min(c1, len(self.line_from(first))):last + min(c2, len(self.line_from(last)))]
 
     # -- geometry ----------------------------------------------------------------------------
-    def _cell(self) -> tuple[int, int]:
+    def cell(self) -> tuple[int, int]:
         metrics = self.fontMetrics()
         return max(1, metrics.horizontalAdvance("M")), max(1, metrics.height())
 
     def _visible_lines(self) -> int:
-        return max(1, self.viewport().height() // self._cell()[1])
+        return max(1, self.viewport().height() // self.cell()[1])
 
     def _update_bars(self) -> None:
-        width, height = self._cell()
+        width, height = self.cell()
         rows = self._visible_lines()
         self.verticalScrollBar().setRange(0, max(0, self._lines - rows))
         self.verticalScrollBar().setPageStep(rows)
@@ -102,19 +102,19 @@ class LargeTextView(QAbstractScrollArea):
         super().resizeEvent(event)
         self._update_bars()
 
-    def _position_at(self, point: QPoint) -> tuple[int, int]:
+    def position_at(self, point: QPoint) -> tuple[int, int]:
         """(line, column) under a point of the viewport."""
-        width, height = self._cell()
+        width, height = self.cell()
         line = min(self._lines - 1, max(0, self.verticalScrollBar().value() + point.y() // height))
         column = max(0, round((point.x() - MARGIN + self.horizontalScrollBar().value()) / width))
-        return line, min(column, len(self._line(self._start_of(line))))
+        return line, min(column, len(self.line_from(self.start_of(line))))
 
     # -- drawing -----------------------------------------------------------------------------
     def paintEvent(self, event) -> None:
         painter = QPainter(self.viewport())
         palette = self.palette()
         painter.fillRect(self.viewport().rect(), palette.color(QPalette.ColorRole.Base))
-        width, height = self._cell()
+        width, height = self.cell()
         ascent = self.fontMetrics().ascent()
         shift = self.horizontalScrollBar().value()
         first_column = max(0, shift // width - 1)
@@ -122,13 +122,13 @@ class LargeTextView(QAbstractScrollArea):
         first = self.verticalScrollBar().value()
         (l1, c1), (l2, c2) = sorted((self._anchor, self._caret))
         selecting = (l1, c1) != (l2, c2)
-        start = self._start_of(first)
+        start = self.start_of(first)
         widest = self._widest
         for row in range(self._visible_lines() + 1):
             number = first + row
             if number >= self._lines:
                 break
-            line = self._line(start)
+            line = self.line_from(start)
             start += len(line) + 1
             widest = max(widest, len(line))
             y = row * height
@@ -154,7 +154,7 @@ class LargeTextView(QAbstractScrollArea):
     # -- mouse and keys ----------------------------------------------------------------------
     def mousePressEvent(self, event) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
-            self._caret = self._position_at(event.position().toPoint())
+            self._caret = self.position_at(event.position().toPoint())
             if not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
                 self._anchor = self._caret
             self.viewport().update()
@@ -168,7 +168,7 @@ class LargeTextView(QAbstractScrollArea):
                 bar.setValue(bar.value() - 1)
             elif point.y() > self.viewport().height():
                 bar.setValue(bar.value() + 1)
-            self._caret = self._position_at(point)
+            self._caret = self.position_at(point)
             self.viewport().update()
 
     def keyPressEvent(self, event) -> None:
@@ -196,9 +196,19 @@ class LargeTextView(QAbstractScrollArea):
         menu.exec(event.globalPos())
         menu.deleteLater()
 
+    @property
+    def index_size(self) -> int:
+        """How many numbers the line index holds (a few per 16 KB of text, not one per line)."""
+        return len(self._before)
+
+    def select_to(self, position: tuple[int, int]) -> None:
+        """Extends the selection from its anchor to (line, column), as a drag ending there does."""
+        self._caret = position
+        self.viewport().update()
+
     def select_all(self) -> None:
         self._anchor = (0, 0)
-        self._caret = (self._lines - 1, len(self._line(self._start_of(self._lines - 1))))
+        self._caret = (self._lines - 1, len(self.line_from(self.start_of(self._lines - 1))))
         self.viewport().update()
 
     def copy(self) -> None:

@@ -22,7 +22,7 @@ from console.ui.widgets.theme import is_dark, status_colour
 
 if TYPE_CHECKING:  # the exchange and rendering modules are loaded with the first answer
     from console.core.exchange import Exchange
-    from console.core.history_entry import HistoryEntry
+    from console.core.history.entry import HistoryEntry
     from console.ui.widgets.large_text import LargeTextView
     from console.ui.widgets.rendering import RenderedBody
 
@@ -188,6 +188,11 @@ class ResponseView(QWidget):
         self._slicer = QTimer(self)
         self._slicer.setInterval(0)
         self._slicer.timeout.connect(self._append_slice)
+
+    @property
+    def rendered(self) -> RenderedBody | None:
+        """The body shown now, as rendered (its preview and, on demand, all of it)."""
+        return self._rendered
 
     def set_about(self, key: str | None, text: str) -> None:
         """Names the exchange shown: `key` is its "vendor/operation", `text` says which one."""

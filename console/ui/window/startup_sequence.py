@@ -9,6 +9,7 @@ from PySide6.QtCore import QTimer
 
 from console.core.definitions import vendors
 from console.core.profiles import SANDBOX
+from console.fast_start import freeze_startup_objects
 from console.ui.window.part import WindowPart
 
 # Start-up goes in steps this far apart: input, painting and other timers get their turn in
@@ -207,7 +208,7 @@ class StartupSequence(WindowPart):
         self.c.keyring_looked_up()
         self.w.editor.decorate()
         self.c.sending.ensure_sender()
-        _freeze_startup_objects()
+        freeze_startup_objects()
 
 
 def _get_ready(ctx, vendor: str, operation: str, profile: str) -> None:
@@ -241,14 +242,3 @@ def warm_up(ctx) -> None:
     for vendor in vendors().values():
         for op in vendor.operations.values():
             compile_validator(vendor.name, op.name)
-
-
-def _freeze_startup_objects() -> None:
-    """Moves everything start-up made out of the garbage collector's reach: later full
-    collections then walk only what the session creates, and stay short (no GUI hiccups)."""
-    import gc
-
-    # No collection first: it took 20-30 ms of the GUI thread; what start-up left as garbage
-    # is a few hundred kilobytes, frozen with the rest.
-    gc.freeze()
-

@@ -14,8 +14,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 from console import __version__
 from console.core.exchange import RequestSpec
-from console.core.history import Record
-from console.core.history_entry import HistoryEntry
+from console.core.history.entry import HistoryEntry
+from console.core.history.records import Record
 from console.core.outcomes import Outcome, Source
 from console.core.redact import redact_body, redact_headers, redact_json_text, redact_url
 

@@ -175,6 +175,11 @@ class CaptureJournal:
         self._files += 1
         return _File(self.home / f"{PREFIX}{os.getpid()}-{id(self):x}-{self._files}{SUFFIX}", size or FILE_SIZE)
 
+    @property
+    def files(self) -> list:
+        """The journal's open files, oldest first (the last one is being written)."""
+        return [*self._older, self._current]
+
     def write(self, record: Any, ticket: Ticket | None = None) -> Ticket:
         """Writes a request (again, with a ticket: the newer version wins) before it is answered."""
         # Encoded outside the lock: with many threads, a thread switched out while holding it

@@ -1,0 +1,87 @@
+"""Writing exchanges: one, several in a transaction (imports, recovery), and a record made
+before a send completed by what the send came to; each with its dedupe keys and search text."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from console.core.history.connection import HistoryUnavailable, scoped
+from console.core.history.records import Record
+from console.core.history.schema import (
+    BODY_COLUMNS,
+    INSERT_BODIES,
+    INSERT_FTS,
+    INSERT_ROW,
+    ROW_COLUMNS,
+)
+
+
+class Writes:
+    """The store's writes (a part of HistoryStore)."""
+
+    def record(self, r: Record) -> int:
+        """Stores one exchange; returns its id. Raises HistoryUnavailable when it cannot."""
+        return self.record_many([r])[0]
+
+    def already_recorded(self, records: list[Record]) -> list[bool]:
+        """For each record, whether history holds that exchange already (the same time,
+        method and URL): an export imported twice is recognised, not doubled."""
+        with self._reading() as db:
+            return [db.execute(f"SELECT 1 FROM exchanges e WHERE e.time = ? AND e.method = ? AND e.url = ? "
+                               f"AND {self._live} LIMIT 1", (r.time, r.method, r.url)).fetchone() is not None
+                    for r in records]
+
+    def already_captured(self, records: list[Record]) -> list[bool]:
+        """For each record of a capture journal, whether the capture recorded it before it was
+        killed (the same time, method, URL and request body): the journal's "done" line may not
+        have been written after the history write, and a request is never recorded twice."""
+        with self._reading() as db:
+            return [db.execute(f"SELECT 1 FROM exchanges e JOIN exchange_bodies b ON b.id = e.id WHERE e.time = ? "
+                               f"AND e.method = ? AND e.url = ? AND b.request_body IS ? AND {self._live} LIMIT 1",
+                               (r.time, r.method, r.url, r.request_body)).fetchone() is not None
+                    for r in records]
+
+    def record_many(self, records: list[Record]) -> list[int]:
+        """Stores several exchanges in one transaction (imports, generated test data).
+        Raises HistoryUnavailable when they cannot be written (read-only, disk full, …)."""
+        self.check_writable()
+        ids = []
+        try:
+            with self.transaction() as db:
+                for r in records:
+                    cur = db.execute(INSERT_ROW, r.row())
+                    ids.append(cur.lastrowid)
+                    db.execute(INSERT_BODIES, (cur.lastrowid, *r.bodies()))
+                    self._add_keys(db, r, cur.lastrowid)
+                    self._index(db, cur.lastrowid, r)
+        except sqlite3.Error as exc:
+            raise HistoryUnavailable(self.path, exc) from None
+        return ids
+
+    def complete(self, exchange_id: int, r: Record) -> None:
+        """Replaces a record made before a send (outcome "sending") by what the send came
+        to. Raises HistoryUnavailable when it cannot be written."""
+        self.check_writable()
+        try:
+            with self.transaction() as db:
+                db.execute(f"UPDATE exchanges SET {', '.join(c + ' = ?' for c in ROW_COLUMNS)} WHERE id = ?",
+                           (*r.row(), exchange_id))
+                db.execute(f"UPDATE exchange_bodies SET {', '.join(c + ' = ?' for c in BODY_COLUMNS)} WHERE id = ?",
+                           (*r.bodies(), exchange_id))
+                self._add_keys(db, r, exchange_id)
+                # The search index holds the text of the first version of the row: renew it.
+                if self.fts:
+                    db.execute("DELETE FROM exchanges_fts WHERE rowid = ?", (exchange_id,))
+                    self._index(db, exchange_id, r)
+        except sqlite3.Error as exc:
+            raise HistoryUnavailable(self.path, exc) from None
+
+    def _index(self, db, exchange_id: int, r: Record) -> None:
+        if self.fts:
+            db.execute(INSERT_FTS, (exchange_id, r.url, r.payload, r.response_body))
+
+    @staticmethod
+    def _add_keys(db, r: Record, exchange_id: int) -> None:
+        if r.keys:
+            db.executemany("INSERT INTO exchange_keys (key, exchange_id) VALUES (?, ?)",
+                           [(scoped(r.vendor, r.scope or r.profile, k), exchange_id) for k in r.keys])
