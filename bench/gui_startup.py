@@ -115,7 +115,7 @@ def instructions(code: str, home: str) -> int | None:
     out = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
                           sys.executable, "-c", code, home], capture_output=True, text=True, cwd=ROOT,
                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=600, check=True).stderr
-    # valgrind follows the first check's forked child too: the count wanted is the process
+    # valgrind follows any forked child too: the count wanted is the process
     # started here (the first pid valgrind names), not the child's.
     first_pid = re.search(r"==(\d+)==", out)
     found = {pid: int(n) for pid, n in re.findall(r"==(\d+)== Collected\s*:\s*(\d+)", out)}

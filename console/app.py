@@ -24,24 +24,19 @@ def create_main_window(home: Path):
 
 
 def _begin(home: Path) -> tuple:
-    """What the window is built on: its AppContext, its saved state, and the first check of
-    its payload, begun in a forked child (console.engine.first_check). Called before PySide6
-    is imported where possible: a fork then copies a small process, and Qt has started no
-    thread yet."""
+    """What the window is built on: its AppContext and its saved state."""
     from console.core.window_state import load_state
-    from console.engine import first_check
     from console.engine.context import AppContext
 
     ctx = AppContext(home=Path(home))
-    state = load_state(ctx.home)
-    return ctx, state, first_check.begin_restored(ctx, state)
+    return ctx, load_state(ctx.home)
 
 
-def _build_window(ctx, state, first):
+def _build_window(ctx, state):
     from console.ui.window.main_window import MainWindow
 
     application()
-    return MainWindow(ctx, state=state, first_check=first)
+    return MainWindow(ctx, state=state)
 
 
 def open_and_close_window(home: Path) -> str:

@@ -12,6 +12,8 @@ import textwrap
 
 import pytest
 
+from console import fast_start
+
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX only")
 
 
@@ -95,13 +97,13 @@ def test_a_command_whose_child_dies_checks_by_itself(tmp_path):
     out = run("""
         import io, json, os, sys
         import console.engine.first_check as first_check
-        real = first_check._check
+        real = first_check.check_in_child
         parent = os.getpid()
         def dies(*args):
             if os.getpid() != parent:
                 os.kill(os.getpid(), 9)
             return real(*args)
-        first_check._check = dies
+        first_check.check_in_child = dies
         from console.cli import main
         out = io.StringIO()
         bad = os.path.join(os.environ["EVENT_CONSOLE_HOME"], "bad.json")
@@ -115,6 +117,7 @@ def test_a_command_whose_child_dies_checks_by_itself(tmp_path):
     assert {"/ListID", "/email", "/event"} <= set(out["paths"])
 
 
+@pytest.mark.skipif(not fast_start.enabled("fork_first_check"), reason="the forked first check is switched off")
 def test_the_command_lines_first_check_gives_the_issues_prepare_would(tmp_path):
     """first_check.begin (the command line's path) forks a child whose answer prepare() takes,
     and the issues are exactly those of a check in this process, for errors and for dynamic

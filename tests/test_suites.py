@@ -80,12 +80,28 @@ def test_a_failure_is_reported_in_junit(run_cli, tmp_path):
     ('{"name": "x", "vendor": "octeth", "operation": "event", "payload": {}, "expect": {"status": "two"}}',
      "expect.status"),
     ('{"name": "x", "vendor": "octeth", "operation": "event"}', "payload is missing"),
+    ('{"version": 2, "name": "x", "vendor": "octeth", "operation": "event", "payload": {}}',
+     "written by a newer event-console (case format 2; this one reads 1); update event-console to run it"),
+    ('{"version": "1", "name": "x", "vendor": "octeth", "operation": "event", "payload": {}}',
+     "version must be a whole number from 1 (the case file format)"),
 ])
 def test_a_malformed_case_file_is_a_case_that_could_not_run_naming_the_file(run_cli, tmp_path, content, words):
     (tmp_path / "bad.case.json").write_text(content)
     result = run_cli("suite", "run", str(tmp_path))
     # The contract: such a case fails the run (1), named with its problem; the run goes on.
     assert result.status == 1 and "ERROR  bad" in result.out and "bad.case.json" in result.out and words in result.out
+
+
+def test_a_case_file_carries_its_format_version_and_one_without_is_version_1(tmp_path):
+    from console.engine.suites import CASE_FORMAT_VERSION, load_case, new_case, save_case
+
+    data = new_case("n", "octeth", "event", {"Event": "x"})
+    assert data["version"] == CASE_FORMAT_VERSION == 1 and list(data)[0] == "version"
+    save_case(tmp_path / "n.case.json", data)
+    assert json.loads((tmp_path / "n.case.json").read_text())["version"] == 1
+    del data["version"]
+    (tmp_path / "old.case.json").write_text(json.dumps(data))
+    assert load_case(tmp_path / "old.case.json").name == "n"
 
 
 def test_paths_that_hold_no_cases(run_cli, tmp_path):

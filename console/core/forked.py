@@ -91,10 +91,6 @@ class Pending:
         """The child's process id, while there is one to wait for."""
         return self._pid
 
-    def fileno(self) -> int:
-        """The pipe the child answers on: readable once it has answered or died."""
-        return self._read
-
     def answer(self) -> Any:
         """What the call returned in the child (waiting for it); raises what it raised there,
         or ChildFailed when there is no child or it gave no answer."""

@@ -1,13 +1,11 @@
-"""The first check of a payload against its schema, begun in a forked child before the rest.
+"""The command line's first check of a payload against its schema, in a forked child.
 
 Checking a payload against its schema first imports jsonschema and builds the validator
-(~60-85 ms here). The window and the command line begin that check in a forked child
-(console.core.forked) as early as they know the payload, and do their other start-up work
-meanwhile, on the other core:
-- the window, before Qt comes up: the payload it will restore (the last session's vendor,
-  operation and draft, or the example), while it builds itself;
-- `event-console send`, right after reading its arguments: while it loads the pipeline, the
-  profiles, history and the HTTP library.
+(~60-85 ms here). `event-console send` begins that check in a forked child (console.core.forked)
+right after reading its arguments, and meanwhile loads the pipeline, the profiles, history and
+the HTTP library on the other core. A start-up trick (console.fast_start's fork_first_check):
+a send takes 1.23x as long without it. (The window did the same before Qt came up; measured,
+it gained 2% to ready and lengthened a start-up gap, so it was removed.)
 
 The child makes the payload's dynamic values ({{$guid}}, …) with a clock reading and a random
 seed that the caller's AppContext then uses for its own prepare(), so both make the same values;
@@ -23,7 +21,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from console import fast_start
-from console.core.definitions import Operation, Vendor, find_operation, vendors
+from console.core.definitions import Operation, Vendor, find_operation
 from console.core.dynamic import NO_VARIABLES, resolve, schema_wants_number
 from console.core.forked import Pending, can_fork
 from console.core.validation import Issue, schema_issues
@@ -54,21 +52,16 @@ def resolve_payload(vendor: Vendor, op: Operation, payload: Any, now: datetime, 
 
 
 class FirstCheck:
-    """The check running in a child: for `vendor`/`operation` and the editor text `text` (None
-    when it was begun from a payload), with dynamic values made at `now`."""
+    """The check running in a child: for `vendor`/`operation`, with dynamic values made at `now`."""
 
-    def __init__(self, vendor: str, operation: str, text: str | None, now: datetime, pending: Pending):
-        self.vendor, self.operation, self.text, self.now = vendor, operation, text, now
+    def __init__(self, vendor: str, operation: str, now: datetime, pending: Pending):
+        self.vendor, self.operation, self.now = vendor, operation, now
         self._pending = pending
 
     @property
     def pid(self) -> int | None:
         """The child's process id (None where none was forked)."""
         return self._pending.pid
-
-    def fileno(self) -> int:
-        """Readable when the child has answered (or died): for a QSocketNotifier."""
-        return self._pending.fileno()
 
     def answer(self) -> CheckedSchema | None:
         """The child's answer, or None when it gave none (waits for it)."""
@@ -82,58 +75,28 @@ class FirstCheck:
         self._pending.discard()
 
 
-def restored_choice(state) -> tuple[str, str, str]:
-    """(vendor, operation, editor text) the window restores from `state` (a WindowState), as
-    its controller does: the last ones used when they still exist, else the first of each; the draft kept for
-    them, else the example."""
-    from console.core.window_state import draft_text  # the window's alone
-
-    all_vendors = vendors()
-    vendor = all_vendors.get(state.vendor) or next(iter(all_vendors.values()))
-    op = vendor.operations.get(state.operation) or next(iter(vendor.operations.values()))
-    return vendor.name, op.name, draft_text(state.drafts, vendor.name, op)
-
-
-def begin_restored(ctx, state) -> FirstCheck | None:
-    """The window's: the check of the payload it will restore from `state` (a WindowState)."""
-    vendor, operation, text = restored_choice(state)
-    return _begin(ctx, vendor, operation, text, None)
-
-
 def begin(ctx, vendor: str, operation: str, payload: Any) -> FirstCheck | None:
-    """The command line's: the check of `payload` (None: the operation's example)."""
-    return _begin(ctx, vendor, operation, None, payload)
-
-
-def _begin(ctx, vendor: str, operation: str, text: str | None, payload: Any) -> FirstCheck | None:
-    """Starts the check in a child; None where forking is not safe now, or switched off."""
+    """Starts the check of `payload` (None: the operation's example) in a child; None where
+    forking is not safe now, or the trick is switched off."""
     if not fast_start.enabled("fork_first_check") or not can_fork():
         return None
     now = ctx.clock()
     seed = int.from_bytes(os.urandom(16), "big")
     if not ctx.seed_rng(seed):
         return None  # the generator exists already: the child could not make the same values
-    pending = Pending(_check, vendor, operation, text, payload, now, seed)
+    pending = Pending(check_in_child, vendor, operation, payload, now, seed)
     if not pending.forked:
         return None
-    return FirstCheck(vendor, operation, text, now, pending)
+    return FirstCheck(vendor, operation, now, pending)
 
 
-def _check(vendor: str, operation: str, text: str | None, payload: Any, now: datetime,
-           seed: int) -> CheckedSchema | None:
-    """In the child: the schema's answer for the payload (read from `text` when given; None
-    when that does not parse, as the window then shows the syntax error and checks nothing)."""
+def check_in_child(vendor: str, operation: str, payload: Any, now: datetime, seed: int) -> CheckedSchema:
+    """In the child: the schema's answer for the payload, its dynamic values made as the
+    parent's prepare() will make them (the same clock reading and random seed)."""
     import random
 
     v, op = find_operation(vendor, operation)
-    if text is not None:
-        from console.core.document import PayloadDocument
-
-        document = PayloadDocument(text)
-        if not document.parses:
-            return None
-        payload = document.value
-    elif payload is None:
+    if payload is None:
         payload = op.example
     made = resolve_payload(v, op, payload, now, random.Random(seed)).value
     return CheckedSchema(vendor, operation, _as_json(made), tuple(schema_issues(vendor, operation, made)))

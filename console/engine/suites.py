@@ -2,7 +2,7 @@
 pipeline like any send (recorded in history with source `suite`), each checked against its
 expectations, reported as lines, JSON or JUnit XML.
 
-A case: {"name", "vendor", "operation", "payload" (tokens and variables allowed), "settings"
+A case: {"version" (the file format, 1; optional), "name", "vendor", "operation", "payload" (tokens and variables allowed), "settings"
 (optional), "vars" (optional: the case's `{{name}}` values), "expect": {"status": 202 | "2xx" |
 [200, 202], "issues": "none" | ["error"|"warning", …], "body": {"<JSON Pointer>": value or
 matcher, …}}}. No `expect`: any 2xx with no validation errors passes. Secrets never go into
@@ -28,7 +28,10 @@ from console.engine.context import AppContext
 from console.engine.pipeline import Draft, prepare, send
 
 CASE_SUFFIX = ".case.json"
-CASE_KEYS = {"name", "vendor", "operation", "payload", "settings", "vars", "expect"}
+CASE_KEYS = {"version", "name", "vendor", "operation", "payload", "settings", "vars", "expect"}
+# The case file format this console writes and reads ("version"; a file without one is version 1,
+# as written before the key existed). A newer file is refused by name, never misread.
+CASE_FORMAT_VERSION = 1
 EXPECT_KEYS = {"status", "issues", "body"}
 MATCHERS = ("$exists", "$type", "$matches")
 RETRIES_AFTER_429 = 3
@@ -114,6 +117,12 @@ def check_case(data: Any, path: Path) -> Case:
     """`data` (a case file's JSON) checked as a case; SuiteError names `path` and the problem."""
     if not isinstance(data, dict):
         raise SuiteError(f"{path}: a case is a JSON object")
+    version = data.get("version", 1)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise SuiteError(f"{path}: version must be a whole number from 1 (the case file format)")
+    if version > CASE_FORMAT_VERSION:
+        raise SuiteError(f"{path}: written by a newer event-console (case format {version}; this one reads "
+                         f"{CASE_FORMAT_VERSION}); update event-console to run it")
     unknown = set(data) - CASE_KEYS
     if unknown:
         raise SuiteError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}")
@@ -237,7 +246,8 @@ def new_case(name: str, vendor: str, operation: str, payload: Any, settings: dic
                               "issues": sorted(issues) if issues else "none"}
     if body:
         expect["body"] = dict(body)
-    case = {"name": name, "vendor": vendor, "operation": operation, "payload": payload}
+    case = {"version": CASE_FORMAT_VERSION, "name": name, "vendor": vendor, "operation": operation,
+            "payload": payload}
     kept = {k: v for k, v in (settings or {}).items() if k not in secrets}
     if kept:
         case["settings"] = kept

@@ -9,15 +9,12 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from console.core.resources import resources_dir
-from console.fast_start import short_switch_interval
 
 
 def application() -> QApplication:
     """The running QApplication, made on first use."""
     app = QApplication.instance()
     if app is None:
-        # Workers (sends, rendering, schema compiling) share the GIL with the GUI thread.
-        short_switch_interval()
         app = QApplication(sys.argv[:1])
     app.setApplicationName("Event Console")
     app.setOrganizationName("event-console")

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex
+from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from console.core.history.entry import HistoryEntry
 from console.core.outcomes import Outcome
-from console.fast_start import enabled
 from console.ui.widgets.theme import status_colour
 
 # (dark, light) colours of outcomes that say more than a status: never the green of a success.
@@ -23,16 +22,9 @@ OUTCOME_COLOURS = {
 }
 PAGE = 100
 ROOT = QModelIndex()
-if enabled("late_qt_namespace"):
-    # Qt.ItemDataRole's values, as numbers: naming the enum here would build the Qt namespace
-    # at import, before the first paint; data() runs too often for a local import.
-    DISPLAY_ROLE, TOOLTIP_ROLE, FOREGROUND_ROLE, ID_ROLE = 0, 3, 9, 256  # ID_ROLE is UserRole
-else:
-    from PySide6.QtCore import Qt
-
-    DISPLAY_ROLE, TOOLTIP_ROLE, FOREGROUND_ROLE, ID_ROLE = (
-        Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole,
-        Qt.ItemDataRole.UserRole)
+DISPLAY_ROLE, TOOLTIP_ROLE, FOREGROUND_ROLE = (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole)
+ID_ROLE = Qt.ItemDataRole.UserRole  # a row's history id
 
 
 def local_time(stored: str) -> str:

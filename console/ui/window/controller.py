@@ -30,7 +30,7 @@ class WindowController(QObject):
     """State and choices of one main window `w` on the AppContext `ctx`, and its parts:
     `startup`, `payload`, `sending` and `actions`."""
 
-    def __init__(self, window, ctx, state: WindowState | None = None, first_check=None):
+    def __init__(self, window, ctx, state: WindowState | None = None):
         super().__init__(window)
         self.w = window
         self.ctx = ctx
@@ -49,7 +49,7 @@ class WindowController(QObject):
         self._retention_applied = 0.0
         self._save_timer = QTimer(self, singleShot=True, interval=SAVE_DELAY_MS)
         self._save_timer.timeout.connect(self.save_state)
-        self.startup = StartupSequence(self, first_check)
+        self.startup = StartupSequence(self)
         self.payload = PayloadPresenter(self)
         self.sending = SendController(self)
         self.actions = WindowActions(self)
@@ -71,7 +71,6 @@ class WindowController(QObject):
         self.save_state()
         self.sending.stop()
         self.closed = True
-        self.startup.abandon()  # closed before the first check answered
         self._save_timer.stop()
         self.payload.stop()
         self.actions.stop()

@@ -42,13 +42,12 @@ FIRST_STEPS = ("First steps: 1. Send the example to the sandbox (Ctrl+Enter): no
 class MainWindow(QMainWindow):
     """The main window's layout; WindowController holds its state and behaviour."""
 
-    def __init__(self, ctx, state=None, first_check=None):
-        """`state`: the saved window state when the caller has read it already; `first_check`:
-        the first check of the payload begun in a forked child (console.engine.first_check)."""
+    def __init__(self, ctx, state=None):
+        """`state`: the saved window state when the caller has read it already."""
         super().__init__()
         self.ctx = ctx
         # State and behaviour; this class lays out the widgets and wires them to it.
-        self.controller = WindowController(self, ctx, state, first_check)
+        self.controller = WindowController(self, ctx, state)
         self.setWindowTitle("Event Console")
         self._build()
         self._wire()

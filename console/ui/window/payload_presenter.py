@@ -159,11 +159,8 @@ class PayloadPresenter(WindowPart):
 
         draft = pipeline.Draft(w.vendor.currentData(), w.operation.currentData(),
                                w.profile.currentText() or SANDBOX, document.value)
-        # The first check's schema answer came from a forked child (StartupSequence): used
-        # once; prepare() takes it only if it is for exactly the payload made here.
-        now, checked = c.startup.take_first_answer(document.text)
         try:
-            c.prepared = pipeline.prepare(c.ctx, draft, now=now, checked=checked)
+            c.prepared = pipeline.prepare(c.ctx, draft)
         except Exception as exc:  # e.g. an unreadable profiles file: say it, keep the window alive
             c.prepared = None
             w.issues.addItem(f"error  {exc}")

@@ -1,7 +1,7 @@
 """The window's start-up after its first paint, in steps: what the first paint does not need
 (the form's fields, history, the menus, the panels' data), then the first check of the payload
-(its answer from a child forked before Qt came up, when there is one), then a warm-up on a
-worker. Each step is short, so the window stays responsive while it comes up."""
+(its validator compiled on a worker), then a warm-up on a worker. Each step is short, so the
+window stays responsive while it comes up."""
 
 from __future__ import annotations
 
@@ -9,27 +9,20 @@ from PySide6.QtCore import QTimer
 
 from console.core.definitions import vendors
 from console.core.profiles import SANDBOX
-from console.fast_start import freeze_startup_objects
 from console.ui.window.part import WindowPart
 
 # Start-up goes in steps this far apart: input, painting and other timers get their turn in
 # between (zero-delay steps ran back to back, one pause of 45 ms).
 STEP_MS = 1
 WARM_UP_AFTER_MS = 250  # from ready until the warm-up (keyring, HTTP library, validators) starts
-FIRST_CHECK_WAIT_MS = 5000  # the longest the window waits for its first check's child
 
 
 class StartupSequence(WindowPart):
     """Brings one window's controller `c` up after the first paint (`schedule`), and says
     whether it is `started` (history, sender, shortcuts up) and `ready` (first check shown)."""
 
-    def __init__(self, controller, first_check=None):
+    def __init__(self, controller):
         super().__init__(controller)
-        # The first check of the payload, begun in a forked child before Qt came up
-        # (console.engine.first_check); its answer, once taken, feeds the first validate_now.
-        self.first_check = first_check
-        self._notifier = None  # watches the child's pipe (_await_first_check)
-        self._answer = None
         self.started = False
         self.ready = False
         self._scheduled = False
@@ -54,7 +47,7 @@ class StartupSequence(WindowPart):
         self.w.issues.addItem("Checking the payload…")
         # The rest a step per turn of the event loop, STEP_MS apart: no single pause of the GUI
         # thread long enough to be felt (each stays well under 50 ms; bench/gui_ready.py).
-        steps = [self._name_qt, self._build_form, self._open_history, self._start_background]
+        steps = [self._build_form, self._open_history, self._start_background]
         QTimer.singleShot(STEP_MS, lambda: self._run_steps(steps))
 
     def _run_steps(self, steps: list) -> None:
@@ -63,14 +56,6 @@ class StartupSequence(WindowPart):
         steps[0]()
         if len(steps) > 1:
             QTimer.singleShot(STEP_MS, lambda: self._run_steps(steps[1:]))
-
-    @staticmethod
-    def _name_qt() -> None:
-        """Naming the Qt namespace builds its ninety-odd enums (~14 ms): a step of its own,
-        before the form, which needs them (the two in one step paused the GUI 35-50 ms)."""
-        from PySide6.QtCore import Qt
-
-        Qt.FocusPolicy  # noqa: B018 - builds the namespace now
 
     def _build_form(self) -> None:
         """The form's fields first of all: the form is what the user looks at."""
@@ -95,29 +80,7 @@ class StartupSequence(WindowPart):
         if c.state.plan_folder:  # the plan in use last time, unless it went away
             c.actions.open_plan(c.state.plan_folder, quiet=True)
         c.apply_retention()
-        vendor, operation = self.w.vendor.currentData(), self.w.operation.currentData()
-        profile = self.w.profile.currentText() or SANDBOX
-        first, self.first_check = self.first_check, None
-        if first is not None and (first.vendor, first.operation) != (vendor, operation):
-            first.discard()  # it checked what the window no longer shows
-            first = None
-        if first is None:
-            self._get_ready_in_background()
-        elif profile == SANDBOX:
-            self._await_first_check(first)
-        else:
-            # A real account's key comes from the keyring, whose backend is looked up first
-            # (100-250 ms, on a worker); the child checks the schema meanwhile.
-            from console.ui.workers import run_in_background
-
-            self.first_check = first  # close() ends it if the window closes before then
-
-            def keyring_known(_result=None):
-                if self.first_check is first and not c.closed:
-                    self._await_first_check(first)
-
-            run_in_background(self, lambda: c.ctx.secrets.available, keyring_known,
-                              lambda _message: keyring_known())
+        self._get_ready_in_background()
 
     def _get_ready_in_background(self) -> None:
         """The keyring's lookup (100-250 ms), and the validator's import and compilation (about
@@ -133,68 +96,11 @@ class StartupSequence(WindowPart):
         run_in_background(self, lambda: _get_ready(ctx, vendor, operation, profile), self._checks_ready,
                           lambda _message: self._checks_ready(None))
 
-    def _await_first_check(self, first) -> None:
-        """Waits, without blocking the GUI thread, for the child's answer (it has usually come
-        by now), then shows the first check; without an answer, gets ready as usual."""
-        from PySide6.QtCore import QSocketNotifier
-
-        # What reads the answer and makes the first check (~10 ms), imported while the child
-        # finishes; the answer is shown a turn later (the two in one turn paused the GUI ~30 ms).
-        from console.engine import pipeline  # noqa: F401
-
-        notifier = QSocketNotifier(first.fileno(), QSocketNotifier.Type.Read, self)
-        self.first_check, self._notifier = first, notifier  # still running: abandon() ends it
-
-        def answered(*_):
-            if self.first_check is not first:
-                return  # answered already, given up on, or the window closed
-            checked = self._stop_waiting().answer()
-            if self.c.closed:
-                return
-            if checked is None:
-                self._get_ready_in_background()
-                return
-            self._answer = (first, checked)
-            QTimer.singleShot(STEP_MS, lambda: self.c.closed or self._checks_ready(None))
-
-        def given_up():
-            # A child that has not answered in this long never will (it answers in ~60 ms).
-            if self.first_check is first and not self.c.closed:
-                self._stop_waiting().discard()
-                self._get_ready_in_background()
-
-        notifier.activated.connect(answered)
-        QTimer.singleShot(FIRST_CHECK_WAIT_MS, given_up)
-
-    def _stop_waiting(self):
-        """Stops watching the first check's pipe (before it is closed) and returns the check."""
-        first, self.first_check = self.first_check, None
-        if self._notifier is not None:
-            self._notifier.setEnabled(False)
-            self._notifier.deleteLater()
-            self._notifier = None
-        return first
-
-    def abandon(self) -> None:
-        """The window closes before the first check answered: end the child."""
-        if self.first_check is not None:
-            self._stop_waiting().discard()
-
-    def take_first_answer(self, text: str):
-        """(now, checked) of the child's first check when it is for exactly `text`, once;
-        (None, None) otherwise. The clock reading is the one the dynamic values were made at."""
-        first, self._answer = self._answer, None
-        if first and first[0].text == text:
-            return first[0].now, first[1]
-        return None, None
-
     def _checks_ready(self, _result) -> None:
         from console.ui.workers import run_in_background
 
         c = self.c
-        if self._answer is None:
-            c.sending.ensure_sender()  # its modules were imported on the worker
-        # else it is made after the warm-up, which imports them (or at the first send)
+        c.sending.ensure_sender()  # its modules were imported on the worker
         self.ready = True
         c.payload.validate_now()
         # The warm-up waits until the ready window is drawn and settled: started at once, it
@@ -208,7 +114,6 @@ class StartupSequence(WindowPart):
         self.c.keyring_looked_up()
         self.w.editor.decorate()
         self.c.sending.ensure_sender()
-        freeze_startup_objects()
 
 
 def _get_ready(ctx, vendor: str, operation: str, profile: str) -> None:
@@ -217,8 +122,8 @@ def _get_ready(ctx, vendor: str, operation: str, profile: str) -> None:
     once, when the profile's key is read from it)."""
     import linecache
 
-    # The source lines kept so far (of modules imported before console.ui's lighter
-    # __feature__ check): dropped, so that the validator's import reuses their memory.
+    # The source lines PySide6's __feature__ check keeps of every module imported after it:
+    # dropped, so that the validator's import reuses their memory.
     linecache.clearcache()
     from console.core.validation import compile_validator
     from console.engine import pipeline  # noqa: F401 - imported here, not on the GUI thread
