@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 from urllib.parse import quote, quote_plus, urlencode
 
@@ -17,7 +18,7 @@ USER_AGENT = f"event-console/{__version__}"
 def fill(template: str, values: dict[str, str], quote_values: bool = False) -> str:
     """`{name}` placeholders replaced by values (URL-quoted for path segments when asked)."""
 
-    def value(match):
+    def value(match: re.Match[str]) -> str:
         text = str(values.get(match.group(1), ""))
         return quote(text, safe="") if quote_values else text
 

@@ -148,7 +148,7 @@ def _long_name(word: str) -> tuple[str, str | None]:
     raise CurlError(f"{name} is not an option curl knows.")
 
 
-def _urlencode_piece(piece: str, read: Callable[[str], bytes]) -> str:
+def _urlencode_piece(piece: str, read: Callable[[str], str]) -> str:
     """--data-urlencode's forms: content, =content, name=content, @file, name@file."""
     from urllib.parse import quote_plus
 
@@ -223,9 +223,10 @@ def parse_curl(text: str, read_file: Callable[[str], bytes] | None = None) -> Cu
         k = 0
         while k < len(letters):
             letter = letters[k]
-            name = SHORT.get(letter)
-            if name is None:
+            short = SHORT.get(letter)
+            if short is None:
                 raise CurlError(f"-{letter} is not an option curl knows.")
+            name = short
             if OPTIONS[name][1]:
                 value = letters[k + 1:]
                 if not value:
@@ -286,35 +287,36 @@ class _State:
             self.json = True
 
     def option(self, name: str, value: str | None) -> None:
+        arg = value if value is not None else ""  # None only for options that take no value
         if name in _DATA:
-            self.add_data(_DATA[name], value)
+            self.add_data(_DATA[name], arg)
         elif name == "--request":
-            self.method = value
+            self.method = arg
         elif name == "--header":
-            self.header(value)
+            self.header(arg)
         elif name == "--url":
-            self.url(value)
+            self.url(arg)
         elif name == "--get":
             self.get = True
         elif name == "--head":
             self.head = True
         elif name == "--user-agent":
-            self.user_agent = value
+            self.user_agent = arg
         elif name == "--referer":
-            self.referer = value[:-5] if value.endswith(";auto") else value
+            self.referer = arg[:-5] if arg.endswith(";auto") else arg
         elif name == "--cookie":
-            if "=" not in value:
-                raise CurlError(f"-b {value!r} names a cookie file, which the console does not read; "
-                                "give the cookies as name=value.")
-            self.cookies.append(value)
+            if "=" not in arg:
+                raise CurlError(f"-b {arg!r} names a cookie file, which the console does not read; "
+                                "give the cookies as name=arg.")
+            self.cookies.append(arg)
         elif name == "--user":
-            if ":" not in value:
-                raise CurlError(f"-u {value!r} has no password, so curl would ask for one: give user:password.")
-            self.auth = "Basic " + base64.b64encode(value.encode("utf-8")).decode()
+            if ":" not in arg:
+                raise CurlError(f"-u {arg!r} has no password, so curl would ask for one: give user:password.")
+            self.auth = "Basic " + base64.b64encode(arg.encode("utf-8")).decode()
         elif name == "--oauth2-bearer":
-            self.auth = "Bearer " + value
+            self.auth = "Bearer " + arg
         elif name == "--url-query":
-            self.query.append(value[1:] if value.startswith("+") else _urlencode_piece(value, self._text_of))
+            self.query.append(arg[1:] if arg.startswith("+") else _urlencode_piece(arg, self._text_of))
         elif name == "--path-as-is":
             self.path_as_is = True
         elif name in _CANNOT:
@@ -385,13 +387,12 @@ class _State:
                     headers.append(("Accept", "application/json"))
             elif "content-type" not in given and "content-type" not in self.removed:
                 headers.append(("Content-Type", "application/x-www-form-urlencoded"))
+        body_value: str | bytes | None = None
         if body is not None:
             try:
-                body_value: str | bytes = body.decode("utf-8")
+                body_value = body.decode("utf-8")
             except UnicodeDecodeError:
                 body_value = body
-        else:
-            body_value = None
         return CurlRequest(method, url, headers, body_value, written, tuple(self.notes))
 
 
@@ -475,7 +476,7 @@ def _remove_dot_segments(path: str) -> str:
 
 
 @cache  # one per operation: capture matches every request against them
-def _path_regex(template: str, optional_last: bool = False) -> re.Pattern:
+def _path_regex(template: str, optional_last: bool = False) -> re.Pattern[str]:
     """A path template as a regular expression; with `optional_last`, a placeholder that ends
     the template may be empty (VibeTrace's documented `/event/<account_id>/`, type in the data)."""
     parts = PLACEHOLDER.split(template)
@@ -486,7 +487,7 @@ def _path_regex(template: str, optional_last: bool = False) -> re.Pattern:
     return re.compile(r"^(?P<_prefix>.*?)" + regex + "$")
 
 
-def _path_match(op: Operation, path: str) -> re.Match | None:
+def _path_match(op: Operation, path: str) -> re.Match[str] | None:
     """The operation's path template matched against `path`. A placeholder that ends the path
     and is no setting (derived from the payload, as VibeTrace's event type is) may be left out,
     as the document's base URL leaves it out."""
@@ -502,12 +503,12 @@ def _template_capture(template: str, actual: str) -> dict[str, str] | None:
 
 
 @cache
-def _template_regex(template: str) -> re.Pattern:
+def _template_regex(template: str) -> re.Pattern[str]:
     parts = PLACEHOLDER.split(template)
     return re.compile("".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.*)" for i, p in enumerate(parts)))
 
 
-def _candidates(request: CurlRequest, only_vendor: str | None = None) -> list[tuple[Vendor, Operation, re.Match]]:
+def _candidates(request: CurlRequest, only_vendor: str | None = None) -> list[tuple[Vendor, Operation, re.Match[str]]]:
     path = urlsplit(request.url).path or "/"
     found = []
     for vendor in vendors().values():
@@ -549,7 +550,7 @@ def map_request(request: CurlRequest, only_vendor: str | None = None) -> CurlImp
         raise
 
 
-def _read_request(request: CurlRequest, vendor: Vendor, op: Operation, match: re.Match) -> CurlImport:
+def _read_request(request: CurlRequest, vendor: Vendor, op: Operation, match: re.Match[str]) -> CurlImport:
     """The settings, keys and payload of a request already matched to `op`."""
     notes: list[str] = list(request.notes)
     parts = urlsplit(request.url)

@@ -65,7 +65,7 @@ def _csv_rows(path: Path, stream: TextIO, first: str) -> Iterator[dict[str, Any]
     return _csv_body(path, reader, names)
 
 
-def _csv_body(path: Path, reader, names: list[str]) -> Iterator[dict[str, Any]]:
+def _csv_body(path: Path, reader: Iterator[list[str]], names: list[str]) -> Iterator[dict[str, Any]]:
     number = 0
     while True:
         try:

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 from console.core.resources import resources_dir
 
 
-def resolve_ref(node: Any, defs: dict) -> dict:
+def resolve_ref(node: Any, defs: dict[str, Any]) -> dict[str, Any]:
     """A schema node with its `$ref`s followed into the vendor's $defs, keeping its local
     keywords (description, …); {} for what is not a schema."""
     seen = 0
@@ -27,7 +27,7 @@ def resolve_ref(node: Any, defs: dict) -> dict:
     return node if isinstance(node, dict) else {}
 
 
-def schema_at(schema: dict, defs: dict, path: list) -> dict:
+def schema_at(schema: dict[str, Any], defs: dict[str, Any], path: list[Any]) -> dict[str, Any]:
     """The schema of the value at `path` (field names, list indexes as numbers), {} where the
     schema does not say: dynamic values' typing and quick fixes read it."""
     node = resolve_ref(schema, defs)
@@ -170,7 +170,7 @@ class Vendor(NamedTuple):
         return self.settings[name].default
 
 
-def _keys(obj: Any, where: str, required: set[str], optional: set[str] = frozenset()) -> dict:
+def _keys(obj: Any, where: str, required: set[str], optional: frozenset[str] | set[str] = frozenset()) -> dict[str, Any]:
     if not isinstance(obj, dict):
         raise DefinitionError(f"{where}: expected an object, got {type(obj).__name__}")
     missing = required - obj.keys()

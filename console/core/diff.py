@@ -31,7 +31,7 @@ class Change:
                 f"{json.dumps(self.after, ensure_ascii=False)}")
 
 
-def json_changes(before: Any, after: Any, path: tuple = ()) -> list[Change]:
+def json_changes(before: Any, after: Any, path: tuple[Any, ...] = ()) -> list[Change]:
     """Key-by-key (and item-by-item) differences between two JSON values."""
     if isinstance(before, dict) and isinstance(after, dict):
         changes = []
@@ -70,7 +70,7 @@ def _json_or_none(text: str | None) -> Any:
 
 def text_diff(before: str, after: str, a_name: str, b_name: str) -> str:
     """A unified diff of two texts (JSON is pretty-printed first so the lines line up)."""
-    def lines(text):
+    def lines(text: str) -> list[str]:
         value = _json_or_none(text)
         if value is not MISSING:
             text = json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True)
@@ -101,7 +101,7 @@ def compare(first: HistoryEntry, second: HistoryEntry) -> ExchangeDiff:
         [] if a.get("payload") == b.get("payload") else [Change("changed", "", a.get("payload"), b.get("payload"))])
     volatile = {"Content-Length", "Date", "date", "content-length"}
 
-    def headers(row, key):
+    def headers(row: dict[str, Any], key: str) -> dict[str, Any]:
         return {k: v for k, v in (row.get(key) or {}).items() if k not in volatile}
 
     body_a = (a.get("response_body") or b"").decode("utf-8", errors="replace")

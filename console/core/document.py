@@ -23,6 +23,12 @@ from console.core.validation import ERROR, Issue, pointer
 
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
 _SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _space_end(text: str, i: int) -> int:
+    """Where the white space at `i` ends (`i` itself when there is none)."""
+    found = _SPACE.match(text, i)
+    return found.end() if found else i
 REMOVE = object()  # set_at's value that removes the member or item
 
 
@@ -67,7 +73,7 @@ class PayloadDocument:
         return f"The JSON cannot be sent: {self.error}."
 
     # -- edits from the form -------------------------------------------------------------------
-    def set_at(self, path: list, value: Any) -> str:
+    def set_at(self, path: list[Any], value: Any) -> str:
         """Sets (or with REMOVE, removes) the value at `path` in the current value and lays
         the text out again; returns the new text. Raises DocumentNotEditable while the text
         does not parse, and KeyError/IndexError/TypeError for a path the value does not have."""
@@ -77,7 +83,7 @@ class PayloadDocument:
         self.set_text(json.dumps(document, indent=self.indent, ensure_ascii=False))
         return self.text
 
-    def set_field_error(self, path: list, message: str | None) -> None:
+    def set_field_error(self, path: list[Any], message: str | None) -> None:
         """A form field's own text is not valid (message), or is again (None)."""
         key = pointer(path)
         if message:
@@ -106,7 +112,7 @@ class PayloadDocument:
         return self._positions.get("")
 
 
-def set_at(document: Any, path: list, value: Any) -> Any:
+def set_at(document: Any, path: list[Any], value: Any) -> Any:
     """`document` with the value at `path` replaced (REMOVE removes it; one past the end of
     a list appends)."""
     if not path:
@@ -139,12 +145,12 @@ def value_positions(text: str) -> dict[str, tuple[int, int]]:
     positions: dict[str, tuple[int, int]] = {}
     decoder = json.JSONDecoder()
     # Each frame: [kind, pointer, next index (arrays)]
-    stack: list[list] = []
-    i = _SPACE.match(text, 0).end()
+    stack: list[list[Any]] = []
+    i = _space_end(text, 0)
     pending = ""  # the pointer of the value about to be read
     positions[""] = at(i)
     while i < len(text):
-        i = _SPACE.match(text, i).end()
+        i = _space_end(text, i)
         if i >= len(text):
             break
         c = text[i]
@@ -158,7 +164,7 @@ def value_positions(text: str) -> dict[str, tuple[int, int]]:
             frame = stack[-1]
             pending = f"{frame[1]}/{key.replace('~', '~0').replace('/', '~1')}"
             positions[pending] = at(i)
-            i = _SPACE.match(text, end).end() + 1  # past the colon
+            i = _space_end(text, end) + 1  # past the colon
             frame[0] = "object-value"
             continue
         if stack and stack[-1][0] == "array" and c == "]":
@@ -173,7 +179,7 @@ def value_positions(text: str) -> dict[str, tuple[int, int]]:
             frame[2] += 1
         if c == "{":
             stack.append(["object-key", pending])
-            i = _SPACE.match(text, i + 1).end()
+            i = _space_end(text, i + 1)
             continue
         if c == "[":
             stack.append(["array", pending, 0])
@@ -191,9 +197,9 @@ def value_positions(text: str) -> dict[str, tuple[int, int]]:
     return positions
 
 
-def _after_value(text: str, i: int, stack: list[list]) -> int:
+def _after_value(text: str, i: int, stack: list[list[Any]]) -> int:
     """Past the separator that follows a value; an object goes back to expecting a key."""
-    i = _SPACE.match(text, i).end()
+    i = _space_end(text, i)
     if i < len(text) and text[i] == ",":
         i += 1
     if stack and stack[-1][0] == "object-value":

@@ -12,9 +12,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from functools import cache
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from console.core.resources import resources_dir
+
+if TYPE_CHECKING:
+    from console.core.definitions import Operation, Vendor
 
 # The JSON Schema keywords whose failure is an error (unless the node is marked a warning).
 ERROR_KEYWORDS = frozenset({"required", "type", "minLength", "maxLength", "minimum", "maximum", "enum", "const",
@@ -48,7 +51,7 @@ def blocking_nodes(schema: Any, pointer: str, field: str | None = None, warning:
         yield from blocking_nodes(sub, f"{pointer}/$defs/{name}", name, warning)
 
 
-def definition_nodes(vendor) -> list[tuple[str, str | None]]:
+def definition_nodes(vendor: Vendor) -> list[tuple[str, str | None]]:
     """The blocking nodes of one vendor (a definitions.Vendor): its $defs and every operation's schema."""
     found = list(blocking_nodes({"$defs": vendor.defs}, f"/{vendor.name}"))
     for op in vendor.operations.values():
@@ -62,7 +65,7 @@ def ties() -> dict[str, Tie]:
     return {pointer: Tie(**tie) for pointer, tie in data["ties"].items()}
 
 
-def ties_of(vendor, op) -> list[Tie]:
+def ties_of(vendor: Vendor, op: Operation) -> list[Tie]:
     """The document lines of the rules that block a send of `op` (its schema's, and those of
     the $defs it refers to), in document order."""
     used: set[str] = set()

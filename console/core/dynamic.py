@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    import random
 
 from console.core.payload import BareToken
 
@@ -79,7 +82,7 @@ class Variables:
 NO_VARIABLES = Variables()
 
 
-def make_value(name: str, now: datetime, rng) -> Any | None:
+def make_value(name: str, now: datetime, rng: random.Random) -> Any | None:
     """The fresh value of token `name` (without its `$`), or None when there is no such token."""
     if name in ("guid", "randomUUID"):
         import uuid  # here, not at import: the window's form imports this module at start-up
@@ -146,14 +149,14 @@ def has_tokens(value: Any) -> bool:
     return False
 
 
-def resolve(value: Any, now: datetime, rng, wants: Callable[[list], Any] = lambda path: None,
+def resolve(value: Any, now: datetime, rng: random.Random, wants: Callable[[list[Any]], Any] = lambda path: None,
             variables: Variables = NO_VARIABLES) -> Resolution:
     """`value` with every token and variable replaced; `wants(path)` says what the schema expects
     at a path ("number", "boolean", or None; True means "number")."""
     generated: list[Generated] = []
     unknown: list[tuple[str, str]] = []
 
-    def text_of(match: re.Match, where: str) -> tuple[str, str] | None:
+    def text_of(match: re.Match[str], where: str) -> tuple[str, str] | None:
         """(the value's text, its source) for one token, or None (reported) when unknown."""
         if match.group(1):
             made = make_value(match.group(2), now, rng)
@@ -166,7 +169,7 @@ def resolve(value: Any, now: datetime, rng, wants: Callable[[list], Any] = lambd
         unknown.append((where, match.group(0)))
         return None
 
-    def walk(item: Any, path: list) -> Any:
+    def walk(item: Any, path: list[Any]) -> Any:
         if isinstance(item, dict):
             return {key(k, path): walk(v, path + [k]) for k, v in item.items()}
         if isinstance(item, list):
@@ -194,7 +197,7 @@ def resolve(value: Any, now: datetime, rng, wants: Callable[[list], Any] = lambd
         """Each token in `text` as its value's text; an unknown one stays, reported at `where`."""
         sources: list[str] = []
 
-        def one(match: re.Match) -> str:
+        def one(match: re.Match[str]) -> str:
             found = text_of(match, where)
             if found is None:
                 return match.group(0)
@@ -204,7 +207,7 @@ def resolve(value: Any, now: datetime, rng, wants: Callable[[list], Any] = lambd
 
         return TOKEN.sub(one, text), sources
 
-    def key(name: str, path: list) -> str:
+    def key(name: str, path: list[Any]) -> str:
         """A field name's tokens made too (an unknown one is reported at the field)."""
         if "{{" not in name:
             return name
@@ -226,13 +229,13 @@ def unknown_message(token: str) -> str:
             f"profile (event-console profile set VENDOR PROFILE var.{token[2:-2]}=VALUE).")
 
 
-def schema_wants_number(schema: dict, defs: dict) -> Callable[[list], str | None]:
+def schema_wants_number(schema: dict[str, Any], defs: dict[str, Any]) -> Callable[[list[Any]], str | None]:
     """A `wants(path)` for an operation's schema: "number" where the schema's node for the path
     says integer or number (or x-number, myTracker's numbers that may be strings), "boolean"
     where it says boolean only, else None."""
     from console.core.definitions import schema_at
 
-    def wants(path: list) -> str | None:
+    def wants(path: list[Any]) -> str | None:
         node = schema_at(schema, defs, path)
         kinds = node.get("type")
         kinds = {kinds} if isinstance(kinds, str) else set(kinds or ())
@@ -243,7 +246,7 @@ def schema_wants_number(schema: dict, defs: dict) -> Callable[[list], str | None
     return wants
 
 
-def describe(generated) -> str:
+def describe(generated: Sequence[Generated]) -> str:
     """The values put in for a send, for the preview: marked as generated, the token beside, and
     where a variable's value came from."""
     if not generated:

@@ -5,7 +5,10 @@ compares with what `newman` sends. Each maker takes the send's clock reading and
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import random
 
 FIRST_NAMES = ("Ada", "Alan", "Amelia", "Bianca", "Carlos", "Chloe", "Dmitri", "Elena", "Fatima", "George",
                "Hana", "Ivan", "Jasmine", "Kenji", "Laura", "Mateo", "Nadia", "Oscar", "Priya", "Quinn",
@@ -45,12 +48,12 @@ def js_date(moment: datetime) -> str:
             f"{moment:%H:%M:%S} GMT+0000 (Coordinated Universal Time)")
 
 
-def _user_name(rng) -> str:
+def _user_name(rng: random.Random) -> str:
     first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
     return f"{first}{rng.choice('._')}{last}{rng.randint(0, 99) if rng.random() < 0.5 else ''}"
 
 
-def _date_within(now: datetime, rng, days: float) -> str:
+def _date_within(now: datetime, rng: random.Random, days: float) -> str:
     return js_date(now + timedelta(seconds=rng.uniform(0, days * 86400)))  # days < 0: before now
 
 

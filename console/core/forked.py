@@ -47,13 +47,13 @@ class Pending:
     answer() gives what it returned there."""
 
     def __init__(self, fn: Callable[..., Any], *args: Any):
-        self._pid = None
+        self._pid: int | None = None
         self._read = -1
         self.forked = False
         if can_fork():
             self._start(fn, args)
 
-    def _start(self, fn: Callable[..., Any], args: tuple) -> None:
+    def _start(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
         read, write = os.pipe()
         try:
             pid = os.fork()
@@ -109,6 +109,7 @@ class Pending:
         import signal
 
         self.forked = False
+        assert self._pid is not None  # forked
         try:
             os.kill(self._pid, signal.SIGKILL)
         except ProcessLookupError:
@@ -123,6 +124,7 @@ class Pending:
         import signal
 
         self.forked = False
+        assert self._pid is not None  # forked
         chunks = []
         try:
             while True:
@@ -140,6 +142,7 @@ class Pending:
         if status != 0 or not chunks:
             return None
         try:
-            return pickle.loads(b"".join(chunks))
+            answer: tuple[bool, Any] = pickle.loads(b"".join(chunks))
+            return answer
         except Exception:  # noqa: BLE001 - a torn answer: as good as none
             return None

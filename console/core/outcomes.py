@@ -5,6 +5,7 @@ history stores and filters by is generated here from the same tables, so Python 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import Enum
 
 
@@ -12,7 +13,7 @@ class _Word(str, Enum):
     """A member is its stored text (it compares equal to it and prints as it)."""
 
     def __str__(self) -> str:
-        return self.value
+        return str(self.value)
 
 
 class Outcome(_Word):
@@ -69,13 +70,13 @@ def status_class(status: int | None, outcome: str) -> str | None:
     """The filter's class of an exchange (STATUS_CLASS_SQL says the same in SQL)."""
     by_outcome = _BY_OUTCOME.get(outcome)  # type: ignore[call-overload]
     if by_outcome is not None:
-        return by_outcome.value
+        return str(by_outcome.value)
     if isinstance(status, int) and 100 <= status <= 599:
         return f"{status // 100}xx"
     return None
 
 
-def _in(outcomes) -> str:
+def _in(outcomes: Iterable[Outcome]) -> str:
     return "outcome IN (" + ", ".join(f"'{o.value}'" for o in outcomes) + ")"
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from console.core.plans import JSON_TYPES, Plan, PlanError, plan_from_data
@@ -111,7 +112,7 @@ def write_sheet(plans: list[Plan]) -> str:
     return out.getvalue()
 
 
-def _join(values) -> str:
+def _join(values: Iterable[Any]) -> str:
     """_split's inverse: "a, b, c", a value with a comma or a quote in double quotes."""
     texts = [v if isinstance(v, str) else json.dumps(v) for v in values]
     return ", ".join('"' + t.replace('"', '""') + '"' if ("," in t or '"' in t or t != t.strip()) else t for t in texts)

@@ -50,14 +50,14 @@ class PlanError(ValueError):
 class PropertyRule:
     required: bool = False
     type: str | None = None
-    enum: tuple | None = None
+    enum: tuple[Any, ...] | None = None
     pattern: str | None = None
     min: float | None = None
     max: float | None = None
     description: str = ""
 
     @cached_property
-    def compiled(self) -> re.Pattern | None:
+    def compiled(self) -> re.Pattern[str] | None:
         return re.compile(self.pattern) if self.pattern else None
 
 
@@ -191,7 +191,7 @@ def load_plans(folder: str | Path) -> PlanSet:
     except InputFileError as exc:
         raise PlanError(str(exc)) from None
     plans = [load_plan_file(path) for path in files]
-    seen: dict[tuple, str] = {}
+    seen: dict[tuple[Any, ...], str] = {}
     for plan in plans:
         for event in plan.events:
             if event.key in seen:
@@ -343,7 +343,7 @@ def properties_of(event: Any, prefix: str = "") -> dict[str, str]:
     return found
 
 
-def schema_with_plan(schema: dict, defs: dict, event: PlanEvent, at: str) -> dict:
+def schema_with_plan(schema: dict[str, Any], defs: dict[str, Any], event: PlanEvent, at: str) -> dict[str, Any]:
     """The operation's schema with a plan event's properties laid over it, for the form: each
     property shown (even one the vendor's schema does not name), its description and allowed
     values (as choices), required ones marked and first. `at` is the operation's events' place
@@ -372,7 +372,7 @@ def schema_with_plan(schema: dict, defs: dict, event: PlanEvent, at: str) -> dic
     return merged
 
 
-def _inline(node: dict, defs: dict) -> dict:
+def _inline(node: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
     """`node` with a `$ref` replaced by a copy of what it points to (local keywords kept), so
     that what is laid over it stays in this operation's schema."""
     import copy

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 SANDBOX = "sandbox"
 FORMAT_VERSION = 1
@@ -26,7 +27,7 @@ class ProfileStore:
     def __init__(self, home: Path):
         self.path = Path(home) / "profiles.json"
 
-    def _read(self) -> dict:
+    def _read(self) -> dict[str, Any]:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -99,7 +100,7 @@ class ProfileStore:
         data["profiles"].get(vendor, {}).pop(profile, None)
         self._write(data)
 
-    def _write(self, data: dict) -> None:
+    def _write(self, data: dict[str, Any]) -> None:
         from console.core.files import atomic_write  # a crash leaves the old file or the new one
 
         atomic_write(self.path, json.dumps(data, indent=2, sort_keys=True), private=True)

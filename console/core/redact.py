@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from console.core.secrets import MASK, mask_bytes, mask_text, mask_userinfo
@@ -129,10 +130,10 @@ def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
         return text
     text = mask_text(text, secrets)
 
-    def assignment(match: re.Match) -> str:
+    def assignment(match: re.Match[str]) -> str:
         if not is_secret_field(match["name"]) or match["value"].startswith(MASK):
-            return match[0]
-        return match["name"] + match["sep"] + MASK
+            return str(match[0])
+        return str(match["name"]) + str(match["sep"]) + MASK
 
     text = _ASSIGNMENT.sub(assignment, text)
     text = _SCHEME_VALUE.sub(lambda m: m[1] + m[2] + (m[3] if m[3] == MASK else MASK), text)
@@ -144,15 +145,15 @@ def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
 MAX_DEPTH = 200  # deeper JSON is no event's body: it is masked as text, never walked
 
 
-def redact_json_value(value):
+def redact_json_value(value: Any) -> tuple[Any, bool]:
     """A JSON value with every credential-named field's value masked, however it nests (up to
     MAX_DEPTH; below that, strings are masked as text); and whether anything was masked."""
     found = False
 
-    def walk(item, depth: int):
+    def walk(item: Any, depth: int) -> Any:
         nonlocal found
         if isinstance(item, dict):
-            out = {}
+            out: dict[Any, Any] = {}
             for key, child in item.items():
                 already = child in ("", None) or (isinstance(child, str) and child.endswith(MASK))
                 if is_secret_field(str(key)) and not already and not isinstance(child, (dict, list, bool)):
@@ -173,7 +174,7 @@ def redact_json_value(value):
     return result, found
 
 
-def _iterative(value, walk):
+def _iterative(value: Any, walk: Callable[[Any, int], Any]) -> Any:
     """walk(value), unless the value nests deeper than Python may recurse: then as text."""
     try:
         return walk(value, 0)
@@ -182,7 +183,7 @@ def _iterative(value, walk):
         return redact_text(text)
 
 
-def _dumpable(value) -> bool:
+def _dumpable(value: Any) -> bool:
     try:
         json.dumps(value)
         return True
@@ -253,6 +254,6 @@ def escape_controls(text: str) -> str:
     return _CONTROL.sub(_escape, text)
 
 
-def _escape(match: re.Match) -> str:
+def _escape(match: re.Match[str]) -> str:
     code = ord(match[0])
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"

@@ -12,6 +12,7 @@ import re
 import threading
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 from urllib.parse import quote, quote_plus
 
 SERVICE = "event-console"
@@ -32,14 +33,14 @@ def _forms(secret: str) -> tuple[str, ...]:
     return tuple(sorted((f for f in forms if f), key=len, reverse=True))
 
 
-def _pattern(secrets: Iterable[str]) -> re.Pattern | None:
+def _pattern(secrets: Iterable[str]) -> re.Pattern[str] | None:
     """Every form of every secret, matched only as a whole token: not inside a longer run of
     letters, digits and underscores, so that a short secret ("e") never eats into ordinary words."""
     return _compiled(frozenset(s for s in secrets if s))
 
 
 @lru_cache(maxsize=64)
-def _compiled(secrets: frozenset[str]) -> re.Pattern | None:
+def _compiled(secrets: frozenset[str]) -> re.Pattern[str] | None:
     forms = sorted({f for s in secrets for f in _forms(s)}, key=len, reverse=True)
     if not forms:
         return None
@@ -104,7 +105,7 @@ class SecretStore:
     keyring library's choice for this machine, looked up on first use.
     """
 
-    def __init__(self, backend=None):
+    def __init__(self, backend: Any = None) -> None:
         self._backend = backend
         self._resolved = backend is not None
         # The window looks the backend up on a worker thread at start-up (it takes 100-250 ms);
@@ -117,7 +118,7 @@ class SecretStore:
         # Secrets the keyring would not give (locked, broken), by keyring user: why, in words.
         self.unreadable: dict[str, str] = {}
 
-    def _keyring(self):
+    def _keyring(self) -> Any:
         if not self._resolved:
             with self._resolving:
                 if not self._resolved:

@@ -62,7 +62,7 @@ class _Words:
     """The words of a command being split: characters go into the current word, `finish`
     closes it (a word exists once anything, even an empty quote, was put in it)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.words: list[Word] = []
         self.current: list[str] = []
         self.started = self.quoted = False
@@ -227,7 +227,9 @@ def _ansi_c(text: str, i: int, w: _Words) -> int:
             w.add(chr(int(digits.group(), 16)))
             i += 2 + len(digits.group())
         elif e in "01234567":
-            digits = re.match(r"[0-7]{1,3}", text[i + 1:i + 4]).group()
+            octal = re.match(r"[0-7]{1,3}", text[i + 1:i + 4])
+            assert octal is not None  # e is an octal digit
+            digits = octal.group()
             w.add(_byte(int(digits, 8) & 0xFF))
             i += 1 + len(digits)
         elif e == "c" and i + 2 < n:
@@ -246,7 +248,8 @@ def _byte(value: int) -> str:
 
 
 def _expansion_message(text: str, i: int) -> str:
-    shown = re.match(r"\$(\{[^}]*\}?|\([^)]*\)?|[A-Za-z_][A-Za-z0-9_]*|.)", text[i:]).group()
+    found = re.match(r"\$(\{[^}]*\}?|\([^)]*\)?|[A-Za-z_][A-Za-z0-9_]*|.)", text[i:])
+    shown = found.group() if found else "$"
     return (f"The command uses the shell's {shown}, which only your shell can fill in: "
             "put its value in its place.")
 
@@ -273,8 +276,8 @@ def _cmd_unescape(text: str) -> str:
             continue
         if c == '"':
             in_quote = not in_quote
-        elif c == "%" and not in_quote and re.match(r"%[A-Za-z_][A-Za-z0-9_]*%", text[i:]):
-            name = re.match(r"%[A-Za-z_][A-Za-z0-9_]*%", text[i:]).group()
+        elif c == "%" and not in_quote and (variable := re.match(r"%[A-Za-z_][A-Za-z0-9_]*%", text[i:])):
+            name = variable.group()
             raise ShellError(f"The command uses cmd's {name}, which only cmd can fill in: put its value in its place.")
         elif c in "&|" and not in_quote:
             break  # cmd's command separators end the curl command

@@ -12,6 +12,7 @@ import socket
 import threading
 import time
 from datetime import datetime, timezone
+from typing import Any
 from urllib.parse import urlsplit
 
 from console.core.exchange import Exchange, RequestSpec, Response
@@ -163,7 +164,7 @@ def mask_userinfo_in_text(text: str) -> str:
     return re.sub(r"(//)[^/\s@]*@", r"\1***@", text)
 
 
-def _socket_of(answer):
+def _socket_of(answer: Any) -> socket.socket | None:
     """The socket an answer is read from (to cut it at the deadline), or None."""
     connection = getattr(answer.raw, "_connection", None)
     sock = getattr(connection, "sock", None)
@@ -173,7 +174,7 @@ def _socket_of(answer):
     return sock
 
 
-def _cut(sock, expired: threading.Event) -> None:
+def _cut(sock: socket.socket, expired: threading.Event) -> None:
     expired.set()
     try:
         sock.shutdown(socket.SHUT_RDWR)
@@ -190,7 +191,7 @@ def _normalise_url(url: str) -> str:
         prepared.prepare_url(url, None)
     except Exception:  # the real URL was accepted; keep the masked one as it is
         return url
-    return prepared.url
+    return prepared.url or url
 
 
 def _proxies(url: str) -> dict[str, str]:
@@ -203,6 +204,6 @@ def _proxies(url: str) -> dict[str, str]:
     return get_environ_proxies(url)
 
 
-def _ca_bundle():
+def _ca_bundle() -> str | bool:
     """A CA bundle named in the environment (as requests would read it), else True."""
     return os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE") or True

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from functools import cache
 from typing import Any, NamedTuple
@@ -34,7 +35,7 @@ UUID = re.compile(r"^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}
 
 
 @cache
-def _email_pattern() -> re.Pattern:
+def _email_pattern() -> re.Pattern[str]:
     return re.compile(rf"^(?={_ATEXT.replace('[', '[.', 1)}{{1,64}}@){_ATEXT}+(?:\.{_ATEXT}+)*@{_LABEL}(?:\.{_LABEL})+$")
 
 
@@ -68,7 +69,7 @@ class Issue(NamedTuple):
         return self.severity == ERROR
 
 
-def pointer(parts) -> str:
+def pointer(parts: Iterable[Any]) -> str:
     """A JSON Pointer (RFC 6901) from path parts."""
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
@@ -78,7 +79,7 @@ def pointer_parts(text: str) -> list[str]:
     return [p.replace("~1", "/").replace("~0", "~") for p in text.split("/")[1:]]
 
 
-def path_of(where: str) -> list:
+def path_of(where: str) -> list[Any]:
     """A JSON Pointer's path parts with list indexes as numbers (what field_label and set_at take)."""
     return [int(p) if p.isdigit() else p for p in pointer_parts(where)]
 
@@ -96,7 +97,7 @@ def value_at(data: Any, where: str, missing: Any = None) -> Any:
     return node
 
 
-def field_label(parts) -> str:
+def field_label(parts: Sequence[Any]) -> str:
     """A readable name for a place in the payload: `client.email`, `customUserId (item 2)`."""
     names = [str(p) for p in parts if not isinstance(p, int)]
     items = [p for p in parts if isinstance(p, int)]
@@ -146,7 +147,7 @@ def numeric_value(value: Any) -> float | None:
     return None
 
 
-def _x_number(validator, spec, instance, schema):
+def _x_number(validator: Any, spec: dict[str, Any], instance: Any, schema: dict[str, Any]) -> Iterator[Any]:
     """Errors for the documented limits; `warn` holds limits of ours (a whole number, a
     minimum the document does not give), which yield warnings."""
     from jsonschema import ValidationError
@@ -167,7 +168,7 @@ def _x_number(validator, spec, instance, schema):
                 yield error
 
 
-def _x_warn_unknown(validator, enabled, instance, schema):
+def _x_warn_unknown(validator: Any, enabled: bool, instance: Any, schema: dict[str, Any]) -> Iterator[Any]:
     from jsonschema import ValidationError
 
     if not enabled or not isinstance(instance, dict):
@@ -180,7 +181,7 @@ def _x_warn_unknown(validator, enabled, instance, schema):
             yield error
 
 
-def _required(validator, required, instance, schema):
+def _required(validator: Any, required: list[str], instance: Any, schema: dict[str, Any]) -> Iterator[Any]:
     # jsonschema's own keyword yields errors that do not say which name is missing in a
     # machine-readable way; this one puts the name at the end of the error's path.
     from jsonschema import ValidationError
@@ -196,7 +197,7 @@ def _required(validator, required, instance, schema):
 
 
 @cache
-def _validator_class():
+def _validator_class() -> tuple[Any, Any]:
     from jsonschema import Draft202012Validator, FormatChecker, validators
 
     checker = FormatChecker(formats=())
@@ -211,7 +212,7 @@ def _validator_class():
 
 
 @cache
-def _compiled(vendor: str, operation: str):
+def _compiled(vendor: str, operation: str) -> Any:
     from console.core.definitions import find_operation
 
     v, op = find_operation(vendor, operation)
@@ -237,7 +238,7 @@ def check_schema(vendor: str, operation: str) -> None:
     cls.check_schema(op.full_schema(v.defs))
 
 
-def _describe(error) -> tuple[str, str]:
+def _describe(error: Any) -> tuple[str, str]:
     """(JSON Pointer, sentence) for one jsonschema error."""
     parts = list(error.absolute_path)
     keyword = error.validator
@@ -341,7 +342,7 @@ def json_type(instance: Any) -> str:
     return "null"
 
 
-def _is_warning(error) -> bool:
+def _is_warning(error: Any) -> bool:
     """A failure of a check that is ours rather than the document's: the x-warn-unknown
     keyword, x-number's `warn` limits, or any keyword of a subschema marked
     `"x-severity": "warning"`."""
@@ -357,9 +358,9 @@ def without_nulls(payload: Any) -> tuple[Any, list[str]]:
     is null is missing)."""
     found: list[str] = []
 
-    def walk(node, parts):
+    def walk(node: Any, parts: list[Any]) -> Any:
         if isinstance(node, dict):
-            out = {}
+            out: dict[str, Any] = {}
             for key, value in node.items():
                 if value is None:
                     found.append(pointer([*parts, key]))

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
-from console.core.definitions import vendors
+from console.core.definitions import Operation, vendors
 from console.core.secrets import MASK, mask_text
 
 FILE_NAME = "window.json"
@@ -39,7 +40,7 @@ class WindowState:
         self.plan_folder = plan_folder  # the tracking plan in use ("" for none)
         self.first_steps_done = bool(first_steps_done)  # the first-steps strip was dismissed
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.FIELDS}
 
 
@@ -53,7 +54,7 @@ def load_state(home: Path) -> WindowState:
         return WindowState()
 
 
-def draft_text(drafts: dict[str, str], vendor: str, op) -> str:
+def draft_text(drafts: dict[str, str], vendor: str, op: Operation) -> str:
     """The editor's text for an operation: the draft kept for it, else its example."""
     return drafts.get(f"{vendor}/{op.name}") or json.dumps(op.example, indent=2, ensure_ascii=False)
 

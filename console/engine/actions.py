@@ -101,7 +101,7 @@ def takes_cookie(vendor: str, operation: str) -> bool:
     return (vendor, operation) in COOKIE_OPERATIONS
 
 
-def put_cookie_in_payload(payload: Any, user: VtUser | None, vtsid: str | None = None) -> list:
+def put_cookie_in_payload(payload: Any, user: VtUser | None, vtsid: str | None = None) -> list[Any]:
     """VibeTrace `track` events with the cookie's user ID and session ID in each, or with
     `vtsid` (the _vtsid a server sends alone: then without userId and sessionId, as the document
     says); a payload that is not a list of events becomes one event (an update)."""

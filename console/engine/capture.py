@@ -133,7 +133,7 @@ class Capture:
         self.count = 0
         self.unrecorded = 0  # requests answered 503 because the journal could not be written
         # After close: journals kept because history could not take their requests, and how many wait.
-        self.left_in_journal: dict = {}
+        self.left_in_journal: dict[str, Any] = {}
         self._failing = False  # a write to history failed, and was said; said again once it works
         ctx.history  # noqa: B018 - opened (what a killed capture left recovered) before this journal exists
         self.journal = CaptureJournal(ctx.home)

@@ -51,7 +51,7 @@ class Draft:
     base_url: str | None = None
     # `{{name}}` values ahead of the profile's: (where from, {name: value}) layers, first wins
     # (a data row's, then a case's `vars`).
-    variables: tuple[tuple[str, dict], ...] = ()
+    variables: tuple[tuple[str, dict[str, Any]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ class Prepared:
     spec: RequestSpec
     scope: str = ""  # where history rules look (see VendorRules.history_scope)
     masked_payload: Any = None  # the payload with its secret fields masked, when it has any
-    generated: tuple = ()  # dynamic values made for this send (console.core.dynamic.Generated)
+    generated: tuple[Any, ...] = ()  # dynamic values made for this send (console.core.dynamic.Generated)
 
     @property
     def errors(self) -> list[Issue]:
@@ -307,7 +307,7 @@ def prepare(ctx: AppContext, draft: Draft, check_history: bool = True, now: date
                     _masked_generated(made.generated + made_settings.generated, secrets))
 
 
-def _masked_generated(generated: tuple, secrets: list[str]) -> tuple:
+def _masked_generated(generated: tuple[Any, ...], secrets: list[str]) -> tuple[Any, ...]:
     """The values put in for a send, as the preview, `--json` and the terminal show them: a key
     (a variable that filled a credential field, or whose text is a key of this send) masked."""
     from console.core.redact import is_secret_field

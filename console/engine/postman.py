@@ -69,7 +69,7 @@ def _bare_marked(payload: Any, wants) -> Any:
     """The payload with each whole-string token where the schema wants a number or a boolean
     marked to go in bare, as Postman writes `"ts": {{$timestamp}}`."""
 
-    def walk(item: Any, path: list) -> Any:
+    def walk(item: Any, path: list[Any]) -> Any:
         if isinstance(item, dict):
             return {k: walk(v, path + [k]) for k, v in item.items()}
         if isinstance(item, list):
@@ -87,7 +87,7 @@ def _unmark(text: str) -> str:
 
 def _tokens_restored(url: str) -> str:
     """A URL whose `{{…}}` tokens were percent-encoded, with them written as Postman reads them."""
-    def written(match: re.Match) -> str:
+    def written(match: re.Match[str]) -> str:
         dollar, name = (match.group(1), match.group(2)) if match.group(2) else (match.group(3), match.group(4))
         return "{{" + ("$" if dollar else "") + name + "}}"
 
@@ -197,7 +197,7 @@ def _tests(case: Case) -> list[str]:
     return lines
 
 
-def _login_item(vendor: Vendor, op: Operation, settings: dict[str, str], hosts: _Hosts, base: str) -> dict:
+def _login_item(vendor: Vendor, op: Operation, settings: dict[str, str], hosts: _Hosts, base: str) -> dict[str, Any]:
     exchange = op.request.token_exchange
     values = {**settings, exchange.secret: "{{" + variable_name(vendor.name, exchange.secret) + "}}"}
     from console.core.build import fill
@@ -217,12 +217,12 @@ def _login_item(vendor: Vendor, op: Operation, settings: dict[str, str], hosts: 
             "event": [{"listen": "test", "script": {"type": "text/javascript", "exec": script}}]}
 
 
-def export_collection(ctx, cases: list[Case], root: Path, profile: str = SANDBOX, name: str = "") -> dict:
+def export_collection(ctx, cases: list[Case], root: Path, profile: str = SANDBOX, name: str = "") -> dict[str, Any]:
     """A Postman v2.1 collection of `cases` (found under `root`, whose folders become the
     collection's), for `profile`'s hosts."""
     hosts = _Hosts(profile)
     top: dict[str, Any] = {"item": []}
-    logins: list[dict] = []
+    logins: list[dict[str, Any]] = []
     logged_in: set[str] = set()
     known = vendors()
     for case in cases:
@@ -293,7 +293,7 @@ class Imported(NamedTuple):
     """What a collection holds for this console: case files (relative path → content), the
     requests skipped with why, and the profile an environment makes."""
 
-    cases: list[tuple[Path, dict]]
+    cases: list[tuple[Path, dict[str, Any]]]
     skipped: list[tuple[str, str]]
     profile: ImportedProfile | None
 
@@ -305,7 +305,7 @@ class ImportedProfile(NamedTuple):
     left_out: list[str]  # values not kept, with why
 
 
-def _load(text: str, what: str) -> dict:
+def _load(text: str, what: str) -> dict[str, Any]:
     try:
         data = json.loads(text)
     except ValueError as exc:
@@ -315,7 +315,7 @@ def _load(text: str, what: str) -> dict:
     return data
 
 
-def _items(items: Any, folders: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], dict]]:
+def _items(items: Any, folders: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], dict[str, Any]]]:
     """Every request item with the folders it is in."""
     for item in items if isinstance(items, list) else []:
         if not isinstance(item, dict):
@@ -342,7 +342,7 @@ def _url_text(url: Any) -> str:
     return f"{url.get('protocol', 'https')}://{host}/{path.lstrip('/')}" + (f"?{query}" if query else "")
 
 
-def _template_regex(op: Operation) -> re.Pattern:
+def _template_regex(op: Operation) -> re.Pattern[str]:
     pattern = re.escape(op.request.path.rstrip("/"))
     pattern = re.sub(r"\\\{([a-z_]+)\\\}", lambda m: f"(?P<{m.group(1)}>[^/]*)", pattern)
     return re.compile(f"(?P<prefix>.*?){pattern}/?$")
@@ -383,7 +383,7 @@ def import_collection(text: str, environment: str | None = None) -> Imported:
                       if isinstance(v, dict) and isinstance(v.get("key"), str) and v.get("enabled", True)}
     collection_vars = {v.get("key"): str(v.get("value", "")) for v in data.get("variable") or []
                        if isinstance(v, dict) and isinstance(v.get("key"), str)}
-    cases: list[tuple[Path, dict]] = []
+    cases: list[tuple[Path, dict[str, Any]]] = []
     skipped: list[tuple[str, str]] = []
     used_names: set[Path] = set()
     # What the environment's values are used as: vendor → {value key → setting or secret name}.
@@ -558,7 +558,7 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._ -]+", "-", text).strip(" .-")[:60] or "folder"
 
 
-def _expected_status(item: dict) -> int | None:
+def _expected_status(item: dict[str, Any]) -> int | None:
     """The status a request's Postman test expects (`pm.response.to.have.status(202)`), if one."""
     for event in item.get("event") or []:
         script = (event or {}).get("script") or {}
@@ -570,7 +570,7 @@ def _expected_status(item: dict) -> int | None:
     return None
 
 
-def _profile_of(env: dict, env_values: dict[str, dict], roles: dict[str, dict[str, str]]) -> ImportedProfile:
+def _profile_of(env: dict[str, Any], env_values: dict[str, dict[str, Any]], roles: dict[str, dict[str, str]]) -> ImportedProfile:
     from console.core.profiles import PROFILE_NAME, VARIABLE_NAME, VARIABLE_PREFIX
 
     name = re.sub(r"[^A-Za-z0-9 ._-]+", "-", str(env.get("name") or "imported")).strip(" .-")[:64] or "imported"

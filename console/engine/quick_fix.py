@@ -23,7 +23,7 @@ class QuickFix(NamedTuple):
     value: Any
 
 
-def _types(node: dict) -> set[str]:
+def _types(node: dict[str, Any]) -> set[str]:
     kinds = node.get("type")
     return {kinds} if isinstance(kinds, str) else set(kinds or ())
 

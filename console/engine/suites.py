@@ -157,7 +157,7 @@ def check_case(data: Any, path: Path) -> Case:
                 vars=dict(variables))
 
 
-def _check_expect(path: Path, expect: dict) -> None:
+def _check_expect(path: Path, expect: dict[str, Any]) -> None:
     status = expect.get("status")
     if status is not None and not (
             (isinstance(status, int) and not isinstance(status, bool))
@@ -238,7 +238,7 @@ def mismatch(where: str, wanted: Any, found: Any) -> str:
 
 def new_case(name: str, vendor: str, operation: str, payload: Any, settings: dict[str, str] | None = None,
              status: int | None = None, body: dict[str, Any] | None = None,
-             issues: list[str] | None = None) -> dict:
+             issues: list[str] | None = None) -> dict[str, Any]:
     """A case file's content for a payload (its tokens kept), expecting `status` (else any
     2xx), the `body` values (JSON Pointer → value) and `issues` (severities; None: none)."""
     secrets = vendors()[vendor].secrets
@@ -255,7 +255,7 @@ def new_case(name: str, vendor: str, operation: str, payload: Any, settings: dic
     return case
 
 
-def save_case(path: Path, data: dict) -> Case:
+def save_case(path: Path, data: dict[str, Any]) -> Case:
     """Checks `data` as a case and writes it to `path` (created with its folders; replaced
     whole, never half-written), formatted for review in git."""
 
@@ -322,7 +322,7 @@ def case_file_name(name: str) -> str:
 
 
 def run_case(ctx: AppContext, case: Case, profile: str,
-             cancelled: Callable[[], bool] = lambda: False, row: tuple[int, dict] | None = None,
+             cancelled: Callable[[], bool] = lambda: False, row: tuple[int, dict[str, Any]] | None = None,
              pace: Callable[[], None] = lambda: None) -> CaseResult:
     """Sends one case (forced when its expectation allows errors) and checks the outcome.
     `row`: (its number, its columns) in a data-driven run; `pace()` is called before each send."""
@@ -425,7 +425,7 @@ def run_suite(ctx: AppContext, cases: list[Case], profile: str, rows=None, rate:
             yield run_case(ctx, case, profile, cancelled, row=None if row is None else (number, row), pace=pace)
 
 
-def _check_answer(expect: dict, outcome) -> str:
+def _check_answer(expect: dict[str, Any], outcome) -> str:
     response = outcome.exchange.response
     if response is None:
         return f"no answer: {(outcome.exchange.error or '').rstrip('.')}"

@@ -133,7 +133,7 @@ def _vt_errors(status: int, message: str, description: str) -> Answer:
 def _vibetrace_track(req: Incoming, path_type: str | None) -> Answer:
     callback = req.arg("callback")
 
-    def reply(status: int, data: dict) -> Answer:
+    def reply(status: int, data: dict[str, Any]) -> Answer:
         # [guess] answers are undocumented; with a callback the body is JSONP.
         text = json.dumps(data)
         if callback:
@@ -241,7 +241,7 @@ def octeth(req: Incoming, state: SandboxState) -> Answer:
     return _octeth_event(body)
 
 
-def _octeth_event(body: dict) -> Answer:
+def _octeth_event(body: dict[str, Any]) -> Answer:
     errors = []
     if _octeth_list_id(body.get("ListID")) not in OCTETH_LISTS:
         # The event document has one code for a list that is malformed or does not exist.
@@ -286,7 +286,7 @@ OCTETH_PROPERTIES = {
 }
 
 
-def _octeth_properties(body: dict) -> Answer:
+def _octeth_properties(body: dict[str, Any]) -> Answer:
     if "ListID" not in body or body["ListID"] in ("", None):
         return _octeth_errors((1, "Missing ListID parameter"))
     list_id = _octeth_list_id(body["ListID"])

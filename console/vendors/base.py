@@ -66,7 +66,7 @@ class VendorRules:
         return None
 
 
-def json_error_items(body: Any, key: str) -> list[dict]:
+def json_error_items(body: Any, key: str) -> list[dict[str, Any]]:
     """`body[key]` when it is a list of objects (a vendor's error list), else []."""
     if isinstance(body, dict) and isinstance(body.get(key), list):
         return [e for e in body[key] if isinstance(e, dict)]

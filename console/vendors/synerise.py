@@ -18,7 +18,7 @@ def _is_transaction(name: Any) -> bool:
     )
 
 
-def _event_issues(prefix: str, event: dict, ctx: CheckContext, in_batch: bool) -> list[Issue]:
+def _event_issues(prefix: str, event: dict[str, Any], ctx: CheckContext, in_batch: bool) -> list[Issue]:
     issues = []
     action = event.get("action")
     kind = event.get("type")
@@ -52,7 +52,7 @@ def _event_issues(prefix: str, event: dict, ctx: CheckContext, in_batch: bool) -
 MILLISECONDS_FROM = 10**11
 
 
-def _ai_time_issue(prefix: str, event: dict, ctx: CheckContext) -> list[Issue]:
+def _ai_time_issue(prefix: str, event: dict[str, Any], ctx: CheckContext) -> list[Issue]:
     stamp = event.get("eventTimestamp")
     when = None
     if isinstance(stamp, int) and not isinstance(stamp, bool):

@@ -20,20 +20,20 @@ URL_WARN_BYTES = 8 * 1024
 PATH_UNSAFE = set("/\\?#% \t\r\n")
 
 
-def _events(payload: Any) -> list[tuple[int, dict]]:
+def _events(payload: Any) -> list[tuple[int, dict[str, Any]]]:
     if not isinstance(payload, list):
         return []
     return [(i, e) for i, e in enumerate(payload) if isinstance(e, dict)]
 
 
-def _who(event: dict) -> str | None:
+def _who(event: dict[str, Any]) -> str | None:
     for key in ("email", "userId", "_vtsid"):
         if isinstance(event.get(key), (str, int)) and str(event[key]):
             return f"{key}={event[key]}"
     return None
 
 
-def _order_id(event: dict) -> str | None:
+def _order_id(event: dict[str, Any]) -> str | None:
     generic = event.get("generic")
     if event.get("type") == "confirmation" and isinstance(generic, dict):
         order = generic.get("orderId")
@@ -42,7 +42,7 @@ def _order_id(event: dict) -> str | None:
     return None
 
 
-def _rest_events(payload: Any) -> list[tuple[str, dict]]:
+def _rest_events(payload: Any) -> list[tuple[str, dict[str, Any]]]:
     """REST v1 events as (type, body): the JavaScript event format names the type as the key,
     e.g. {"confirmation": {"items": […], "generic": {"orderId": …}}}."""
     event = payload.get("event") if isinstance(payload, dict) else None

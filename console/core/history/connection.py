@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+from collections.abc import Iterator, Sized
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -125,7 +126,7 @@ class Connections:
             if side.exists():
                 side.rename(kept.with_name(kept.name + suffix))
         self.path.rename(kept)
-        return kept
+        return Path(kept)
 
     def check_writable(self) -> None:
         """Raises HistoryUnavailable when new exchanges cannot be recorded (a newer schema
@@ -151,14 +152,14 @@ class Connections:
         return "exchanges e LEFT JOIN exchange_bodies b ON b.id = e.id" if self._split else "exchanges e"
 
     @staticmethod
-    def _connect(target, uri: bool = False) -> sqlite3.Connection:
+    def _connect(target: str | Path, uri: bool = False) -> sqlite3.Connection:
         # A generous busy timeout: concurrent first runs wait for each other's migration.
         db = sqlite3.connect(target, uri=uri, check_same_thread=False, isolation_level=None, timeout=15)
         db.row_factory = sqlite3.Row
         return db
 
     @contextmanager
-    def streaming(self):
+    def streaming(self) -> Iterator[Connections]:
         """This thread's reads, for the block, through a connection without the memory map and
         with a small cache: a scan of the whole file (an export) then holds a few megabytes,
         not the file's pages."""
@@ -174,7 +175,7 @@ class Connections:
             reader.close()
 
     @contextmanager
-    def _reading(self):
+    def _reading(self) -> Iterator[sqlite3.Connection]:
         """This thread's read connection. In WAL mode a reader sees the last committed state
         and never waits for a writer: the window's thread never stalls while a worker records
         a 5 MB answer or deletes half a million rows, and it never takes the write lock."""
@@ -191,7 +192,7 @@ class Connections:
         yield reader
 
     @contextmanager
-    def transaction(self):
+    def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction under the lock: committed whole, or rolled back whole."""
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
@@ -290,12 +291,12 @@ def _create_private(path: Path) -> None:
         os.close(fd)
 
 
-def meta(db, key: str) -> str | None:
+def meta(db: sqlite3.Connection, key: str) -> str | None:
     row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-    return row[0] if row is not None else None
+    return str(row[0]) if row is not None else None
 
 
-def marks(ids) -> str:
+def marks(ids: Sized) -> str:
     return ",".join("?" * len(ids))
 
 

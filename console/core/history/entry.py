@@ -10,9 +10,12 @@ first paint, and a NamedTuple costs a fraction of a dataclass to build.
 from __future__ import annotations
 
 import json
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from console.core.outcomes import OUTCOME_LABELS, Outcome
+
+if TYPE_CHECKING:
+    from console.core.exchange import Exchange
 
 # Columns a list reads (no bodies); the rest come with `HistoryStore.get`.
 LIST_FIELDS = ("id", "time", "vendor", "operation", "profile", "method", "url", "status", "reason", "error",
@@ -54,7 +57,7 @@ def event_name_of(payload: str | None) -> str | None:
         if isinstance(value, str) and value:
             return value[:80]
         if isinstance(value, dict) and value:  # VibeTrace REST: {"event": {"update": …}}
-            return next(iter(value))[:80]
+            return str(next(iter(value)))[:80]
     return None
 
 
@@ -108,7 +111,7 @@ class HistoryEntry(NamedTuple):
     def status_label(self) -> str:
         """How it ended, in one word, for every list (window, command line, exports): an
         outcome that overrides the status, else the HTTP status, else the kind of error."""
-        label = OUTCOME_LABELS.get(self.outcome)
+        label = OUTCOME_LABELS.get(self.outcome)  # type: ignore[call-overload]  # a stored text, or an Outcome
         if label:
             return label
         if self.status is not None:
@@ -119,7 +122,7 @@ class HistoryEntry(NamedTuple):
     def answered(self) -> bool:
         return self.status is not None
 
-    def to_exchange(self):
+    def to_exchange(self) -> Exchange:
         """The exchange as the pipeline produced it (masked, as it was stored)."""
         from console.core.exchange import Exchange, RequestSpec, Response
 

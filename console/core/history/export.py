@@ -9,15 +9,19 @@ import json
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timezone
-from typing import TextIO
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import parse_qsl, urlsplit
 
 from console import __version__
 from console.core.exchange import RequestSpec
 from console.core.history.entry import HistoryEntry
-from console.core.history.records import Record
+from console.core.history.records import HistoryFilter, Record
 from console.core.outcomes import Outcome, Source
 from console.core.redact import redact_body, redact_headers, redact_json_text, redact_url
+
+if TYPE_CHECKING:
+    from console.core.history.store import HistoryStore
 
 JSON_FORMAT = "event-console-history"
 JSON_VERSION = 1
@@ -30,7 +34,7 @@ class HistoryImportError(ValueError):
 IMPORT_CAP = 1024 * 1024 * 1024  # a history file to import: at most 1 GB
 
 
-def read_import_file(path) -> str:
+def read_import_file(path: str | Path) -> str:
     """The text of a HAR or JSON export file a user named: a regular file of at most
     IMPORT_CAP, UTF-8 (a byte-order mark allowed); HistoryImportError otherwise."""
     from console.core.files import InputFileError, read_regular
@@ -45,14 +49,14 @@ def read_import_file(path) -> str:
         raise HistoryImportError(f"{path} is not UTF-8 text, so it is neither HAR nor a JSON export") from None
 
 
-def import_into(store, records: list[Record]) -> tuple[list[int], int]:
+def import_into(store: HistoryStore, records: list[Record]) -> tuple[list[int], int]:
     """Records the imported exchanges history does not hold yet; (their ids, how many it held)."""
     known = store.already_recorded(records)
     ids = store.record_many([r for r, seen in zip(records, known, strict=True) if not seen])
     return ids, sum(known)
 
 
-def import_summary(path, imported: int, skipped: int, repeated: int) -> str:
+def import_summary(path: str | Path, imported: int, skipped: int, repeated: int) -> str:
     """The one line an import ends with (the command line's and the window's)."""
     line = f"Imported {imported} exchange(s) from {path}."
     if repeated:
@@ -89,7 +93,7 @@ def to_curl_commands(entries: list[HistoryEntry]) -> str:
 _NOT_EXPORTED = ("request_size",)
 
 
-def json_item(entry: HistoryEntry) -> dict:
+def json_item(entry: HistoryEntry) -> dict[str, Any]:
     """One exchange as an item of this console's JSON export."""
     row = entry.as_row()
     for key in _NOT_EXPORTED:
@@ -119,7 +123,8 @@ PROGRAMS = ("python", "node", "php")  # sent oldest first: a program replays in 
 FORMATS = ("har", "json", "curl", *PROGRAMS)
 
 
-def entries_for_export(store, limit: int | None = None, ids: list[int] | None = None, filters=None,
+def entries_for_export(store: HistoryStore, limit: int | None = None, ids: list[int] | None = None,
+                       filters: HistoryFilter | None = None,
                        oldest_first: bool = False, page: int = 500) -> Iterator[HistoryEntry]:
     """The exchanges to export, with their bodies, a page at a time (constant memory whatever
     the history's size): `ids`, or the newest `limit` (all when None) that pass `filters`;
@@ -147,7 +152,7 @@ def entries_for_export(store, limit: int | None = None, ids: list[int] | None = 
             yield from store.get_many(batch)
 
 
-def _listed(store, limit: int | None, filters, page: int) -> Iterator[int]:
+def _listed(store: HistoryStore, limit: int | None, filters: HistoryFilter | None, page: int) -> Iterator[int]:
     """The ids of the list's rows, newest first, page by page."""
     before, seen = None, 0
     while limit is None or seen < limit:
@@ -209,13 +214,13 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
-def _pairs(mapping: dict | None) -> list[dict[str, str]]:
+def _pairs(mapping: dict[str, Any] | None) -> list[dict[str, str]]:
     """HAR name/value pairs; a header stored with several values (one per line, as imports
     keep repeated headers) becomes one pair per value again."""
     return [{"name": k, "value": part} for k, v in (mapping or {}).items() for part in str(v).split("\n")]
 
 
-def with_length(headers: dict | None, body: bytes | None) -> dict[str, str]:
+def with_length(headers: dict[str, Any] | None, body: bytes | None) -> dict[str, str]:
     """Headers as they may be sent again: a Content-Length the masking made wrong (a key of
     24 characters became ***) says the body's length now, so curl, Postman or a browser that
     replays the export sends the whole body and no server waits for bytes that never come."""
@@ -226,7 +231,7 @@ def with_length(headers: dict | None, body: bytes | None) -> dict[str, str]:
     return out
 
 
-def _header(mapping: dict | None, name: str, default: str = "") -> str:
+def _header(mapping: dict[str, Any] | None, name: str, default: str = "") -> str:
     """A header's value whatever the casing of its name."""
     for key, value in (mapping or {}).items():
         if key.lower() == name:
@@ -242,12 +247,12 @@ def _content(data: bytes) -> dict[str, str]:
         return {"text": base64.b64encode(data).decode("ascii"), "encoding": "base64"}
 
 
-def to_har(history: list[HistoryEntry]) -> dict:
+def to_har(history: list[HistoryEntry]) -> dict[str, Any]:
     """A HAR 1.2 log of these exchanges; the app's own fields ride in `_eventConsole`."""
     return {"log": {"version": "1.2", "creator": CREATOR, "pages": [], "entries": [har_entry(e) for e in history]}}
 
 
-def har_entry(entry: HistoryEntry) -> dict:
+def har_entry(entry: HistoryEntry) -> dict[str, Any]:
     """One exchange as a HAR 1.2 entry."""
     row = entry.as_row()
     body = row["request_body"] or b""
@@ -307,12 +312,12 @@ class _Checked:
     """Typed reads from one imported object; a wrong type is a HistoryImportError that names
     the entry and the field."""
 
-    def __init__(self, data, where: str):
+    def __init__(self, data: Any, where: str):
         if not isinstance(data, dict):
             raise HistoryImportError(f"{where} must be an object, not {_kind(data)}.")
         self.data, self.where = data, where
 
-    def get(self, name: str, kinds: tuple, required: bool = False, default=None):
+    def get(self, name: str, kinds: tuple[Any, ...], required: bool = False, default: Any = None) -> Any:
         if name not in self.data or self.data[name] is None:
             if required:
                 raise HistoryImportError(f"{self.where}: {name} is missing.")
@@ -326,9 +331,13 @@ class _Checked:
             raise HistoryImportError(f"{self.where}: {name} must be a finite number.")
         return value
 
-    def child(self, name: str, required: bool = False) -> _Checked | None:
-        value = self.get(name, (dict,), required)
+    def child(self, name: str) -> _Checked | None:
+        value = self.get(name, (dict,))
         return None if value is None else _Checked(value, f"{self.where}, {name}")
+
+    def need(self, name: str) -> _Checked:
+        """The object `name`, which must be there."""
+        return _Checked(self.get(name, (dict,), required=True), f"{self.where}, {name}")
 
     def strings(self, name: str) -> dict[str, str] | None:
         """A {name: text} object (headers, settings)."""
@@ -341,18 +350,18 @@ class _Checked:
         return dict(value)
 
 
-def _kind(value) -> str:
+def _kind(value: Any) -> str:
     return {bool: "true/false", int: "a number", float: "a number", str: "text", list: "a list",
             dict: "an object", type(None): "null"}.get(type(value), type(value).__name__)
 
 
-def _words(kinds: tuple) -> str:
+def _words(kinds: tuple[Any, ...]) -> str:
     names = {str: "text", int: "a number", float: "a number", dict: "an object", list: "a list",
              bool: "true/false"}
     return " or ".join(dict.fromkeys(names.get(k, k.__name__) for k in kinds))
 
 
-def _status(value, where: str) -> int | None:
+def _status(value: Any, where: str) -> int | None:
     if value is None:
         return None
     if not 100 <= value <= 999:
@@ -378,7 +387,7 @@ def _known(vendor: str, operation: str, where: str) -> None:
         raise HistoryImportError(f"{where}: {vendor}/{operation} is not an operation this console knows.")
 
 
-def _issues(value, where: str) -> list[dict[str, str]]:
+def _issues(value: Any, where: str) -> list[dict[str, str]]:
     if value is None:
         return []
     if not isinstance(value, list):
@@ -418,7 +427,7 @@ def _export_body(item: _Checked, key: str) -> bytes | None:
     if holder is None:
         return None
     if "text" in holder.data:
-        return holder.get("text", (str,), required=True).encode("utf-8", "surrogatepass")
+        return bytes(holder.get("text", (str,), required=True).encode("utf-8", "surrogatepass"))
     encoded = holder.get("base64", (str,), required=True)
     try:
         return base64.b64decode(encoded, validate=True)
@@ -482,7 +491,7 @@ def _har_content(content: _Checked | None) -> bytes:
             return base64.b64decode("".join(text.split()), validate=True)
         except ValueError:
             raise HistoryImportError(f"{content.where}: text is not valid base64.") from None
-    return text.encode("utf-8", "surrogatepass")
+    return bytes(text.encode("utf-8", "surrogatepass"))
 
 
 def _har_post_text(request: _Checked) -> str:
@@ -498,7 +507,7 @@ def _har_post_text(request: _Checked) -> str:
             checked = _Checked(param, f"{post.where} param {number}")
             pairs.append((checked.get("name", (str,), required=True), checked.get("value", (str,), default="")))
         return urlencode(pairs)
-    return post.get("text", (str,), default="")
+    return str(post.get("text", (str,), default=""))
 
 
 OTHER = "other"  # the vendor of an imported exchange that matches no operation this app knows
@@ -529,7 +538,7 @@ def from_har(text: str, keep_unknown: bool = False) -> tuple[list[Record], int]:
 
 def _record_from_har(entry: _Checked, keep_unknown: bool = False) -> Record | None:
     where = entry.where
-    request = entry.child("request", required=True)
+    request = entry.need("request")
     response = entry.child("response")
     own = entry.child("_eventConsole")
     method = request.get("method", (str,), required=True)

@@ -60,7 +60,7 @@ def _try_lock(fd: int) -> bool:
         return False
 
 
-def encode(record: Any) -> dict:
+def encode(record: Any) -> dict[str, Any]:
     """A history Record as JSON-ready data (bodies in base64). (This module does not import
     history, which imports it to recover what killed captures left.)"""
     data = {f.name: getattr(record, f.name) for f in fields(record)}  # not asdict: it deep-copies
@@ -70,7 +70,7 @@ def encode(record: Any) -> dict:
     return data
 
 
-def decode(data: dict) -> dict:
+def decode(data: dict[str, Any]) -> dict[str, Any]:
     """encode's inverse: a record's fields (history makes the Record, leaving out any field a
     newer version wrote that it does not know)."""
     values = dict(data)
@@ -176,7 +176,7 @@ class CaptureJournal:
         return _File(self.home / f"{PREFIX}{os.getpid()}-{id(self):x}-{self._files}{SUFFIX}", size or FILE_SIZE)
 
     @property
-    def files(self) -> list:
+    def files(self) -> list[Any]:
         """The journal's open files, oldest first (the last one is being written)."""
         return [*self._older, self._current]
 
@@ -242,11 +242,11 @@ class CaptureJournal:
 MAX_FILE = 256 * 1024 * 1024  # a journal is a few MB; a larger file is not one (never read into memory)
 
 
-def pending_in(data: bytes) -> tuple[list[dict], int]:
+def pending_in(data: bytes) -> tuple[list[dict[str, Any]], int]:
     """The records (their fields) of a journal's bytes that were never done, and how many
     lines could not be read (a line cut short when the process died, or any damage): those
     are passed over, whatever they hold."""
-    latest: dict[int, dict] = {}
+    latest: dict[int, dict[str, Any]] = {}
     done: set[int] = set()
     bad = 0
     # A mapped file is longer than what was written in it (zeros follow).
@@ -276,7 +276,7 @@ def _is_number(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def as_recovered(values: dict) -> dict:
+def as_recovered(values: dict[str, Any]) -> dict[str, Any]:
     """A record's fields left in a journal, as history keeps them: marked not checked, with
     the payload read from the request, and a forwarded request that never had its answer
     marked as such."""
@@ -291,7 +291,7 @@ def as_recovered(values: dict) -> dict:
     return values
 
 
-def _payload_of(values: dict) -> str | None:
+def _payload_of(values: dict[str, Any]) -> str | None:
     """The payload of a recorded request, read from it (its keys are masked there already);
     the worker would have added it."""
     from console.core.curl import CurlRequest, map_request
@@ -309,7 +309,7 @@ class Orphan(NamedTuple):
     not be read whole, why (it is then set aside for a person to look at, not removed)."""
 
     path: Path
-    records: list[dict]
+    records: list[dict[str, Any]]
     problem: str | None
 
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
-from console.core.history.connection import marks, meta
+from console.core.history.connection import Connections, marks, meta
 from console.core.history.records import Progress, Retention
 
 # Rows changed per transaction by deletes, undo, clear and retention: each holds the write
@@ -16,7 +17,7 @@ from console.core.history.records import Progress, Retention
 CHUNK = 5000
 
 
-class Maintenance:
+class Maintenance(Connections):
     """The store's maintenance (a part of HistoryStore)."""
 
     def set_pinned(self, ids: list[int], pinned: bool) -> None:
@@ -101,7 +102,7 @@ class Maintenance:
         with self.transaction() as db:
             db.execute("DELETE FROM meta WHERE key = 'undo_batch'")
 
-    def _purge(self, where: str, args: tuple, progress: Progress | None = None,
+    def _purge(self, where: str, args: tuple[Any, ...], progress: Progress | None = None,
                cancelled: Callable[[], bool] = lambda: False) -> int:
         """Removes rows matching `where` (with their bodies, keys and search entries) for
         good, a chunk per transaction, then gives the space back. Returns how many."""

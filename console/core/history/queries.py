@@ -8,13 +8,13 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-from console.core.history.connection import marks, scoped
+from console.core.history.connection import Connections, marks, scoped
 from console.core.history.entry import ISSUE_FILTERS, HistoryEntry
 from console.core.history.records import HistoryFilter
 from console.core.outcomes import STATUS_CLASS_WHERE
 
 
-class Queries:
+class Queries(Connections):
     """The store's reads (a part of HistoryStore)."""
 
     def find_key(self, vendor: str, scope: str, key: str,
@@ -37,7 +37,7 @@ class Queries:
         return self.page(None, limit)
 
     def page(self, before_id: int | None = None, limit: int = 100, search: str = "",
-             filters: HistoryFilter | None = None, ids_only: bool = False) -> list:
+             filters: HistoryFilter | None = None, ids_only: bool = False) -> list[Any]:
         """One page of the list, newest first: exchanges older than `before_id` that pass
         the filters (`search` is a shorthand for filters.search); with `ids_only`, their ids
         (an export's pages: the rows are read with their bodies by get_many)."""
@@ -52,7 +52,7 @@ class Queries:
             return self._page(before_id, limit, f, ids_only, use_index=False)
 
     def _page(self, before_id: int | None, limit: int, f: HistoryFilter, ids_only: bool,
-              use_index: bool) -> list:
+              use_index: bool) -> list[Any]:
         where, args = where_of(f, self._has_status_class, self._has_issue_counts)
         where.append(self._live)
         if before_id is not None:
@@ -126,7 +126,7 @@ class Queries:
 
     def count(self) -> int:
         with self._reading() as db:
-            return db.execute(f"SELECT COUNT(*) FROM exchanges e WHERE {self._live}").fetchone()[0]
+            return int(db.execute(f"SELECT COUNT(*) FROM exchanges e WHERE {self._live}").fetchone()[0])
 
     def profiles_seen(self) -> list[str]:
         """The profiles history has exchanges of, found by hopping along the profile index

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from console.core.history.entry import event_name_of, issue_counts
 from console.core.outcomes import Source, status_class
@@ -47,7 +48,7 @@ class Record:
     scope: str = ""
     source: str = Source.CLI
 
-    def row(self) -> tuple:
+    def row(self) -> tuple[Any, ...]:
         """The list row's values, in _ROW_COLUMNS order."""
         return (
             self.time, self.vendor, self.operation, self.profile, self.method, self.url, self.credential,
@@ -57,7 +58,7 @@ class Record:
             event_name_of(self.payload), *issue_counts(self.issues),
         )
 
-    def bodies(self) -> tuple:
+    def bodies(self) -> tuple[Any, ...]:
         """The bodies' values, in _BODY_COLUMNS order."""
         return (
             json.dumps(self.request_headers), self.request_body, self.payload, json.dumps(self.settings),

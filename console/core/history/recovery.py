@@ -8,9 +8,22 @@ import types
 import typing
 from dataclasses import fields
 from functools import cache
+from pathlib import Path
+from typing import Any, Protocol
 
 from console.core.history.connection import HistoryUnavailable
 from console.core.history.records import Record
+
+
+class RecoveringStore(Protocol):
+    """What recovery needs of the store (HistoryStore has it)."""
+
+    path: Path
+    message: str | None
+
+    def already_captured(self, records: list[Record]) -> list[bool]: ...
+
+    def record_many(self, records: list[Record]) -> list[int]: ...
 
 
 def journal_record(values: object) -> Record | None:
@@ -34,11 +47,11 @@ def journal_record(values: object) -> Record | None:
 
 
 @cache
-def _record_types() -> dict:
+def _record_types() -> dict[str, Any]:
     return typing.get_type_hints(Record)
 
 
-def _fits(value: object, hint) -> bool:
+def _fits(value: object, hint: Any) -> bool:
     origin, args = typing.get_origin(hint), typing.get_args(hint)
     if origin in (typing.Union, types.UnionType):
         return any(_fits(value, arg) for arg in args)
@@ -55,7 +68,7 @@ def _fits(value: object, hint) -> bool:
     return isinstance(value, hint)
 
 
-def recover_captures(store) -> int:
+def recover_captures(store: RecoveringStore) -> int:
     """Records what killed captures answered but had not recorded yet (see
     capture_journal), and removes their journals; returns how many requests. A journal
     that cannot be read whole is set aside (what could be read is recorded), and one whose
@@ -94,7 +107,7 @@ def recover_captures(store) -> int:
     return recovered
 
 
-def count_waiting(store) -> int:
+def count_waiting(store: RecoveringStore) -> int:
     """Read-only: says how many captured requests wait in journals, and where (recorded
     once history can be written); returns 0 (none was recorded)."""
     if not any(store.path.parent.glob("capture-*.journal")):

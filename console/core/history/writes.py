@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from console.core.history.connection import HistoryUnavailable, scoped
+from console.core.history.connection import Connections, HistoryUnavailable, scoped
 from console.core.history.records import Record
 from console.core.history.schema import (
     BODY_COLUMNS,
@@ -16,7 +16,7 @@ from console.core.history.schema import (
 )
 
 
-class Writes:
+class Writes(Connections):
     """The store's writes (a part of HistoryStore)."""
 
     def record(self, r: Record) -> int:
@@ -76,12 +76,12 @@ class Writes:
         except sqlite3.Error as exc:
             raise HistoryUnavailable(self.path, exc) from None
 
-    def _index(self, db, exchange_id: int, r: Record) -> None:
+    def _index(self, db: sqlite3.Connection, exchange_id: int, r: Record) -> None:
         if self.fts:
             db.execute(INSERT_FTS, (exchange_id, r.url, r.payload, r.response_body))
 
     @staticmethod
-    def _add_keys(db, r: Record, exchange_id: int) -> None:
+    def _add_keys(db: sqlite3.Connection, r: Record, exchange_id: int) -> None:
         if r.keys:
             db.executemany("INSERT INTO exchange_keys (key, exchange_id) VALUES (?, ?)",
                            [(scoped(r.vendor, r.scope or r.profile, k), exchange_id) for k in r.keys])

@@ -9,7 +9,7 @@ import threading
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QProgressBar, QPushButton
 
-PROGRESS_TICK_MS = 100  # how often the bar follows a long change (a quick one shows no bar)
+PROGRESS_AFTER_MS = 100  # a long change shows its bar from then on (a quick one shows none)
 
 
 class BackgroundChanges(QObject):
@@ -39,45 +39,46 @@ class BackgroundChanges(QObject):
 
     def run_long(self, work, message, reload=lambda result: True) -> None:
         """A change that may take a while (many rows): `work(progress, cancelled)` runs in the
-        background in chunks; the bar shows how far it is and Stop ends it after a chunk."""
+        background in chunks, calling `progress(done, total)` between them (console.ui.workers
+        carries each to the bar); Stop ends it after a chunk. A change done within
+        PROGRESS_AFTER_MS shows no bar at all."""
         cancel = threading.Event()
-        state = {"done": 0, "total": None}
+        state = {"running": True}
 
-        def progress(done, total):
-            state["done"], state["total"] = done, total if total is not None else state["total"]
+        def reveal():
+            if state["running"]:
+                self.progress.setVisible(True)
+                self.stop.setVisible(True)
 
-        def show():  # from the first tick on (a quick change shows no bar at all)
-            self.progress.setVisible(True)
-            self.stop.setVisible(True)
-            total = state["total"]
+        def progressed(value):
+            done, total = value
             if total:
                 self.progress.setRange(0, total)
-                self.progress.setValue(min(state["done"], total))
+                self.progress.setValue(min(done, total))
             else:
                 self.progress.setRange(0, 0)
-            self.panel.status_message(f"Working… {state['done']:,} exchange(s)" + (f" of {total:,}" if total else ""))
+            if self.progress.isVisible():
+                self.panel.status_message(f"Working… {done:,} exchange(s)" + (f" of {total:,}" if total else ""))
 
-        timer = QTimer(self, interval=PROGRESS_TICK_MS)
-        timer.timeout.connect(show)
-        timer.start()
+        QTimer.singleShot(PROGRESS_AFTER_MS, reveal)
+        self.progress.setRange(0, 0)
         self.stop.setEnabled(True)
         self._cancel = cancel  # the Stop button sets the running change's event
 
         def finished(result):
-            timer.stop()
-            timer.deleteLater()
+            state["running"] = False
             self.progress.setVisible(False)
             self.stop.setVisible(False)
             return result
 
-        self.run(lambda: work(progress, cancel.is_set),
+        self.run(lambda report: work(lambda done, total: report((done, total)), cancel.is_set),
                  lambda n: ("Stopped. " if cancel.is_set() else "") + message(finished(n)),
-                 reload=reload, failed=lambda: finished(None))
+                 reload=reload, failed=lambda: finished(None), on_progress=progressed)
 
-    def run(self, work, message, then=None, reload=lambda result: True, failed=None) -> None:
+    def run(self, work, message, then=None, reload=lambda result: True, failed=None, on_progress=None) -> None:
         """Runs `work()` in the background, then reloads the list (unless `reload(result)` says
         nothing changed), calls `then(result)` and says `message(result)`; `failed()` runs first
-        when it raised."""
+        when it raised. With `on_progress`, `work(report)` reports how far it is."""
         from console.ui.workers import run_in_background
 
         panel = self.panel
@@ -98,4 +99,5 @@ class BackgroundChanges(QObject):
                 failed()
             finish(f"History was not changed: {error}")
 
-        run_in_background(panel, work, lambda result: finish(message(result), result), went_wrong)
+        run_in_background(panel, work, lambda result: finish(message(result), result), went_wrong,
+                          on_progress=on_progress)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QThreadPool, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -21,55 +21,32 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
 from console.ui.widgets.spoken import SpokenLabel
 from console.ui.widgets.theme import is_dark, severity_colour
 
 
-class _Progress(QObject):
-    """Carries a run's results to the GUI thread, one case at a time (parented to the
-    application so a late result never reaches a closed panel)."""
+def run_cases(ctx, cases: list, profile: str, cancelled: threading.Event, rows: Path | None, report) -> None:
+    """On a worker: runs cases one after another (with a data file, every case once per row)
+    until done or cancelled, reporting each CaseResult; a case that cannot run at all is a
+    failure with its reason, never the end of the run."""
+    from console.core.data_rows import RowsError, read_rows
+    from console.engine.suites import CaseResult, SuiteError, load_case, run_suite
 
-    case_done = Signal(object)
-    finished = Signal()
-
-
-class _Run(QRunnable):
-    """Runs cases one after another (with a data file, every case once per row) until done or
-    cancelled; a case that cannot run at all is a failure with its reason, never the end of
-    the run."""
-
-    def __init__(self, ctx, cases: list, profile: str, cancelled: threading.Event, progress: _Progress,
-                 rows: Path | None = None):
-        super().__init__()
-        self.ctx, self.cases, self.profile, self.rows = ctx, cases, profile, rows
-        self.cancelled, self.progress = cancelled, progress
-
-    def run(self) -> None:
-        from console.core.data_rows import RowsError, read_rows
-        from console.engine.suites import CaseResult, SuiteError, load_case, run_suite
-
+    fresh = []
+    for case in cases:
         try:
-            fresh = []
-            for case in self.cases:
-                try:
-                    fresh.append(load_case(case.path))  # as it now is: it may have been fixed on disk
-                except SuiteError as exc:
-                    fresh.append(case._replace(problem=str(exc)))
-            try:
-                rows = read_rows(self.rows) if self.rows is not None else None
-                for result in run_suite(self.ctx, fresh, self.profile, rows, cancelled=self.cancelled.is_set):
-                    self.progress.case_done.emit(result)
-            except RowsError as exc:
-                self.progress.case_done.emit(CaseResult(self.cases[0], False, str(exc), None, 0.0, error=True))
-            except Exception as exc:  # noqa: BLE001 - shown as the case's reason
-                self.progress.case_done.emit(CaseResult(self.cases[0], False, f"could not run: {exc}", None, 0.0))
-        finally:
-            try:
-                self.progress.finished.emit()
-            except RuntimeError:  # the application is shutting down
-                pass
+            fresh.append(load_case(case.path))  # as it now is: it may have been fixed on disk
+        except SuiteError as exc:
+            fresh.append(case._replace(problem=str(exc)))
+    try:
+        read = read_rows(rows) if rows is not None else None
+        for result in run_suite(ctx, fresh, profile, read, cancelled=cancelled.is_set):
+            report(result)
+    except RowsError as exc:
+        report(CaseResult(cases[0], False, str(exc), None, 0.0, error=True))
+    except Exception as exc:  # noqa: BLE001 - shown as the case's reason
+        report(CaseResult(cases[0], False, f"could not run: {exc}", None, 0.0))
 
 
 COLUMNS = ("Case", "Operation", "Result", "Reason")
@@ -261,9 +238,6 @@ class SuitesPanel(QWidget):
         if self.running or not cases or self.ctx is None:
             return
         self._cancelled = threading.Event()
-        progress = _Progress(QCoreApplication.instance())
-        progress.case_done.connect(lambda result: self._case_done(result) if isValid(self) else None)
-        progress.finished.connect(lambda: self._run_finished(progress) if isValid(self) else progress.deleteLater())
         for case in cases:
             self._show(case, "running…" if case is cases[0] else "queued", "")
         self._queue = [case.path for case in cases]  # in the order they run
@@ -275,7 +249,12 @@ class SuitesPanel(QWidget):
         self.summary.setText(f"Running {len(cases)} case(s)…")
         self._update_buttons()
         profile = self.profile.currentText().strip() or "sandbox"
-        self._pool.start(_Run(self.ctx, list(cases), profile, self._cancelled, progress, self.rows))
+        from console.ui.workers import run_in_background
+
+        ctx, chosen, cancelled, rows = self.ctx, list(cases), self._cancelled, self.rows
+        run_in_background(self, lambda report: run_cases(ctx, chosen, profile, cancelled, rows, report),
+                          lambda _none: self._run_finished(), lambda _message: self._run_finished(),
+                          pool=self._pool, on_progress=self._case_done)
 
     def cancel(self) -> None:
         """Stops after the case being sent (its answer is still recorded in history)."""
@@ -304,8 +283,7 @@ class SuitesPanel(QWidget):
             self._rows[upcoming[0]].setText(2, "running…")
         self.ran.emit()
 
-    def _run_finished(self, progress: _Progress) -> None:
-        progress.deleteLater()
+    def _run_finished(self) -> None:
         stopped = self._cancelled is not None and self._cancelled.is_set()
         self._cancelled = None
         for i in range(self.list.topLevelItemCount()):
