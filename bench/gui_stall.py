@@ -64,7 +64,7 @@ def main(rounds: int = 3):
     window.validate_now()
     ctx.sandbox_url()
     done = []
-    window.controller.sending.sender.finished.connect(lambda result: done.append(result))
+    window.controller.sending.runner.finished.connect(lambda result: done.append(result))
     server = RecordingServer(reply=Reply(stream_bytes=50 * 1024 * 1024, content_type="application/json"))
     ctx.profiles.update("mytracker", "big", {"base_url": server.url, "app_id": "1"})
     ctx.secrets.set("mytracker", "big", "token", "t")
@@ -79,7 +79,7 @@ def main(rounds: int = 3):
         done.clear()
         before, _ = host_steal_ms(), beat.start()
         for _ in range(20):
-            window.controller.sending.sender.start(window.controller.prepared)
+            window.controller.sending.runner.start(window.controller.prepared)
         window.send()
         pump(app, lambda: len(done) >= 21, 60)
         worst["a"].append(beat.worst)

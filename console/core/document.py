@@ -22,6 +22,7 @@ from console.core.payload import JsonSyntaxError, PayloadError, parse_json_text
 from console.core.validation import ERROR, Issue, pointer
 
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?")
+_scanstring = json.decoder.scanstring  # type: ignore[attr-defined]  # the C scanner json uses
 _SPACE = re.compile(r"[ \t\n\r]*")
 
 
@@ -160,7 +161,7 @@ def value_positions(text: str) -> dict[str, tuple[int, int]]:
                 i += 1
                 i = _after_value(text, i, stack)
                 continue
-            key, end = json.decoder.scanstring(text, i + 1)
+            key, end = _scanstring(text, i + 1)
             frame = stack[-1]
             pending = f"{frame[1]}/{key.replace('~', '~0').replace('/', '~1')}"
             positions[pending] = at(i)
@@ -186,7 +187,7 @@ def value_positions(text: str) -> dict[str, tuple[int, int]]:
             i += 1
             continue
         if c == '"':
-            _, i = json.decoder.scanstring(text, i + 1)
+            _, i = _scanstring(text, i + 1)
         else:
             match = _NUMBER.match(text, i)
             if match and match.end() > i:

@@ -12,7 +12,8 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from console.core.plans import JSON_TYPES, Plan, PlanError, plan_from_data
+from console.core.plans import Plan, PlanError, plan_from_data
+from console.core.validation import JSON_TYPES
 
 COLUMNS = ("vendor", "operation", "event", "property", "type", "required", "allowed values", "pattern",
            "description")

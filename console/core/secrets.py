@@ -58,7 +58,8 @@ def mask_text(text: str, secrets: Iterable[str]) -> str:
     # expression, which holds the interpreter lock, only runs where a secret is there at all.
     if not any(form in text for secret in secrets for form in _forms(secret)):
         return text
-    return _pattern(secrets).sub(MASK, text)
+    pattern = _pattern(secrets)
+    return pattern.sub(MASK, text) if pattern is not None else text
 
 
 def mask_bytes(data: bytes, secrets: Iterable[str]) -> bytes:
@@ -157,7 +158,7 @@ class SecretStore:
         if backend is None:
             return None
         try:
-            value = backend.get_password(SERVICE, user)
+            value: str | None = backend.get_password(SERVICE, user)
         except Exception as exc:  # locked or broken keyring: report, do not crash
             self.unreadable[user] = _read_problem(exc)
             self.problem = f"Could not read {user} from the keyring: {self.unreadable[user]}"

@@ -229,9 +229,8 @@ def _ansi_c(text: str, i: int, w: _Words) -> int:
         elif e in "01234567":
             octal = re.match(r"[0-7]{1,3}", text[i + 1:i + 4])
             assert octal is not None  # e is an octal digit
-            digits = octal.group()
-            w.add(_byte(int(digits, 8) & 0xFF))
-            i += 1 + len(digits)
+            w.add(_byte(int(octal.group(), 8) & 0xFF))
+            i += 1 + len(octal.group())
         elif e == "c" and i + 2 < n:
             w.add(chr(ord(text[i + 2]) & 0x1F))
             i += 3

@@ -98,12 +98,13 @@ class Transport:
         except Exception as exc:  # malformed URL or header: an answerless exchange, not a crash
             kind, message = classify(exc, spec, connect, read)
             return Exchange(spec, None, message, kind, 0.0, started_at)
-        sent = spec.as_sent(prepared.url, dict(prepared.headers), _normalise_url)
+        url = prepared.url or spec.url
+        sent = spec.as_sent(url, dict(prepared.headers), _normalise_url)
         timer = None
         expired = threading.Event()
         try:
             answer = self._session.send(prepared, timeout=(connect, read), stream=True,
-                                        allow_redirects=False, proxies=_proxies(prepared.url),
+                                        allow_redirects=False, proxies=_proxies(url),
                                         verify=_ca_bundle())
             try:
                 remaining = deadline - (time.perf_counter() - start)

@@ -164,7 +164,7 @@ def _x_number(validator: Any, spec: dict[str, Any], instance: Any, schema: dict[
                 ("maximum" in limits and value > limits["maximum"], "above maximum")):
             if failed:
                 error = ValidationError(f"{instance!r} {message}", validator_value=limits)
-                error.warning = warning
+                error.warning = warning  # type: ignore[attr-defined]  # read by _is_warning
                 yield error
 
 
@@ -192,7 +192,7 @@ def _required(validator: Any, required: list[str], instance: Any, schema: dict[s
         if name not in instance:
             error = ValidationError(f"{name!r} is a required property")
             error.path.append(name)
-            error.missing = name
+            error.missing = name  # type: ignore[attr-defined]  # the name, for _describe
             yield error
 
 
@@ -201,10 +201,10 @@ def _validator_class() -> tuple[Any, Any]:
     from jsonschema import Draft202012Validator, FormatChecker, validators
 
     checker = FormatChecker(formats=())
-    checker.checks("email")(is_email)
-    checker.checks("date-time")(is_iso_datetime)
-    checker.checks("uuid")(is_uuid)
-    cls = validators.extend(
+    checker.checks("email")(is_email)  # type: ignore[type-var]  # jsonschema calls it for strings only
+    checker.checks("date-time")(is_iso_datetime)  # type: ignore[type-var]
+    checker.checks("uuid")(is_uuid)  # type: ignore[type-var]
+    cls = validators.extend(  # type: ignore[no-untyped-call]
         Draft202012Validator,
         {"x-number": _x_number, "x-warn-unknown": _x_warn_unknown, "required": _required},
     )
@@ -300,16 +300,16 @@ def _describe(error: Any) -> tuple[str, str]:
                                     f"{json.dumps(instance)}.")
         return pointer(parts), f"{field} is not a valid {value}."
     if keyword == "x-number":
-        n = numeric_value(instance)
-        if n is None:
+        number = numeric_value(instance)
+        if number is None:
             return pointer(parts), f"{field} must be a number (or a numeric string), not {json.dumps(instance)}."
-        if value.get("integer") and n != int(n):
+        if value.get("integer") and number != int(number):
             return pointer(parts), f"{field} must be a whole number, not {json.dumps(instance)}."
-        if "enum" in value and n not in value["enum"]:
+        if "enum" in value and number not in value["enum"]:
             allowed = ", ".join(map(str, value["enum"]))
             meaning = f" ({description})" if description else ""
             return pointer(parts), f"{field} must be one of {allowed}{meaning}, not {json.dumps(instance)}."
-        if "minimum" in value and n < value["minimum"]:
+        if "minimum" in value and number < value["minimum"]:
             return pointer(parts), f"{field} is {json.dumps(instance)}, below the minimum of {value['minimum']}."
         return pointer(parts), f"{field} is {json.dumps(instance)}, above the maximum of {value.get('maximum')}."
     if keyword == "x-warn-unknown":

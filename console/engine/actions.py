@@ -6,7 +6,7 @@ payload, and an answer explained."""
 from __future__ import annotations
 
 import json
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from console.core.cookies import VtUser
 from console.core.definitions import vendors
@@ -15,6 +15,10 @@ from console.core.outcomes import Source
 from console.core.profiles import SANDBOX
 from console.engine.context import AppContext
 from console.engine.pipeline import Draft, Prepared, prepare
+
+if TYPE_CHECKING:
+    from console.core.curl import CurlImport
+    from console.core.exchange import Response
 
 
 class ActionError(ValueError):
@@ -71,7 +75,7 @@ class AppliedImport(NamedTuple):
     kept_for_session: tuple[str, ...]
 
 
-def apply_curl_import(ctx: AppContext, imported, profile: str, store_keys: bool) -> AppliedImport:
+def apply_curl_import(ctx: AppContext, imported: CurlImport, profile: str, store_keys: bool) -> AppliedImport:
     """Saves an imported command's settings in `profile` and its keys in the keyring (or for
     the session only when asked, or when there is no keyring). With `profile` "sandbox" (try it
     on the sandbox first) nothing is saved: only the operation and the payload are taken."""
@@ -125,7 +129,7 @@ def put_cookie_in_payload(payload: Any, user: VtUser | None, vtsid: str | None =
     return events
 
 
-def explain(vendor: str, operation: str, response) -> str | None:
+def explain(vendor: str, operation: str, response: Response | None) -> str | None:
     """The vendor's answer in plain words (None for an exchange of no known operation, or an
     answer the rules cannot read)."""
     from console.vendors import RULES

@@ -19,12 +19,13 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import cache
 from http import HTTPStatus
+from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from console.core.credentials import jwt_problem, key_problem
-from console.core.curl import CurlError, CurlRequest, UnknownEndpoint, map_request
-from console.core.definitions import vendors
+from console.core.curl import CurlError, CurlImport, CurlRequest, UnknownEndpoint, map_request
+from console.core.definitions import Operation, Vendor, vendors
 from console.core.exchange import Exchange, RequestSpec
 from console.core.history.journal import CaptureJournal, JournalUnavailable, Ticket
 from console.core.history.records import Record
@@ -133,10 +134,11 @@ class Capture:
         self.count = 0
         self.unrecorded = 0  # requests answered 503 because the journal could not be written
         # After close: journals kept because history could not take their requests, and how many wait.
-        self.left_in_journal: dict[str, Any] = {}
+        self.left_in_journal: dict[Path, int] = {}
         self._failing = False  # a write to history failed, and was said; said again once it works
         ctx.history  # noqa: B018 - opened (what a killed capture left recovered) before this journal exists
         self.journal = CaptureJournal(ctx.home)
+        self._journal_closed = False
         # Answered requests waiting for the worker, and the threads answering one right now.
         # Neither takes a lock: a deque's append and a set's add are each one step for the
         # interpreter, and a lock that 200 threads contend for lets go of the interpreter lock.
@@ -176,7 +178,7 @@ class Capture:
         except Exception as exc:  # noqa: BLE001 - whatever a request holds, it is recorded
             return self.unreadable(method, target, host, headers, body, f"{type(exc).__name__}: {exc}")
 
-    def _handle(self, method, target, host, headers, body) -> Answer | Exchange:
+    def _handle(self, method: str, target: str, host: str, headers: list[tuple[str, str]], body: bytes) -> Answer | Exchange:
         parts = urlsplit(target)
         if parts.path == "/favicon.ico":  # a browser asks it of every page it shows; no backend does
             return Answer.json(404, {"error": "No icon here: capture serves your backend, not a browser"})
@@ -196,8 +198,8 @@ class Capture:
         except CurlError as exc:  # the operation is known, its request is not readable
             issue = Issue(ERROR, "", f"The request cannot be read as {vendor}/{exc.operation}: {exc}",
                           IssueCode.CAPTURE_UNREADABLE_OPERATION)
-            return self._answer(vendor, exc.operation, method, url, rest, parts.query, lowered, headers, body,
-                                (issue,), None)
+            return self._answer(vendor, exc.operation or "unknown", method, url, rest, parts.query, lowered,
+                                headers, body, (issue,), None)
         return self._answer(vendor, mapped.operation, method, url, rest, parts.query, lowered, headers, body,
                             (), mapped)
 
@@ -206,8 +208,11 @@ class Capture:
         computer's names through), or the address capture listens on."""
         return f"http://{host if host and host_of(host) else self.listening}{target}"
 
-    def _answer(self, vendor, operation, method, url, rest, query, lowered, headers, body, issues, mapped):
-        secrets, credential = (), None
+    def _answer(self, vendor: str, operation: str, method: str, url: str, rest: str, query: str,
+                lowered: dict[str, str], headers: list[tuple[str, str]], body: bytes, issues: tuple[Issue, ...],
+                mapped: CurlImport | None) -> Answer | Exchange:
+        secrets: tuple[str, ...] = ()
+        credential: str | None = None
         if mapped is not None:
             secrets = tuple(v for v in mapped.secrets.values() if v)
             credential = next(iter(mapped.secrets), None)
@@ -216,9 +221,10 @@ class Capture:
             # with the vendor's answer before that is relayed.
             record = self._record(vendor, operation, method, url, headers, body, secrets, issues, credential)
             ticket = self.journal.write(record)
-            answer: Answer | Exchange = self._forward(vendor, operation, method, rest, query, headers, body)
-            fields = answer_fields(answer.masked(secrets))
-            response = answer.response
+            forwarded = self._forward(vendor, operation, method, rest, query, headers, body)
+            answer: Answer | Exchange = forwarded
+            fields = answer_fields(forwarded.masked(secrets))
+            response = forwarded.response
             if response is not None:  # masked by shape too: the login's token, a key the vendor echoes
                 fields.update(response_headers=redact_headers(response.headers, secrets),
                               response_body=redact_body(response.body, response.headers.get("Content-Type", ""), secrets))
@@ -236,14 +242,15 @@ class Capture:
         self._queue_up(_Pending(ticket, record, mapped, tuple(issues), secrets, time.monotonic()))
         return answer
 
-    def _unknown(self, method, url, headers, body) -> Answer:
+    def _unknown(self, method: str, url: str, headers: list[tuple[str, str]], body: bytes) -> Answer:
         answer = Answer.json(404, {"error": "No known operation at this path",
                                    "known": known_paths() + [f"{m} /{v}{p}" for v, (m, p) in self.logins.items()]})
         issues = (Issue(ERROR, "", f"{method} {urlsplit(url).path} is no operation of the five APIs (see the "
                                      "answer for the known paths).", IssueCode.CAPTURE_UNKNOWN_PATH),)
         return self._keep_unchecked("other", "unknown", method, url, headers, body, issues, answer)
 
-    def unreadable(self, method, target, host, headers, body, why: str, status: int = 400) -> Answer:
+    def unreadable(self, method: str, target: str, host: str, headers: list[tuple[str, str]], body: bytes, why: str,
+                   status: int = 400) -> Answer:
         """A request capture could not read: kept, masked by shape, as unreadable; answered
         `status` (400; 413 for a body too large to read)."""
         vendor = target.split("/", 2)[1] if target.count("/") >= 1 else ""
@@ -254,7 +261,8 @@ class Capture:
         url = self._url(host, target if target.startswith("/") else "/" + target)
         return self._keep_unchecked(vendor, "unknown", method, url, headers, body, issues, answer)
 
-    def _keep_unchecked(self, vendor, operation, method, url, headers, body, issues, answer) -> Answer:
+    def _keep_unchecked(self, vendor: str, operation: str, method: str, url: str, headers: list[tuple[str, str]], body: bytes,
+                        issues: tuple[Issue, ...], answer: Answer) -> Answer:
         record = self._record(vendor, operation, method, url, headers, body, (), issues, None, answer)
         self._queue_up(_Pending(self.journal.write(record), record, None, issues, (), time.monotonic()))
         return answer
@@ -351,7 +359,7 @@ class Capture:
                     record.status if record.status is not None else 502, len(issues),
                     sum(1 for i in issues if i.is_error)))
 
-    def _check(self, mapped, authorization: str | None) -> tuple[tuple[Issue, ...], Any, str, list[str]]:
+    def _check(self, mapped: CurlImport, authorization: str | None) -> tuple[tuple[Issue, ...], Any, str, list[str]]:
         """(issues, payload as checked, scope, history keys) of a mapped request."""
         draft = Draft(mapped.vendor, mapped.operation, PROFILE, mapped.payload,
                       {**mapped.settings, **mapped.secrets}, mapped.settings.get("base_url"))
@@ -374,25 +382,27 @@ class Capture:
         self._closed = True
         self._worker.join()
         with self._closing:
-            if self.journal is not None:
+            if not self._journal_closed:
                 self.left_in_journal.update(self.journal.close())
-                self.journal = None
+                self._journal_closed = True
 
-    def _forward(self, vendor, operation, method, rest, query, headers, body) -> Exchange:
+    def _forward(self, vendor: str, operation: str, method: str, rest: str, query: str, headers: list[tuple[str, str]],
+                 body: bytes) -> Exchange:
         base = self.forward_base(vendor, operation if operation in vendors()[vendor].operations else None)
         target = base + rest + (f"?{query}" if query else "")
         kept = {k: v for k, v in headers if k.lower() not in HOP_BY_HOP}
         secrets = tuple(v for k, v in headers if is_secret_header(k))
         return self.ctx.transport.send(RequestSpec(method, target, kept, body, secrets))
 
-    def _record(self, vendor, operation, method, url, headers, body, secrets, issues, credential,
+    def _record(self, vendor: str, operation: str, method: str, url: str, headers: list[tuple[str, str]], body: bytes,
+                secrets: tuple[str, ...], issues: tuple[Issue, ...], credential: str | None,
                 answer: Answer | None = None) -> Record:
         """The request as the journal and history keep it, every key masked, with the sandbox's
         answer (None: not answered yet). The worker adds the payload as checked."""
         masked_headers = redact_headers(headers, secrets)
         content_type = next((v for k, v in headers if k.lower() == "content-type"), "")
         if answer is None:
-            reply = dict(status=None, reason=None, response_headers=None, response_body=None, response_size=None,
+            reply: dict[str, Any] = dict(status=None, reason=None, response_headers=None, response_body=None, response_size=None,
                          error="Captured: not answered yet.", error_kind="sending", elapsed_ms=None,
                          outcome=Outcome.SENDING)
         else:
@@ -404,13 +414,13 @@ class Capture:
         return Record(
             time=self.ctx.clock().isoformat(timespec="milliseconds"), vendor=vendor, operation=operation,
             profile=self.forward or PROFILE, method=method, url=redact_url(url, secrets),
-            request_headers=masked_headers, request_body=redact_body(body, content_type, secrets), payload=None,
+            request_headers=masked_headers, request_body=redact_body(body, content_type, secrets) or b"", payload=None,
             settings={},
             credential=credential, response_truncated=False, issues=[i.to_json() for i in issues], forced=False,
             source=Source.CAPTURE, **reply)
 
 
-def credential_places(op) -> list[str]:
+def credential_places(op: Operation) -> list[str]:
     """Where a request of `op` carries its credential, in words ("Authorization header",
     "token query parameter", "APIKey in the body")."""
     request = op.request
@@ -422,7 +432,7 @@ def credential_places(op) -> list[str]:
     return places
 
 
-def credential_issues(vendor, op, secrets: dict[str, str], authorization: str | None, missing: bool) -> list[Issue]:
+def credential_issues(vendor: Vendor, op: Operation, secrets: dict[str, str], authorization: str | None, missing: bool) -> list[Issue]:
     """What capture says of a request's credentials: missing, or not of a real one's shape
     (console.core.credentials). The vendor alone can say whether a key is right (--forward)."""
     issues = []
@@ -454,8 +464,15 @@ def _reason(status: int) -> str:
         return ""
 
 
+class _CaptureHTTPServer(SandboxHTTPServer):
+    """The sandbox's server, answering through a Capture."""
+
+    capture: Capture
+
+
 class _CaptureHandler(SandboxHandler):
     server_version = "event-console-capture"
+    server: _CaptureHTTPServer
 
     def _handle(self) -> None:
         capture: Capture = self.server.capture
@@ -467,7 +484,7 @@ class _CaptureHandler(SandboxHandler):
                     body = self._read_body()
                 except (ValueError, OSError) as exc:  # too large or malformed: recorded without its body
                     self.close_connection = True
-                    answer = capture.unreadable(self.command, self.path, self.headers.get("Host", ""), headers,
+                    answer: Answer | Exchange = capture.unreadable(self.command, self.path, self.headers.get("Host", ""), headers,
                                                 b"", f"the body could not be read ({exc or 'malformed'})", 413)
                 else:
                     answer = capture.handle(self.command, self.path, self.headers.get("Host", ""), headers, body)
@@ -500,7 +517,7 @@ class _CaptureHandler(SandboxHandler):
         if self.command != "HEAD":
             self.wfile.write(response.body)
 
-    def log_message(self, format, *args):  # one line per request comes from _handle
+    def log_message(self, format: str, *args: Any) -> None:  # one line per request comes from _handle
         pass
 
 
@@ -524,14 +541,15 @@ class CaptureServer(RunningServer):
     def __init__(self, ctx: AppContext, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
                  forward: str | None = None, log: Callable[[str], None] | None = None,
                  on_request: Callable[[Captured], None] | None = None, idle_timeout: float = IDLE_TIMEOUT):
-        self._server = SandboxHTTPServer((host, port), SandboxState(), log, idle_timeout, _CaptureHandler)
+        server = _CaptureHTTPServer((host, port), SandboxState(), log, idle_timeout, _CaptureHandler)
         try:
             self.capture = Capture(ctx, forward, on_request, log, host)
         except OSError as exc:
-            self._server.server_close()
+            server.server_close()
             raise JournalUnavailable(ctx.home, exc) from None
-        self._server.state = self.capture.state
-        self._server.capture = self.capture
+        server.state = self.capture.state
+        server.capture = self.capture
+        self._server = server
 
     def stop(self) -> None:
         """Stops listening, then waits until every answered request is recorded."""

@@ -9,10 +9,19 @@ import threading
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from console import APP_NAME
 from console.core.profiles import ProfileStore
 from console.core.secrets import SecretStore
+
+if TYPE_CHECKING:
+    import random
+
+    from console.core.history.store import HistoryStore
+    from console.core.plans import PlanSet
+    from console.core.transport import Transport
+    from console.sandbox.server import SandboxServer
 
 HOME_VARIABLE = "EVENT_CONSOLE_HOME"
 
@@ -39,34 +48,34 @@ class AppContext:
     """The collaborators of one run of the app. Heavy parts are made on first use."""
 
     def __init__(self, home: Path | None = None, secrets: SecretStore | None = None,
-                 clock: Callable[[], datetime] = utc_now, rng=None,
+                 clock: Callable[[], datetime] = utc_now, rng: random.Random | None = None,
                  connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
-                 read_timeout: float = DEFAULT_READ_TIMEOUT):
+                 read_timeout: float = DEFAULT_READ_TIMEOUT) -> None:
         self.home = Path(home) if home is not None else default_home()
         self.secrets = secrets if secrets is not None else SecretStore()
         self.clock = clock
         self._rng = rng  # random.Random; made on first use (random imports OpenSSL's hashes)
-        self._rng_seed = None  # what it is made from (None: the OS's entropy); see seed_rng
+        self._rng_seed: int | None = None  # what it is made from (None: the OS's entropy); see seed_rng
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
         self.profiles = ProfileStore(self.home)
         # Tokens obtained by a token exchange (Synerise login), in memory only.
         self.tokens: dict[tuple[str, str], str] = {}
         self._lock = threading.Lock()
-        self._transport = None
-        self._history = None
+        self._transport: Transport | None = None
+        self._history: HistoryStore | None = None
         # Who hears what history says when it opens (a damaged file set aside, captured requests
         # recovered or waiting): the command line's stderr; the window reads `history.message`.
         self.tell: Callable[[str], None] | None = None
         # The tracking plan payloads are checked against as well (console.core.plans.PlanSet), or None.
-        self.plans = None
-        self._sandbox = None
+        self.plans: PlanSet | None = None
+        self._sandbox: SandboxServer | None = None
         # The sandbox's listening socket, bound when its URL is first needed (a preview, a
         # dry run); its server (http.server and the emulators) starts only for a real send.
-        self._sandbox_socket = None
+        self._sandbox_socket: Any = None  # a _socket.socket
 
     @property
-    def rng(self):
+    def rng(self) -> random.Random:
         if self._rng is None:
             import random
 
@@ -75,13 +84,13 @@ class AppContext:
 
     def seed_rng(self, seed: int) -> bool:
         """Makes the random generator from `seed` when it is made, if it is not made yet (says
-        whether): the window's first check makes the payload's dynamic values in a forked
+        whether): the command line's first check makes the payload's dynamic values in a forked
         child from the same seed, so both make the same ones."""
         self._rng_seed = seed
         return self._rng is None
 
     @property
-    def transport(self):
+    def transport(self) -> Transport:
         with self._lock:
             if self._transport is None:
                 from console.core.transport import Transport
@@ -90,7 +99,7 @@ class AppContext:
             return self._transport
 
     @property
-    def history(self):
+    def history(self) -> HistoryStore:
         with self._lock:
             if self._history is None:
                 from console.core.history.store import HistoryStore
@@ -102,7 +111,7 @@ class AppContext:
             return self._history
 
     @property
-    def sandbox(self):
+    def sandbox(self) -> SandboxServer:
         """The embedded sandbox (a SandboxServer), started on first use, on the socket its URL
         was given for when one was."""
         with self._lock:

@@ -10,16 +10,20 @@ type, and the issues that are new: the regression list between two releases.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from console.core.definitions import vendors
 from console.core.history.records import HistoryFilter
-from console.core.plans import PlanSet, events_of, properties_of
+from console.core.plans import PlanEvent, PlanSet, events_of, properties_of
+
+if TYPE_CHECKING:
+    from console.core.history.entry import HistoryEntry
+    from console.core.history.store import HistoryStore
 
 PAGE = 500
 
 
-def coverage(store, plans: PlanSet, source: str = "", since: str = "", until: str = "") -> dict[str, Any]:
+def coverage(store: HistoryStore, plans: PlanSet, source: str = "", since: str = "", until: str = "") -> dict[str, Any]:
     """The contract's coverage report (plus `properties`: what each event was seen with)."""
     events = [event for plan in plans.plans for event in plan.events]
     names = [event.event for event in events]
@@ -52,7 +56,8 @@ def coverage(store, plans: PlanSet, source: str = "", since: str = "", until: st
     }
 
 
-def _count(entry, planned, seen, issues, properties, unexpected) -> None:
+def _count(entry: HistoryEntry, planned: dict[str, PlanEvent], seen: dict[str, int], issues: dict[str, int],
+           properties: dict[str, dict[str, str]], unexpected: dict[str, int]) -> None:
     import json
 
     try:
@@ -95,7 +100,7 @@ def compare(report: dict[str, Any], baseline: dict[str, Any]) -> dict[str, Any]:
             changed[name] = types
     new_issues = {name: count for name, count in report.get("issues", {}).items()
                   if count > (baseline.get("issues") or {}).get(name, 0)}
-    diff = {"events_appeared": sorted(now - then), "events_disappeared": sorted(then - now),
+    diff: dict[str, Any] = {"events_appeared": sorted(now - then), "events_disappeared": sorted(then - now),
             "properties_appeared": appeared, "properties_disappeared": disappeared, "types_changed": changed,
             "new_issues": new_issues}
     diff["regression"] = bool(diff["events_disappeared"] or disappeared or changed or new_issues)

@@ -5,11 +5,14 @@ without loading the engine."""
 from __future__ import annotations
 
 from enum import Enum
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from console.core.definitions import vendors
 from console.core.hosts import is_loopback
 from console.core.profiles import SANDBOX
+
+if TYPE_CHECKING:
+    from console.engine.context import AppContext
 
 
 class Where(str, Enum):
@@ -39,7 +42,7 @@ class Environment(NamedTuple):
         return f"LIVE: {self.host}"
 
 
-def environment(ctx, vendor: str, operation: str, profile: str) -> Environment:
+def environment(ctx: AppContext, vendor: str, operation: str, profile: str) -> Environment:
     """Where a send would go (the window's always-visible Environment label)."""
     if profile == SANDBOX:
         return Environment(Where.SANDBOX, "sandbox")

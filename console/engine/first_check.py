@@ -18,13 +18,18 @@ from __future__ import annotations
 import json
 import os
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from console import fast_start
 from console.core.definitions import Operation, Vendor, find_operation
-from console.core.dynamic import NO_VARIABLES, resolve, schema_wants_number
+from console.core.dynamic import NO_VARIABLES, Resolution, Variables, resolve, schema_wants_number
 from console.core.forked import Pending, can_fork
 from console.core.validation import Issue, schema_issues
+
+if TYPE_CHECKING:
+    import random
+
+    from console.engine.context import AppContext
 
 
 class CheckedSchema(NamedTuple):
@@ -45,7 +50,8 @@ def _as_json(payload: Any) -> str:
     return json.dumps(payload, sort_keys=True, ensure_ascii=False)
 
 
-def resolve_payload(vendor: Vendor, op: Operation, payload: Any, now: datetime, rng, variables=NO_VARIABLES):
+def resolve_payload(vendor: Vendor, op: Operation, payload: Any, now: datetime, rng: random.Random,
+                    variables: Variables = NO_VARIABLES) -> Resolution:
     """The payload with its dynamic values made ({{$guid}}, …) and its variables put in: a
     console.core.dynamic.Resolution."""
     return resolve(payload, now, rng, schema_wants_number(op.schema, vendor.defs), variables)
@@ -66,7 +72,8 @@ class FirstCheck:
     def answer(self) -> CheckedSchema | None:
         """The child's answer, or None when it gave none (waits for it)."""
         try:
-            return self._pending.answer()
+            checked: CheckedSchema | None = self._pending.answer()
+            return checked
         except Exception:  # noqa: BLE001 - whatever went wrong there, the caller checks by itself
             return None
 
@@ -75,7 +82,7 @@ class FirstCheck:
         self._pending.discard()
 
 
-def begin(ctx, vendor: str, operation: str, payload: Any) -> FirstCheck | None:
+def begin(ctx: AppContext, vendor: str, operation: str, payload: Any) -> FirstCheck | None:
     """Starts the check of `payload` (None: the operation's example) in a child; None where
     forking is not safe now, or the trick is switched off."""
     if not fast_start.enabled("fork_first_check") or not can_fork():

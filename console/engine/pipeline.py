@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from console.core.build import build_request, fill
 from console.core.definitions import PLACEHOLDER, Operation, Vendor, find_operation
-from console.core.dynamic import Variables, resolve, unknown_message
+from console.core.dynamic import Generated, Variables, resolve, unknown_message
 from console.core.exchange import Exchange, RequestSpec
 from console.core.history.connection import HistoryUnavailable
 from console.core.history.records import Record
@@ -292,12 +292,12 @@ def prepare(ctx: AppContext, draft: Draft, check_history: bool = True, now: date
         masked_payload = {k: (MASK if k in vendor.secret_fields and v else v) for k, v in payload.items()}
     values = {**settings, "random": str(ctx.rng.randint(0, 1_000_000)),
               **rules.template_values(op, payload, settings)}
-    if credential:
+    if credential and secret is not None:  # a credential found always has its value
         values[credential] = secret
     exchange = op.request.token_exchange
     if exchange and credential == exchange.secret:
-        token = ctx.tokens.get(_token_key(settings, secret))
-        values[exchange.provides] = token or TOKEN_PLACEHOLDER
+        kept_token = ctx.tokens.get(_token_key(settings, secret))
+        values[exchange.provides] = kept_token or TOKEN_PLACEHOLDER
         if token:
             secrets.append(token)
     spec = build_request(op, payload, values, tuple(secrets), frozenset(vendor.secrets), masked_payload)
@@ -315,7 +315,7 @@ def _masked_generated(generated: tuple[Any, ...], secrets: list[str]) -> tuple[A
 
     hidden = {s for s in secrets if s}
 
-    def secret(made) -> bool:
+    def secret(made: Generated) -> bool:
         parts = pointer_parts(made.path) if made.path.startswith("/") else [made.path.rpartition("/")[2]]
         return (bool(parts) and is_secret_field(str(parts[-1]))) or any(h in str(made.value) for h in hidden)
 
@@ -327,7 +327,7 @@ def _unsendable(ctx: AppContext, vendor: Vendor, op: Operation, draft: Draft, pa
     """A Prepared that can never be sent: its one issue says why the payload cannot be."""
     settings = resolve_settings(ctx, vendor, op, draft)
     issue = Issue(ERROR, "", f"This cannot be sent: {reason}.", IssueCode.REQUEST_UNBUILDABLE)
-    stand_in = [] if isinstance(op.example, list) else {}
+    stand_in: list[Any] | dict[str, Any] = [] if isinstance(op.example, list) else {}
     values = {**settings, "random": "0", **RULES[vendor.name].template_values(op, stand_in, settings)}
     spec = build_request(op, stand_in, values)
     return Prepared(draft, vendor, op, payload, settings, None, None, (issue,), (issue,), spec,
@@ -341,6 +341,7 @@ def _token_key(settings: dict[str, str], secret: str | None) -> tuple[str, str]:
 def _login(ctx: AppContext, prepared: Prepared) -> tuple[str | None, Exchange]:
     """Trades the API key for a token (Synerise); (token or None, the login exchange)."""
     exchange_def = prepared.op.request.token_exchange
+    assert exchange_def is not None and prepared.credential_value is not None  # a login needs both
     values = {**prepared.settings, exchange_def.secret: prepared.credential_value}
     def build(values: dict[str, str]) -> RequestSpec:
         body = {k: fill(v, values) if isinstance(v, str) else v for k, v in exchange_def.body.items()}
@@ -449,8 +450,8 @@ def _exchange(ctx: AppContext, prepared: Prepared, timeout: tuple[float, float],
 
 
 def _login_failed(login: Exchange) -> Exchange:
-    if login.error:
-        reason = login.error
+    if login.error or login.response is None:
+        reason = login.error or "no answer"
     elif login.response.ok:
         reason = f"the login answered {login.response.status} {login.response.reason} but gave no token"
     else:
@@ -556,5 +557,5 @@ def check_credentials(ctx: AppContext, vendor: str, operation: str, profile: str
     if token:
         ctx.tokens[_token_key(prepared.settings, prepared.credential_value)] = token
         return "Login worked: the API key is valid and a token was issued (kept in memory only)."
-    failed = _login_failed(login).masked((prepared.credential_value,))
+    failed = _login_failed(login).masked((prepared.credential_value or "",))
     return failed.error or "Login failed."

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import parse_qsl, urlsplit
 
 from console.core.build import build_request
@@ -30,6 +30,9 @@ from console.core.payload import PayloadError, parse_payload
 from console.core.profiles import SANDBOX
 from console.core.validation import path_of
 from console.engine.suites import Case, case_file_name, is_matcher
+
+if TYPE_CHECKING:
+    from console.engine.context import AppContext
 
 SCHEMA = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
 SANDBOX_PORT = 8765  # `event-console sandbox`'s default: where the sandbox profile's hosts are
@@ -45,7 +48,7 @@ class PostmanError(ValueError):
 FILE_CAP = 50 * 1024 * 1024  # a collection or an environment: far below this
 
 
-def read_file(path, what: str) -> str:
+def read_file(path: str | Path, what: str) -> str:
     """The text of a collection or environment file (UTF-8, a byte order mark skipped); an
     InputFileError or a PostmanError says why it cannot be read."""
     from console.core.files import read_regular
@@ -65,7 +68,7 @@ def variable_name(vendor: str, name: str) -> str:
     return f"{vendor}_{name}".replace("-", "_")
 
 
-def _bare_marked(payload: Any, wants) -> Any:
+def _bare_marked(payload: Any, wants: Callable[[list[Any]], Any]) -> Any:
     """The payload with each whole-string token where the schema wants a number or a boolean
     marked to go in bare, as Postman writes `"ts": {{$timestamp}}`."""
 
@@ -116,7 +119,7 @@ class _Hosts:
         return self.add(name, value, f"{vendor.title}: base URL ({self.profile} profile)")
 
 
-def _settings(ctx, vendor: Vendor, op: Operation, case: Case, profile: str) -> dict[str, str]:
+def _settings(ctx: AppContext, vendor: Vendor, op: Operation, case: Case, profile: str) -> dict[str, str]:
     """The case's settings with `profile`, without starting anything (the sandbox profile's
     hosts are where `event-console sandbox` listens by default)."""
     from console.engine.pipeline import Draft, resolve_settings
@@ -127,7 +130,7 @@ def _settings(ctx, vendor: Vendor, op: Operation, case: Case, profile: str) -> d
                                                    if sandbox else None))
 
 
-def _credential(ctx, vendor: Vendor, op: Operation, profile: str, hosts: _Hosts) -> tuple[str | None, str]:
+def _credential(ctx: AppContext, vendor: Vendor, op: Operation, profile: str, hosts: _Hosts) -> tuple[str | None, str]:
     """(the credential the case would use, the value the collection carries for it: the
     sandbox's dummy, never a real key)."""
     from console.engine.pipeline import Draft, resolve_credential
@@ -135,7 +138,7 @@ def _credential(ctx, vendor: Vendor, op: Operation, profile: str, hosts: _Hosts)
     name, value = resolve_credential(ctx, vendor, op, Draft(vendor.name, op.name, profile))
     if name is None:
         return None, ""
-    shown = value if profile == SANDBOX else ""  # a real key never goes into the file
+    shown = (value or "") if profile == SANDBOX else ""  # a real key never goes into the file
     hosts.add(variable_name(vendor.name, name), shown, f"{vendor.secrets[name].label}" + (
         "" if profile == SANDBOX else f": give it with --env-var {variable_name(vendor.name, name)}=…"))
     return name, shown
@@ -199,6 +202,7 @@ def _tests(case: Case) -> list[str]:
 
 def _login_item(vendor: Vendor, op: Operation, settings: dict[str, str], hosts: _Hosts, base: str) -> dict[str, Any]:
     exchange = op.request.token_exchange
+    assert exchange is not None  # only operations with a login get a login item
     values = {**settings, exchange.secret: "{{" + variable_name(vendor.name, exchange.secret) + "}}"}
     from console.core.build import fill
 
@@ -217,7 +221,7 @@ def _login_item(vendor: Vendor, op: Operation, settings: dict[str, str], hosts: 
             "event": [{"listen": "test", "script": {"type": "text/javascript", "exec": script}}]}
 
 
-def export_collection(ctx, cases: list[Case], root: Path, profile: str = SANDBOX, name: str = "") -> dict[str, Any]:
+def export_collection(ctx: AppContext, cases: list[Case], root: Path, profile: str = SANDBOX, name: str = "") -> dict[str, Any]:
     """A Postman v2.1 collection of `cases` (found under `root`, whose folders become the
     collection's), for `profile`'s hosts."""
     hosts = _Hosts(profile)
@@ -332,7 +336,7 @@ def _url_text(url: Any) -> str:
     if not isinstance(url, dict):
         return ""
     if isinstance(url.get("raw"), str):
-        return url["raw"]
+        return str(url["raw"])
     host = url.get("host", "")
     host = ".".join(host) if isinstance(host, list) else str(host)
     path = url.get("path", "")
@@ -512,7 +516,7 @@ def _bare_tokens(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
             yield from _bare_tokens(item, f"{path}/{index}")
 
 
-def save_imported(ctx, imported: Imported, out: Path) -> list[str]:
+def save_imported(ctx: AppContext | None, imported: Imported, out: Path) -> list[str]:
     """Writes the imported cases under `out` (an existing file is left as it is) and, when the
     import has a profile, saves it (credentials to the keyring; none when the keyring cannot
     take them). Returns what was done, a line each, the summary last. Raises ProfileError."""
@@ -536,6 +540,7 @@ def save_imported(ctx, imported: Imported, out: Path) -> list[str]:
         lines.append(f"{'note' if reason.startswith('imported;') else 'skipped'} {label}: {reason}")
     profile = imported.profile
     if profile is not None:
+        assert ctx is not None  # the caller gives a context when the import has a profile
         kept = []
         for vendor, settings in profile.settings.items():
             ctx.profiles.update(vendor, profile.name, settings)

@@ -16,16 +16,19 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from console.core.definitions import vendors
 from console.core.outcomes import Source
 from console.core.payload import PayloadError, parse_payload
 from console.core.validation import JSON_TYPES, json_type, pointer, value_at
 from console.engine.context import AppContext
-from console.engine.pipeline import Draft, prepare, send
+from console.engine.pipeline import Draft, Outcome, prepare, send
+
+if TYPE_CHECKING:
+    from console.core.exchange import Response
 
 CASE_SUFFIX = ".case.json"
 CASE_KEYS = {"version", "name", "vendor", "operation", "payload", "settings", "vars", "expect"}
@@ -368,7 +371,7 @@ def _run_prepared(ctx: AppContext, case: Case, draft: Draft, cancelled: Callable
                       error=outcome.exchange.response is None and not outcome.cancelled)
 
 
-def retry_after(response) -> float | None:
+def retry_after(response: Response | None) -> float | None:
     """Seconds to wait before sending again, when `response` is a 429 that says (Retry-After as
     seconds or as an HTTP date) and the wait is not over LONGEST_RETRY_AFTER; else None."""
     if response is None or response.status != 429:
@@ -413,8 +416,8 @@ class Pacer:
         self.next = max(now, self.next) + self.interval
 
 
-def run_suite(ctx: AppContext, cases: list[Case], profile: str, rows=None, rate: float | None = None,
-              cancelled: Callable[[], bool] = lambda: False):
+def run_suite(ctx: AppContext, cases: list[Case], profile: str, rows: Iterable[dict[str, Any]] | None = None,
+              rate: float | None = None, cancelled: Callable[[], bool] = lambda: False) -> Iterator[CaseResult]:
     """Every case, or with `rows` (an iterator of data rows) every case once per row, as
     CaseResults in the order they ran. Rows are read as the run goes (constant memory)."""
     pace = Pacer(rate, cancelled)
@@ -425,7 +428,7 @@ def run_suite(ctx: AppContext, cases: list[Case], profile: str, rows=None, rate:
             yield run_case(ctx, case, profile, cancelled, row=None if row is None else (number, row), pace=pace)
 
 
-def _check_answer(expect: dict[str, Any], outcome) -> str:
+def _check_answer(expect: dict[str, Any], outcome: Outcome) -> str:
     response = outcome.exchange.response
     if response is None:
         return f"no answer: {(outcome.exchange.error or '').rstrip('.')}"
@@ -436,7 +439,7 @@ def _check_answer(expect: dict[str, Any], outcome) -> str:
     if not ok:
         return f"expected status {status}, got {response.status} {response.reason}"
     if outcome.exchange.error:
-        return outcome.exchange.error
+        return str(outcome.exchange.error)
     body = expect.get("body")
     if body:
         data = response.json()

@@ -13,6 +13,7 @@ import secrets as random_tokens
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
@@ -90,7 +91,7 @@ def _key_accepted(state: SandboxState, vendor: str, name: str, given: Any, sandb
     """Whether a credential is let through: of a key's shape (capture), or the sandbox's dummy."""
     if state.real_keys:
         return key_problem(given) is None
-    return given == (sandbox_value if sandbox_value is not None else _sandbox_secret(vendor, name))
+    return bool(given == (sandbox_value if sandbox_value is not None else _sandbox_secret(vendor, name)))
 
 
 def _parse_json(body: bytes) -> tuple[bool, Any]:
@@ -307,7 +308,7 @@ def _synerise_error(status: int, error: str, message: str, code: str) -> Answer:
 def synerise(req: Incoming, state: SandboxState) -> Answer:
     if req.method != "POST":
         return _synerise_error(405, "Method Not Allowed", "Use POST", "SYN-405")  # [guess]
-    routes = {
+    routes: dict[str, Callable[[Incoming, SandboxState], Answer]] = {
         "/uauth/v2/auth/login/profile": _synerise_login,
         "/v4/events/custom": lambda r, s: _synerise_v4(r, s, "custom"),
         "/v4/events/batch": lambda r, s: _synerise_v4(r, s, "batch"),

@@ -8,12 +8,16 @@ import threading
 import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from console import __version__
 from console.core.hosts import browser_refusal
 from console.core.redact import printable
 from console.sandbox.emulators import EMULATORS, Answer, Incoming, SandboxState, parse_query
+
+if TYPE_CHECKING:
+    import socket
 
 MAX_BODY = 32 * 1024 * 1024
 IDLE_TIMEOUT = 15.0
@@ -31,15 +35,17 @@ class SandboxHandler(BaseHTTPRequestHandler):
     timeout = IDLE_TIMEOUT
     # Buffer the answer so headers and body leave in one write (no Nagle/delayed-ACK stall).
     wbufsize = -1
+    server: SandboxHTTPServer
 
-    def log_message(self, format, *args):  # the sandbox is quiet unless asked
+    def log_message(self, format: str, *args: Any) -> None:  # the sandbox is quiet unless asked
         if self.server.log is not None:
-            self.server.log(f"{self.command} {self.path} → " + (args[1] if len(args) > 1 else ""))
+            self.server.log(f"{self.command} {self.path} → " + (str(args[1]) if len(args) > 1 else ""))
 
     def _read_body(self) -> bytes:
         """The request body, chunked or not, refused (ValueError) past MAX_BODY either way."""
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            chunks, total = [], 0
+            chunks: list[bytes] = []
+            total = 0
             while True:
                 size = int(self.rfile.readline(1024).split(b";")[0].strip() or b"0", 16)
                 if size == 0:
@@ -102,7 +108,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
             self.wfile.write(answer.body)
 
     def _dispatch(self) -> None:
-        refusal = browser_refusal({k.lower(): v for k, v in self.headers.items()}, self.server.listening)
+        refusal = browser_refusal({k.lower(): v for k, v in self.headers.items()}, str(self.server.listening))
         if refusal is not None:
             self._refuse(refusal)
             return
@@ -128,8 +134,8 @@ class SandboxHTTPServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = BACKLOG
 
-    def __init__(self, address, state: SandboxState, log, idle_timeout: float = IDLE_TIMEOUT,
-                 handler: type = SandboxHandler, sock=None):
+    def __init__(self, address: tuple[str, int], state: SandboxState, log: Callable[[str], None] | None,
+                 idle_timeout: float = IDLE_TIMEOUT, handler: type = SandboxHandler, sock: socket.socket | None = None):
         handler = type(handler.__name__, (handler,), {"timeout": idle_timeout})
         if sock is None:
             super().__init__(address, handler)
@@ -144,7 +150,7 @@ class SandboxHTTPServer(ThreadingHTTPServer):
         self.listening = address[0] if sock is None else self.server_address[0]  # the --host given
         self.refused = 0  # requests refused as a web page's
 
-    def handle_error(self, request, client_address):
+    def handle_error(self, request: Any, client_address: Any) -> None:
         # A client that hangs up or sends garbage is the client's problem: note it, go on.
         if self.log is not None:
             import sys
@@ -163,7 +169,7 @@ class RunningServer:
     @property
     def url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host if isinstance(host, str) else host.decode()}:{port}"
 
     @property
     def refused(self) -> int:
@@ -195,7 +201,8 @@ class SandboxServer(RunningServer):
     thread_name = "sandbox"
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0,
-                 log: Callable[[str], None] | None = None, idle_timeout: float = IDLE_TIMEOUT, sock=None):
+                 log: Callable[[str], None] | None = None, idle_timeout: float = IDLE_TIMEOUT,
+                 sock: socket.socket | None = None):
         self.state = SandboxState()
         self._server = SandboxHTTPServer((host, port), self.state, log, idle_timeout, sock=sock)
 

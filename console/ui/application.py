@@ -13,9 +13,8 @@ from console.core.resources import resources_dir
 
 def application() -> QApplication:
     """The running QApplication, made on first use."""
-    app = QApplication.instance()
-    if app is None:
-        app = QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("Event Console")
     app.setOrganizationName("event-console")
     app.setDesktopFileName("event-console")

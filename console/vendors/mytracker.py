@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from console.core.definitions import vendors
+from console.core.definitions import Operation, vendors
+from console.core.exchange import RequestSpec, Response
 from console.core.issue_codes import IssueCode
 from console.core.validation import ERROR, WARNING, Issue, pointer
-from console.vendors.base import VendorRules
+from console.vendors.base import CheckContext, VendorRules
 
 NAME = "mytracker"
 ERRORS = {
@@ -27,7 +29,7 @@ EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
 class MyTrackerRules(VendorRules):
     name = NAME
 
-    def payload_issues(self, op, payload, ctx):
+    def payload_issues(self, op: Operation, payload: Any, ctx: CheckContext) -> list[Issue]:
         """The console's advice (a warning): a custom event parameter holding an email address,
         personal data that myTracker keeps as it is and shows in reports."""
         if op.name not in ("customEvent", "customEventBatch"):
@@ -47,7 +49,7 @@ class MyTrackerRules(VendorRules):
                         "you mean to (customUserId says who it was). This is the console's advice."), IssueCode.MYTRACKER_EMAIL_IN_PARAMS))
         return issues
 
-    def request_issues(self, op, spec):
+    def request_issues(self, op: Operation, spec: RequestSpec) -> list[Issue]:
         limit = vendors()[NAME].limits["max_body_bytes"]  # "10Kb" in the document
         size = len(spec.body)
         if size > limit:  # doc: mytracker-s2s-import-events.txt:135
@@ -56,7 +58,7 @@ class MyTrackerRules(VendorRules):
                 "per request. Send fewer events or shorter values."), IssueCode.MYTRACKER_BODY_TOO_LARGE)]
         return []
 
-    def explain(self, op, response):
+    def explain(self, op: Operation, response: Response) -> str | None:
         if response.ok:
             return ("Accepted: myTracker answered OK. Imported data is processed before it shows in reports, "
                     "so it may not appear at once.")

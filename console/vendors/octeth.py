@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from console.core.definitions import Operation
+from console.core.exchange import Response
 from console.vendors.base import VendorRules, json_error_items
 
 NAME = "octeth"
@@ -25,7 +27,7 @@ PROPERTY_ERRORS = {
 class OctethRules(VendorRules):
     name = NAME
 
-    def explain(self, op, response):
+    def explain(self, op: Operation, response: Response) -> str | None:
         body = response.json()
         errors = json_error_items(body, "Errors") or json_error_items(body, "errors")
         if errors:

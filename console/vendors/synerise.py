@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from console.core.definitions import Operation
+from console.core.exchange import Response
 from console.core.issue_codes import IssueCode
 from console.core.validation import ERROR, WARNING, Issue, parse_iso_datetime
 from console.vendors.base import CheckContext, VendorRules
@@ -36,7 +38,8 @@ def _event_issues(prefix: str, event: dict[str, Any], ctx: CheckContext, in_batc
         issues.append(Issue(ERROR, f"{prefix}/action", (
             f"A {kind!r} event has its own endpoint, so in a batch it takes no action: remove action "
             "(only \"type\": \"custom\" events carry one)."), IssueCode.SYNERISE_BATCH_ACTION))
-    when = parse_iso_datetime(event.get("time")) if isinstance(event.get("time"), str) else None
+    stated = event.get("time")
+    when = parse_iso_datetime(stated) if isinstance(stated, str) else None
     if when is not None:
         if when.tzinfo is None:
             when = when.replace(tzinfo=ctx.now.tzinfo)
@@ -75,7 +78,7 @@ def _ai_time_issue(prefix: str, event: dict[str, Any], ctx: CheckContext) -> lis
 class SyneriseRules(VendorRules):
     name = NAME
 
-    def payload_issues(self, op, payload, ctx):
+    def payload_issues(self, op: Operation, payload: Any, ctx: CheckContext) -> list[Issue]:
         if op.name == "custom" and isinstance(payload, dict):
             return _event_issues("", payload, ctx, in_batch=False)
         if op.name == "batch" and isinstance(payload, list):
@@ -88,7 +91,7 @@ class SyneriseRules(VendorRules):
                     for issue in _ai_time_issue(f"/items/{i}", e, ctx)]
         return []
 
-    def explain(self, op, response):
+    def explain(self, op: Operation, response: Response) -> str | None:
         body = response.json()
         if response.status == 401:
             return ("Synerise refused the authorization: the JWT is missing, wrong or expired, or the "

@@ -7,6 +7,8 @@ from typing import Any
 from urllib.parse import quote
 
 from console.core.cookies import CookieError, parse_vt_user
+from console.core.definitions import Operation
+from console.core.exchange import RequestSpec, Response
 from console.core.issue_codes import IssueCode
 from console.core.validation import ERROR, WARNING, Issue
 from console.vendors.base import CheckContext, VendorRules, json_error_items
@@ -60,10 +62,10 @@ def _rest_who(payload: Any) -> str | None:
     return None
 
 
-def _restricted(op, payload) -> list[tuple[str, str | None, str, str]]:
+def _restricted(op: Operation, payload: Any) -> list[tuple[str, str | None, str | None, str | None]]:
     """(JSON Pointer, orderId or None, event type, who) of each event the "Events
     restrictions" apply to, for either API."""
-    found = []
+    found: list[tuple[str, str | None, str | None, str | None]] = []
     if op.name == "track":
         for i, event in _events(payload):
             found.append((f"/{i}", _order_id(event), event.get("type"), _who(event)))
@@ -78,7 +80,7 @@ def _restricted(op, payload) -> list[tuple[str, str | None, str, str]]:
 class VibeTraceRules(VendorRules):
     name = NAME
 
-    def template_values(self, op, payload, settings):
+    def template_values(self, op: Operation, payload: Any, settings: dict[str, str]) -> dict[str, str]:
         if op.name != "track":
             return {}
         events = _events(payload)
@@ -87,13 +89,13 @@ class VibeTraceRules(VendorRules):
         in_path = settings.get("type_in_path", "yes") != "no"
         return {"event_type": event_type, "event_path_type": event_type if in_path else ""}
 
-    def history_scope(self, op, settings):
+    def history_scope(self, op: Operation, settings: dict[str, str]) -> str:
         # The documents limit confirmations and email opens per VibeTrace account, whichever
         # profile (or API) sends them.
         account = settings.get("account_id", "")
         return f"account:{account}" if account else ""
 
-    def payload_issues(self, op, payload, ctx: CheckContext):
+    def payload_issues(self, op: Operation, payload: Any, ctx: CheckContext) -> list[Issue]:
         issues: list[Issue] = []
         if op.name == "track":
             issues += self._track_issues(payload)
@@ -117,7 +119,7 @@ class VibeTraceRules(VendorRules):
                         hit.id))
         return issues
 
-    def _track_issues(self, payload) -> list[Issue]:
+    def _track_issues(self, payload: Any) -> list[Issue]:
         issues: list[Issue] = []
         events = _events(payload)
         first_type = events[0][1].get("type") if events else None
@@ -157,14 +159,14 @@ class VibeTraceRules(VendorRules):
                     "sessionId, so they are not needed here."), IssueCode.VIBETRACE_VTSID_WITH_IDS))
         return issues
 
-    def request_issues(self, op, spec):
+    def request_issues(self, op: Operation, spec: RequestSpec) -> list[Issue]:
         if op.name == "track" and len(spec.url.encode()) > URL_WARN_BYTES:
             return [Issue(WARNING, "", (
                 f"The URL is {len(spec.url.encode()):,} bytes long; the events ride in the query string and "
                 "servers often refuse URLs over about 8 KB. Send fewer events per request."), IssueCode.VIBETRACE_URL_TOO_LONG)]
         return []
 
-    def history_keys(self, op, payload):
+    def history_keys(self, op: Operation, payload: Any) -> list[str]:
         keys = []
         for _, order, event_type, who in _restricted(op, payload):
             if order is not None:
@@ -173,7 +175,7 @@ class VibeTraceRules(VendorRules):
                 keys.append(f"email-open/{who}")
         return keys
 
-    def explain(self, op, response):
+    def explain(self, op: Operation, response: Response) -> str | None:
         body = response.json()
         errors = json_error_items(body, "errors")
         if errors:

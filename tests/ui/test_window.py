@@ -215,7 +215,7 @@ def test_cancelled_sends_never_hold_up_the_next_one(qtbot, window, recorder):
     model = named(window, "History").model()
     qtbot.waitUntil(lambda: sum(r.outcome == "cancelled" for r in model.rows) == MAX_PARALLEL_SENDS + 1,
                     timeout=10000)
-    assert window.controller.sending.sender.pool.maxThreadCount() == MAX_PARALLEL_SENDS  # the extra room is given back
+    assert window.controller.sending.runner.pool.maxThreadCount() == MAX_PARALLEL_SENDS  # the extra room is given back
 
 
 def test_cookie_helper_fills_the_payload(qtbot, window):
@@ -223,11 +223,11 @@ def test_cookie_helper_fills_the_payload(qtbot, window):
     qtbot.mouseClick(named(window, "Cookie helper"), Qt.MouseButton.LeftButton)
     dialog = window.controller.actions.cookie_dialog
     dialog.input.setPlainText("Cookie: _ga=1; _vt_user=111%5F222%5Ffalse%5Ffalse")
-    assert "User ID: 111" in dialog.result.text() and "Session ID: 222" in dialog.result.text()
+    assert "User ID: 111" in named(dialog, "Cookie result").text() and "Session ID: 222" in named(dialog, "Cookie result").text()
     dialog.input.setPlainText("_vt_user=abc_def")  # read, with a warning: the document shows digits
-    assert "usually digits" in dialog.result.text() and dialog.use_button.isEnabled()
+    assert "usually digits" in named(dialog, "Cookie result").text() and dialog.use_button.isEnabled()
     dialog.input.setPlainText("_vt_user=")
-    assert "empty" in dialog.result.text() and not dialog.use_button.isEnabled()
+    assert "empty" in named(dialog, "Cookie result").text() and not dialog.use_button.isEnabled()
     dialog.input.setPlainText("111_222_false_false")
     qtbot.mouseClick(dialog.use_button, Qt.MouseButton.LeftButton)
     events = payload(window)
@@ -405,10 +405,10 @@ def test_cookie_helper_reads_a_vtsid_in_the_same_header(qtbot, window):
     qtbot.mouseClick(named(window, "Cookie helper"), Qt.MouseButton.LeftButton)
     dialog = window.controller.actions.cookie_dialog
     dialog.input.setPlainText("Cookie: _ga=1; _vt_user=111%5F222%5Ffalse%5Ffalse; _vtsid=abc%2D123")
-    assert "User ID: 111" in dialog.result.text()
-    assert "_vtsid: abc-123 (the web pixel's identifier; a server sends it alone)" in dialog.result.text()
+    assert "User ID: 111" in named(dialog, "Cookie result").text()
+    assert "_vtsid: abc-123 (the web pixel's identifier; a server sends it alone)" in named(dialog, "Cookie result").text()
     dialog.input.setPlainText("_ga=1; _vtsid=abc-123")  # no _vt_user: the _vtsid alone is a reading
-    assert dialog.result.text() == ("No _vt_user cookie in this text.\n"
+    assert named(dialog, "Cookie result").text() == ("No _vt_user cookie in this text.\n"
                                     "_vtsid: abc-123 (the web pixel's identifier; a server sends it alone)")
     assert not dialog.use_button.isEnabled() and named(dialog, "Use _vtsid in payload").isEnabled()
     qtbot.mouseClick(named(dialog, "Use _vtsid in payload"), Qt.MouseButton.LeftButton)

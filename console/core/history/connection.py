@@ -27,6 +27,8 @@ class Connections:
     prepare data), `_lock` and `_db` (the writer), and what the open file has (`fts`, `_live`,
     `_split`, `_columns`, `_full`)."""
 
+    path: Path  # the database file (set by HistoryStore before it opens)
+
     def _open_file(self) -> None:
         """Opens the file (see HistoryStore); `message` says what was done to open it."""
         self.read_only = False

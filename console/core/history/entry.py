@@ -113,10 +113,10 @@ class HistoryEntry(NamedTuple):
         outcome that overrides the status, else the HTTP status, else the kind of error."""
         label = OUTCOME_LABELS.get(self.outcome)  # type: ignore[call-overload]  # a stored text, or an Outcome
         if label:
-            return label
+            return str(label)
         if self.status is not None:
             return str(self.status)
-        return self.error_kind or "no answer"
+        return str(self.error_kind or "no answer")
 
     @property
     def answered(self) -> bool:

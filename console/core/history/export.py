@@ -173,13 +173,20 @@ def write_export(out: TextIO, entries: Iterable[HistoryEntry], fmt: str,
         raise ValueError(f"unknown export format {fmt!r}")
     from console.core import snippets
 
+    item: Callable[[HistoryEntry], str]
     if fmt == "har":
         head = f'{{"log": {{"version": "1.2", "creator": {json.dumps(CREATOR)}, "pages": [], "entries": [\n'
-        layout, item = (head, ",\n", "\n]}}\n"), lambda e: json.dumps(har_entry(e), ensure_ascii=False)
+        layout = (head, ",\n", "\n]}}\n")
+
+        def item(e: HistoryEntry) -> str:
+            return json.dumps(har_entry(e), ensure_ascii=False)
     elif fmt == "json":
         head = (f'{{"format": {json.dumps(JSON_FORMAT)}, "version": {JSON_VERSION}, "exported": {json.dumps(_now())}, '
                 '"exchanges": [\n')
-        layout, item = (head, ",\n", "\n]}\n"), lambda e: json.dumps(json_item(e), ensure_ascii=False)
+        layout = (head, ",\n", "\n]}\n")
+
+        def item(e: HistoryEntry) -> str:
+            return json.dumps(json_item(e), ensure_ascii=False)
     elif fmt == "curl":
         layout, item = ("", "\n\n", "\n"), curl_block
     else:
@@ -271,17 +278,18 @@ def har_entry(entry: HistoryEntry) -> dict[str, Any]:
     answer = row["response_body"] or b""
     response_headers = with_length(row["response_headers"], answer)
     answered = row["status"] is not None
+    content: dict[str, Any] = {"size": row["response_size"] or 0,
+                               "mimeType": _header(response_headers, "content-type"), **_content(answer)}
     response = {
         "status": row["status"] if answered else 0,
         "statusText": row["reason"] or "" if answered else "",
         "httpVersion": "HTTP/1.1" if answered else "", "cookies": [],
         "headers": _pairs(response_headers),
-        "content": {"size": row["response_size"] or 0,
-                    "mimeType": _header(response_headers, "content-type"), **_content(answer)},
+        "content": content,
         "redirectURL": "", "headersSize": -1, "bodySize": len(answer) if answered else -1,
     }
     if row.get("response_truncated"):
-        response["content"]["comment"] = "truncated: the first 5 MB were kept"
+        content["comment"] = "truncated: the first 5 MB were kept"
     elapsed = float(row["elapsed_ms"] or 0)
     return {
         "startedDateTime": row["time"], "time": elapsed, "request": request, "response": response,
@@ -580,12 +588,12 @@ def _record_from_har(entry: _Checked, keep_unknown: bool = False) -> Record | No
         profile=(own.get("profile", (str,)) if own else None) or "imported", method=method,
         url=redact_url(url),
         request_headers=redact_headers(_har_headers(request, f"{where} request")),
-        request_body=redact_body(body_text.encode("utf-8", "surrogatepass")) if body_text else b"",
+        request_body=(redact_body(body_text.encode("utf-8", "surrogatepass")) or b"") if body_text else b"",
         payload=redact_json_text(payload) if payload else payload,
         settings=(own.strings("settings") if own else None) or {},
         credential=own.get("credential", (str,)) if own else None, status=status,
-        reason=response.get("statusText", (str,)) if status else None,
-        response_headers=redact_headers(_har_headers(response, f"{where} response")) if status else None,
+        reason=response.get("statusText", (str,)) if response and status else None,
+        response_headers=redact_headers(_har_headers(response, f"{where} response")) if response and status else None,
         response_body=redact_body(answer) if status else None,
         response_size=(content.get("size", (int,)) if content else None) if status else None,
         response_truncated="truncated" in comment,

@@ -45,15 +45,16 @@ class Writes(Connections):
         """Stores several exchanges in one transaction (imports, generated test data).
         Raises HistoryUnavailable when they cannot be written (read-only, disk full, …)."""
         self.check_writable()
-        ids = []
+        ids: list[int] = []
         try:
             with self.transaction() as db:
                 for r in records:
-                    cur = db.execute(INSERT_ROW, r.row())
-                    ids.append(cur.lastrowid)
-                    db.execute(INSERT_BODIES, (cur.lastrowid, *r.bodies()))
-                    self._add_keys(db, r, cur.lastrowid)
-                    self._index(db, cur.lastrowid, r)
+                    row_id = db.execute(INSERT_ROW, r.row()).lastrowid
+                    assert row_id is not None  # an INSERT has one
+                    ids.append(row_id)
+                    db.execute(INSERT_BODIES, (row_id, *r.bodies()))
+                    self._add_keys(db, r, row_id)
+                    self._index(db, row_id, r)
         except sqlite3.Error as exc:
             raise HistoryUnavailable(self.path, exc) from None
         return ids

@@ -33,11 +33,11 @@ class CookieDialog(QDialog):
         self.input.setAccessibleName("Cookie text")
         self.input.setPlaceholderText("8139618027113397_253412802711339765_false_false")
         layout.addWidget(self.input, 1)
-        self.result = SpokenLabel("")
-        self.result.setWordWrap(True)
-        self.result.setAccessibleName("Cookie result")
-        self.result.setTextInteractionFlags(self.result.textInteractionFlags() | self.result.textInteractionFlags().TextSelectableByMouse)
-        layout.addWidget(self.result)
+        self.outcome = SpokenLabel("")
+        self.outcome.setWordWrap(True)
+        self.outcome.setAccessibleName("Cookie result")
+        self.outcome.setTextInteractionFlags(self.outcome.textInteractionFlags() | self.outcome.textInteractionFlags().TextSelectableByMouse)
+        layout.addWidget(self.outcome)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.use_button = buttons.addButton("Use in payload", QDialogButtonBox.ButtonRole.AcceptRole)
         self.use_button.setEnabled(False)
@@ -68,8 +68,8 @@ class CookieDialog(QDialog):
         reading = read_cookies(text)
         self.parsed, self.vtsid = reading.user, reading.vtsid
         if reading.problem:
-            self.result.setText(f"⚠ {reading.problem}" if text.strip() else "")
-            self.result.setStyleSheet("color: #c62828")
+            self.outcome.setText(f"⚠ {reading.problem}" if text.strip() else "")
+            self.outcome.setStyleSheet("color: #c62828")
         else:
             lines = []
             if self.parsed is not None:
@@ -81,8 +81,8 @@ class CookieDialog(QDialog):
                 lines.append("No _vt_user cookie in this text.")
             if self.vtsid:
                 lines.append(f"_vtsid: {self.vtsid} (the web pixel's identifier; a server sends it alone)")
-            self.result.setText("\n".join(lines))
-            self.result.setStyleSheet("color: #8d6e00" if self.parsed and self.parsed.warnings else "")
+            self.outcome.setText("\n".join(lines))
+            self.outcome.setStyleSheet("color: #8d6e00" if self.parsed and self.parsed.warnings else "")
         self.use_button.setEnabled(self.parsed is not None and self._can_use)
         self.vtsid_button.setEnabled(self.vtsid is not None and self._can_use)
 

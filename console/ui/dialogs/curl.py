@@ -79,7 +79,7 @@ class CurlDialog(QDialog):
         buttons.rejected.connect(self.reject)
         self.import_button.clicked.connect(self._accept)
         layout.addWidget(buttons)
-        self.result: CurlImport | None = None
+        self.imported: CurlImport | None = None
         self.input.textChanged.connect(self._parse)
 
     @property
@@ -90,7 +90,7 @@ class CurlDialog(QDialog):
     def _choice_changed(self, _checked: bool) -> None:
         making = self.make_profile.isChecked()
         self.profile.setEnabled(making)
-        self.store.setEnabled(making and self.result is not None and bool(self.result.secrets))
+        self.store.setEnabled(making and self.imported is not None and bool(self.imported.secrets))
 
     def _read_file(self, name: str) -> bytes:
         if name in self.files:
@@ -119,13 +119,13 @@ class CurlDialog(QDialog):
         text = self.input.toPlainText()
         self.needed_file = None
         try:
-            self.result = import_curl(text, read_file=self._read_file)
+            self.imported = import_curl(text, read_file=self._read_file)
         except CurlError as exc:
-            self.result = None
+            self.imported = None
             self.summary.setText(f"⚠ {exc}" if text.strip() else "")
             self.summary.setStyleSheet("color: #c62828")
         else:
-            r = self.result
+            r = self.imported
             secrets = ", ".join(r.secrets) or "none"
             settings = ", ".join(f"{k}={v}" for k, v in r.settings.items())
             self.summary.setText(f"{r.vendor} → {r.operation}\nSettings: {settings}\nKeys found: {secrets}"
@@ -133,7 +133,7 @@ class CurlDialog(QDialog):
             self.summary.setStyleSheet("")
             self.store.setEnabled(bool(r.secrets) and self.make_profile.isChecked())
         self.choose_file.setVisible(self.needed_file is not None)
-        self.import_button.setEnabled(self.result is not None)
+        self.import_button.setEnabled(self.imported is not None)
 
     def _accept(self) -> None:
         if not self.make_profile.isChecked():

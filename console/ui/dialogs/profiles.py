@@ -157,7 +157,7 @@ class ProfilesDialog(QDialog):
             return
         if not self._ask_to_save():
             self.list.blockSignals(True)
-            matches = self.list.findItems(self._shown, Qt.MatchFlag.MatchExactly)
+            matches = self.list.findItems(self._shown or "", Qt.MatchFlag.MatchExactly)
             if matches:
                 self.list.setCurrentItem(matches[0])
             self.list.blockSignals(False)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.core.diff import compare
+from console.core.history.entry import HistoryEntry
 
 
 def _pretty(text: str | None) -> str:
@@ -50,7 +51,7 @@ class DiffHighlighter(QSyntaxHighlighter):
 
 
 class CompareDialog(QDialog):
-    def __init__(self, a: dict, b: dict, parent: QWidget | None = None):
+    def __init__(self, a: HistoryEntry, b: HistoryEntry, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(f"Compare #{a.id} and #{b.id}")
         self.resize(1100, 720)

@@ -4,6 +4,7 @@ each row says when, what, to which profile and how it ended, coloured by how it 
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt
 from PySide6.QtGui import QColor
@@ -12,13 +13,16 @@ from console.core.history.entry import HistoryEntry
 from console.core.outcomes import Outcome
 from console.ui.widgets.theme import status_colour
 
+if TYPE_CHECKING:
+    from console.core.history.store import HistoryStore
+
 # (dark, light) colours of outcomes that say more than a status: never the green of a success.
-OUTCOME_COLOURS = {
-    Outcome.CANCELLED: ("#ab47bc", "#7b1fa2"),
-    Outcome.NOT_SENT: ("#ff7043", "#bf360c"),
-    Outcome.LOGIN_FAILED: ("#ef5350", "#c62828"),
-    Outcome.INTERRUPTED: ("#bdbdbd", "#616161"),
-    Outcome.SENDING: ("#bdbdbd", "#616161"),
+OUTCOME_COLOURS: dict[str, tuple[str, str]] = {
+    Outcome.CANCELLED.value: ("#ab47bc", "#7b1fa2"),
+    Outcome.NOT_SENT.value: ("#ff7043", "#bf360c"),
+    Outcome.LOGIN_FAILED.value: ("#ef5350", "#c62828"),
+    Outcome.INTERRUPTED.value: ("#bdbdbd", "#616161"),
+    Outcome.SENDING.value: ("#bdbdbd", "#616161"),
 }
 PAGE = 100
 ROOT = QModelIndex()
@@ -63,7 +67,7 @@ class HistoryModel(QAbstractListModel):
 
     def __init__(self, dark: bool, parent=None):
         super().__init__(parent)
-        self.store = None
+        self.store: HistoryStore | None = None
         self.dark = dark
         self.rows: list[HistoryEntry] = []
         self.filters = None
@@ -90,6 +94,8 @@ class HistoryModel(QAbstractListModel):
         return self.store is not None and not parent.isValid() and self._more
 
     def fetchMore(self, parent=ROOT) -> None:
+        if self.store is None:
+            return
         before = self.rows[-1].id if self.rows else None
         page = self.store.page(before, PAGE, filters=self.filters)
         self._more = len(page) == PAGE

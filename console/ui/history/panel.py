@@ -5,6 +5,7 @@ export, import, delete with undo, retention."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QAction
@@ -28,6 +29,9 @@ from console.ui.history.changes import BackgroundChanges
 from console.ui.history.model import ID_ROLE, HistoryModel
 from console.ui.history.time_ranges import CUSTOM_RANGE, TIME_RANGES, time_range
 from console.ui.widgets.theme import is_dark
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDateTimeEdit
 
 # Dialog classes (message boxes, file dialogs, spin boxes) are imported where they are used:
 # PySide6 builds each class's Python side on first import, which start-up should not pay for.
@@ -88,7 +92,8 @@ class HistoryPanel(QWidget):
         self.filter_time = QComboBox()
         self.filter_time.setAccessibleName("History time filter")
         self.filter_time.addItems(list(TIME_RANGES))
-        self.time_from = self.time_to = None  # made when "From… to…" is first chosen
+        self.time_from: QDateTimeEdit | None = None  # made when "From… to…" is first chosen
+        self.time_to: QDateTimeEdit | None = None
         self.pinned_only = QCheckBox("Pinned")
         self.pinned_only.setAccessibleName("History pinned only")
         # Two rows of filters: the panel fits beside the editor on a 1024-pixel-wide window.
@@ -145,12 +150,14 @@ class HistoryPanel(QWidget):
         self.retention_button = QPushButton("Retention…")
         # Two rows, so the panel stays narrow enough to share the window with the editor.
         more = QHBoxLayout()
-        for b in (self.open_button, self.duplicate_button, self.resend_button, self.pin_button,
-                  self.compare_button, self.delete_button):
-            buttons.addWidget(b)
-        for b in (self.undo_button, self.export_button, self.import_button, self.clear_button,
-                  self.retention_button):
-            more.addWidget(b)
+        first_row: tuple[QWidget, ...] = (self.open_button, self.duplicate_button, self.resend_button,
+                                          self.pin_button, self.compare_button, self.delete_button)
+        second_row: tuple[QWidget, ...] = (self.undo_button, self.export_button, self.import_button,
+                                           self.clear_button, self.retention_button)
+        for control in first_row:
+            buttons.addWidget(control)
+        for control in second_row:
+            more.addWidget(control)
         buttons.addStretch(1)
         more.addStretch(1)
         # A long change (clear, delete, undo, retention of many rows): how far, and a way to stop.
@@ -275,12 +282,12 @@ class HistoryPanel(QWidget):
         from PySide6.QtWidgets import QDateTimeEdit
 
         now = QDateTime.currentDateTime()
-        self.time_from = QDateTimeEdit(now.addDays(-1))
-        self.time_from.setAccessibleName("History from")
-        self.time_to = QDateTimeEdit(now.addSecs(3600))
-        self.time_to.setAccessibleName("History to")
+        start, end = QDateTimeEdit(now.addDays(-1)), QDateTimeEdit(now.addSecs(3600))
+        start.setAccessibleName("History from")
+        end.setAccessibleName("History to")
+        self.time_from, self.time_to = start, end
         at = self.more_filters.indexOf(self.filter_time) + 1
-        for offset, edit in enumerate((self.time_from, self.time_to)):
+        for offset, edit in enumerate((start, end)):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd HH:mm")
             edit.dateTimeChanged.connect(lambda _d: self._debounce.start())

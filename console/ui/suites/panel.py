@@ -288,7 +288,7 @@ class SuitesPanel(QWidget):
         self._cancelled = None
         for i in range(self.list.topLevelItemCount()):
             item = self.list.topLevelItem(i)
-            if item.text(2) in ("queued", "running…"):
+            if item is not None and item.text(2) in ("queued", "running…"):
                 item.setText(2, "not run")
         self.progress.setVisible(False)
         passed = sum(r.passed for r in self.results.values())

@@ -81,7 +81,7 @@ class LineNumbers(QWidget):
         height = editor.fontMetrics().height()
         while block.isValid() and top <= event.rect().bottom():
             if block.isVisible() and bottom >= event.rect().top():
-                if number + 1 == editor.error_line:
+                if number + 1 == getattr(editor, "error_line", None):  # a JsonEditor's marked line
                     painter.setPen(QColor(ERROR_COLOUR))
                 else:
                     painter.setPen(editor.palette().placeholderText().color())

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtGui import QFontDatabase, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from console.ui.widgets.theme import is_dark
+
+if TYPE_CHECKING:
+    from console.ui.widgets.json_decor import JsonHighlighter, LineNumbers
 
 
 class JsonEditor(QPlainTextEdit):
@@ -17,8 +22,8 @@ class JsonEditor(QPlainTextEdit):
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.setTabChangesFocus(True)  # keyboard users can leave the editor with Tab
         self.error_line: int | None = None
-        self.highlighter = None  # colours and gutter: decorate()
-        self._gutter = None
+        self.highlighter: JsonHighlighter | None = None  # colours and gutter: decorate()
+        self._gutter: LineNumbers | None = None
 
     # -- decoration --------------------------------------------------------------------------
     def decorate(self) -> None:
@@ -29,12 +34,12 @@ class JsonEditor(QPlainTextEdit):
         from console.ui.widgets.json_decor import JsonHighlighter, LineNumbers
 
         self.highlighter = JsonHighlighter(self.document(), is_dark(self.palette()))
-        self._gutter = LineNumbers(self)
+        gutter = self._gutter = LineNumbers(self)
         self.blockCountChanged.connect(self._update_gutter_width)
         self.updateRequest.connect(self._update_gutter)
         self._update_gutter_width()
         self._place_gutter()
-        self._gutter.show()
+        gutter.show()
 
     def showEvent(self, event) -> None:
         self.decorate()

@@ -249,8 +249,8 @@ class PayloadForm(QScrollArea):
             column = self._cells.get(where)
             if column is None:
                 continue
-            button = self._fix_buttons.get(where)
-            if button is None:
+            existing = self._fix_buttons.get(where)
+            if existing is None:
                 button = QPushButton()
                 button.setFlat(True)
                 button.setStyleSheet("text-align: left; color: palette(link); padding: 0 2px")
@@ -258,6 +258,8 @@ class PayloadForm(QScrollArea):
                 button.clicked.connect(lambda _=False, w=where: self.fix_requested.emit(self.fix_offered(w)))
                 column.insertWidget(1, button)
                 self._fix_buttons[where] = button
+            else:
+                button = existing
             button.setProperty("fix", fix)
             button.setText(f"Quick fix: {fix.label}".replace("&", "&&"))
             button.setToolTip(f"{fix.label} (Ctrl+.)")
@@ -303,6 +305,7 @@ class PayloadForm(QScrollArea):
     def _leaf(self, schema: dict, kind: str, value: Any, path: list) -> QWidget:
         field_pointer = pointer(path)
         name = field_label(path)
+        editor: QWidget
         if kind == "enum":
             editor = QComboBox()
             editor.addItem("(not set)", REMOVE)
@@ -325,13 +328,14 @@ class PayloadForm(QScrollArea):
         else:
             text = self._leaf_text(kind, value)
             # Text and number fields offer dynamic values; lists and JSON boxes take them typed.
-            editor = (TokenLineEdit(text).with_token_button() if kind in ("text", "number", "number-text", "any")
-                      else JsonBox(text) if kind == "json" else QLineEdit(text))
+            line = (TokenLineEdit(text).with_token_button() if kind in ("text", "number", "number-text", "any")
+                    else JsonBox(text) if kind == "json" else QLineEdit(text))
             if kind == "array-strings":
-                editor.setPlaceholderText("comma-separated")
+                line.setPlaceholderText("comma-separated")
             elif kind == "json":
-                editor.setPlaceholderText("JSON, e.g. {\"key\": \"value\"}")
-            editor.textEdited.connect(lambda text, p=path, k=kind, e=editor: self._leaf_edited(p, k, text, e))
+                line.setPlaceholderText("JSON, e.g. {\"key\": \"value\"}")
+            line.textEdited.connect(lambda text, p=path, k=kind, e=line: self._leaf_edited(p, k, text, e))
+            editor = line
         editor.setAccessibleName(name)
         editor.setToolTip(schema.get("description", editor.toolTip()))
         editor.setProperty("help", editor.toolTip())
@@ -363,7 +367,8 @@ class PayloadForm(QScrollArea):
         except (KeyError, IndexError, TypeError):
             return None
 
-    def _leaf_edited(self, path: list, kind: str, text: str, editor: QLineEdit) -> None:
+    def _leaf_edited(self, path: list, kind: str, text: str, editor: QWidget) -> None:
+        value: Any
         if kind == "array-strings":
             value = [part.strip() for part in text.split(",") if part.strip()]
         elif kind == "json":
@@ -372,7 +377,7 @@ class PayloadForm(QScrollArea):
             else:
                 try:
                     value = json.loads(text)
-                except ValueError as exc:
+                except json.JSONDecodeError as exc:
                     # Not dropped, not sent: an error at this field's path until it parses.
                     self.field_error.emit(list(path), f"{field_label(path)} is not valid JSON: {exc.msg} "
                                                       f"(column {exc.colno}). Nothing is sent until it is.")

@@ -18,7 +18,7 @@ DISPLAY_LINE = 1024
 def break_long_lines(text: str) -> str:
     if len(text) <= DISPLAY_LINE or all(len(line) <= DISPLAY_LINE for line in text.split("\n")):
         return text
-    out = []
+    out: list[str] = []
     for line in text.split("\n"):
         out.extend(line[i:i + DISPLAY_LINE] for i in range(0, max(len(line), 1), DISPLAY_LINE))
     return "\n".join(out)

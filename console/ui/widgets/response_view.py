@@ -54,10 +54,11 @@ def give_memory_back() -> None:
 def human_size(size: int | None) -> str:
     if size is None:
         return "—"
+    amount = float(size)
     for unit in ("B", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
+        if amount < 1024 or unit == "GB":
+            return f"{amount:.0f} {unit}" if unit == "B" else f"{amount:.1f} {unit}"
+        amount /= 1024
     return ""
 
 
@@ -95,7 +96,7 @@ class ResponseBody(QPlainTextEdit):
     def setPlainText(self, text: str) -> None:
         """Replaces what is shown; a large body that goes gives its memory back."""
         was_large = self._is_large()
-        if self.showing_all():
+        if self._all is not None and self.showing_all():
             self._all.setPlainText("")
             self._all.hide()
         super().setPlainText(text)
@@ -103,7 +104,7 @@ class ResponseBody(QPlainTextEdit):
             give_memory_back()
 
     def toPlainText(self) -> str:
-        return self._all.toPlainText() if self.showing_all() else super().toPlainText()
+        return self._all.toPlainText() if self._all is not None and self.showing_all() else super().toPlainText()
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -111,7 +112,7 @@ class ResponseBody(QPlainTextEdit):
             self._all.setGeometry(self.rect())
 
     def focusInEvent(self, event) -> None:
-        if self.showing_all():
+        if self._all is not None and self.showing_all():
             self._all.setFocus()
             return
         super().focusInEvent(event)

@@ -246,7 +246,7 @@ class WindowController(QObject):
 
     def save_state(self) -> None:
         self._store_draft()
-        secrets = []
+        secrets: list[str] = []
         if self.prepared is not None:
             secrets = [s for s in self.prepared.spec.secrets if s]
         drafts = {}

@@ -208,8 +208,8 @@ class MainWindow(QMainWindow):
                                          "expectation (Ctrl+Shift+S)")
         self.example_button = QPushButton("Reset to example")
         self.example_button.setToolTip("Replace the payload with the operation's example (undo with Ctrl+Z in the JSON tab)")
-        for b in (self.format_button, self.compact_button, self.example_button):
-            tools.addWidget(b)
+        for button in (self.format_button, self.compact_button, self.example_button):
+            tools.addWidget(button)
         tools.addStretch(1)
         tools.addWidget(self.save_case_button)
         payload_layout.addLayout(tools)

@@ -5,6 +5,7 @@ the request preview. What is checked and how is the engine's (console.engine.pip
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QColor
@@ -207,7 +208,7 @@ class PayloadPresenter(WindowPart):
         c = self.c
         if not c.document.parses or c.prepared is None:
             return {}
-        found = {}
+        found: dict[Any, Any] = {}
         for issue in c.prepared.issues:
             fix = quick_fix(c.prepared.vendor, c.prepared.op, c.document.value, issue)
             if fix is not None and all(f.path != fix.path for f in found.values()):

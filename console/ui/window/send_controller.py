@@ -5,11 +5,15 @@ itself runs on a worker (console.ui.window.sending)."""
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 
 from console.engine.environment import Where
 from console.ui.window.part import WindowPart
+
+if TYPE_CHECKING:
+    from console.ui.window.sending import Sender
 
 TICK_MS = 100  # how often "Sending… 1.2 s" counts up
 
@@ -20,7 +24,7 @@ class SendController(WindowPart):
     def __init__(self, controller):
         super().__init__(controller)
         self.job = None
-        self.sender = None  # made when start-up is ready (ensure_sender): not needed to paint
+        self.runner: Sender | None = None  # made when start-up is ready (ensure_sender): not needed to paint
         self.live_question = None  # the open "Send to a live host?" box, while it is asked
         self._sent_at = 0.0
         self._tick_timer = QTimer(self, interval=TICK_MS)
@@ -28,23 +32,23 @@ class SendController(WindowPart):
 
     def stop(self) -> None:
         """The window closes: the send in flight is cancelled (its answer still lands in history)."""
-        if self.job is not None:
-            self.sender.cancel(self.job)
+        if self.job is not None and self.runner is not None:
+            self.runner.cancel(self.job)
         self._tick_timer.stop()
 
     def wait(self, msecs: int) -> None:
         """Lets a late answer land in history (marked cancelled) before the database closes."""
-        if self.sender is not None:
-            self.sender.wait(msecs)
+        if self.runner is not None:
+            self.runner.wait(msecs)
 
-    def ensure_sender(self):
+    def ensure_sender(self) -> Sender:
         """The Sender (made after start-up, or at the first send if that comes sooner)."""
-        if self.sender is None:
+        if self.runner is None:
             from console.ui.window.sending import Sender
 
-            self.sender = Sender(self.c.ctx, self)
-            self.sender.finished.connect(self._finished)
-        return self.sender
+            self.runner = Sender(self.c.ctx, self)
+            self.runner.finished.connect(self._finished)
+        return self.runner
 
     def send(self, force: bool = False) -> None:
         c = self.c
@@ -121,9 +125,9 @@ class SendController(WindowPart):
         self.update_buttons()
 
     def cancel(self) -> None:
-        if self.job is None:
+        if self.job is None or self.runner is None:
             return
-        self.sender.cancel(self.job)
+        self.runner.cancel(self.job)
         self.job = None
         self._idle()
         self.w.response.clear("Cancelled")

@@ -105,8 +105,11 @@ class StartupSequence(WindowPart):
         c.payload.validate_now()
         # The warm-up waits until the ready window is drawn and settled: started at once, it
         # shares the interpreter with that frame.
-        QTimer.singleShot(WARM_UP_AFTER_MS, lambda: c.closed or run_in_background(
-            self, lambda: warm_up(c.ctx), self._warmed_up))
+        def warm() -> None:
+            if not c.closed:
+                run_in_background(self, lambda: warm_up(c.ctx), self._warmed_up)
+
+        QTimer.singleShot(WARM_UP_AFTER_MS, warm)
 
     def _warmed_up(self, _result) -> None:
         """The keyring was looked up in the warm-up: say when there is none. The JSON editor

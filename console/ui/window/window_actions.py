@@ -259,7 +259,7 @@ class WindowActions(WindowPart):
         from console.ui.dialogs.curl import CurlDialog
 
         dialog = CurlDialog(self.c.ctx.secrets.available, self.w)
-        dialog.accepted.connect(lambda: self.apply_curl_import(dialog.result, dialog.target, dialog.store.isChecked()))
+        dialog.accepted.connect(lambda: self.apply_curl_import(dialog.imported, dialog.target, dialog.store.isChecked()))
         self.curl_dialog = dialog
         dialog.open()
 
