@@ -25,6 +25,7 @@ class StartupSequence(WindowPart):
         super().__init__(controller)
         self.started = False
         self.ready = False
+        self.warmed_up = False  # the warm-up after ready is done (keyring, HTTP library, validators)
         self._scheduled = False
 
     def schedule(self) -> None:
@@ -117,6 +118,7 @@ class StartupSequence(WindowPart):
         self.c.keyring_looked_up()
         self.w.editor.decorate()
         self.c.sending.ensure_sender()
+        self.warmed_up = True
 
 
 def _get_ready(ctx, vendor: str, operation: str, profile: str) -> None:
