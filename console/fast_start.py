@@ -19,11 +19,12 @@ import os
 import sys
 
 SWITCH = "EVENT_CONSOLE_FAST_START"
-# Kept because they pay, measured by bench/fast_start.py (paired runs, median of off/on ratios;
-# see the README's Benchmarks). Tricks measured and removed for gaining less than 10%: freezing
-# start-up's objects out of the GC (1.01x to ready), a lighter PySide6 __feature__ check (1.04x,
-# 5% memory), Qt's item roles as bare numbers (1.00x), a 1 ms switch interval (1.01x), and the
-# window's forked first check (1.02x to ready, and a longer start-up gap).
+# Kept because they pay, measured by bench/fast_start.py (paired runs, median of off/on ratios)
+# and, for the first paint, bench/gui_startup.py's instruction count (see the README's
+# Benchmarks). Tricks measured and removed for gaining less than 10%: freezing start-up's objects
+# out of the GC (1.01x to ready), a lighter PySide6 __feature__ check (1.04x, 5% memory), a 1 ms
+# switch interval (1.01x), and the window's forked first check (1.02x to ready, and a longer
+# start-up gap).
 TRICKS = {
     # The process ends with os._exit once the command's output is flushed and history closed:
     # Python's own shutdown would tear down every imported module one by one, for nothing.
@@ -34,6 +35,10 @@ TRICKS = {
     # (console.engine.first_check, console.core.forked). Only where fork exists.
     # Off: a send takes 1.23x, a dry run 1.07x.
     "fork_first_check": "check the payload in a forked child while the command line imports",
+    # Nothing names Qt's namespace before the window's first paint: PySide6 builds its ninety-odd
+    # enums in one go (console.ui.window.startup); the history list's roles are Qt's values as
+    # numbers. Off: 983 M instead of 866 M instructions to the first paint (1.14x, callgrind).
+    "late_qt_namespace": "name Qt's enums only after the window's first paint",
 }
 
 

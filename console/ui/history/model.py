@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex
 from PySide6.QtGui import QColor
 
 from console.core.history.entry import HistoryEntry
 from console.core.outcomes import Outcome
+from console.fast_start import enabled
 from console.ui.widgets.theme import status_colour
 
 if TYPE_CHECKING:
@@ -26,9 +27,16 @@ OUTCOME_COLOURS: dict[str, tuple[str, str]] = {
 }
 PAGE = 100
 ROOT = QModelIndex()
-DISPLAY_ROLE, TOOLTIP_ROLE, FOREGROUND_ROLE = (
-    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole)
-ID_ROLE = Qt.ItemDataRole.UserRole  # a row's history id
+if enabled("late_qt_namespace"):
+    # Qt.ItemDataRole's values as numbers: naming the enum here would build the whole Qt
+    # namespace at import, before the window's first paint (console.fast_start).
+    DISPLAY_ROLE, TOOLTIP_ROLE, FOREGROUND_ROLE, ID_ROLE = 0, 3, 9, 256  # ID_ROLE: a row's history id
+else:
+    from PySide6.QtCore import Qt
+
+    DISPLAY_ROLE, TOOLTIP_ROLE, FOREGROUND_ROLE = (
+        Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole)
+    ID_ROLE = Qt.ItemDataRole.UserRole
 
 
 def local_time(stored: str) -> str:
