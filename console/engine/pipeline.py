@@ -298,8 +298,8 @@ def prepare(ctx: AppContext, draft: Draft, check_history: bool = True, now: date
     if exchange and credential == exchange.secret:
         kept_token = ctx.tokens.get(_token_key(settings, secret))
         values[exchange.provides] = kept_token or TOKEN_PLACEHOLDER
-        if token:
-            secrets.append(token)
+        if kept_token:
+            secrets.append(kept_token)
     spec = build_request(op, payload, values, tuple(secrets), frozenset(vendor.secrets), masked_payload)
     issues += rules.request_issues(op, spec)
     return Prepared(draft, vendor, op, payload, settings, credential, secret,

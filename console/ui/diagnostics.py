@@ -41,6 +41,9 @@ def screenshot(out: Path, example: bool = True, dark: bool = False, size: tuple[
         app.quit()
 
     def send():
+        if not window.controller.ready:  # the first check has not run yet: nothing to send
+            QTimer.singleShot(100, send)
+            return
         window.vendor.setCurrentIndex(window.vendor.findData("synerise"))
         window.operation.setCurrentIndex(window.operation.findData("custom"))
         window.controller.sending.ensure_sender().finished.connect(lambda _result: QTimer.singleShot(600, save))

@@ -357,9 +357,9 @@ class HistoryPanel(QWidget):
         self.changes.run(work, message, then, reload)
 
     def say_changed(self, text: str) -> None:
-        """A change finished: say what happened."""
-        if text:  # a change that did nothing (retention with nothing to remove) says nothing
-            self.status_message(text)
+        """A change finished: say what happened (its "Working…" goes either way)."""
+        self.status_message(text)  # "" clears it: a change that did nothing says nothing
+        if text:
             self.changed.emit(text)
 
     def toggle_pin(self) -> None:
