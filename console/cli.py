@@ -734,8 +734,8 @@ def _suite_run(args, context, stdout) -> int:
 def _history_export(args, context, stdout, stderr) -> int:
     """`history export`: written as it is read (constant memory, any history); progress on a
     terminal."""
-    from console.core.files import atomic_stream
     from console.core.history import export as history_export
+    from console.engine.history_ops import export_to_file
 
     if args.export_limit is not None and args.export_limit < 1:
         raise UsageError("--limit takes a number above 0")
@@ -743,24 +743,24 @@ def _history_export(args, context, stdout, stderr) -> int:
     total = [0]
     shown = stderr.isatty() if hasattr(stderr, "isatty") else False
 
-    def progress(count: int) -> None:
+    def progress(count: int, _total: int | None = None) -> None:
         total[0] = count
         if shown:
             print(f"\rExporting… {count:,} exchange(s)", end="", file=stderr, flush=True)
 
     try:
-        entries = history_export.entries_for_export(ctx.history, args.export_limit,
-                                                    oldest_first=args.format in history_export.PROGRAMS)
         if args.output:
             try:
-                with atomic_stream(args.output) as out:
-                    count = history_export.write_export(out, entries, args.format, progress)
+                count = export_to_file(ctx.history, args.output, args.format, limit=args.export_limit,
+                                       progress=progress)
             except OSError as exc:
                 raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
             if shown and total[0]:
                 print("", file=stderr)
             print(f"Exported {count} exchange(s) to {args.output} (keys masked).", file=stderr)
         else:
+            entries = history_export.entries_for_export(ctx.history, args.export_limit,
+                                                        oldest_first=args.format in history_export.PROGRAMS)
             history_export.write_export(stdout, entries, args.format)
     finally:
         ctx.close()
@@ -768,24 +768,17 @@ def _history_export(args, context, stdout, stderr) -> int:
 
 
 def _history_import(args, context, stdout, stderr) -> int:
-    from console.core.history.export import (
-        HistoryImportError,
-        import_into,
-        import_summary,
-        read_import,
-        read_import_file,
-    )
+    from console.core.history.export import HistoryImportError, import_summary
+    from console.engine.history_ops import import_file
 
-    try:
-        records, skipped = read_import(read_import_file(args.file), keep_unknown=args.keep_unknown)
-    except HistoryImportError as exc:
-        raise UsageError(str(exc) if str(exc).startswith(str(args.file)) else f"{args.file}: {exc}") from None
     ctx = context()
     try:
-        ids, repeated = import_into(ctx.history, records)
+        done = import_file(ctx.history, args.file, keep_unknown=args.keep_unknown)
+    except HistoryImportError as exc:
+        raise UsageError(str(exc) if str(exc).startswith(str(args.file)) else f"{args.file}: {exc}") from None
     finally:
         ctx.close()
-    print(import_summary(args.file, len(ids), skipped, repeated), file=stdout)
+    print(import_summary(args.file, done.imported, done.skipped, done.repeated), file=stdout)
     return ExitStatus.OK
 
 

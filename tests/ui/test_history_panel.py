@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from console.core.history.export import read_import
-from console.ui.history import transfer
+from console.engine.history_ops import export_to_file, import_file
 from tests.helpers.window import choose, click_item, named, payload
 from tests.test_secrets import CANARY
 
@@ -129,11 +129,11 @@ def test_export_import_round_trip_and_no_canary(qtbot, window, tmp_path):
     window.history.select_ids([1])
     for fmt in ("har", "json", "curl"):
         path = tmp_path / f"out.{fmt}"
-        assert transfer.export_to(window.history, str(path), fmt) == 1
+        assert export_to_file(window.ctx.history, str(path), fmt, ids=[1]) == 1
         assert CANARY not in path.read_text()
     records, _ = read_import((tmp_path / "out.har").read_text())
     assert records[0].operation == "login"
-    imported, skipped, repeated = transfer.import_from(window.history, str(tmp_path / "out.har"))
+    imported, skipped, repeated = import_file(window.ctx.history, str(tmp_path / "out.har"))
     # Its own export imported back is recognised: the same exchange, not doubled.
     assert (imported, skipped) == (0, 0) and window.ctx.history.count() == 1
     assert repeated == 1

@@ -428,6 +428,7 @@ class HistoryPanel(QWidget):
         store = self.store
         if store is None or store.read_only:
             return
-        self.long_change(lambda progress, cancelled: store.apply_retention(datetime.now(timezone.utc), progress,
-                                                                            cancelled),
-                          lambda n: f"Retention removed {n} old exchange(s)." if n else "", reload=bool)
+        from console.engine.history_ops import apply_retention
+
+        self.long_change(lambda progress, cancelled: apply_retention(store, progress, cancelled),
+                         lambda n: f"Retention removed {n} old exchange(s)." if n else "", reload=bool)

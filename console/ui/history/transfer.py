@@ -1,57 +1,13 @@
-"""History's exports, imports and retention from the panel: the file dialogs, and the work
-run in the background with the panel's progress bar and Stop (HistoryPanel.long_change)."""
+"""History's exports, imports and retention from the panel: the file dialogs; the work is the
+engine's (console.engine.history_ops), run in the background with the panel's progress bar and
+Stop (HistoryPanel.long_change)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import NamedTuple
-
 from PySide6.QtWidgets import QCheckBox
 
+from console.engine.history_ops import ExportStopped, apply_retention, export_to_file, import_file
 
-class ExportStopped(Exception):
-    """The user stopped an export: nothing is written."""
-
-
-class Imported(NamedTuple):
-    """What an import did: exchanges added, entries of no known endpoint skipped, and entries
-    already in history (the console's own export read back) not added twice."""
-
-    imported: int
-    skipped: int
-    repeated: int
-
-
-def export_to(panel, path: str, fmt: str, ids: list[int] | None = None, filters=None,
-              progress=None, cancelled=lambda: False) -> int:
-    """Writes the given (or selected) exchanges, or with `filters` all those they pass, to
-    `path` as it reads them (whole or not at all, in constant memory); returns how many."""
-    from console.core.files import atomic_stream
-    from console.core.history import export as history_export
-
-    chosen = None if filters is not None else (ids if ids is not None else panel.selected_ids())
-    entries = history_export.entries_for_export(panel.store, ids=chosen, filters=filters,
-                                                oldest_first=fmt in history_export.PROGRAMS)
-
-    def until_stopped():
-        for entry in entries:
-            if cancelled():
-                raise ExportStopped()
-            yield entry
-
-    with atomic_stream(path) as out:
-        return history_export.write_export(out, until_stopped(), fmt, progress and (lambda n: progress(n, None)))
-
-def import_from(panel, path: str, keep_unknown: bool = False, refresh: bool = True) -> Imported:
-    """Reads a HAR or JSON export into history; (imported, skipped). With `keep_unknown`
-    HAR entries of no known endpoint are kept as plain exchanges (vendor "other")."""
-    from console.core.history.export import import_into, read_import, read_import_file
-
-    records, skipped = read_import(read_import_file(path), keep_unknown=keep_unknown)
-    ids, repeated = import_into(panel.store, records)
-    if refresh:
-        panel.refresh()
-    return Imported(len(ids), skipped, repeated)
 
 def export_dialog(panel, fmt: str, everything: bool = False) -> None:
     """Exports the selected exchanges, or (none selected, or `everything`) all those the
@@ -67,18 +23,20 @@ def export_dialog(panel, fmt: str, everything: bool = False) -> None:
         return
     ids = [] if everything else panel.selected_ids()
     filters = panel.model.filters
+    store = panel.store
 
     def work(progress, cancelled) -> int:
         try:
             if ids:
-                return export_to(panel, path, fmt, ids, progress=progress, cancelled=cancelled)
-            return export_to(panel, path, fmt, filters=filters, progress=progress, cancelled=cancelled)
+                return export_to_file(store, path, fmt, ids=ids, progress=progress, cancelled=cancelled)
+            return export_to_file(store, path, fmt, filters=filters, progress=progress, cancelled=cancelled)
         except ExportStopped:
             return -1  # nothing written: the file is as it was
 
     # Read and written in the background, a page at a time, with the bar and Stop of long changes.
     panel.long_change(work, lambda n: f"Exported {n} exchange(s) to {path} (keys masked)." if n >= 0 else
                       f"{path} was not written.", reload=lambda n: False)
+
 
 def import_dialog(panel) -> None:
     """Asks for a HAR or JSON file and imports it (asking whether to keep unknown entries)."""
@@ -111,7 +69,9 @@ def import_dialog(panel) -> None:
         return import_summary(path, imported, skipped if not keep else 0, repeated).replace(
             " (--keep-unknown keeps them as vendor 'other')", "")
 
-    panel.change(lambda: import_from(panel, path, keep_unknown=keep, refresh=False), said)
+    store = panel.store
+    panel.change(lambda: import_file(store, path, keep_unknown=keep), said)
+
 
 def retention_dialog(panel) -> None:
     """Asks how much history to keep, saves it and applies it."""
@@ -143,5 +103,5 @@ def retention_dialog(panel) -> None:
     form.addRow(buttons)
     if dialog.exec() == QDialog.DialogCode.Accepted:
         store, rules = panel.store, Retention(keep_last.value(), keep_days.value())
-        panel.change(lambda: store.set_retention(rules) or store.apply_retention(datetime.now(timezone.utc)),
+        panel.change(lambda: store.set_retention(rules) or apply_retention(store),
                      lambda n: f"Retention saved; it removed {n} old exchange(s).")

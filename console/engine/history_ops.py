@@ -1,0 +1,65 @@
+"""History's operations that both front ends run: an export to a file (written as it is read,
+whole or not at all), an import of a HAR or JSON file, and retention. The command line runs
+them in the foreground (progress on a terminal), the window through console.ui.workers (progress
+on its bar, Stop between chunks); each reports progress as `progress(done, total or None)` and
+stops early when `cancelled()` says so."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import NamedTuple
+
+from console.core.files import atomic_stream
+from console.core.history import export as history_export
+from console.core.history.entry import HistoryEntry
+from console.core.history.records import HistoryFilter, Progress
+from console.core.history.store import HistoryStore
+
+
+class ExportStopped(Exception):
+    """The user stopped an export: nothing is written (the file is as it was)."""
+
+
+class Imported(NamedTuple):
+    """What an import did: exchanges added, entries of no known endpoint skipped, and entries
+    already in history (the console's own export read back) not added twice."""
+
+    imported: int
+    skipped: int
+    repeated: int
+
+
+def export_to_file(store: HistoryStore, path: str | Path, fmt: str, *, limit: int | None = None,
+                   ids: list[int] | None = None, filters: HistoryFilter | None = None,
+                   progress: Progress | None = None, cancelled: Callable[[], bool] = lambda: False) -> int:
+    """Writes the exchanges (the newest `limit`, those of `ids`, or all that `filters` pass) to
+    `path` in `fmt` as they are read: in constant memory, and whole or not at all (ExportStopped
+    when `cancelled()`). Returns how many."""
+    entries = history_export.entries_for_export(store, limit, ids=ids, filters=filters,
+                                                oldest_first=fmt in history_export.PROGRAMS)
+
+    def until_stopped() -> Iterator[HistoryEntry]:
+        for entry in entries:
+            if cancelled():
+                raise ExportStopped()
+            yield entry
+
+    with atomic_stream(path) as out:
+        return history_export.write_export(out, until_stopped(), fmt,
+                                           None if progress is None else (lambda n: progress(n, None)))
+
+
+def import_file(store: HistoryStore, path: str | Path, keep_unknown: bool = False) -> Imported:
+    """Reads a HAR or JSON export into history (HistoryImportError says why a file cannot be);
+    with `keep_unknown`, HAR entries of no known endpoint are kept as vendor "other"."""
+    records, skipped = history_export.read_import(history_export.read_import_file(path), keep_unknown=keep_unknown)
+    ids, repeated = history_export.import_into(store, records)
+    return Imported(len(ids), skipped, repeated)
+
+
+def apply_retention(store: HistoryStore, progress: Progress | None = None,
+                    cancelled: Callable[[], bool] = lambda: False) -> int:
+    """Removes what the retention settings no longer keep, as of now; returns how many."""
+    return store.apply_retention(datetime.now(timezone.utc), progress, cancelled)
