@@ -403,17 +403,22 @@ def _sandbox(args, context, stdin, stdout, stderr) -> int:
         server = SandboxServer(args.host, args.port, log=lambda line: print(line, file=stderr, flush=True))
     except OSError as exc:
         raise UsageError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
-    print(f"Sandbox listening on {server.url} (Ctrl+C stops it). Base URLs:", file=stdout)
-    for name, url in server.base_urls().items():
-        print(f"  {name:<10} {url}", file=stdout)
-    _serve_until_stopped(server, stdout)
+    def banner() -> None:
+        print(f"Sandbox listening on {server.url} (Ctrl+C stops it). Base URLs:", file=stdout)
+        for name, url in server.base_urls().items():
+            print(f"  {name:<10} {url}", file=stdout)
+
+    _serve_until_stopped(server, stdout, banner)
     return ExitStatus.OK
 
 
-def _serve_until_stopped(server, stdout) -> None:
-    """Serves in the foreground until Ctrl+C (or SIGTERM, see _stop_on_signals), then stops."""
+def _serve_until_stopped(server, stdout, banner: Callable[[], None]) -> None:
+    """Says `banner()`, then serves in the foreground until Ctrl+C (or SIGTERM, see
+    _stop_on_signals), then stops."""
     try:
-        # The flush in here: whoever reads the banner may press Ctrl+C the moment it arrives.
+        # The banner in here: whoever reads it may press Ctrl+C the moment a line arrives (with
+        # PYTHONUNBUFFERED, each line leaves as it is printed).
+        banner()
         stdout.flush()
         server.serve_forever()
     except KeyboardInterrupt:
@@ -449,16 +454,19 @@ def _capture(args, context, stdin, stdout, stderr) -> int:
             raise UsageError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
         _stop_on_signals()  # before the banner: whoever read it may stop the server at once
         answered = f"forwarded to profile {args.forward!r}" if args.forward else "answered as the vendor answers"
-        print(f"Capturing on {server.url} (Ctrl+C stops): requests are checked, recorded in history and "
-              f"{answered}. Base URLs:", file=stdout)
-        for name, url in server.base_urls().items():
-            target = f"  → {server.capture.forward_base(name)}" if args.forward else ""
-            print(f"  {name:<10} {url}{target}", file=stdout)
-        print(KEYS_NOTE_FORWARD if args.forward else KEYS_NOTE, file=stdout)
-        if not is_loopback(args.host):
-            print(f"Warning: listening on {args.host}, not only this computer: anyone on that network can send to "
-                  "capture and have it recorded.", file=stdout)
-        _serve_until_stopped(server, stdout)
+
+        def banner() -> None:
+            print(f"Capturing on {server.url} (Ctrl+C stops): requests are checked, recorded in history and "
+                  f"{answered}. Base URLs:", file=stdout)
+            for name, url in server.base_urls().items():
+                target = f"  → {server.capture.forward_base(name)}" if args.forward else ""
+                print(f"  {name:<10} {url}{target}", file=stdout)
+            print(KEYS_NOTE_FORWARD if args.forward else KEYS_NOTE, file=stdout)
+            if not is_loopback(args.host):
+                print(f"Warning: listening on {args.host}, not only this computer: anyone on that network can "
+                      "send to capture and have it recorded.", file=stdout)
+
+        _serve_until_stopped(server, stdout, banner)
         print(f"Capture stopped: {server.capture.count} request(s) recorded in history.", file=stdout, flush=True)
         for path, count in server.capture.left_in_journal.items():
             print(f"{count} answered request(s) could not be recorded yet: they wait in {path} and are recorded the "

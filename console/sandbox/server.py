@@ -165,6 +165,7 @@ class RunningServer:
     thread_name = "server"
     _server: SandboxHTTPServer
     _thread: threading.Thread | None = None
+    _foreground = False  # serve_forever runs in the caller's thread
 
     @property
     def url(self) -> str:
@@ -185,10 +186,17 @@ class RunningServer:
         self._thread.start()
 
     def serve_forever(self) -> None:
-        self._server.serve_forever()
+        try:
+            self._foreground = True  # in here: an interrupt before the loop still resets it
+            self._server.serve_forever()
+        finally:
+            self._foreground = False
 
     def stop(self) -> None:
-        self._server.shutdown()
+        # shutdown() waits for the serving loop to end: only when one runs (Ctrl+C can come
+        # before it started, and one that Ctrl+C ended has ended already).
+        if self._thread is not None or self._foreground:
+            self._server.shutdown()
         self._server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
