@@ -2,6 +2,7 @@
 write, the window keeps listing, searching and updating its buttons without a pause."""
 
 import gc
+import statistics
 import threading
 import time
 
@@ -61,7 +62,12 @@ def test_a_long_write_elsewhere_never_holds_up_the_window(make_window, tmp_path,
     during = gaps[1:]
     assert len(during) > 20, "the write was too short to measure anything"
     assert done.took > 0.3, f"the write took only {done.took:.3f} s"
-    assert max(during) <= 0.050, f"the GUI thread waited {max(during) * 1000:.0f} ms (writer took {done.took:.2f} s)"
+    # Waiting for the write lock would be a pause as long as the transaction (seconds). The
+    # window's 50 ms responsiveness target is a benchmark's (bench/gui_ready.py, gui_stall.py):
+    # as a timed test on a shared host, one stolen tick would fail it for the wrong reason.
+    assert max(during) < min(1.0, done.took / 4), (
+        f"the GUI thread waited {max(during) * 1000:.0f} ms: for the write lock (writer took {done.took:.2f} s)")
+    assert statistics.median(during) <= 0.025, f"the GUI ticked every {statistics.median(during) * 1000:.0f} ms"
 
 
 def test_clearing_a_large_history_shows_progress_and_can_be_stopped(make_window, tmp_path, qtbot, monkeypatch):
