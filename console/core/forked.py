@@ -86,11 +86,6 @@ class Pending:
         os.close(write)
         self._pid, self._read, self.forked = pid, read, True
 
-    @property
-    def pid(self) -> int | None:
-        """The child's process id, while there is one to wait for."""
-        return self._pid
-
     def answer(self) -> Any:
         """What the call returned in the child (waiting for it); raises what it raised there,
         or ChildFailed when there is no child or it gave no answer."""

@@ -5,15 +5,12 @@ the JSON Schema keyword that failed (`schema.required`, `schema.maxItems`); the 
 
 from __future__ import annotations
 
-from enum import Enum
+from console.core.text_enum import TextEnum
 
 
-class IssueCode(str, Enum):
+class IssueCode(TextEnum):
     """A finding's kind: `<where>.<what>`. Members compare equal to their text, so a code read
     back from JSON is the same code."""
-
-    def __str__(self) -> str:
-        return self.value
 
     # The payload as JSON Schema sees it (one more per keyword: see schema_code).
     SCHEMA_NULL_OPTIONAL = "schema.null_optional"

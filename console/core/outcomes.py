@@ -6,17 +6,11 @@ history stores and filters by is generated here from the same tables, so Python 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from enum import Enum
+
+from console.core.text_enum import TextEnum
 
 
-class _Word(str, Enum):
-    """A member is its stored text (it compares equal to it and prints as it)."""
-
-    def __str__(self) -> str:
-        return str(self.value)
-
-
-class Outcome(_Word):
+class Outcome(TextEnum):
     """How an exchange ended, better than its HTTP status says (a cancelled send answered 200
     is "cancelled")."""
 
@@ -29,7 +23,7 @@ class Outcome(_Word):
     LOGIN_FAILED = "login-failed"  # Synerise: the key's login failed, the event was not sent
 
 
-class Source(_Word):
+class Source(TextEnum):
     """Where an exchange came from (the contract's `source`)."""
 
     WINDOW = "window"
@@ -39,7 +33,7 @@ class Source(_Word):
     IMPORT = "import"
 
 
-class StatusClass(_Word):
+class StatusClass(TextEnum):
     """The history filter's classes (their text is the filter's choice)."""
 
     S2XX = "2xx"

@@ -4,26 +4,23 @@ without loading the engine."""
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import TYPE_CHECKING, NamedTuple
 
 from console.core.definitions import vendors
 from console.core.hosts import is_loopback
 from console.core.profiles import SANDBOX
+from console.core.text_enum import TextEnum
 
 if TYPE_CHECKING:
     from console.engine.context import AppContext
 
 
-class Where(str, Enum):
+class Where(TextEnum):
     """Where sends go: the built-in sandbox, a host on this computer, or a real account."""
 
     SANDBOX = "sandbox"
     LOCAL = "local"
     LIVE = "live"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 class Environment(NamedTuple):

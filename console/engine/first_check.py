@@ -64,11 +64,6 @@ class FirstCheck:
         self.vendor, self.operation, self.now = vendor, operation, now
         self._pending = pending
 
-    @property
-    def pid(self) -> int | None:
-        """The child's process id (None where none was forked)."""
-        return self._pending.pid
-
     def answer(self) -> CheckedSchema | None:
         """The child's answer, or None when it gave none (waits for it)."""
         try:
