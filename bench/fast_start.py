@@ -21,12 +21,13 @@ import random
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from gui_ready import READY, make_home  # noqa: E402 - bench/, beside this script
 
 from console.fast_start import SWITCH, TRICKS  # noqa: E402
 
@@ -37,13 +38,11 @@ build = app._build_window
 state = {"painted": None, "ready": None, "last": None, "worst": 0.0}
 def stamp(what):
     print(what, time.time(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
+""" + READY + """
 def probed(*args):
+    global window
     window = build(*args)
     from PySide6.QtCore import QEvent, QObject, QTimer
-    def ready():
-        w = window
-        return (w.controller.ready and w.history.list.model().rowCount() > 0 and w.issues.count() > 0
-                and bool(w.preview.toPlainText()))
     def beat():
         now = time.perf_counter()
         state["worst"] = max(state["worst"], now - state["last"])
@@ -72,18 +71,6 @@ sys.argv = ["event-console"]
 from console.cli import run
 run()
 """
-
-
-def make_home(count: int = 2000) -> str:
-    """A data home with `count` exchanges, as a user's would be after some use."""
-    from console.core.history.store import HistoryStore
-    from tests.history_data import fill
-
-    home = tempfile.mkdtemp(prefix="bench-fast-start-")
-    store = HistoryStore(Path(home))
-    fill(store, count)
-    store.close()
-    return home
 
 
 def _env(home: str, switch: str) -> dict:

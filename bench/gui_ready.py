@@ -49,16 +49,21 @@ window.show()
 app.exec()
 """
 
+# What "ready" means, for this and bench/fast_start.py: history's rows, issues and preview shown.
+READY = """
+def ready():
+    w = window
+    return (w.controller.ready and w.history.list.model().rowCount() > 0 and w.issues.count() > 0
+            and bool(w.preview.toPlainText()))
+"""
+
 APP = COMMON + """
 from console.app import create_main_window
 # As `event-console` does: nothing of Qt is imported before the window is made.
 window = create_main_window(sys.argv[1])
 from PySide6.QtCore import QEvent, QObject, QTimer
 state = {"ready": None, "last": None, "worst": 0.0}
-def ready():
-    w = window
-    return (w.controller.ready and w.history.list.model().rowCount() > 0 and w.issues.count() > 0
-            and bool(w.preview.toPlainText()))
+""" + READY + """
 def beat():
     now = time.perf_counter()
     if state["last"] is not None:
