@@ -26,11 +26,22 @@ class ProfileStore:
 
     def __init__(self, home: Path):
         self.path = Path(home) / "profiles.json"
+        # The file's text as last read, by what identifies a version of it: capture reads the
+        # settings for every request it checks, and a stat costs a tenth of a read and parse.
+        self._seen: tuple[tuple[int, int, int], str] | None = None
 
     def _read(self) -> dict[str, Any]:
+        """The file's content, parsed anew (callers may change it). Read again only when the
+        file changed: another inode (it is replaced whole, console.core.files.atomic_write),
+        size or modification time."""
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            stat = self.path.stat()
+            version = (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+            if self._seen is None or self._seen[0] != version:
+                self._seen = (version, self.path.read_text(encoding="utf-8"))
+            data = json.loads(self._seen[1])
         except FileNotFoundError:
+            self._seen = None
             return {"version": FORMAT_VERSION, "profiles": {}}
         except (OSError, ValueError) as exc:
             raise ProfileError(f"{self.path} cannot be read ({exc}); fix or move it away.") from exc

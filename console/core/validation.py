@@ -147,25 +147,35 @@ def numeric_value(value: Any) -> float | None:
     return None
 
 
+def number_failures(value: float, spec: dict[str, Any]) -> list[tuple[str, dict[str, Any], bool]]:
+    """The `x-number` limits that `value` fails: (what is wrong, the limits it failed, whether
+    they are only a warning's). `spec` holds the documented limits; its `warn`, limits of ours
+    (a whole number, a minimum the document does not give). The one place this rule lives:
+    the jsonschema keyword and the fast path (console.core.schema_fast_path) both ask it."""
+    failed = []
+    for limits, warning in ((spec, False), (spec.get("warn") or {}, True)):
+        for failing, message in (
+                (limits.get("integer") and value != int(value), "is not a whole number"),
+                ("enum" in limits and value not in limits["enum"], "not allowed"),
+                ("minimum" in limits and value < limits["minimum"], "below minimum"),
+                ("maximum" in limits and value > limits["maximum"], "above maximum")):
+            if failing:
+                failed.append((message, limits, warning))
+    return failed
+
+
 def _x_number(validator: Any, spec: dict[str, Any], instance: Any, schema: dict[str, Any]) -> Iterator[Any]:
-    """Errors for the documented limits; `warn` holds limits of ours (a whole number, a
-    minimum the document does not give), which yield warnings."""
+    """Errors for the documented limits, warnings for `warn`'s (number_failures)."""
     from jsonschema import ValidationError
 
     value = numeric_value(instance)
     if value is None:
         yield ValidationError(f"{instance!r} is not a number", validator_value=spec)
         return
-    for limits, warning in ((spec, False), (spec.get("warn") or {}, True)):
-        for failed, message in (
-                (limits.get("integer") and value != int(value), "is not a whole number"),
-                ("enum" in limits and value not in limits["enum"], "not allowed"),
-                ("minimum" in limits and value < limits["minimum"], "below minimum"),
-                ("maximum" in limits and value > limits["maximum"], "above maximum")):
-            if failed:
-                error = ValidationError(f"{instance!r} {message}", validator_value=limits)
-                error.warning = warning  # type: ignore[attr-defined]  # read by _is_warning
-                yield error
+    for message, limits, warning in number_failures(value, spec):
+        error = ValidationError(f"{instance!r} {message}", validator_value=limits)
+        error.warning = warning  # type: ignore[attr-defined]  # read by _is_warning
+        yield error
 
 
 def _x_warn_unknown(validator: Any, enabled: bool, instance: Any, schema: dict[str, Any]) -> Iterator[Any]:
@@ -196,14 +206,17 @@ def _required(validator: Any, required: list[str], instance: Any, schema: dict[s
             yield error
 
 
+# The formats checked, and how: every other `format` in a definition is not checked.
+FORMATS = {"email": is_email, "date-time": is_iso_datetime, "uuid": is_uuid}
+
+
 @cache
 def _validator_class() -> tuple[Any, Any]:
     from jsonschema import Draft202012Validator, FormatChecker, validators
 
     checker = FormatChecker(formats=())
-    checker.checks("email")(is_email)  # type: ignore[type-var]  # jsonschema calls it for strings only
-    checker.checks("date-time")(is_iso_datetime)  # type: ignore[type-var]
-    checker.checks("uuid")(is_uuid)  # type: ignore[type-var]
+    for name, check in FORMATS.items():
+        checker.checks(name)(check)  # type: ignore[type-var]  # jsonschema calls it for strings only
     cls = validators.extend(  # type: ignore[no-untyped-call]
         Draft202012Validator,
         {"x-number": _x_number, "x-warn-unknown": _x_warn_unknown, "required": _required},
@@ -223,8 +236,12 @@ def _compiled(vendor: str, operation: str) -> Any:
 
 
 def compile_validator(vendor: str, operation: str) -> None:
-    """Imports jsonschema and builds the operation's validator now (once), so that the first
-    check does not pay for it; the window calls it on a worker thread at start-up."""
+    """Builds the operation's validators now (once: the fast path's, and jsonschema's that
+    explains an invalid payload), so that the first check does not pay for them; the window
+    calls it on a worker thread at start-up, capture before it listens."""
+    from console.core.schema_fast_path import fast_validator
+
+    fast_validator(vendor, operation)
     _compiled(vendor, operation)
 
 
@@ -406,6 +423,17 @@ def schema_issues(vendor: str, operation: str, payload: Any) -> list[Issue]:
 
 
 def _schema_issues(vendor: str, operation: str, payload: Any) -> list[Issue]:
+    from console.core.schema_fast_path import fast_validator
+
+    fast = fast_validator(vendor, operation)
+    if fast is not None and fast(payload):  # nothing to find (most payloads): no need to explain
+        return []
+    return explained_schema_issues(vendor, operation, payload)
+
+
+def explained_schema_issues(vendor: str, operation: str, payload: Any) -> list[Issue]:
+    """Every issue jsonschema finds in `payload`, each explained (the slow way, which the fast
+    path only skips when it would find none; nulls are not left out here)."""
     validator = _compiled(vendor, operation)
     issues: list[Issue] = []
     seen = set()

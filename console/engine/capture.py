@@ -55,6 +55,9 @@ MAX_LAG = 2.0  # seconds a request may wait to be checked while others are being
 # before checking: a burst is answered first. One client at a time, it checks between requests.
 BURST_QUIET = 0.05
 BATCH = 200  # requests checked and then recorded in one transaction, at most
+# How long answered requests gather before the worker checks them: one write for many (a
+# transaction per request costs four times a row written in a batch of 200).
+GATHER = 0.1
 NAP, LONGEST_NAP = 0.0005, 0.05  # the worker's naps when it waits (doubling while idle)
 BUSY_NAP = 0.002  # its nap while requests are being answered (each wake-up takes the interpreter)
 # What capture does with the keys a backend sends: the start banner and the Capture tab say it.
@@ -288,7 +291,7 @@ class Capture:
                 nap = min(nap * 2, LONGEST_NAP)
                 continue
             nap = NAP
-            if self._answers_first():
+            if not self._due():
                 # Not the shortest nap: each wake-up takes the interpreter lock from a request.
                 time.sleep(BUSY_NAP)
                 continue
@@ -304,12 +307,26 @@ class Capture:
                     self.log("History can be written again: captured requests are recorded as they come.")
                 self._failing = False
 
-    def _answers_first(self) -> bool:
-        """Whether the worker should wait: a request is being answered (or requests overlapped
-        within BURST_QUIET), nothing is closing, and the oldest waiting came under MAX_LAG ago."""
+    def _due(self) -> bool:
+        """Whether the worker checks and records what waits now: when closing, when the oldest
+        came MAX_LAG ago, or else when no request is being answered (nor requests overlapped
+        within BURST_QUIET) and a batch is full or the oldest waited GATHER."""
         now = time.monotonic()
-        return (bool(self._answering or now - self._overlapped_at < BURST_QUIET) and not self._closed
-                and now - self._pending[0].arrived < MAX_LAG)
+        waited = now - self._pending[0].arrived
+        if self._closed or waited >= MAX_LAG:
+            return True
+        if self._answering or now - self._overlapped_at < BURST_QUIET:
+            return False
+        return len(self._pending) >= BATCH or waited >= GATHER
+
+    def _in_burst(self) -> bool:
+        """Whether a batch being checked stops to let a burst be answered: requests overlap
+        (many clients at once), nothing is closing, and the oldest waiting came under MAX_LAG
+        ago. One client at a time is not stopped for: a batch written whole costs far less
+        than many small ones (and it would never be written while the client keeps sending)."""
+        now = time.monotonic()
+        return (now - self._overlapped_at < BURST_QUIET and not self._closed
+                and bool(self._pending) and now - self._pending[0].arrived < MAX_LAG)
 
     def _record_waiting(self) -> None:
         """Checks the requests waiting (up to BATCH) one by one and records them in one
@@ -319,8 +336,8 @@ class Capture:
         batch: list[tuple[_Pending, Record, tuple[Issue, ...]]] = []
         keys: set[tuple[str, str, str]] = set()
         while self._pending and len(batch) < BATCH:
-            if batch and self._answers_first():
-                break  # a request is being answered: write what is checked and let it have the interpreter
+            if batch and self._in_burst():
+                break  # a burst is being answered: write what is checked and let it have the interpreter
             item = self._pending.popleft()
             record, issues = self._checked(item)
             scoped = {(record.vendor, record.scope, key) for key in record.keys}
