@@ -23,7 +23,6 @@ operation's examples, the hostile-input corpus and generated payloads.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
 from typing import Any
 
 from console.core.validation import FORMATS, number_failures, numeric_value
@@ -115,10 +114,41 @@ def _number(spec: dict[str, Any], formats: dict[str, Callable[[str], bool]]) -> 
     return {"anyOf": [{"type": "number", "allOf": limits}, {"type": "string", "format": name}]}
 
 
-@cache
+# Compiled fast validators by (vendor, operation); None where the schema has no fast path.
+_validators: dict[tuple[str, str], Callable[[Any], bool] | None] = {}
+# Whether a check compiles an operation's fast path when it has none yet. Compiling takes 5-50
+# ms, most of it in compile(), which holds the interpreter throughout: it pays on the command
+# line (a valid payload is checked without importing jsonschema, which costs more) and in
+# capture (compiled once, then thousands of checks), not in the window, whose GUI thread
+# would wait for the interpreter meanwhile; there a check uses a fast validator only once
+# capture compiled it (see compile_on_demand).
+_on_demand = True
+
+
+def compile_on_demand(on: bool) -> None:
+    """Whether checks compile the fast path they need (True by default; the window: False)."""
+    global _on_demand
+    _on_demand = on
+
+
 def fast_validator(vendor: str, operation: str) -> Callable[[Any], bool] | None:
     """A function saying True when the operation's schema finds nothing at all in a payload
-    (False: it may find something, ask jsonschema); None when the schema cannot be translated."""
+    (False: it may find something, ask jsonschema); None when the schema cannot be translated,
+    or it is not compiled and compile_on_demand is off."""
+    key = (vendor, operation)
+    if key not in _validators:
+        if not _on_demand:
+            return None
+        compile_fast_validator(vendor, operation)
+    return _validators[key]
+
+
+def compile_fast_validator(vendor: str, operation: str) -> None:
+    """Compiles the operation's fast validator now, once (capture does, for every operation,
+    before it checks the first request)."""
+    key = (vendor, operation)
+    if key in _validators:
+        return
     import fastjsonschema
 
     from console.core.definitions import find_operation
@@ -127,7 +157,8 @@ def fast_validator(vendor: str, operation: str) -> Callable[[Any], bool] | None:
     try:
         schema, formats = strict_schema(op.full_schema(v.defs))
     except Untranslatable:
-        return None
+        _validators[key] = None
+        return
     check = fastjsonschema.compile(schema, formats=formats, use_default=False)
 
     def valid(payload: Any) -> bool:
@@ -137,4 +168,4 @@ def fast_validator(vendor: str, operation: str) -> Callable[[Any], bool] | None:
             return False
         return True
 
-    return valid
+    _validators[key] = valid

@@ -236,12 +236,8 @@ def _compiled(vendor: str, operation: str) -> Any:
 
 
 def compile_validator(vendor: str, operation: str) -> None:
-    """Builds the operation's validators now (once: the fast path's, and jsonschema's that
-    explains an invalid payload), so that the first check does not pay for them; the window
-    calls it on a worker thread at start-up, capture before it listens."""
-    from console.core.schema_fast_path import fast_validator
-
-    fast_validator(vendor, operation)
+    """Imports jsonschema and builds the operation's validator now (once), so that the first
+    check does not pay for it; the window calls it on a worker thread at start-up."""
     _compiled(vendor, operation)
 
 

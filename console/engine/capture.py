@@ -41,6 +41,7 @@ from console.core.redact import (
     redact_text,
     redact_url,
 )
+from console.core.schema_fast_path import compile_fast_validator
 from console.core.validation import ERROR, WARNING, Issue
 from console.engine.context import AppContext
 from console.engine.pipeline import Draft, answer_fields, prepare, resolve_settings
@@ -282,6 +283,11 @@ class Capture:
         answered the worker waits, up to MAX_LAG after a request came: a burst is answered at
         the sandbox's pace and recorded just after it; under a steady load the records trail
         the answers by MAX_LAG at most. Once closed, it records what is left and ends."""
+        # Every operation's fast validator, before the first check: one request of each kind
+        # does not wait for its compiling, and the window (which compiles none) gets them too.
+        for vendor in vendors().values():
+            for op in vendor.operations.values():
+                compile_fast_validator(vendor.name, op.name)
         nap = NAP
         while True:
             if not self._pending:

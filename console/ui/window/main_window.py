@@ -46,6 +46,11 @@ class MainWindow(QMainWindow):
         """`state`: the saved window state when the caller has read it already."""
         super().__init__()
         self.ctx = ctx
+        # No check in the window compiles a fast validator (its compile() would hold the GUI
+        # thread up): the window's checks use jsonschema, and capture's compiled ones.
+        from console.core.schema_fast_path import compile_on_demand
+
+        compile_on_demand(False)
         # State and behaviour; this class lays out the widgets and wires them to it.
         self.controller = WindowController(self, ctx, state)
         self.setWindowTitle("Event Console")
