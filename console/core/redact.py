@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -44,12 +45,14 @@ _FIELD_ENDINGS = ("token", "secret", "password", "apikey", "accesskey", "private
 _SESSION_FIELDS = frozenset({"SessionID", "session_id", "sessionID", "Session-Id", "SESSIONID"})
 
 
+@lru_cache(maxsize=4096)  # names repeat from request to request; capture asks for each field of each
 def is_secret_header(name: str) -> bool:
     """Whether a header of this name carries a credential."""
     low = name.strip().lower()
     return low in _HEADERS or any(word in low for word in _HEADER_WORDS)
 
 
+@lru_cache(maxsize=4096)
 def is_secret_field(name: str) -> bool:
     """Whether a query parameter, JSON field or form field of this name carries a credential."""
     if name in _SESSION_FIELDS:

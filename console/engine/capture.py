@@ -357,17 +357,18 @@ class Capture:
 
     def _checked(self, item: _Pending) -> tuple[Record, tuple[Issue, ...]]:
         record, issues = item.record, item.issues
+        checked: dict[str, Any] = {}  # what the check adds to the record: one copy of it made, not two
         if item.mapped is not None:
             try:
                 authorization = next((v for k, v in record.request_headers.items() if k.lower() == "authorization"),
                                      None)  # masked, its scheme kept ("Basic ***")
                 issues, payload, scope, keys = self._check(item.mapped, authorization)
-                record = replace(record, payload=redact_json_text(json.dumps(payload, ensure_ascii=False), item.secrets),
-                                 scope=scope, keys=keys)
+                checked = dict(payload=redact_json_text(json.dumps(payload, ensure_ascii=False), item.secrets),
+                               scope=scope, keys=keys)
             except Exception as exc:  # noqa: BLE001 - recorded with what went wrong, never dropped
                 issues = (Issue(ERROR, "", f"The request could not be checked ({type(exc).__name__}: {exc}).",
                                 IssueCode.CAPTURE_CHECK_FAILED),)
-        return replace(record, issues=[i.to_json() for i in issues]), issues
+        return replace(record, **checked, issues=[i.to_json() for i in issues]), issues
 
     def _write(self, batch: list[tuple[_Pending, Record, tuple[Issue, ...]]]) -> None:
         if not batch:

@@ -127,11 +127,19 @@ def _history_lookup(ctx: AppContext, vendor: str, scope: str) -> _ScopedHistory 
     return _ScopedHistory(ctx, vendor, scope)
 
 
-def _used_settings(op: Operation) -> set[str]:
-    """The settings the request itself is built from (others only serve the rules)."""
-    template = op.request
-    texts = [template.path, *(t for _, t in template.query), *template.headers.values()]
-    return {name for text in texts for name in PLACEHOLDER.findall(text)} | {"base_url"}
+def _used_settings(op: Operation) -> frozenset[str]:
+    """The settings the request itself is built from (others only serve the rules); found
+    once for each operation (capture asks for every request it checks)."""
+    found = _USED_SETTINGS.get(id(op))
+    if found is None or found[0] is not op:
+        template = op.request
+        texts = [template.path, *(t for _, t in template.query), *template.headers.values()]
+        found = (op, frozenset({name for text in texts for name in PLACEHOLDER.findall(text)} | {"base_url"}))
+        _USED_SETTINGS[id(op)] = found
+    return found[1]
+
+
+_USED_SETTINGS: dict[int, tuple[Operation, frozenset[str]]] = {}
 
 
 def _setting_issues(vendor: Vendor, op: Operation, settings: dict[str, str]) -> tuple[list[Issue], list[Issue]]:
