@@ -142,27 +142,22 @@ def entries_for_export(store: HistoryStore, limit: int | None = None, ids: list[
             for start in range(0, len(chosen), page):
                 yield from store.get_many(list(chosen[start:start + page]))
             return
-        batch: list[int] = []
-        for exchange_id in _listed(store, limit, filters, page):
-            batch.append(exchange_id)
-            if len(batch) == page:
-                yield from store.get_many(batch)
-                batch = []
-        if batch:
-            yield from store.get_many(batch)
+        yield from _listed(store, limit, filters, page, whole=True)
 
 
-def _listed(store: HistoryStore, limit: int | None, filters: HistoryFilter | None, page: int) -> Iterator[int]:
-    """The ids of the list's rows, newest first, page by page."""
+def _listed(store: HistoryStore, limit: int | None, filters: HistoryFilter | None, page: int,
+            whole: bool = False) -> Iterator[Any]:
+    """The list's rows, newest first, page by page: their ids, or (`whole`) the whole
+    exchanges, bodies included."""
     before, seen = None, 0
     while limit is None or seen < limit:
         size = page if limit is None else min(page, limit - seen)
-        listed = store.page(before, size, filters=filters, ids_only=True)
+        listed = store.page(before, size, filters=filters, ids_only=not whole, whole=whole)
         if not listed:
             return
         yield from listed
         seen += len(listed)
-        before = listed[-1]
+        before = listed[-1].id if whole else listed[-1]
 
 
 def write_export(out: TextIO, entries: Iterable[HistoryEntry], fmt: str,

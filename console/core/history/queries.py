@@ -37,34 +37,35 @@ class Queries(Connections):
         return self.page(None, limit)
 
     def page(self, before_id: int | None = None, limit: int = 100, search: str = "",
-             filters: HistoryFilter | None = None, ids_only: bool = False) -> list[Any]:
+             filters: HistoryFilter | None = None, ids_only: bool = False, whole: bool = False) -> list[Any]:
         """One page of the list, newest first: exchanges older than `before_id` that pass
-        the filters (`search` is a shorthand for filters.search); with `ids_only`, their ids
-        (an export's pages: the rows are read with their bodies by get_many)."""
+        the filters (`search` is a shorthand for filters.search); with `ids_only`, their ids;
+        with `whole`, everything stored about each, bodies included (an export's pages)."""
         f = filters or HistoryFilter(search=search)
         if search and not f.search:
             f = HistoryFilter(**{**f.__dict__, "search": search})
         try:
-            return self._page(before_id, limit, f, ids_only, use_index=self.fts)
+            return self._page(before_id, limit, f, ids_only, use_index=self.fts, whole=whole)
         except sqlite3.OperationalError:  # a search FTS cannot parse: LIKE finds it instead
             if not (self.fts and f.search.strip()):
                 raise
-            return self._page(before_id, limit, f, ids_only, use_index=False)
+            return self._page(before_id, limit, f, ids_only, use_index=False, whole=whole)
 
     def _page(self, before_id: int | None, limit: int, f: HistoryFilter, ids_only: bool,
-              use_index: bool) -> list[Any]:
+              use_index: bool, whole: bool = False) -> list[Any]:
         where, args = where_of(f, self._has_status_class, self._has_issue_counts)
         where.append(self._live)
         if before_id is not None:
             where.append("e.id < ?")
             args.append(before_id)
-        source = "exchanges e"
+        source = self._full if whole else "exchanges e"
         order = "e.id DESC"
         text = f.search.strip()
         if text:
             if use_index and fts_query(text):
                 # Driven from the index, newest match first (FTS5 walks rowids backwards).
-                source = "exchanges_fts f JOIN exchanges e ON e.id = f.rowid"
+                source = "exchanges_fts f JOIN exchanges e ON e.id = f.rowid" + (
+                    " LEFT JOIN exchange_bodies b ON b.id = e.id" if whole and self._split else "")
                 order = "f.rowid DESC"
                 where.insert(0, "exchanges_fts MATCH ?")
                 args.insert(0, fts_query(text))
@@ -75,8 +76,8 @@ class Queries(Connections):
                 where.append(f"(e.url LIKE ? ESCAPE '\\' OR (e.vendor || '/' || e.operation) LIKE ? ESCAPE '\\'"
                              f" OR {body}.payload LIKE ? ESCAPE '\\' OR CAST({body}.response_body AS TEXT) LIKE ? ESCAPE '\\')")
                 args += [pattern] * 4
-        columns = "e.id" if ids_only else self._columns
-        if "exchanges_fts" in source and not ids_only:  # what matched, for the list to show
+        columns = "e.id" if ids_only else ("e.*, b.*" if self._split else "e.*") if whole else self._columns
+        if "exchanges_fts" in source and not ids_only and not whole:  # what matched, for the list to show
             columns += ", snippet(exchanges_fts, -1, '[', ']', '…', 8) AS matched"
         sql = (f"SELECT {columns} FROM {source} "
                + (f"WHERE {' AND '.join(where)} " if where else "") + f"ORDER BY {order} LIMIT ?")
