@@ -15,7 +15,12 @@ from hypothesis import strategies as st
 
 from console.core.definitions import find_operation
 from console.core.dynamic import Variables
-from console.core.schema_fast_path import Untranslatable, compile_fast_validator, fast_validator, strict_schema
+from console.core.schema_fast_path import (
+    Untranslatable,
+    compile_fast_validator,
+    fast_validator,
+    strict_schema,
+)
 from console.core.validation import explained_schema_issues
 from console.engine.first_check import resolve_payload
 from tests.test_definitions import ALL_OPERATIONS

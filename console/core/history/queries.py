@@ -183,4 +183,4 @@ def _entries(db: sqlite3.Connection, sql: str, args: Any) -> list[HistoryEntry]:
     cursor.row_factory = None
     rows = cursor.execute(sql, args).fetchall()
     names = [column[0] for column in cursor.description or ()]
-    return [HistoryEntry.from_row(dict(zip(names, row))) for row in rows]
+    return [HistoryEntry.from_row(dict(zip(names, row, strict=True))) for row in rows]
