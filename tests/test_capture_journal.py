@@ -222,3 +222,39 @@ def test_a_capture_killed_between_its_history_write_and_done_is_recorded_once(tm
         assert [json.loads(r.payload)["n"] for r in rows] == [0, 1, 2]  # each once
     finally:
         store.close()
+
+
+def test_one_client_sending_back_to_back_is_checked_between_its_requests_and_recorded_as_it_goes(tmp_path):
+    """A backend that never pauses: its requests are checked between its answers and recorded
+    while it keeps sending, not only once it stops; all of them, in order, each with its own
+    check. (How long a request waits meanwhile is bench/capture.py's p99.)"""
+    import time
+
+    import requests
+
+    from console.core.definitions import vendors
+    from console.engine.capture import CaptureServer
+
+    ctx = AppContext(home=tmp_path, secrets=SecretStore(MemoryKeyring()))
+    server = CaptureServer(ctx, port=0)
+    server.start()
+    key = vendors()["octeth"].sandbox_secrets["api_key"]
+    session = requests.Session()
+    sent, recorded_while_sending = 0, 0
+    try:
+        start = time.monotonic()
+        while time.monotonic() - start < 1.5:
+            email = f"n{sent}@example.com" if sent % 2 else "not an email"
+            answer = session.post(f"{server.url}/octeth/api/v1/event", timeout=10,
+                                  json={"APIKey": key, "ListID": 1, "event": "signup", "email": email})
+            assert answer.status_code == (200 if sent % 2 else 422)  # the sandbox refuses a bad email
+            sent += 1
+        recorded_while_sending = server.capture.count
+    finally:
+        server.stop()
+        ctx.close()
+    assert recorded_while_sending >= sent // 2  # recorded as it went, not all after the client stopped
+    history = HistoryStore(tmp_path)
+    rows = list(reversed(history.page(None, sent + 10)))
+    assert len(rows) == sent
+    assert [r.errors > 0 for r in rows] == [n % 2 == 0 for n in range(sent)]  # each with its own check

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from console.core.validation import FORMATS, number_failures, numeric_value
+from console.core.schema_values import FORMATS, number_failures, numeric_value
 
 # Keywords copied as they are (draft-07 checks them as Draft 2020-12 does).
 PLAIN = frozenset({"type", "enum", "const", "required", "minLength", "maxLength", "minimum", "maximum",

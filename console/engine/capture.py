@@ -61,6 +61,9 @@ BATCH = 200  # requests checked and then recorded in one transaction, at most
 GATHER = 0.1
 NAP, LONGEST_NAP = 0.0005, 0.05  # the worker's naps when it waits (doubling while idle)
 BUSY_NAP = 0.002  # its nap while requests are being answered (each wake-up takes the interpreter)
+# The worker's pause after each check: long enough for a request's thread that waits for the
+# interpreter to take it (a sleep of 0 gives it back before that thread has run).
+HAND_OVER = 0.00005
 # What capture does with the keys a backend sends: the start banner and the Capture tab say it.
 KEYS_NOTE = ("Keys: your backend's real keys are accepted when present and of the right shape (never compared "
              "with the sandbox's dummies), and masked before anything is written or printed. Only --forward lets "
@@ -147,6 +150,10 @@ class Capture:
         # Neither takes a lock: a deque's append and a set's add are each one step for the
         # interpreter, and a lock that 200 threads contend for lets go of the interpreter lock.
         self._pending: deque[_Pending] = deque()
+        # Checked, not yet recorded (the worker's alone), and the history keys among them.
+        self._checked_batch: list[tuple[_Pending, Record, tuple[Issue, ...]]] = []
+        self._batch_keys: set[tuple[str, str, str]] = set()
+        self._batch_since = 0.0  # when the batch's first was checked
         self._answering: set[int] = set()
         self._overlapped_at = float("-inf")  # when two requests were last being answered at once
         self._closed = False
@@ -278,11 +285,14 @@ class Capture:
         self._pending.append(item)
 
     def _work(self) -> None:
-        """Checks and records the answered requests in the order they came. Checking competes
-        with answering for the interpreter (one runs at a time), so while requests are being
-        answered the worker waits, up to MAX_LAG after a request came: a burst is answered at
-        the sandbox's pace and recorded just after it; under a steady load the records trail
-        the answers by MAX_LAG at most. Once closed, it records what is left and ends."""
+        """Checks the answered requests one at a time, in the order they came, and records
+        them in batches. Checking competes with answering for the interpreter (one thread runs
+        at a time), so a request is checked only between answers: when none is being answered
+        and requests did not overlap within BURST_QUIET (a burst is answered first), or once
+        the oldest waited MAX_LAG. After each check the worker lets go of the interpreter, so a
+        request that arrived meanwhile waits for one check at most, never for a batch. What is
+        checked is written in one transaction once the first of it came GATHER ago (or BATCH
+        are checked). Once closed, it checks and records what is left and ends."""
         # Every operation's fast validator, before the first check: one request of each kind
         # does not wait for its compiling, and the window (which compiles none) gets them too.
         for vendor in vendors().values():
@@ -290,70 +300,64 @@ class Capture:
                 compile_fast_validator(vendor.name, op.name)
         nap = NAP
         while True:
-            if not self._pending:
-                if self._closed:
-                    return
-                time.sleep(nap)
-                nap = min(nap * 2, LONGEST_NAP)
-                continue
-            nap = NAP
-            if not self._due():
-                # Not the shortest nap: each wake-up takes the interpreter lock from a request.
-                time.sleep(BUSY_NAP)
-                continue
-            try:
-                self._record_waiting()
-            except Exception as exc:  # noqa: BLE001 - a failed write never stops the recording
-                if self.log is not None and not self._failing:
-                    self.log(printable(f"Captured requests not recorded yet ({type(exc).__name__}: {exc}); they stay "
-                                       "in the capture journal and are recorded when history is next opened."))
-                self._failing = True
+            if self._checked_batch and self._write_due():
+                self._write_batch()
+            elif self._pending and self._may_check():
+                self._check_next()
+                time.sleep(HAND_OVER)
+                nap = NAP
+            elif self._closed and not self._pending and not self._checked_batch:
+                return
             else:
-                if self._failing and self.log is not None:
-                    self.log("History can be written again: captured requests are recorded as they come.")
-                self._failing = False
+                # Not the shortest nap while requests wait: each wake-up takes the interpreter lock.
+                time.sleep(BUSY_NAP if self._pending else nap)
+                nap = min(nap * 2, LONGEST_NAP)
 
-    def _due(self) -> bool:
-        """Whether the worker checks and records what waits now: when closing, when the oldest
-        came MAX_LAG ago, or else when no request is being answered (nor requests overlapped
-        within BURST_QUIET) and a batch is full or the oldest waited GATHER."""
+    def _may_check(self) -> bool:
+        """Whether the next waiting request is checked now: closing, the oldest came MAX_LAG
+        ago, or no request is being answered and requests did not overlap within BURST_QUIET."""
         now = time.monotonic()
-        waited = now - self._pending[0].arrived
-        if self._closed or waited >= MAX_LAG:
+        if self._closed or now - self._pending[0].arrived >= MAX_LAG:
             return True
-        if self._answering or now - self._overlapped_at < BURST_QUIET:
-            return False
-        return len(self._pending) >= BATCH or waited >= GATHER
+        return not self._answering and now - self._overlapped_at >= BURST_QUIET
 
-    def _in_burst(self) -> bool:
-        """Whether a batch being checked stops to let a burst be answered: requests overlap
-        (many clients at once), nothing is closing, and the oldest waiting came under MAX_LAG
-        ago. One client at a time is not stopped for: a batch written whole costs far less
-        than many small ones (and it would never be written while the client keeps sending)."""
-        now = time.monotonic()
-        return (now - self._overlapped_at < BURST_QUIET and not self._closed
-                and bool(self._pending) and now - self._pending[0].arrived < MAX_LAG)
+    def _write_due(self) -> bool:
+        """Whether what is checked is written now: BATCH of them, the first was checked GATHER
+        ago (one write for many: a row alone costs six times a row in a batch), or closing
+        with nothing left to check."""
+        return (len(self._checked_batch) >= BATCH or time.monotonic() - self._batch_since >= GATHER
+                or (self._closed and not self._pending))
 
-    def _record_waiting(self) -> None:
-        """Checks the requests waiting (up to BATCH) one by one and records them in one
-        transaction: under load, one write for many. A request whose history keys (a VibeTrace
-        orderId) one already in the batch has is checked again once the batch is written, so
-        a repeat within a batch is found as it would be one at a time."""
-        batch: list[tuple[_Pending, Record, tuple[Issue, ...]]] = []
-        keys: set[tuple[str, str, str]] = set()
-        while self._pending and len(batch) < BATCH:
-            if batch and self._in_burst():
-                break  # a burst is being answered: write what is checked and let it have the interpreter
-            item = self._pending.popleft()
+    def _check_next(self) -> None:
+        """Checks the oldest waiting request into the batch. One whose history keys (a
+        VibeTrace orderId) one already in the batch has is checked again once the batch is
+        written, so a repeat within a batch is found as it would be one at a time."""
+        item = self._pending.popleft()
+        record, issues = self._checked(item)
+        scoped = {(record.vendor, record.scope, key) for key in record.keys}
+        if scoped & self._batch_keys:
+            self._write_batch()
             record, issues = self._checked(item)
-            scoped = {(record.vendor, record.scope, key) for key in record.keys}
-            if scoped & keys:
-                self._write(batch)
-                batch, keys = [], set()
-                record, issues = self._checked(item)
-            batch.append((item, record, issues))
-            keys |= scoped
-        self._write(batch)
+        if not self._checked_batch:
+            self._batch_since = time.monotonic()
+        self._checked_batch.append((item, record, issues))
+        self._batch_keys |= scoped
+
+    def _write_batch(self) -> None:
+        """Records the checked requests in one transaction. When history cannot take them, they
+        stay in the journal (recorded when history is next opened), and that is said once."""
+        batch, self._checked_batch, self._batch_keys = self._checked_batch, [], set()
+        try:
+            self._write(batch)
+        except Exception as exc:  # noqa: BLE001 - a failed write never stops the recording
+            if self.log is not None and not self._failing:
+                self.log(printable(f"Captured requests not recorded yet ({type(exc).__name__}: {exc}); they stay "
+                                   "in the capture journal and are recorded when history is next opened."))
+            self._failing = True
+        else:
+            if self._failing and self.log is not None:
+                self.log("History can be written again: captured requests are recorded as they come.")
+            self._failing = False
 
     def _checked(self, item: _Pending) -> tuple[Record, tuple[Issue, ...]]:
         record, issues = item.record, item.issues
@@ -397,7 +401,7 @@ class Capture:
 
     def waiting(self) -> int:
         """How many answered requests are still to be checked and recorded."""
-        return len(self._pending)
+        return len(self._pending) + len(self._checked_batch)
 
     def close(self) -> None:
         """Waits until every answered request is checked and recorded, then ends the worker

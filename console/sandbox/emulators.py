@@ -21,7 +21,8 @@ from urllib.parse import parse_qs
 from console.core.credentials import authorization_problem, key_problem
 from console.core.definitions import vendors
 from console.core.payload import PayloadError, parse_json_text, problem
-from console.core.validation import is_email, numeric_value, schema_issues
+from console.core.schema_values import is_email, numeric_value
+from console.core.validation import schema_issues
 
 
 @dataclass

@@ -7,7 +7,8 @@ from typing import Any
 from console.core.definitions import Operation
 from console.core.exchange import Response
 from console.core.issue_codes import IssueCode
-from console.core.validation import ERROR, WARNING, Issue, parse_iso_datetime
+from console.core.schema_values import parse_iso_datetime
+from console.core.validation import ERROR, WARNING, Issue
 from console.vendors.base import CheckContext, VendorRules
 
 NAME = "synerise"

@@ -75,13 +75,13 @@ def test_stopping_during_a_burst_records_the_rest_without_holding_the_window(qtb
     from console.engine.capture import Capture
 
     release = threading.Event()
-    original = Capture._record_waiting
+    original = Capture._check_next
 
     def held(self):
-        release.wait(10)  # the worker is behind: the answered requests wait to be recorded
+        release.wait(10)  # the worker is behind: the answered requests wait to be checked and recorded
         original(self)
 
-    monkeypatch.setattr(Capture, "_record_waiting", held)
+    monkeypatch.setattr(Capture, "_check_next", held)
     urls = start_capture(qtbot, window)
     key = vendors()["octeth"].sandbox_secrets["api_key"]
     for i in range(3):
