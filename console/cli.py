@@ -742,8 +742,7 @@ def _suite_run(args, context, stdout) -> int:
 def _history_export(args, context, stdout, stderr) -> int:
     """`history export`: written as it is read (constant memory, any history); progress on a
     terminal."""
-    from console.core.history import export as history_export
-    from console.engine.history_ops import export_to_file
+    from console.engine.history_ops import export_to, export_to_file
 
     if args.export_limit is not None and args.export_limit < 1:
         raise UsageError("--limit takes a number above 0")
@@ -767,9 +766,7 @@ def _history_export(args, context, stdout, stderr) -> int:
                 print("", file=stderr)
             print(f"Exported {count} exchange(s) to {args.output} (keys masked).", file=stderr)
         else:
-            entries = history_export.entries_for_export(ctx.history, args.export_limit,
-                                                        oldest_first=args.format in history_export.PROGRAMS)
-            history_export.write_export(stdout, entries, args.format)
+            export_to(stdout, ctx.history, args.format, limit=args.export_limit)
     finally:
         ctx.close()
     return ExitStatus.OK

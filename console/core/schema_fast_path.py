@@ -90,8 +90,7 @@ def _node(node: Any, formats: dict[str, Callable[[str], bool]]) -> Any:
         if defs is not None:  # left where the $refs' pointers find them
             out["$defs"] = defs
     if extra:
-        out.setdefault("allOf", [])
-        out["allOf"] = [*out["allOf"], *extra]
+        out["allOf"] = [*out.get("allOf", []), *extra]
     return out
 
 

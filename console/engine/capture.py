@@ -56,8 +56,8 @@ MAX_LAG = 2.0  # seconds a request may wait to be checked while others are being
 # before checking: a burst is answered first. One client at a time, it checks between requests.
 BURST_QUIET = 0.05
 BATCH = 200  # requests checked and then recorded in one transaction, at most
-# How long answered requests gather before the worker checks them: one write for many (a
-# transaction per request costs four times a row written in a batch of 200).
+# How long checked requests gather before they are written: one transaction for many (a row
+# written alone costs about six times a row in a batch).
 GATHER = 0.1
 NAP, LONGEST_NAP = 0.0005, 0.05  # the worker's naps when it waits (doubling while idle)
 BUSY_NAP = 0.002  # its nap while requests are being answered (each wake-up takes the interpreter)
@@ -291,8 +291,8 @@ class Capture:
         and requests did not overlap within BURST_QUIET (a burst is answered first), or once
         the oldest waited MAX_LAG. After each check the worker lets go of the interpreter, so a
         request that arrived meanwhile waits for one check at most, never for a batch. What is
-        checked is written in one transaction once the first of it came GATHER ago (or BATCH
-        are checked). Once closed, it checks and records what is left and ends."""
+        checked is written in one transaction once the first of it was checked GATHER ago (or
+        BATCH are checked). Once closed, it checks and records what is left and ends."""
         # Every operation's fast validator, before the first check: one request of each kind
         # does not wait for its compiling, and the window (which compiles none) gets them too.
         for vendor in vendors().values():

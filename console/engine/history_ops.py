@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TextIO
 
 from console.core.files import atomic_stream
 from console.core.history import export as history_export
@@ -37,6 +37,17 @@ def export_to_file(store: HistoryStore, path: str | Path, fmt: str, *, limit: in
     """Writes the exchanges (the newest `limit`, those of `ids`, or all that `filters` pass) to
     `path` in `fmt` as they are read: in constant memory, and whole or not at all (ExportStopped
     when `cancelled()`). Returns how many."""
+    with atomic_stream(path) as out:
+        return export_to(out, store, fmt, limit=limit, ids=ids, filters=filters, progress=progress,
+                         cancelled=cancelled)
+
+
+def export_to(out: TextIO, store: HistoryStore, fmt: str, *, limit: int | None = None,
+              ids: list[int] | None = None, filters: HistoryFilter | None = None,
+              progress: Progress | None = None, cancelled: Callable[[], bool] = lambda: False) -> int:
+    """Writes the exchanges to the text stream `out` in `fmt` as they are read (a program's
+    snippets oldest first, so that it replays them in the order they were sent); returns how
+    many. ExportStopped when `cancelled()`."""
     entries = history_export.entries_for_export(store, limit, ids=ids, filters=filters,
                                                 oldest_first=fmt in history_export.PROGRAMS)
 
@@ -46,9 +57,8 @@ def export_to_file(store: HistoryStore, path: str | Path, fmt: str, *, limit: in
                 raise ExportStopped()
             yield entry
 
-    with atomic_stream(path) as out:
-        return history_export.write_export(out, until_stopped(), fmt,
-                                           None if progress is None else (lambda n: progress(n, None)))
+    return history_export.write_export(out, until_stopped(), fmt,
+                                       None if progress is None else (lambda n: progress(n, None)))
 
 
 def import_file(store: HistoryStore, path: str | Path, keep_unknown: bool = False) -> Imported:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -127,26 +128,20 @@ def _history_lookup(ctx: AppContext, vendor: str, scope: str) -> _ScopedHistory 
     return _ScopedHistory(ctx, vendor, scope)
 
 
-def _used_settings(op: Operation) -> frozenset[str]:
+@cache
+def _used_settings(vendor: str, operation: str) -> frozenset[str]:
     """The settings the request itself is built from (others only serve the rules); found
     once for each operation (capture asks for every request it checks)."""
-    found = _USED_SETTINGS.get(id(op))
-    if found is None or found[0] is not op:
-        template = op.request
-        texts = [template.path, *(t for _, t in template.query), *template.headers.values()]
-        found = (op, frozenset({name for text in texts for name in PLACEHOLDER.findall(text)} | {"base_url"}))
-        _USED_SETTINGS[id(op)] = found
-    return found[1]
-
-
-_USED_SETTINGS: dict[int, tuple[Operation, frozenset[str]]] = {}
+    template = find_operation(vendor, operation)[1].request
+    texts = [template.path, *(t for _, t in template.query), *template.headers.values()]
+    return frozenset({name for text in texts for name in PLACEHOLDER.findall(text)} | {"base_url"})
 
 
 def _setting_issues(vendor: Vendor, op: Operation, settings: dict[str, str]) -> tuple[list[Issue], list[Issue]]:
     """(issues, missing) for the settings of a send. A setting the request is not built from
     (VibeTrace's account_id for REST events) may be left empty."""
     issues, missing = [], []
-    used = _used_settings(op)
+    used = _used_settings(vendor.name, op.name)
     for name in op.settings:
         spec = vendor.settings[name]
         value = settings.get(name, "")

@@ -76,9 +76,14 @@ class Queries(Connections):
                 where.append(f"(e.url LIKE ? ESCAPE '\\' OR (e.vendor || '/' || e.operation) LIKE ? ESCAPE '\\'"
                              f" OR {body}.payload LIKE ? ESCAPE '\\' OR CAST({body}.response_body AS TEXT) LIKE ? ESCAPE '\\')")
                 args += [pattern] * 4
-        columns = "e.id" if ids_only else ("e.*, b.*" if self._split else "e.*") if whole else self._columns
-        if "exchanges_fts" in source and not ids_only and not whole:  # what matched, for the list to show
-            columns += ", snippet(exchanges_fts, -1, '[', ']', '…', 8) AS matched"
+        if ids_only:
+            columns = "e.id"
+        elif whole:
+            columns = "e.*, b.*" if self._split else "e.*"
+        else:
+            columns = self._columns
+            if "exchanges_fts" in source:  # what matched, for the list to show
+                columns += ", snippet(exchanges_fts, -1, '[', ']', '…', 8) AS matched"
         sql = (f"SELECT {columns} FROM {source} "
                + (f"WHERE {' AND '.join(where)} " if where else "") + f"ORDER BY {order} LIMIT ?")
         args.append(limit)
