@@ -159,3 +159,21 @@ def test_the_keywords_beside_a_ref_are_kept():
     assert check("ab") == "ab"
     with pytest.raises(fastjsonschema.JsonSchemaException):
         check("abc")  # draft-07 alone would pass it: the $ref's sibling would be ignored
+
+
+def test_compile_for_leaves_jsonschema_out_for_a_payload_the_fast_path_passes():
+    """The window's start-up asks compile_for for its first check: a valid payload needs only
+    the fast validator; one that needs explaining (or has a null the fast path refuses) has
+    jsonschema's validator compiled too, so that the GUI thread never compiles it."""
+    from console.core import validation
+
+    valid = example("octeth", "event")
+    validation._compiled.cache_clear()
+    validation.compile_for("octeth", "event", valid)
+    assert fast_validator("octeth", "event")(valid)
+    assert validation._compiled.cache_info().currsize == 0
+    validation.compile_for("octeth", "event", {**valid, "ListID": "not a number"})
+    assert validation._compiled.cache_info().currsize == 1
+    validation._compiled.cache_clear()
+    validation.compile_for("octeth", "event", {**valid, "properties": None})
+    assert validation._compiled.cache_info().currsize == 1

@@ -165,6 +165,22 @@ def compile_validator(vendor: str, operation: str) -> None:
     _compiled(vendor, operation)
 
 
+def compile_for(vendor: str, operation: str, payload: Any) -> None:
+    """Compiles now what checking `payload` against the operation's schema will need: the fast
+    validator, and jsonschema's too unless the fast one passes the payload (the window's worker
+    calls it at start-up, so that its first check neither waits for jsonschema's import, about
+    100 ms, nor has to explain an invalid payload on the GUI thread). The payload is checked as
+    it stands, its dynamic values not made yet: where making them changes the answer, the first
+    check compiles what it still needs."""
+    from console.core.schema_fast_path import compile_fast_validator, fast_validator
+
+    compile_fast_validator(vendor, operation)
+    fast = fast_validator(vendor, operation)
+    checked, nulls = without_nulls(payload)
+    if fast is None or not fast(checked) or (nulls and not fast(payload)):
+        compile_validator(vendor, operation)
+
+
 def check_schema(vendor: str, operation: str) -> None:
     """Raises when the operation's schema is not a valid JSON Schema against the metaschema
     (tests and `--self-test`; a run trusts the shipped definitions)."""

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 )
 
 from console.core.outcomes import Source, StatusClass
-from console.ui.history import transfer
 from console.ui.history.changes import BackgroundChanges
 from console.ui.history.model import ID_ROLE, HistoryModel
 from console.ui.history.time_ranges import CUSTOM_RANGE, TIME_RANGES, time_range
@@ -185,12 +184,12 @@ class HistoryPanel(QWidget):
         self.pin_button.clicked.connect(self.toggle_pin)
         self.compare_button.clicked.connect(self._compare)
         for fmt, action in self.export_actions.items():
-            action.triggered.connect(lambda _=False, f=fmt: transfer.export_dialog(self, f))
-        self.import_button.clicked.connect(lambda: transfer.import_dialog(self))
+            action.triggered.connect(lambda _=False, f=fmt: self._transfer("export_dialog", f))
+        self.import_button.clicked.connect(lambda: self._transfer("import_dialog"))
         self.delete_button.clicked.connect(lambda: self.delete_selected(confirm=True))
         self.undo_button.clicked.connect(self.undo_delete)
         self.clear_button.clicked.connect(lambda: self.clear_all(confirm=True))
-        self.retention_button.clicked.connect(lambda: transfer.retention_dialog(self))
+        self.retention_button.clicked.connect(lambda: self._transfer("retention_dialog"))
         self.status_message = lambda text: None
         self._finished_setup = False  # _add_after_first_paint() done
         self.update_buttons()
@@ -348,6 +347,14 @@ class HistoryPanel(QWidget):
         if exchange_id is not None:
             signal.emit(exchange_id)
 
+    def _transfer(self, dialog: str, *args) -> None:
+        """Opens one of console.ui.history.transfer's dialogs (export, import, retention), that
+        module imported on first use: it brings the export and import code (~35 ms), which the
+        window's start-up does not need."""
+        from console.ui.history import transfer
+
+        getattr(transfer, dialog)(self, *args)
+
     def long_change(self, work, message, reload=lambda result: True) -> None:
         """A change of many rows, `work(progress, cancelled)`, with the bar and Stop."""
         self.changes.run_long(work, message, reload)
@@ -428,7 +435,12 @@ class HistoryPanel(QWidget):
         store = self.store
         if store is None or store.read_only:
             return
-        from console.engine.history_ops import apply_retention
 
-        self.long_change(lambda progress, cancelled: apply_retention(store, progress, cancelled),
-                         lambda n: f"Retention removed {n} old exchange(s)." if n else "", reload=bool)
+        def work(progress, cancelled) -> int:
+            # Imported on the worker: history_ops brings the export and import code (~35 ms),
+            # which the window's start-up, where retention runs, does not otherwise need.
+            from console.engine.history_ops import apply_retention
+
+            return apply_retention(store, progress, cancelled)
+
+        self.long_change(work, lambda n: f"Retention removed {n} old exchange(s)." if n else "", reload=bool)

@@ -69,6 +69,8 @@ class JsonEditor(QPlainTextEdit):
     # -- error marker ----------------------------------------------------------------------
     def mark_error(self, line: int | None) -> None:
         """Underlines the line of a syntax error (1-based), or clears the mark."""
+        if line is None and self.error_line is None:
+            return  # nothing marked: every check of valid JSON comes here, the first at start-up
         from PySide6.QtGui import QColor, QTextFormat
         from PySide6.QtWidgets import QTextEdit
 

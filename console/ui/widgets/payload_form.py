@@ -69,8 +69,13 @@ class PayloadForm(QScrollArea):
         self.setWidget(waiting)
 
     # -- building --------------------------------------------------------------------------
-    def set_schema(self, schema: dict, defs: dict, example: Any) -> None:
+    def set_schema(self, schema: dict, defs: dict, example: Any) -> bool:
+        """The schema the fields are built from; False when the form has these already (the
+        same objects), so that its fields need not be built again."""
+        if self.schema is schema and self.defs is defs and self.example is example:
+            return False
         self.schema, self.defs, self.example = schema, defs, example
+        return True
 
     def set_document(self, document: Any) -> None:
         self.document = copy.deepcopy(document)

@@ -288,7 +288,8 @@ class PayloadPresenter(WindowPart):
             from console.core.plans import schema_with_plan
 
             schema = schema_with_plan(op.schema, c.vendor_def.defs, event[1], op.events.at)
-        self.w.form.set_schema(schema, c.vendor_def.defs, op.example)
+        if not self.w.form.set_schema(schema, c.vendor_def.defs, op.example):
+            return  # the same schema as the form's (no plan's event): its fields stand
         self._form_dirty = True
         if self.w.tabs.currentIndex() == 0:
             self.sync_form()

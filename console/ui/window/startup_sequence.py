@@ -100,10 +100,11 @@ class StartupSequence(WindowPart):
         compiles what it needs)."""
         from console.ui.workers import run_in_background
 
-        ctx = self.c.ctx
+        ctx, document = self.c.ctx, self.c.document
         vendor, operation = self.w.vendor.currentData(), self.w.operation.currentData()
         profile = self.w.profile.currentText() or SANDBOX
-        run_in_background(self, lambda: _get_ready(ctx, vendor, operation, profile), self._checks_ready,
+        payload = document.value if document.parses else NOT_PARSED
+        run_in_background(self, lambda: _get_ready(ctx, vendor, operation, profile, payload), self._checks_ready,
                           lambda _message: self._checks_ready(None))
 
     def _checks_ready(self, _result) -> None:
@@ -130,23 +131,30 @@ class StartupSequence(WindowPart):
         self.warmed_up = True
 
 
-def _get_ready(ctx, vendor: str, operation: str, profile: str) -> None:
-    """On a worker thread at start-up: what the first check of the payload needs (the
-    validator of the current operation, imported and compiled; the keyring backend, looked up
-    once, when the profile's key is read from it)."""
+# The payload given to _get_ready when the editor's text is not JSON.
+NOT_PARSED = object()
+
+
+def _get_ready(ctx, vendor: str, operation: str, profile: str, payload) -> None:
+    """On a worker thread at start-up: what the first check of `payload` needs (the current
+    operation's fast validator, and jsonschema's where the payload needs explaining or is not
+    JSON yet; the keyring backend, looked up once, when the profile's key is read from it)."""
     import linecache
 
     # The source lines PySide6's __feature__ check keeps of every module imported after it:
     # dropped, so that the validator's import reuses their memory.
     linecache.clearcache()
-    from console.core.validation import compile_validator
-    from console.engine import pipeline  # noqa: F401 - imported here, not on the GUI thread
+    from console.core.validation import compile_for, compile_validator
+    from console.engine import pipeline, quick_fix  # noqa: F401 - imported here, not on the GUI thread
     from console.ui.widgets import rendering  # noqa: F401 - the Sender's, likewise
 
     if profile != SANDBOX:
         ctx.secrets.available  # noqa: B018 - looks the keyring backend up
     if vendor and operation:
-        compile_validator(vendor, operation)
+        if payload is NOT_PARSED:  # an edit will make it JSON: jsonschema explains what is wrong then
+            compile_validator(vendor, operation)
+        else:
+            compile_for(vendor, operation, payload)
 
 
 def warm_up(ctx) -> None:
