@@ -161,12 +161,21 @@ def run() -> None:
     fast_start.exit_now(code)
 
 
+def _window() -> int:
+    """`event-console` without a command: the desktop window, until it closes."""
+    from console.app import main as window_main
+
+    return window_main()
+
+
 def main(argv: list[str] | None = None, stdin: IO[str] | None = None, stdout: IO[str] | None = None,
          stderr: IO[str] | None = None, make_context: Callable[[], Any] | None = None) -> int:
     """Runs the command line; returns the exit status. Tests pass their own streams and a
     factory for the AppContext (temporary home, in-memory keyring)."""
     stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
     argv = sys.argv[1:] if argv is None else argv
+    if not argv:  # the window: nothing to parse (building the parser takes 15-20 ms)
+        return _window()
     parser = _parser()
     try:
         args = parser.parse_args(argv)
@@ -177,10 +186,8 @@ def main(argv: list[str] | None = None, stdin: IO[str] | None = None, stdout: IO
         from console.selftest import run_self_test
 
         return run_self_test(stdout)
-    if args.command is None:
-        from console.app import main as window_main
-
-        return window_main()
+    if args.command is None:  # `event-console --`: no command either
+        return _window()
 
     def context():
         if make_context is not None:

@@ -21,8 +21,7 @@ import sys
 SWITCH = "EVENT_CONSOLE_FAST_START"
 # Kept because they pay, measured by bench/fast_start.py (paired runs, median of off/on ratios)
 # and, for the first paint, bench/gui_startup.py's instruction count (see the README's
-# Benchmarks). Tricks measured and removed for gaining less than 10%: freezing start-up's objects
-# out of the GC (1.01x to ready), a lighter PySide6 __feature__ check (1.04x, 5% memory), a 1 ms
+# Benchmarks). Tricks measured and removed for gaining less than 10%: a lighter PySide6 __feature__ check (1.04x, 5% memory), a 1 ms
 # switch interval (1.01x), and the window's forked first check (1.02x to ready, and a longer
 # start-up gap).
 TRICKS = {
@@ -39,6 +38,11 @@ TRICKS = {
     # enums in one go (console.ui.window.startup); the history list's roles are Qt's values as
     # numbers. Off: 983 M instead of 866 M instructions to the first paint (1.14x, callgrind).
     "late_qt_namespace": "name Qt's enums only after the window's first paint",
+    # Once the window's warm-up has imported what it needs, everything alive is moved out of the
+    # garbage collector's reach (gc.freeze): those objects (modules, classes, compiled
+    # validators) live as long as the process, and the first full collection after start-up
+    # walked them all, 60-90 ms during which the GUI thread stood still.
+    "gc_freeze": "freeze the objects of the window's start-up out of the garbage collector",
 }
 
 

@@ -59,3 +59,14 @@ def no_dialog_left_open(qtbot):
     yield
     watchdog.stop()
     assert not left_open, f"a dialog was left open and had to be closed: {left_open}"
+
+
+@pytest.fixture(autouse=True)
+def objects_back_to_the_collector():
+    """A window's warm-up freezes what is alive out of the garbage collector (console.fast_start's
+    gc_freeze), as fits one app in one process; in the tests' process windows come and go, so
+    after each test everything goes back to the collector."""
+    yield
+    import gc
+
+    gc.unfreeze()

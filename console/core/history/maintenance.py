@@ -160,7 +160,7 @@ class Maintenance(Connections):
         """Removes unpinned exchanges beyond the retention settings, in chunks; returns how
         many. Not undoable (it is not a user's delete)."""
         rules = self.retention()
-        if self.read_only or (not rules.keep_last and not rules.keep_days):
+        if self.read_only or rules.keeps_everything:
             return 0
         removed = 0
         if rules.keep_last:

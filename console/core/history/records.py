@@ -89,3 +89,8 @@ class Retention:
 
     keep_last: int = 0
     keep_days: int = 0
+
+    @property
+    def keeps_everything(self) -> bool:
+        """No limit set: retention has nothing to remove."""
+        return not self.keep_last and not self.keep_days

@@ -184,12 +184,12 @@ class HistoryPanel(QWidget):
         self.pin_button.clicked.connect(self.toggle_pin)
         self.compare_button.clicked.connect(self._compare)
         for fmt, action in self.export_actions.items():
-            action.triggered.connect(lambda _=False, f=fmt: self._transfer("export_dialog", f))
-        self.import_button.clicked.connect(lambda: self._transfer("import_dialog"))
+            action.triggered.connect(lambda _=False, f=fmt: self.open_transfer("export_dialog", f))
+        self.import_button.clicked.connect(lambda: self.open_transfer("import_dialog"))
         self.delete_button.clicked.connect(lambda: self.delete_selected(confirm=True))
         self.undo_button.clicked.connect(self.undo_delete)
         self.clear_button.clicked.connect(lambda: self.clear_all(confirm=True))
-        self.retention_button.clicked.connect(lambda: self._transfer("retention_dialog"))
+        self.retention_button.clicked.connect(lambda: self.open_transfer("retention_dialog"))
         self.status_message = lambda text: None
         self._finished_setup = False  # _add_after_first_paint() done
         self.update_buttons()
@@ -347,13 +347,13 @@ class HistoryPanel(QWidget):
         if exchange_id is not None:
             signal.emit(exchange_id)
 
-    def _transfer(self, dialog: str, *args) -> None:
+    def open_transfer(self, dialog: str, *args, **kwargs) -> None:
         """Opens one of console.ui.history.transfer's dialogs (export, import, retention), that
         module imported on first use: it brings the export and import code (~35 ms), which the
         window's start-up does not need."""
         from console.ui.history import transfer
 
-        getattr(transfer, dialog)(self, *args)
+        getattr(transfer, dialog)(self, *args, **kwargs)
 
     def long_change(self, work, message, reload=lambda result: True) -> None:
         """A change of many rows, `work(progress, cancelled)`, with the bar and Stop."""
@@ -433,8 +433,8 @@ class HistoryPanel(QWidget):
     def apply_retention(self) -> None:
         """Applies the retention settings in the background, then reloads the list."""
         store = self.store
-        if store is None or store.read_only:
-            return
+        if store is None or store.read_only or store.retention().keeps_everything:
+            return  # nothing to remove (the default): no worker, no "Working…"
 
         def work(progress, cancelled) -> int:
             # Imported on the worker: history_ops brings the export and import code (~35 ms),

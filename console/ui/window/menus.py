@@ -22,8 +22,6 @@ def add_menu_actions(window) -> dict[str, list[QAction]]:
         actions_by_menu.setdefault(menu, []).append(action)
         return action
 
-    from console.ui.history import transfer
-
     history = window.history
     add("File", "Import cURL…", window.open_curl_import, ["Ctrl+I"])
     add("File", "Profiles && keys…", window.open_profiles, ["Ctrl+P"])
@@ -32,10 +30,10 @@ def add_menu_actions(window) -> dict[str, list[QAction]]:
 
     add("File", "Import Postman collection…", lambda: postman.import_postman(window))
     add("File", "Export suite as Postman collection…", lambda: postman.export_postman(window))
-    add("File", "Import history…", lambda: transfer.import_dialog(history))
+    add("File", "Import history…", lambda: history.open_transfer("import_dialog"))
     for fmt, label in (("har", "HAR 1.2"), ("json", "JSON"), ("curl", "cURL commands"),
                        ("python", "a Python program"), ("node", "a Node.js program"), ("php", "a PHP program")):
-        add("File", f"Export all history as {label}…", lambda f=fmt: transfer.export_dialog(history, f, everything=True))
+        add("File", f"Export all history as {label}…", lambda f=fmt: history.open_transfer("export_dialog", f, everything=True))
     add("File", "Quit", window.close, ["Ctrl+Q"])
     add("Edit", "Format JSON", lambda: window.controller.payload.reformat(indent=2), ["Ctrl+Shift+F"])
     add("Edit", "Compact JSON", lambda: window.controller.payload.reformat(indent=None))
@@ -64,7 +62,7 @@ def add_menu_actions(window) -> dict[str, list[QAction]]:
     add("History", "Resend", history.resend_button.click)
     add("History", "Undo delete", history.undo_delete)
     add("History", "Clear all…", lambda: history.clear_all(confirm=True))
-    add("History", "Retention…", lambda: transfer.retention_dialog(history))
+    add("History", "Retention…", lambda: history.open_transfer("retention_dialog"))
     add("Help", "Keyboard shortcuts", window.show_shortcuts, ["Ctrl+/"])
     add("Help", "About Event Console", window.show_about)
     return actions_by_menu

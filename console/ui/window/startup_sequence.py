@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QTimer
 
+from console import fast_start
 from console.core.definitions import vendors
 from console.core.profiles import SANDBOX
 from console.ui.window.part import WindowPart
@@ -169,3 +170,7 @@ def warm_up(ctx) -> None:
     for vendor in vendors().values():
         for op in vendor.operations.values():
             compile_validator(vendor.name, op.name)
+    if fast_start.enabled("gc_freeze"):
+        import gc
+
+        gc.freeze()
