@@ -16,12 +16,18 @@ from the first paint until 2 s after ready. Targets (issue #27): first paint <= 
 
 The data home holds 2,000 exchanges, as a user's would after some use.
 
-Run: python bench/gui_both_ways.py [runs]   (QT_QPA_PLATFORM=offscreen unless set; ~1 min at 7)
+With --instructions, it also counts the instructions each executes up to its first paint
+(valgrind's callgrind): the same on every run, where wall times on a shared machine move by tens
+of milliseconds.
+
+Run: python bench/gui_both_ways.py [runs] [--instructions]   (QT_QPA_PLATFORM=offscreen unless
+set; ~1 min at 7 runs, ~4 more with --instructions)
 """
 
 import compileall
 import os
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -58,6 +64,8 @@ def probe(window, is_ready, linger):
             if event.type() == QEvent.Type.Paint and state["painted"] is None:
                 state["painted"] = state["last"] = time.perf_counter()
                 stamp("painted")
+                if os.environ.get("BENCH_EXIT_AT_PAINT"):
+                    os._exit(0)
                 # Once this paint pass has drawn every child: the first full frame.
                 QTimer.singleShot(0, beat)
                 heartbeat.start()
@@ -140,7 +148,22 @@ def run(code: str, home: str, entry: str) -> dict[str, float]:
             "memory": float(fields["ready"][1]) / 1024, "gap": float(fields["gap"][0])}
 
 
-def main(runs: int = 7) -> None:
+def instructions(code: str, home: str, entry: str) -> int | None:
+    """Instructions executed from process start to the first paint, counted by valgrind's
+    callgrind: the same on every run, however busy the machine. None without valgrind."""
+    if not shutil.which("valgrind"):
+        return None
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "EVENT_CONSOLE_HOME": home, "BENCH_EXIT_AT_PAINT": "1",
+           "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"}
+    out = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable,
+                          "-c", code, entry], capture_output=True, text=True, cwd=ROOT, env=env, timeout=900,
+                         check=True).stderr
+    first_pid = re.search(r"==(\d+)==", out)  # the process started here, not a child it forks
+    found = {pid: int(n) for pid, n in re.findall(r"==(\d+)== Collected\s*:\s*(\d+)", out)}
+    return found.get(first_pid.group(1)) if first_pid else None
+
+
+def main(runs: int = 7, count_instructions: bool = False) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     compileall.compile_dir(ROOT / "console", quiet=1)  # bytecode, as an installed app has it
     home, entry = make_home(), script()
@@ -170,7 +193,12 @@ def main(runs: int = 7) -> None:
         gaps = sorted(r["gap"] for r in got[app])
         print(f"  longest GUI-thread gap, first paint to 2 s after ready: median {statistics.median(gaps):.0f} ms, "
               f"worst {gaps[-1]:.0f} ms (target <= 50 ms: {'ok' if gaps[-1] <= 50 else 'over'})")
+        if count_instructions:
+            counts = [instructions(CONFIGS[name], home, entry) for name in (bare, app)]
+            if None not in counts:
+                print(f"  instructions to first paint (callgrind): bare {counts[0] / 1e6:.0f} M, "
+                      f"Event Console {counts[1] / 1e6:.0f} M ({counts[1] / counts[0]:.2f}x)")
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 7)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1].isdigit() else 7, "--instructions" in sys.argv)
