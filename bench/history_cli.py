@@ -11,6 +11,7 @@ Run: python bench/history_cli.py [rows] [runs]   (rows: 100,000 by default; the 
 in $BENCH_HISTORY_DIR, /tmp/bench-history-cli by default, and reused)
 """
 
+import compileall
 import os
 import sqlite3
 import statistics
@@ -57,6 +58,7 @@ def wall(command: list[str], env: dict[str, str]) -> float:
 
 
 def main(rows: int = 100_000, runs: int = 15) -> None:
+    compileall.compile_dir(ROOT / "console", quiet=1)  # bytecode, as an installed app has it
     home = history(rows)
     env = {**os.environ, "EVENT_CONSOLE_HOME": str(home), "PYTHONPATH": str(ROOT)}
     ours = [sys.executable, "-m", "console", "history", "--limit", "50", "--json"]

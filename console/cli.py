@@ -23,7 +23,11 @@ class UsageError(Exception):
     """A mistake in how the command was called; printed as one line, exit status 2."""
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser: every command's, or, given the `command` being run, only
+    that one's (building them all takes 15-20 ms, most of a quick command's own time; the
+    usage line names none of them, so what is printed is the same either way). A command
+    whose help is SUPPRESS is there only when it is run: argparse would list it anyway."""
     parser = argparse.ArgumentParser(
         prog=APP_NAME,
         description="Build, check, send and inspect server-side tracking events. "
@@ -33,7 +37,19 @@ def _parser() -> argparse.ArgumentParser:
                         help="check definitions, the sandbox and the keyring, then exit")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    send = commands.add_parser("send", help="validate and send one event (or batch)")
+    for name, (help_text, add_arguments) in COMMANDS.items():
+        if command == name or (command is None and help_text != argparse.SUPPRESS):
+            add_arguments(commands.add_parser(name, help=help_text))
+    return parser
+
+
+def _command_in(argv: list[str]) -> str | None:
+    """The command `argv` runs, when its first word names one (after an option such as
+    --help, every command is wanted)."""
+    return argv[0] if argv and argv[0] in COMMANDS else None
+
+
+def _send_arguments(send: argparse.ArgumentParser) -> None:
     send.add_argument("vendor")
     send.add_argument("operation")
     send.add_argument("--data", metavar="FILE|-", help="payload JSON file, - for stdin (default: the example)")
@@ -47,34 +63,41 @@ def _parser() -> argparse.ArgumentParser:
     send.add_argument("--json", action="store_true", help="print one JSON object")
     send.add_argument("--plan", metavar="DIR", help="check against a tracking plan too (a folder of *.plan.json)")
 
-    sandbox = commands.add_parser("sandbox", help="run the sandbox in the foreground")
+
+def _sandbox_arguments(sandbox: argparse.ArgumentParser) -> None:
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=_port, default=8765)
 
-    vendors = commands.add_parser("vendors", help="list vendors, operations, settings, secrets")
+
+def _vendors_arguments(vendors: argparse.ArgumentParser) -> None:
     vendors.add_argument("--json", action="store_true")
 
-    profile = commands.add_parser("profile", help="manage profiles")
+
+def _profile_arguments(profile: argparse.ArgumentParser) -> None:
     profile_commands = profile.add_subparsers(dest="profile_command", metavar="ACTION", required=True)
     profile_set = profile_commands.add_parser("set", help="save settings of a profile")
     profile_set.add_argument("vendor")
     profile_set.add_argument("profile")
     profile_set.add_argument("values", nargs="+", metavar="KEY=VALUE")
 
-    secret = commands.add_parser("secret", help="manage secrets in the OS keyring")
+
+def _secret_arguments(secret: argparse.ArgumentParser) -> None:
     secret_commands = secret.add_subparsers(dest="secret_command", metavar="ACTION", required=True)
     secret_set = secret_commands.add_parser("set", help="read a secret from stdin into the keyring")
     secret_set.add_argument("vendor")
     secret_set.add_argument("profile")
     secret_set.add_argument("name")
 
-    capture = commands.add_parser("capture", help="be the endpoint your backend sends to: check, record, answer")
+
+def _capture_arguments(capture: argparse.ArgumentParser) -> None:
     capture.add_argument("--host", default="127.0.0.1", help="address to listen on (default: loopback only)")
     capture.add_argument("--port", type=_port, default=8766, help="port (default: 8766; 0: a free one)")
     capture.add_argument("--forward", metavar="PROFILE",
                          help="pass each request on to this profile's base URLs and answer with the vendor's answer")
     capture.add_argument("--plan", metavar="DIR", help="check every request against a tracking plan too")
-    suite = commands.add_parser("suite", help="run saved test cases (*.case.json)")
+
+
+def _suite_arguments(suite: argparse.ArgumentParser) -> None:
     suite_commands = suite.add_subparsers(dest="suite_command", metavar="ACTION", required=True)
     suite_run = suite_commands.add_parser("run", help="run every case under PATH, sorted by path")
     suite_run.add_argument("path", metavar="PATH")
@@ -98,7 +121,8 @@ def _parser() -> argparse.ArgumentParser:
                              help="whose hosts the requests go to (default: sandbox, as `event-console sandbox` "
                                   "serves it); a real profile's keys are left for newman's --env-var")
 
-    plan = commands.add_parser("plan", help="tracking plans: check, import and export a sheet, coverage")
+
+def _plan_arguments(plan: argparse.ArgumentParser) -> None:
     plan_commands = plan.add_subparsers(dest="plan_command", metavar="ACTION", required=True)
     plan_check = plan_commands.add_parser("check", help="check the plan files under DIR")
     plan_check.add_argument("dir", metavar="DIR")
@@ -116,10 +140,12 @@ def _parser() -> argparse.ArgumentParser:
     plan_coverage.add_argument("--baseline", metavar="REPORT.json", help="compare with an earlier --json report")
     plan_coverage.add_argument("--json", action="store_true", help="print one JSON object")
 
-    diagnostics = commands.add_parser("diagnostics", help=argparse.SUPPRESS)  # CI and bench/ only
+
+def _diagnostics_arguments(diagnostics: argparse.ArgumentParser) -> None:
     diagnostics.add_argument("words", nargs="*")
 
-    history = commands.add_parser("history", help="list, export and import exchanges")
+
+def _history_arguments(history: argparse.ArgumentParser) -> None:
     history.add_argument("--limit", type=int, default=20)
     history.add_argument("--json", action="store_true")
     history_commands = history.add_subparsers(dest="history_command", metavar="ACTION")
@@ -132,7 +158,21 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("file", metavar="FILE")
     load.add_argument("--keep-unknown", action="store_true",
                       help="keep HAR entries that match no known endpoint, as vendor 'other'")
-    return parser
+
+
+# Each command: its help line, and what adds its arguments to its parser.
+COMMANDS = {
+    "send": ("validate and send one event (or batch)", _send_arguments),
+    "sandbox": ("run the sandbox in the foreground", _sandbox_arguments),
+    "vendors": ("list vendors, operations, settings, secrets", _vendors_arguments),
+    "profile": ("manage profiles", _profile_arguments),
+    "secret": ("manage secrets in the OS keyring", _secret_arguments),
+    "capture": ("be the endpoint your backend sends to: check, record, answer", _capture_arguments),
+    "suite": ("run saved test cases (*.case.json)", _suite_arguments),
+    "plan": ("tracking plans: check, import and export a sheet, coverage", _plan_arguments),
+    "diagnostics": (argparse.SUPPRESS, _diagnostics_arguments),  # CI and bench/ only
+    "history": ("list, export and import exchanges", _history_arguments),
+}
 
 
 def _port(text: str) -> int:
@@ -176,7 +216,7 @@ def main(argv: list[str] | None = None, stdin: IO[str] | None = None, stdout: IO
     argv = sys.argv[1:] if argv is None else argv
     if not argv:  # the window: nothing to parse (building the parser takes 15-20 ms)
         return _window()
-    parser = _parser()
+    parser = _parser(_command_in(argv))
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse prints its own message

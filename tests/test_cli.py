@@ -210,3 +210,46 @@ def test_a_dry_run_on_the_sandbox_does_not_start_its_server(tmp_path):
                                "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring"})
     assert done.stdout.strip().splitlines()[-1] == "0 False", done.stdout + done.stderr
     assert "http://127.0.0.1:" in done.stdout  # the sandbox's address is in the preview
+
+
+# Command lines of every command and action: parsed by the parser of the command alone, as a
+# run builds it, they must read exactly as the whole parser reads them.
+EVERY_COMMAND = [
+    ["send", "octeth", "event", "--data", "-", "--profile", "p", "--set", "a=b", "--set", "c=d", "--base-url",
+     "http://127.0.0.1:1", "--timeout", "2.5", "--dry-run", "--force", "--json", "--plan", "plans"],
+    ["sandbox", "--host", "0.0.0.0", "--port", "0"],
+    ["vendors", "--json"],
+    ["profile", "set", "octeth", "p", "a=b", "c=d"],
+    ["secret", "set", "octeth", "p", "api_key"],
+    ["capture", "--port", "0", "--forward", "p", "--plan", "plans"],
+    ["suite", "run", "cases", "--profile", "p", "--junit", "j.xml", "--json", "--data", "rows.csv", "--rate", "5"],
+    ["suite", "import-postman", "c.json", "--environment", "e.json", "--output", "out"],
+    ["suite", "export-postman", "cases", "--output", "c.json", "--profile", "p"],
+    ["plan", "check", "plans"],
+    ["plan", "import", "sheet.csv", "--output", "plans"],
+    ["plan", "export", "plans", "--output", "sheet.csv"],
+    ["plan", "coverage", "--plan", "plans", "--source", "capture", "--since", "2026-01-01", "--json"],
+    ["history", "--limit", "5", "--json"],
+    ["history", "export", "--format", "har", "--output", "h.har", "--limit", "3"],
+    ["history", "import", "h.har", "--keep-unknown"],
+]
+
+
+@pytest.mark.parametrize("argv", EVERY_COMMAND, ids=lambda argv: " ".join(argv[:2]))
+def test_a_command_parsed_alone_reads_as_the_whole_parser_reads_it(argv):
+    from console.cli import COMMANDS, _command_in, _parser
+
+    assert _command_in(argv) == argv[0] and argv[0] in COMMANDS
+    assert vars(_parser(_command_in(argv)).parse_args(argv)) == vars(_parser().parse_args(argv))
+
+
+def test_help_lists_every_command_but_the_hidden_one(capsys):
+    from console.cli import _parser, main
+
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    for command in ("send", "sandbox", "vendors", "profile", "secret", "capture", "suite", "plan", "history"):
+        assert f"    {command} " in out
+    assert "diagnostics" not in out and "SUPPRESS" not in out
+    hidden = _parser("diagnostics").parse_args(["diagnostics", "a", "b"])  # there when it is run
+    assert (hidden.command, hidden.words) == ("diagnostics", ["a", "b"])
