@@ -259,3 +259,63 @@ def test_today_and_yesterday_are_calendar_days(qtbot, window):
     panel.filter_time.setCurrentText("Today")
     qtbot.waitUntil(lambda: model.rowCount() == 1, timeout=3000)
     assert model.rows[0].operation == "login" and model.rows[0].source == "window"
+
+
+def _import_through_the_button(qtbot, monkeypatch, window, path, answer):
+    """Clicks Import…, picks `path`, answers the question about unknown entries with `answer`
+    (Yes or No); returns what was asked and warned, once the import is done or refused."""
+    import threading
+
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    from console.ui.history import transfer
+
+    said = {"asked": [], "warned": [], "read_on": None}
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(path), "")))
+    monkeypatch.setattr(QMessageBox, "question",
+                        staticmethod(lambda _parent, _title, text, *a: said["asked"].append(text) or answer))
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda _parent, _title, text: said["warned"].append(text)))
+    reading = transfer.unknown_entries
+
+    def read(chosen):
+        said["read_on"] = threading.current_thread()
+        return reading(chosen)
+
+    monkeypatch.setattr(transfer, "unknown_entries", read)
+    panel = window.history
+    qtbot.mouseClick(panel.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(said["warned"]) or (said["read_on"] is not None and panel.changes.running == 0
+                                               and "Reading" not in window.statusBar().currentMessage()),
+                    timeout=10000)
+    return said
+
+
+def test_import_reads_the_file_off_the_gui_thread_then_asks_about_unknown_entries(qtbot, monkeypatch, window, tmp_path):
+    import threading
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.test_interchange import entry, har
+
+    path = tmp_path / "chrome.har"
+    path.write_text(json.dumps(har(entry(), entry(url="https://example.com/elsewhere", method="GET"))))
+    said = _import_through_the_button(qtbot, monkeypatch, window, path, QMessageBox.StandardButton.No)
+    assert said["read_on"] is not threading.main_thread()  # the window kept its GUI thread free
+    assert said["asked"] and said["asked"][0].startswith("1 entry of this file match no endpoint")
+    qtbot.waitUntil(lambda: window.ctx.history.count() == 1, timeout=5000)
+    assert window.ctx.history.recent(1)[0].vendor == "synerise"
+
+    other = tmp_path / "other.har"
+    other.write_text(json.dumps(har(entry(url="https://example.com/one", method="GET"))))
+    _import_through_the_button(qtbot, monkeypatch, window, other, QMessageBox.StandardButton.Yes)
+    qtbot.waitUntil(lambda: window.ctx.history.count() == 2, timeout=5000)
+    assert window.ctx.history.recent(1)[0].vendor == "other"
+
+
+def test_a_file_that_cannot_be_imported_is_said_and_changes_nothing(qtbot, monkeypatch, window, tmp_path):
+    path = tmp_path / "broken.har"
+    path.write_text('{"log": {"entries": "not a list"}}')
+    said = _import_through_the_button(qtbot, monkeypatch, window, path, None)
+    assert said["warned"] and "log.entries must be a list" in said["warned"][0]
+    assert not said["asked"] and window.ctx.history.count() == 0
+    assert "Reading" not in window.statusBar().currentMessage()

@@ -39,28 +39,47 @@ def export_dialog(panel, fmt: str, everything: bool = False) -> None:
 
 
 def import_dialog(panel) -> None:
-    """Asks for a HAR or JSON file and imports it (asking whether to keep unknown entries)."""
-    from PySide6.QtWidgets import QFileDialog, QMessageBox
-
-    from console.core.history.export import HistoryImportError
+    """Asks for a HAR or JSON file and imports it (asking whether to keep unknown entries).
+    The file is read and checked on a worker first (a large HAR takes seconds: the window stays
+    usable, "Reading…" says what it does); the question comes once that is done."""
+    from PySide6.QtWidgets import QFileDialog
 
     path, _ = QFileDialog.getOpenFileName(panel, "Import history", "", "HAR or JSON (*.har *.json);;All files (*)")
     if not path:
         return
-    from console.core.history.connection import HistoryUnavailable
+    from console.ui.workers import run_in_background
+
+    panel.status_message(f"Reading {path}…")
+    run_in_background(panel, lambda: unknown_entries(path), lambda skipped: _import_read_file(panel, path, skipped),
+                      lambda error: _not_imported(panel, path, error))
+
+
+def unknown_entries(path: str) -> int:
+    """How many entries of the file match no endpoint of the five APIs (reading and checking
+    all of it: HistoryImportError says what is wrong with a file that cannot be imported)."""
     from console.core.history.export import read_import, read_import_file
 
-    try:
-        _, skipped = read_import(read_import_file(path))
-        keep = False
-        if skipped:
-            keep = QMessageBox.question(
-                panel, "Import", f"{skipped} entr{'y' if skipped == 1 else 'ies'} of this file match no "
-                "endpoint of the five APIs. Keep them too, as plain exchanges you can view and export?"
-            ) == QMessageBox.StandardButton.Yes
-    except (OSError, UnicodeDecodeError, HistoryImportError, HistoryUnavailable) as exc:
-        QMessageBox.warning(panel, "Import", f"Could not import {path}: {exc}")
-        return
+    return read_import(read_import_file(path))[1]
+
+
+def _not_imported(panel, path: str, error: str) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    panel.status_message("")
+    QMessageBox.warning(panel, "Import", f"Could not import {path}: {error}")
+
+
+def _import_read_file(panel, path: str, skipped: int) -> None:
+    """The file read well: asks about its unknown entries, if any, then imports it."""
+    from PySide6.QtWidgets import QMessageBox
+
+    panel.status_message("")
+    keep = False
+    if skipped:
+        keep = QMessageBox.question(
+            panel, "Import", f"{skipped} entr{'y' if skipped == 1 else 'ies'} of this file match no "
+            "endpoint of the five APIs. Keep them too, as plain exchanges you can view and export?"
+        ) == QMessageBox.StandardButton.Yes
 
     def said(result) -> str:
         from console.core.history.export import import_summary
