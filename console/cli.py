@@ -820,15 +820,26 @@ def _history_export(args, context, stdout, stderr) -> int:
 
 
 def _history_import(args, context, stdout, stderr) -> int:
+    """`history import`: progress on a terminal (entries read, then the writing)."""
     from console.core.history.export import HistoryImportError, import_summary
     from console.engine.history_ops import import_file
 
     ctx = context()
+    shown = stderr.isatty() if hasattr(stderr, "isatty") else False
+
+    def progress(count: int, total: int | None) -> None:
+        if total is not None:
+            print(f"\rReading… {count:,} of {total:,} entries", end="", file=stderr, flush=True)
+        else:
+            print(f"\rWriting {count:,} exchange(s)…" + " " * 12, end="", file=stderr, flush=True)
+
     try:
-        done = import_file(ctx.history, args.file, keep_unknown=args.keep_unknown)
+        done = import_file(ctx.history, args.file, keep_unknown=args.keep_unknown, progress=progress if shown else None)
     except HistoryImportError as exc:
         raise UsageError(str(exc) if str(exc).startswith(str(args.file)) else f"{args.file}: {exc}") from None
     finally:
+        if shown:
+            print("", file=stderr)
         ctx.close()
     print(import_summary(args.file, done.imported, done.skipped, done.repeated), file=stdout)
     return ExitStatus.OK

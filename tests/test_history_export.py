@@ -127,3 +127,54 @@ def test_diff_of_two_exchanges(make_ctx):
     assert diff.status == ("200", "200") and not diff.same
     assert compare(ctx.history.get(a), ctx.history.get(a)).same
     assert [c.describe() for c in json_changes([1, 2], [1])] == ["- /1: 2"]
+
+
+def _har_of(tmp_path, count):
+    from tests.test_interchange import entry, har
+
+    path = tmp_path / "many.har"
+    entries = [entry(url=f"https://api.synerise.com/v4/events/custom?n={n}") for n in range(count - 1)]
+    entries.append(entry(url="https://example.com/elsewhere", method="GET"))  # no known endpoint
+    path.write_text(json.dumps(har(*entries)))
+    return path
+
+
+def test_an_import_says_how_far_it_read_then_that_it_writes(tmp_path):
+    from console.core.history.export import PROGRESS_EVERY
+    from console.engine.history_ops import import_file
+
+    store = HistoryStore(tmp_path / "home")
+    reports = []
+    done = import_file(store, _har_of(tmp_path, 450), progress=lambda n, total: reports.append((n, total)))
+    assert done == (449, 1, 0) and store.count() == 449
+    assert reports == [(PROGRESS_EVERY, 450), (2 * PROGRESS_EVERY, 450), (450, 450), (449, None)]
+
+
+def test_a_stopped_import_writes_nothing(tmp_path):
+    from console.core.history.export import ImportStopped
+    from console.engine.history_ops import import_file
+
+    store = HistoryStore(tmp_path / "home")
+    reports = []
+    with pytest.raises(ImportStopped):
+        import_file(store, _har_of(tmp_path, 450), progress=lambda n, total: reports.append(n),
+                    cancelled=lambda: bool(reports))  # Stop once the first progress was shown
+    assert reports == [200] and store.count() == 0
+
+
+def test_history_import_shows_its_progress_on_a_terminal_only(tmp_path, make_ctx):
+    import io
+
+    from console import cli
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    path = _har_of(tmp_path, 250)
+    for err, shown in ((Terminal(), True), (io.StringIO(), False)):
+        out = io.StringIO()
+        assert cli.main(["history", "import", str(path)], stdout=out, stderr=err, make_context=make_ctx) == 0
+        assert ("Reading… 250 of 250 entries" in err.getvalue()) is shown
+        assert ("Writing 249 exchange(s)…" in err.getvalue()) is shown
+        assert "Imported" in out.getvalue()

@@ -61,10 +61,17 @@ def export_to(out: TextIO, store: HistoryStore, fmt: str, *, limit: int | None =
                                        None if progress is None else (lambda n: progress(n, None)))
 
 
-def import_file(store: HistoryStore, path: str | Path, keep_unknown: bool = False) -> Imported:
+def import_file(store: HistoryStore, path: str | Path, keep_unknown: bool = False, progress: Progress | None = None,
+                cancelled: Callable[[], bool] = lambda: False) -> Imported:
     """Reads a HAR or JSON export into history (HistoryImportError says why a file cannot be);
-    with `keep_unknown`, HAR entries of no known endpoint are kept as vendor "other"."""
-    records, skipped = history_export.read_import(history_export.read_import_file(path), keep_unknown=keep_unknown)
+    with `keep_unknown`, HAR entries of no known endpoint are kept as vendor "other". Whole or
+    not at all: while its entries are read, `progress(read, of)` says how far, and once
+    `cancelled()` says so it stops with ImportStopped, having written nothing; then
+    `progress(exchanges, None)` says they are being written, in one transaction."""
+    records, skipped = history_export.read_import(history_export.read_import_file(path), keep_unknown,
+                                                  progress, cancelled)
+    if progress is not None:
+        progress(len(records), None)
     ids, repeated = history_export.import_into(store, records)
     return Imported(len(ids), skipped, repeated)
 

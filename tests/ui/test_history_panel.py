@@ -319,3 +319,30 @@ def test_a_file_that_cannot_be_imported_is_said_and_changes_nothing(qtbot, monke
     assert said["warned"] and "log.entries must be a list" in said["warned"][0]
     assert not said["asked"] and window.ctx.history.count() == 0
     assert "Reading" not in window.statusBar().currentMessage()
+
+
+def test_a_long_import_shows_its_bar_and_stop_leaves_history_as_it_was(qtbot, monkeypatch, window, tmp_path):
+    import time
+
+    from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressBar
+
+    from console.core.history import export
+    from tests.test_interchange import entry, har
+
+    path = tmp_path / "long.har"
+    path.write_text(json.dumps(har(*[entry(url=f"https://api.synerise.com/v4/events/custom?n={n}")
+                                     for n in range(600)])))
+    reading = export._record_from_har
+    monkeypatch.setattr(export, "_record_from_har", lambda *a, **k: time.sleep(0.005) or reading(*a, **k))
+    # The first reading (counting the unknown entries: none here) is skipped; the import's is slowed.
+    monkeypatch.setattr("console.ui.history.transfer.unknown_entries", lambda _path: 0)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(path), "")))
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a: QMessageBox.StandardButton.No))
+    panel = window.history
+    qtbot.mouseClick(panel.import_button, Qt.MouseButton.LeftButton)
+    stop = named(window, "Stop history change")
+    qtbot.waitUntil(lambda: stop.isVisible() and 0 < panel.findChild(QProgressBar).value(), timeout=10000)
+    qtbot.mouseClick(stop, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.changes.running == 0, timeout=10000)
+    assert window.ctx.history.count() == 0 and not stop.isVisible()
+    assert "Stopped. Nothing was imported" in window.statusBar().currentMessage()

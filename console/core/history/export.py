@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urlsplit
 from console import __version__
 from console.core.exchange import RequestSpec
 from console.core.history.entry import HistoryEntry
-from console.core.history.records import HistoryFilter, Record
+from console.core.history.records import HistoryFilter, Progress, Record
 from console.core.outcomes import Outcome, Source
 from console.core.redact import redact_body, redact_headers, redact_json_text, redact_url
 
@@ -29,6 +29,27 @@ JSON_VERSION = 1
 
 class HistoryImportError(ValueError):
     """The file is not an export this app can read; the message says why."""
+
+
+class ImportStopped(Exception):
+    """The user stopped an import while its entries were read: nothing is imported."""
+
+
+# An import reports how far it read (and asks whether to stop) every this many entries.
+PROGRESS_EVERY = 200
+
+
+def _each(items: list[Any], progress: Progress | None, cancelled: Callable[[], bool] | None) -> Iterator[tuple[int, Any]]:
+    """(number from 1, item) of an import's entries, reporting `progress(read, of)` every
+    PROGRESS_EVERY and at the end, and raising ImportStopped once `cancelled()` says so."""
+    total = len(items)
+    for number, item in enumerate(items, start=1):
+        yield number, item
+        if number % PROGRESS_EVERY == 0 or number == total:
+            if cancelled is not None and cancelled():
+                raise ImportStopped
+            if progress is not None:
+                progress(number, total)
 
 
 IMPORT_CAP = 1024 * 1024 * 1024  # a history file to import: at most 1 GB
@@ -406,7 +427,8 @@ def _issues(value: Any, where: str) -> list[dict[str, str]]:
     return issues
 
 
-def from_json_export(text: str) -> list[Record]:
+def from_json_export(text: str, progress: Progress | None = None,
+                     cancelled: Callable[[], bool] | None = None) -> list[Record]:
     try:
         data = json.loads(text)
     except (ValueError, RecursionError) as exc:
@@ -422,7 +444,7 @@ def from_json_export(text: str) -> list[Record]:
     if not isinstance(exchanges, list):
         raise HistoryImportError(f"The export's exchanges must be a list, not {_kind(exchanges)}.")
     return [_record_from_export(_Checked(item, f"Exchange {number}"))
-            for number, item in enumerate(exchanges, start=1)]
+            for number, item in _each(exchanges, progress, cancelled)]
 
 
 def _export_body(item: _Checked, key: str) -> bytes | None:
@@ -516,7 +538,8 @@ def _har_post_text(request: _Checked) -> str:
 OTHER = "other"  # the vendor of an imported exchange that matches no operation this app knows
 
 
-def from_har(text: str, keep_unknown: bool = False) -> tuple[list[Record], int]:
+def from_har(text: str, keep_unknown: bool = False, progress: Progress | None = None,
+             cancelled: Callable[[], bool] | None = None) -> tuple[list[Record], int]:
     """Records from a HAR file, and how many entries were skipped (not a known endpoint);
     with `keep_unknown` those are kept too, as plain exchanges of vendor "other"."""
     try:
@@ -529,7 +552,7 @@ def from_har(text: str, keep_unknown: bool = False) -> tuple[list[Record], int]:
     if not isinstance(entries, list):
         raise HistoryImportError(f"This HAR file's log.entries must be a list, not {_kind(entries)}.")
     records, skipped = [], 0
-    for number, raw in enumerate(entries, start=1):
+    for number, raw in _each(entries, progress, cancelled):
         entry = _Checked(raw, f"Entry {number}")
         record = _record_from_har(entry, keep_unknown)
         if record is None:
@@ -611,24 +634,26 @@ def _payload_from_query(method: str, url: str, vendor: str) -> str | None:
     return None if mapped.payload is None else json.dumps(mapped.payload, ensure_ascii=False)
 
 
-def read_import(text: str, keep_unknown: bool = False) -> tuple[list[Record], int]:
+def read_import(text: str, keep_unknown: bool = False, progress: Progress | None = None,
+                cancelled: Callable[[], bool] | None = None) -> tuple[list[Record], int]:
     """Records from either kind of file (HAR or the app's JSON export), and how many HAR
     entries matched no known endpoint and were skipped (kept as vendor "other" with
     `keep_unknown`). Raises HistoryImportError, naming the entry and the field, for anything
-    malformed."""
+    malformed; reports `progress(entries read, of)` as it reads, and raises ImportStopped once
+    `cancelled()` says so."""
     if not isinstance(text, str):
         raise HistoryImportError("The file is not text.")
     text = text.lstrip("\ufeff")  # a byte-order mark, as some browsers write
     stripped = text.lstrip()
     if stripped.startswith("{") and '"log"' in stripped[:200]:
-        return from_har(text, keep_unknown)
+        return from_har(text, keep_unknown, progress, cancelled)
     try:
         data = json.loads(text)
     except (ValueError, RecursionError):
         raise HistoryImportError("This file is neither a HAR file nor an Event Console JSON export "
                                  "(it is not JSON).") from None
     if isinstance(data, dict) and data.get("format") == JSON_FORMAT:
-        return from_json_export(text), 0
+        return from_json_export(text, progress, cancelled), 0
     if isinstance(data, dict) and "log" in data:
-        return from_har(text, keep_unknown)
+        return from_har(text, keep_unknown, progress, cancelled)
     raise HistoryImportError("This file is neither a HAR file nor an Event Console JSON export.")

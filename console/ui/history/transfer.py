@@ -84,12 +84,24 @@ def _import_read_file(panel, path: str, skipped: int) -> None:
     def said(result) -> str:
         from console.core.history.export import import_summary
 
+        if result is None:
+            return f"Nothing was imported from {path}."
         imported, skipped, repeated = result
         return import_summary(path, imported, skipped if not keep else 0, repeated).replace(
             " (--keep-unknown keeps them as vendor 'other')", "")
 
     store = panel.store
-    panel.change(lambda: import_file(store, path, keep_unknown=keep), said)
+
+    def work(progress, cancelled):
+        from console.core.history.export import ImportStopped
+
+        try:
+            return import_file(store, path, keep_unknown=keep, progress=progress, cancelled=cancelled)
+        except ImportStopped:
+            return None  # nothing written
+
+    # With the bar and Stop of long changes: its entries read, then written in one go.
+    panel.long_change(work, said, reload=lambda result: result is not None)
 
 
 def retention_dialog(panel) -> None:
