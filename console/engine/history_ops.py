@@ -14,7 +14,7 @@ from typing import NamedTuple, TextIO
 from console.core.files import atomic_stream
 from console.core.history import export as history_export
 from console.core.history.entry import HistoryEntry
-from console.core.history.records import HistoryFilter, Progress
+from console.core.history.records import HistoryFilter, Progress, Record
 from console.core.history.store import HistoryStore
 
 
@@ -61,19 +61,38 @@ def export_to(out: TextIO, store: HistoryStore, fmt: str, *, limit: int | None =
                                        None if progress is None else (lambda n: progress(n, None)))
 
 
+class ImportRead(NamedTuple):
+    """A file read for an import: the exchanges to import, and how many HAR entries of no known
+    endpoint were left out of them."""
+
+    records: list[Record]
+    skipped: int
+
+
+def read_for_import(path: str | Path, keep_unknown: bool = False, progress: Progress | None = None,
+                    cancelled: Callable[[], bool] = lambda: False) -> ImportRead:
+    """Reads and checks a HAR or JSON export (HistoryImportError says why a file cannot be
+    imported); with `keep_unknown`, HAR entries of no known endpoint are kept as vendor
+    "other". `progress(read, of)` says how far it is; once `cancelled()` says so it stops with
+    ImportStopped."""
+    return ImportRead(*history_export.read_import(history_export.read_import_file(path), keep_unknown,
+                                                  progress, cancelled))
+
+
+def import_read(store: HistoryStore, read: ImportRead, progress: Progress | None = None) -> Imported:
+    """Writes what was read into history, in one transaction (`progress(exchanges, None)` says
+    it is writing); an exchange history holds already is not written twice."""
+    if progress is not None:
+        progress(len(read.records), None)
+    ids, repeated = history_export.import_into(store, read.records)
+    return Imported(len(ids), read.skipped, repeated)
+
+
 def import_file(store: HistoryStore, path: str | Path, keep_unknown: bool = False, progress: Progress | None = None,
                 cancelled: Callable[[], bool] = lambda: False) -> Imported:
-    """Reads a HAR or JSON export into history (HistoryImportError says why a file cannot be);
-    with `keep_unknown`, HAR entries of no known endpoint are kept as vendor "other". Whole or
-    not at all: while its entries are read, `progress(read, of)` says how far, and once
-    `cancelled()` says so it stops with ImportStopped, having written nothing; then
-    `progress(exchanges, None)` says they are being written, in one transaction."""
-    records, skipped = history_export.read_import(history_export.read_import_file(path), keep_unknown,
-                                                  progress, cancelled)
-    if progress is not None:
-        progress(len(records), None)
-    ids, repeated = history_export.import_into(store, records)
-    return Imported(len(ids), skipped, repeated)
+    """Reads a HAR or JSON export into history: read_for_import, then import_read. Whole or
+    not at all: stopped while it reads, nothing is written."""
+    return import_read(store, read_for_import(path, keep_unknown, progress, cancelled), progress)
 
 
 def apply_retention(store: HistoryStore, progress: Progress | None = None,

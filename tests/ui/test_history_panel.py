@@ -275,17 +275,26 @@ def _import_through_the_button(qtbot, monkeypatch, window, path, answer):
     monkeypatch.setattr(QMessageBox, "question",
                         staticmethod(lambda _parent, _title, text, *a: said["asked"].append(text) or answer))
     monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda _parent, _title, text: said["warned"].append(text)))
-    reading = transfer.unknown_entries
+    reading = transfer.read_for_import
 
-    def read(chosen):
+    def read(*args, **kwargs):
         said["read_on"] = threading.current_thread()
-        return reading(chosen)
+        return reading(*args, **kwargs)
 
-    monkeypatch.setattr(transfer, "unknown_entries", read)
+    monkeypatch.setattr(transfer, "read_for_import", read)
+    from console.core.history import export
+
+    opening = export.read_import_file
+    said["reads"] = 0
+
+    def opened(chosen):
+        said["reads"] += 1
+        return opening(chosen)
+
+    monkeypatch.setattr(export, "read_import_file", opened)
     panel = window.history
     qtbot.mouseClick(panel.import_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: bool(said["warned"]) or (said["read_on"] is not None and panel.changes.running == 0
-                                               and "Reading" not in window.statusBar().currentMessage()),
+    qtbot.waitUntil(lambda: bool(said["warned"]) or (said["read_on"] is not None and panel.changes.running == 0),
                     timeout=10000)
     return said
 
@@ -304,12 +313,14 @@ def test_import_reads_the_file_off_the_gui_thread_then_asks_about_unknown_entrie
     assert said["asked"] and said["asked"][0].startswith("1 entry of this file match no endpoint")
     qtbot.waitUntil(lambda: window.ctx.history.count() == 1, timeout=5000)
     assert window.ctx.history.recent(1)[0].vendor == "synerise"
+    assert said["reads"] == 1  # what was read is what is written: the file is not read twice
 
     other = tmp_path / "other.har"
     other.write_text(json.dumps(har(entry(url="https://example.com/one", method="GET"))))
-    _import_through_the_button(qtbot, monkeypatch, window, other, QMessageBox.StandardButton.Yes)
+    said = _import_through_the_button(qtbot, monkeypatch, window, other, QMessageBox.StandardButton.Yes)
     qtbot.waitUntil(lambda: window.ctx.history.count() == 2, timeout=5000)
     assert window.ctx.history.recent(1)[0].vendor == "other"
+    assert said["reads"] == 2  # read again to keep the unknown entry
 
 
 def test_a_file_that_cannot_be_imported_is_said_and_changes_nothing(qtbot, monkeypatch, window, tmp_path):
@@ -318,7 +329,7 @@ def test_a_file_that_cannot_be_imported_is_said_and_changes_nothing(qtbot, monke
     said = _import_through_the_button(qtbot, monkeypatch, window, path, None)
     assert said["warned"] and "log.entries must be a list" in said["warned"][0]
     assert not said["asked"] and window.ctx.history.count() == 0
-    assert "Reading" not in window.statusBar().currentMessage()
+    assert "History was not changed" in window.statusBar().currentMessage()
 
 
 def test_a_long_import_shows_its_bar_and_stop_leaves_history_as_it_was(qtbot, monkeypatch, window, tmp_path):
@@ -334,8 +345,7 @@ def test_a_long_import_shows_its_bar_and_stop_leaves_history_as_it_was(qtbot, mo
                                      for n in range(600)])))
     reading = export._record_from_har
     monkeypatch.setattr(export, "_record_from_har", lambda *a, **k: time.sleep(0.005) or reading(*a, **k))
-    # The first reading (counting the unknown entries: none here) is skipped; the import's is slowed.
-    monkeypatch.setattr("console.ui.history.transfer.unknown_entries", lambda _path: 0)
+    # Reading the file is slowed: Stop comes while its entries are read.
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(path), "")))
     monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a: QMessageBox.StandardButton.No))
     panel = window.history

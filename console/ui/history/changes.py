@@ -37,11 +37,11 @@ class BackgroundChanges(QObject):
             self._cancel.set()
             self.stop.setEnabled(False)
 
-    def run_long(self, work, message, reload=lambda result: True) -> None:
+    def run_long(self, work, message, reload=lambda result: True, then=None, failed=None) -> None:
         """A change that may take a while (many rows): `work(progress, cancelled)` runs in the
         background in chunks, calling `progress(done, total)` between them (console.ui.workers
         carries each to the bar); Stop ends it after a chunk. A change done within
-        PROGRESS_AFTER_MS shows no bar at all."""
+        PROGRESS_AFTER_MS shows no bar at all. `then` and `failed` as in run."""
         cancel = threading.Event()
         state = {"running": True}
 
@@ -71,14 +71,19 @@ class BackgroundChanges(QObject):
             self.stop.setVisible(False)
             return result
 
+        def went_wrong(error: str) -> None:
+            finished(None)
+            if failed is not None:
+                failed(error)
+
         self.run(lambda report: work(lambda done, total: report((done, total)), cancel.is_set),
                  lambda n: ("Stopped. " if cancel.is_set() else "") + message(finished(n)),
-                 reload=reload, failed=lambda: finished(None), on_progress=progressed)
+                 then=then, reload=reload, failed=went_wrong, on_progress=progressed)
 
     def run(self, work, message, then=None, reload=lambda result: True, failed=None, on_progress=None) -> None:
         """Runs `work()` in the background, then reloads the list (unless `reload(result)` says
-        nothing changed), calls `then(result)` and says `message(result)`; `failed()` runs first
-        when it raised. With `on_progress`, `work(report)` reports how far it is."""
+        nothing changed), calls `then(result)` and says `message(result)`; when it raised,
+        `failed(sentence)` runs first. With `on_progress`, `work(report)` reports how far it is."""
         from console.ui.workers import run_in_background
 
         panel = self.panel
@@ -96,7 +101,7 @@ class BackgroundChanges(QObject):
 
         def went_wrong(error: str) -> None:
             if failed is not None:
-                failed()
+                failed(error)
             finish(f"History was not changed: {error}")
 
         run_in_background(panel, work, lambda result: finish(message(result), result), went_wrong,

@@ -355,9 +355,10 @@ class HistoryPanel(QWidget):
 
         getattr(transfer, dialog)(self, *args, **kwargs)
 
-    def long_change(self, work, message, reload=lambda result: True) -> None:
-        """A change of many rows, `work(progress, cancelled)`, with the bar and Stop."""
-        self.changes.run_long(work, message, reload)
+    def long_change(self, work, message, reload=lambda result: True, then=None, failed=None) -> None:
+        """A change of many rows, `work(progress, cancelled)`, with the bar and Stop (see
+        BackgroundChanges.run_long)."""
+        self.changes.run_long(work, message, reload, then, failed)
 
     def change(self, work, message, then=None, reload=lambda result: True) -> None:
         """A change to history in the background (see BackgroundChanges.run)."""

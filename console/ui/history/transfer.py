@@ -6,7 +6,17 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox
 
-from console.engine.history_ops import ExportStopped, apply_retention, export_to_file, import_file
+from console.core.history.export import ImportStopped
+from console.engine.history_ops import (
+    ExportStopped,
+    Imported,
+    ImportRead,
+    apply_retention,
+    export_to_file,
+    import_file,
+    import_read,
+    read_for_import,
+)
 
 
 def export_dialog(panel, fmt: str, everything: bool = False) -> None:
@@ -39,45 +49,43 @@ def export_dialog(panel, fmt: str, everything: bool = False) -> None:
 
 
 def import_dialog(panel) -> None:
-    """Asks for a HAR or JSON file and imports it (asking whether to keep unknown entries).
-    The file is read and checked on a worker first (a large HAR takes seconds: the window stays
-    usable, "Reading…" says what it does); the question comes once that is done."""
+    """Asks for a HAR or JSON file and imports it. The file is read and checked first, in the
+    background with the bar and Stop of long changes (a large HAR takes seconds); then comes
+    the question about its entries of no known endpoint, if any, and what was read is written
+    (read again only to keep those entries too)."""
     from PySide6.QtWidgets import QFileDialog
 
     path, _ = QFileDialog.getOpenFileName(panel, "Import history", "", "HAR or JSON (*.har *.json);;All files (*)")
     if not path:
         return
-    from console.ui.workers import run_in_background
 
-    panel.status_message(f"Reading {path}…")
-    run_in_background(panel, lambda: unknown_entries(path), lambda skipped: _import_read_file(panel, path, skipped),
-                      lambda error: _not_imported(panel, path, error))
+    def read(progress, cancelled) -> ImportRead | None:
+        try:
+            return read_for_import(path, progress=progress, cancelled=cancelled)
+        except ImportStopped:
+            return None  # nothing read, nothing written
 
-
-def unknown_entries(path: str) -> int:
-    """How many entries of the file match no endpoint of the five APIs (reading and checking
-    all of it: HistoryImportError says what is wrong with a file that cannot be imported)."""
-    from console.core.history.export import read_import, read_import_file
-
-    return read_import(read_import_file(path))[1]
+    panel.long_change(read, lambda got: "" if got is not None else f"Nothing was imported from {path}.",
+                      reload=lambda _got: False, then=lambda got: _import_what_was_read(panel, path, got),
+                      failed=lambda error: _not_imported(panel, path, error))
 
 
 def _not_imported(panel, path: str, error: str) -> None:
     from PySide6.QtWidgets import QMessageBox
 
-    panel.status_message("")
     QMessageBox.warning(panel, "Import", f"Could not import {path}: {error}")
 
 
-def _import_read_file(panel, path: str, skipped: int) -> None:
-    """The file read well: asks about its unknown entries, if any, then imports it."""
+def _import_what_was_read(panel, path: str, got: ImportRead | None) -> None:
+    """The file was read well: asks about its unknown entries, if any, then imports it."""
     from PySide6.QtWidgets import QMessageBox
 
-    panel.status_message("")
+    if got is None:  # stopped while reading
+        return
     keep = False
-    if skipped:
+    if got.skipped:
         keep = QMessageBox.question(
-            panel, "Import", f"{skipped} entr{'y' if skipped == 1 else 'ies'} of this file match no "
+            panel, "Import", f"{got.skipped} entr{'y' if got.skipped == 1 else 'ies'} of this file match no "
             "endpoint of the five APIs. Keep them too, as plain exchanges you can view and export?"
         ) == QMessageBox.StandardButton.Yes
 
@@ -92,15 +100,14 @@ def _import_read_file(panel, path: str, skipped: int) -> None:
 
     store = panel.store
 
-    def work(progress, cancelled):
-        from console.core.history.export import ImportStopped
-
+    def work(progress, cancelled) -> Imported | None:
         try:
-            return import_file(store, path, keep_unknown=keep, progress=progress, cancelled=cancelled)
+            if keep:  # what was read left those entries out: read again, keeping them
+                return import_file(store, path, keep_unknown=True, progress=progress, cancelled=cancelled)
+            return import_read(store, got, progress)
         except ImportStopped:
             return None  # nothing written
 
-    # With the bar and Stop of long changes: its entries read, then written in one go.
     panel.long_change(work, said, reload=lambda result: result is not None)
 
 
