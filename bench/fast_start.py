@@ -7,8 +7,9 @@ each trick alone off (EVENT_CONSOLE_FAST_START=-name). For each, the median of:
 - `event-console` (the window, QT_QPA_PLATFORM=offscreen): from process start to the first paint
   and to ready (history's rows, the issues and the preview shown), the longest GUI-thread gap
   (5 ms heartbeat) from the first paint until 2 s after ready, and the peak memory at ready.
-The window is started through console.cli.run as the `event-console` script does; a probe wraps
-console.app's window builder (Qt-free) to watch paint events and stop the process once measured.
+The window is the installed `event-console` script itself, with bench/gui_both_ways.py's probe
+(it wraps console.app's Qt-free window builder to watch paint events and stops the process once
+measured).
 
 A trick stays where turning it off costs at least 10% of one of these figures.
 
@@ -27,50 +28,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from gui_ready import READY, make_home  # noqa: E402 - bench/, beside this script
+from gui_both_ways import ENTRY, script  # noqa: E402 - bench/, beside this script
+from gui_ready import make_home  # noqa: E402
 
 from console.fast_start import SWITCH, TRICKS  # noqa: E402
-
-WINDOW = """
-import os, resource, sys, time
-import console.app as app
-build = app._build_window
-state = {"painted": None, "ready": None, "last": None, "worst": 0.0}
-def stamp(what):
-    print(what, time.time(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
-""" + READY + """
-def probed(*args):
-    global window
-    window = build(*args)
-    from PySide6.QtCore import QEvent, QObject, QTimer
-    def beat():
-        now = time.perf_counter()
-        state["worst"] = max(state["worst"], now - state["last"])
-        state["last"] = now
-        if state["ready"] is None and ready():
-            state["ready"] = now
-            stamp("ready")
-        if state["ready"] is not None and now - state["ready"] > 2.0:
-            print("gap", state["worst"] * 1000, flush=True)
-            os._exit(0)
-    class Painted(QObject):
-        def eventFilter(self, obj, event):
-            if event.type() == QEvent.Type.Paint and state["painted"] is None:
-                state["painted"] = state["last"] = time.perf_counter()
-                stamp("painted")
-                heartbeat.start()
-            return False
-    heartbeat = QTimer(interval=5)
-    heartbeat.timeout.connect(beat)
-    window._probe = Painted()
-    window.installEventFilter(window._probe)
-    window._heartbeat = heartbeat
-    return window
-app._build_window = probed
-sys.argv = ["event-console"]
-from console.cli import run
-run()
-"""
 
 
 def _env(home: str, switch: str) -> dict:
@@ -89,8 +50,8 @@ def cli(home: str, switch: str, *argv: str) -> float:
 
 def window(home: str, switch: str) -> tuple[float, float, float, float]:
     start = time.time()
-    out = subprocess.run([sys.executable, "-c", WINDOW], env=_env(home, switch), cwd=ROOT, capture_output=True,
-                         text=True, timeout=60).stdout
+    out = subprocess.run([sys.executable, "-c", ENTRY, script()], env=_env(home, switch), cwd=ROOT,
+                         capture_output=True, text=True, timeout=60).stdout
     fields = {line.split()[0]: line.split()[1:] for line in out.splitlines() if line.strip()}
     painted = (float(fields["painted"][0]) - start) * 1000
     ready = (float(fields["ready"][0]) - start) * 1000

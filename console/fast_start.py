@@ -21,9 +21,9 @@ import sys
 SWITCH = "EVENT_CONSOLE_FAST_START"
 # Kept because they pay, measured by bench/fast_start.py (paired runs, median of off/on ratios)
 # and, for the first paint, bench/gui_startup.py's instruction count (see the README's
-# Benchmarks). Tricks measured and removed for gaining less than 10%: a lighter PySide6 __feature__ check (1.04x, 5% memory), a 1 ms
-# switch interval (1.01x), and the window's forked first check (1.02x to ready, and a longer
-# start-up gap).
+# Benchmarks). Tricks measured and removed for gaining less than 10%: a lighter PySide6
+# __feature__ check (1.04x, 5% memory), a 1 ms switch interval (1.01x), and the window's forked
+# first check (1.02x to ready, and a longer start-up gap).
 TRICKS = {
     # The process ends with os._exit once the command's output is flushed and history closed:
     # Python's own shutdown would tear down every imported module one by one, for nothing.

@@ -60,14 +60,19 @@ def import_dialog(panel) -> None:
         return
 
     def read(progress, cancelled) -> ImportRead | None:
-        try:
-            return read_for_import(path, progress=progress, cancelled=cancelled)
-        except ImportStopped:
-            return None  # nothing read, nothing written
+        return _unless_stopped(lambda: read_for_import(path, progress=progress, cancelled=cancelled))
 
     panel.long_change(read, lambda got: "" if got is not None else f"Nothing was imported from {path}.",
                       reload=lambda _got: False, then=lambda got: _import_what_was_read(panel, path, got),
                       failed=lambda error: _not_imported(panel, path, error))
+
+
+def _unless_stopped(work):
+    """work(), or None when the user stopped it (ImportStopped: nothing was written)."""
+    try:
+        return work()
+    except ImportStopped:
+        return None
 
 
 def _not_imported(panel, path: str, error: str) -> None:
@@ -76,12 +81,11 @@ def _not_imported(panel, path: str, error: str) -> None:
     QMessageBox.warning(panel, "Import", f"Could not import {path}: {error}")
 
 
-def _import_what_was_read(panel, path: str, got: ImportRead | None) -> None:
-    """The file was read well: asks about its unknown entries, if any, then imports it."""
+def _import_what_was_read(panel, path: str, got: ImportRead) -> None:
+    """The file was read well (a long change hands on no result when stopped): asks about its
+    unknown entries, if any, then imports it."""
     from PySide6.QtWidgets import QMessageBox
 
-    if got is None:  # stopped while reading
-        return
     keep = False
     if got.skipped:
         keep = QMessageBox.question(
@@ -101,12 +105,10 @@ def _import_what_was_read(panel, path: str, got: ImportRead | None) -> None:
     store = panel.store
 
     def work(progress, cancelled) -> Imported | None:
-        try:
-            if keep:  # what was read left those entries out: read again, keeping them
-                return import_file(store, path, keep_unknown=True, progress=progress, cancelled=cancelled)
-            return import_read(store, got, progress)
-        except ImportStopped:
-            return None  # nothing written
+        if keep:  # what was read left those entries out: read again, keeping them
+            return _unless_stopped(lambda: import_file(store, path, keep_unknown=True, progress=progress,
+                                                       cancelled=cancelled))
+        return import_read(store, got, progress)
 
     panel.long_change(work, said, reload=lambda result: result is not None)
 
