@@ -820,21 +820,20 @@ def _history_export(args, context, stdout, stderr) -> int:
 
 
 def _history_import(args, context, stdout, stderr) -> int:
-    """`history import`: progress on a terminal (entries read, then the writing)."""
-    from console.core.history.export import HistoryImportError, import_summary
+    """`history import`: how far it is, on a terminal."""
+    from console.core.history.export import HistoryImportError, Unknown, import_summary
     from console.engine.history_ops import import_file
 
     ctx = context()
     shown = stderr.isatty() if hasattr(stderr, "isatty") else False
 
-    def progress(count: int, total: int | None) -> None:
-        if total is not None:
-            print(f"\rReading… {count:,} of {total:,} entries", end="", file=stderr, flush=True)
-        else:
-            print(f"\rWriting {count:,} exchange(s)…" + " " * 12, end="", file=stderr, flush=True)
+    def progress(read: int, total: int | None) -> None:
+        about = "" if read == total else "about "
+        print(f"\rImporting… {read:,} of {about}{total or read:,} entries" + " " * 8, end="", file=stderr, flush=True)
 
     try:
-        done = import_file(ctx.history, args.file, keep_unknown=args.keep_unknown, progress=progress if shown else None)
+        done = import_file(ctx.history, args.file, Unknown.KEEP if args.keep_unknown else Unknown.SKIP,
+                           progress=progress if shown else None)
     except HistoryImportError as exc:
         raise UsageError(str(exc) if str(exc).startswith(str(args.file)) else f"{args.file}: {exc}") from None
     finally:

@@ -12,7 +12,13 @@ from hypothesis import strategies as st
 
 from console.core.definitions import vendors
 from console.core.history.store import HistoryStore
-from console.core.redact import redact_body, redact_headers, redact_text, redact_url
+from console.core.redact import (
+    redact_body,
+    redact_headers,
+    redact_json_text,
+    redact_text,
+    redact_url,
+)
 from console.core.secrets import SecretStore
 from console.engine.capture import Capture
 from console.engine.context import AppContext
@@ -101,3 +107,46 @@ def test_redaction_never_raises_on_any_input(text, data, headers):
     redact_body(data)
     redact_body(text.encode("utf-8", "surrogatepass"), "application/x-www-form-urlencoded")
     redact_headers(headers)
+
+
+# -- the text check before the walk: the same answer as the walk alone ----------------------------
+
+json_keys = st.one_of(st.sampled_from([*FIELD_NAMES, "event", "data", "p\\u0061ssword", "a\"b", "sessionId", ""]),
+                      st.text(max_size=6))
+json_strings = st.one_of(st.text(max_size=10), st.sampled_from(["eyJhbGciOi.eyJzdWIiOi.sig", "***", "a\"b:c",
+                                                                 '"token": "x"', "\\", "Bearer abcdefgh"]))
+json_values = st.recursive(st.one_of(st.integers(), st.floats(allow_nan=False), st.booleans(), st.none(), json_strings),
+                           lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                   st.dictionaries(json_keys, inner, max_size=4)),
+                           max_leaves=30)
+
+
+@settings(max_examples=600, deadline=None)
+@given(json_values, st.booleans(), st.booleans())
+def test_the_text_check_changes_no_answer(value, ascii_only, spaced):
+    """redact_json_text asks the text first whether anything could be masked; whatever the JSON
+    (keys and strings with escapes, JWTs, masks, nesting), it answers what walking the value answers."""
+    from console.core import redact
+
+    text = json.dumps(value, ensure_ascii=ascii_only, separators=(", ", " : ") if spaced else (",", ":"))
+    walked, found = redact.redact_json_value(json.loads(text))
+    expected = text if not found else json.dumps(walked, ensure_ascii=False, separators=(",", ":"))
+    assert redact.redact_json_text(text) == expected
+    keys: list[str] = []
+    json.loads(text, object_hook=lambda obj: keys.extend(obj) or obj)
+    if redact._nothing_to_mask(text, keys):
+        assert not found
+
+
+def test_the_text_check_sees_what_the_walk_masks():
+    """A credential-named key however it is written, a JWT, and deep nesting are left to the walk."""
+    from console.core.redact import _nothing_to_mask
+
+    assert _nothing_to_mask('{"event": "x", "params": {"a": [1, "b"]}}', ["event", "params", "a"])
+    assert not _nothing_to_mask('{"event": "x", "params": {"apiKey" : "k"}}', ["event", "params", "apiKey"])
+    assert not _nothing_to_mask('{"a": "eyJhbGciOi.eyJzdWIiOi.sig"}', ["a"])
+    escaped_jwt = '{"a": "\\u0065yJhbGciOi.\\u0065yJzdWIiOi.sig"}'
+    assert not _nothing_to_mask(escaped_jwt, ["a"])
+    assert redact_text("eyJhbGciOi.eyJzdWIiOi.sig") in json.loads(redact_json_text(escaped_jwt))["a"]
+    assert not _nothing_to_mask("[" * 201 + "]" * 201, [])
+    assert redact_json_text('{"p\\u0061ssword": "k", "token-like": "\\"apiKey\\": 1"}') == '{"password":"***","token-like":"\\"apiKey\\": 1"}'

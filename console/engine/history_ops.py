@@ -2,7 +2,7 @@
 whole or not at all), an import of a HAR or JSON file, and retention. The command line runs
 them in the foreground (progress on a terminal), the window through console.ui.workers (progress
 on its bar, Stop between chunks); each reports progress as `progress(done, total or None)` and
-stops early when `cancelled()` says so."""
+stops early when `cancelled()` says so. Both read and write as they go, in bounded memory."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from typing import NamedTuple, TextIO
 from console.core.files import atomic_stream
 from console.core.history import export as history_export
 from console.core.history.entry import HistoryEntry
-from console.core.history.records import HistoryFilter, Progress, Record
+from console.core.history.export import Unknown
+from console.core.history.records import HistoryFilter, Progress
 from console.core.history.store import HistoryStore
 
 
@@ -61,38 +62,27 @@ def export_to(out: TextIO, store: HistoryStore, fmt: str, *, limit: int | None =
                                        None if progress is None else (lambda n: progress(n, None)))
 
 
-class ImportRead(NamedTuple):
-    """A file read for an import: the exchanges to import, and how many HAR entries of no known
-    endpoint were left out of them."""
+def import_file(store: HistoryStore, path: str | Path, unknown: Unknown = Unknown.SKIP,
+                progress: Progress | None = None, cancelled: Callable[[], bool] = lambda: False) -> Imported:
+    """Imports a HAR or JSON export into history as the file is read: one entry in memory at a
+    time, whatever the file's size. Whole or not at all: a malformed entry (HistoryImportError,
+    naming it) or a Stop (ImportStopped, once `cancelled()` says so) takes back what was stored,
+    and the exchanges show in history only once every one is stored. `unknown` says what
+    becomes of HAR entries of no known endpoint; `progress(entries read, of about how many)`
+    says how far it is (the second figure estimated from how much of the file was read, exact
+    at the end)."""
+    with history_export.open_import_file(path) as (stream, where):
 
-    records: list[Record]
-    skipped: int
+        def every(read: int, last: bool) -> None:
+            if cancelled():
+                raise history_export.ImportStopped
+            if progress is not None:  # the entries ahead estimated from the part of the file read
+                walked, size = where()
+                progress(read, read if last else max(read, read * size // max(walked, 1)))
 
-
-def read_for_import(path: str | Path, keep_unknown: bool = False, progress: Progress | None = None,
-                    cancelled: Callable[[], bool] = lambda: False) -> ImportRead:
-    """Reads and checks a HAR or JSON export (HistoryImportError says why a file cannot be
-    imported); with `keep_unknown`, HAR entries of no known endpoint are kept as vendor
-    "other". `progress(read, of)` says how far it is; once `cancelled()` says so it stops with
-    ImportStopped."""
-    return ImportRead(*history_export.read_import(history_export.read_import_file(path), keep_unknown,
-                                                  progress, cancelled))
-
-
-def import_read(store: HistoryStore, read: ImportRead, progress: Progress | None = None) -> Imported:
-    """Writes what was read into history, in one transaction (`progress(exchanges, None)` says
-    it is writing); an exchange history holds already is not written twice."""
-    if progress is not None:
-        progress(len(read.records), None)
-    ids, repeated = history_export.import_into(store, read.records)
-    return Imported(len(ids), read.skipped, repeated)
-
-
-def import_file(store: HistoryStore, path: str | Path, keep_unknown: bool = False, progress: Progress | None = None,
-                cancelled: Callable[[], bool] = lambda: False) -> Imported:
-    """Reads a HAR or JSON export into history: read_for_import, then import_read. Whole or
-    not at all: stopped while it reads, nothing is written."""
-    return import_read(store, read_for_import(path, keep_unknown, progress, cancelled), progress)
+        reader = history_export.EntryReader(stream, unknown, every)
+        stored, repeated = store.record_stream(reader.records())
+    return Imported(stored, reader.skipped, repeated)
 
 
 def apply_retention(store: HistoryStore, progress: Progress | None = None,

@@ -2,6 +2,7 @@
 import, delete with undo, details, and the link from a history warning."""
 
 import json
+import threading
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
@@ -263,45 +264,32 @@ def test_today_and_yesterday_are_calendar_days(qtbot, window):
 
 def _import_through_the_button(qtbot, monkeypatch, window, path, answer):
     """Clicks Import…, picks `path`, answers the question about unknown entries with `answer`
-    (Yes or No); returns what was asked and warned, once the import is done or refused."""
-    import threading
-
+    (Yes or No); returns what was asked and warned, and the threads the file was read on,
+    once the import is done or refused."""
     from PySide6.QtWidgets import QFileDialog, QMessageBox
 
     from console.ui.history import transfer
 
-    said = {"asked": [], "warned": [], "read_on": None}
+    said = {"asked": [], "warned": [], "read_on": []}
     monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(path), "")))
     monkeypatch.setattr(QMessageBox, "question",
                         staticmethod(lambda _parent, _title, text, *a: said["asked"].append(text) or answer))
     monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda _parent, _title, text: said["warned"].append(text)))
-    reading = transfer.read_for_import
+    importing = transfer.import_file
 
-    def read(*args, **kwargs):
-        said["read_on"] = threading.current_thread()
-        return reading(*args, **kwargs)
+    def imported(*args, **kwargs):
+        said["read_on"].append(threading.current_thread())
+        return importing(*args, **kwargs)
 
-    monkeypatch.setattr(transfer, "read_for_import", read)
-    from console.core.history import export
-
-    opening = export.read_import_file
-    said["reads"] = 0
-
-    def opened(chosen):
-        said["reads"] += 1
-        return opening(chosen)
-
-    monkeypatch.setattr(export, "read_import_file", opened)
+    monkeypatch.setattr(transfer, "import_file", imported)
     panel = window.history
     qtbot.mouseClick(panel.import_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: bool(said["warned"]) or (said["read_on"] is not None and panel.changes.running == 0),
+    qtbot.waitUntil(lambda: bool(said["warned"]) or (bool(said["read_on"]) and panel.changes.running == 0),
                     timeout=10000)
     return said
 
 
 def test_import_reads_the_file_off_the_gui_thread_then_asks_about_unknown_entries(qtbot, monkeypatch, window, tmp_path):
-    import threading
-
     from PySide6.QtWidgets import QMessageBox
 
     from tests.test_interchange import entry, har
@@ -309,18 +297,21 @@ def test_import_reads_the_file_off_the_gui_thread_then_asks_about_unknown_entrie
     path = tmp_path / "chrome.har"
     path.write_text(json.dumps(har(entry(), entry(url="https://example.com/elsewhere", method="GET"))))
     said = _import_through_the_button(qtbot, monkeypatch, window, path, QMessageBox.StandardButton.No)
-    assert said["read_on"] is not threading.main_thread()  # the window kept its GUI thread free
+    assert threading.main_thread() not in said["read_on"]  # the window kept its GUI thread free
     assert said["asked"] and said["asked"][0].startswith("1 entry of this file match no endpoint")
     qtbot.waitUntil(lambda: window.ctx.history.count() == 1, timeout=5000)
     assert window.ctx.history.recent(1)[0].vendor == "synerise"
-    assert said["reads"] == 1  # what was read is what is written: the file is not read twice
+    assert len(said["read_on"]) == 1  # No: the file is not read again
+    assert "Imported 1 exchange(s)" in window.statusBar().currentMessage()
 
     other = tmp_path / "other.har"
-    other.write_text(json.dumps(har(entry(url="https://example.com/one", method="GET"))))
+    other.write_text(json.dumps(har(entry(url="https://api.synerise.com/v4/events/custom?n=2"),
+                                    entry(url="https://example.com/one", method="GET"))))
     said = _import_through_the_button(qtbot, monkeypatch, window, other, QMessageBox.StandardButton.Yes)
-    qtbot.waitUntil(lambda: window.ctx.history.count() == 2, timeout=5000)
-    assert window.ctx.history.recent(1)[0].vendor == "other"
-    assert said["reads"] == 2  # read again to keep the unknown entry
+    qtbot.waitUntil(lambda: window.ctx.history.count() == 3 and window.history.changes.running == 0, timeout=5000)
+    assert sorted(r.vendor for r in window.ctx.history.recent(2)) == ["other", "synerise"]
+    assert len(said["read_on"]) == 2  # Yes: read again for the unknown entry alone (the known one is not doubled)
+    assert "Imported 1 exchange(s)" in window.statusBar().currentMessage()
 
 
 def test_a_file_that_cannot_be_imported_is_said_and_changes_nothing(qtbot, monkeypatch, window, tmp_path):

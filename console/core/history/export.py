@@ -5,10 +5,14 @@ redacted again before they are stored, since a HAR from elsewhere may carry live
 from __future__ import annotations
 
 import base64
+import io
 import json
+import os
 from array import array
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import parse_qsl, urlsplit
@@ -16,7 +20,8 @@ from urllib.parse import parse_qsl, urlsplit
 from console import __version__
 from console.core.exchange import RequestSpec
 from console.core.history.entry import HistoryEntry
-from console.core.history.records import HistoryFilter, Progress, Record
+from console.core.history.json_stream import JsonStream, JsonStreamError
+from console.core.history.records import HistoryFilter, Record
 from console.core.outcomes import Outcome, Source
 from console.core.redact import redact_body, redact_headers, redact_json_text, redact_url
 
@@ -38,43 +43,33 @@ class ImportStopped(Exception):
 # An import reports how far it read (and asks whether to stop) every this many entries.
 PROGRESS_EVERY = 200
 
+class Unknown(Enum):
+    """What an import does with a HAR entry that matches no endpoint of the five APIs."""
 
-def _each(items: list[Any], progress: Progress | None, cancelled: Callable[[], bool] | None) -> Iterator[tuple[int, Any]]:
-    """(number from 1, item) of an import's entries, reporting `progress(read, of)` every
-    PROGRESS_EVERY and at the end, and raising ImportStopped once `cancelled()` says so."""
-    total = len(items)
-    for number, item in enumerate(items, start=1):
-        yield number, item
-        if number % PROGRESS_EVERY == 0 or number == total:
-            if cancelled is not None and cancelled():
-                raise ImportStopped
-            if progress is not None:
-                progress(number, total)
+    SKIP = "skip"  # left out, and counted
+    KEEP = "keep"  # kept too, as a plain exchange of vendor "other"
+    ONLY = "only"  # only those are kept (a second pass, after the user said to keep them)
 
 
-IMPORT_CAP = 1024 * 1024 * 1024  # a history file to import: at most 1 GB
-
-
-def read_import_file(path: str | Path) -> str:
-    """The text of a HAR or JSON export file a user named: a regular file of at most
-    IMPORT_CAP, UTF-8 (a byte-order mark allowed); HistoryImportError otherwise."""
-    from console.core.files import InputFileError, read_regular
+@contextmanager
+def open_import_file(path: str | Path) -> Iterator[tuple[JsonStream, Callable[[], tuple[int, int]]]]:
+    """A HAR or JSON export file a user named, opened to be walked as it is read (so it may be
+    of any size): a regular file of UTF-8 text (a byte-order mark allowed); HistoryImportError
+    otherwise. Gives the stream and `where()`: (characters walked past, the file's size in
+    bytes), for progress."""
+    from console.core.files import InputFileError, open_text
 
     try:
-        data = read_regular(path, IMPORT_CAP, "history file")
+        text = open_text(path, "history file")
     except InputFileError as exc:
         raise HistoryImportError(str(exc)) from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise HistoryImportError(f"{path} is not UTF-8 text, so it is neither HAR nor a JSON export") from None
-
-
-def import_into(store: HistoryStore, records: list[Record]) -> tuple[list[int], int]:
-    """Records the imported exchanges history does not hold yet; (their ids, how many it held)."""
-    known = store.already_recorded(records)
-    ids = store.record_many([r for r, seen in zip(records, known, strict=True) if not seen])
-    return ids, sum(known)
+    with text:
+        size = os.fstat(text.fileno()).st_size
+        try:
+            stream = JsonStream(text.read)
+            yield stream, lambda: (stream.position(), size)
+        except UnicodeDecodeError:
+            raise HistoryImportError(f"{path} is not UTF-8 text, so it is neither HAR nor a JSON export") from None
 
 
 def import_summary(path: str | Path, imported: int, skipped: int, repeated: int) -> str:
@@ -427,26 +422,6 @@ def _issues(value: Any, where: str) -> list[dict[str, str]]:
     return issues
 
 
-def from_json_export(text: str, progress: Progress | None = None,
-                     cancelled: Callable[[], bool] | None = None) -> list[Record]:
-    try:
-        data = json.loads(text)
-    except (ValueError, RecursionError) as exc:
-        raise HistoryImportError(f"The file is not JSON: {exc}") from None
-    if not isinstance(data, dict) or data.get("format") != JSON_FORMAT:
-        raise HistoryImportError("This JSON is not an Event Console history export.")
-    version = data.get("version", 0)
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise HistoryImportError("The export's version must be a number.")
-    if version > JSON_VERSION:
-        raise HistoryImportError("This export was written by a newer Event Console.")
-    exchanges = data.get("exchanges")
-    if not isinstance(exchanges, list):
-        raise HistoryImportError(f"The export's exchanges must be a list, not {_kind(exchanges)}.")
-    return [_record_from_export(_Checked(item, f"Exchange {number}"))
-            for number, item in _each(exchanges, progress, cancelled)]
-
-
 def _export_body(item: _Checked, key: str) -> bytes | None:
     holder = item.child(key)
     if holder is None:
@@ -538,31 +513,7 @@ def _har_post_text(request: _Checked) -> str:
 OTHER = "other"  # the vendor of an imported exchange that matches no operation this app knows
 
 
-def from_har(text: str, keep_unknown: bool = False, progress: Progress | None = None,
-             cancelled: Callable[[], bool] | None = None) -> tuple[list[Record], int]:
-    """Records from a HAR file, and how many entries were skipped (not a known endpoint);
-    with `keep_unknown` those are kept too, as plain exchanges of vendor "other"."""
-    try:
-        data = json.loads(text.lstrip("\ufeff"))
-    except (ValueError, RecursionError):
-        raise HistoryImportError("This is not a HAR file: it is not JSON.") from None
-    if not isinstance(data, dict) or not isinstance(data.get("log"), dict):
-        raise HistoryImportError("This is not a HAR file (no log object).")
-    entries = data["log"].get("entries")
-    if not isinstance(entries, list):
-        raise HistoryImportError(f"This HAR file's log.entries must be a list, not {_kind(entries)}.")
-    records, skipped = [], 0
-    for number, raw in _each(entries, progress, cancelled):
-        entry = _Checked(raw, f"Entry {number}")
-        record = _record_from_har(entry, keep_unknown)
-        if record is None:
-            skipped += 1
-        else:
-            records.append(record)
-    return records, skipped
-
-
-def _record_from_har(entry: _Checked, keep_unknown: bool = False) -> Record | None:
+def _record_from_har(entry: _Checked, unknown: Unknown = Unknown.SKIP) -> Record | None:
     where = entry.where
     request = entry.need("request")
     response = entry.child("response")
@@ -579,9 +530,11 @@ def _record_from_har(entry: _Checked, keep_unknown: bool = False) -> Record | No
         if not (vendor and operation):
             raise HistoryImportError(f"{where}: _eventConsole needs both vendor and operation.")
         _known(vendor, operation, where)
+        if unknown is Unknown.ONLY:
+            return None
     else:
         guess = _guess_operation(method, url)
-        if guess is None and not keep_unknown:
+        if (guess is None and unknown is Unknown.SKIP) or (guess is not None and unknown is Unknown.ONLY):
             return None
         vendor, operation = guess or (OTHER, method.upper())
     body_text = _har_post_text(request)
@@ -634,26 +587,142 @@ def _payload_from_query(method: str, url: str, vendor: str) -> str | None:
     return None if mapped.payload is None else json.dumps(mapped.payload, ensure_ascii=False)
 
 
-def read_import(text: str, keep_unknown: bool = False, progress: Progress | None = None,
-                cancelled: Callable[[], bool] | None = None) -> tuple[list[Record], int]:
-    """Records from either kind of file (HAR or the app's JSON export), and how many HAR
-    entries matched no known endpoint and were skipped (kept as vendor "other" with
+NEITHER = "This file is neither a HAR file nor an Event Console JSON export"
+_ABSENT = object()  # a member the file does not have
+
+
+class EntryReader:
+    """One reading of a HAR file or the app's JSON export, entry by entry: `records()` gives
+    each exchange to import as it is read and checked (one entry in memory at a time), and
+    raises HistoryImportError, naming the entry and the field, at the first thing malformed (so
+    a caller that stores them as they come must be able to take them back). Afterwards `read`
+    says how many entries there were and `skipped` how many HAR entries `unknown` left out.
+    `every(read, last)` is called every PROGRESS_EVERY entries and after the last: a progress
+    report, or a Stop (it may raise ImportStopped)."""
+
+    def __init__(self, stream: JsonStream, unknown: Unknown = Unknown.SKIP,
+                 every: Callable[[int, bool], None] | None = None):
+        self.stream, self.unknown, self.every = stream, unknown, every
+        self.read = self.skipped = 0
+
+    def records(self) -> Iterator[Record]:
+        stream = self.stream
+        first = stream.peek()
+        if first != "{":
+            try:
+                if first != "[":  # an array is no export either way, however long: not read
+                    stream.value()
+                    stream.end()
+            except JsonStreamError:
+                raise HistoryImportError(f"{NEITHER} (it is not JSON).") from None
+            raise HistoryImportError(f"{NEITHER}.")
+        kind: str | None = None  # "har" or "json", once a member says which
+        fmt: Any = None
+        version: Any = _ABSENT
+        held: Any = _ABSENT  # exchanges written before the export's format and version: read whole
+        streamed = False
+        try:
+            for key in stream.members():
+                if key == "log" and kind != "json":
+                    if kind == "har":
+                        raise HistoryImportError("This HAR file has two log objects.")
+                    kind = "har"
+                    yield from self._har_log()
+                elif key == "format" and kind != "har":
+                    fmt = stream.value()
+                    kind = "json" if fmt == JSON_FORMAT else None
+                elif key == "version":
+                    version = stream.value()
+                elif key == "exchanges" and kind != "har":
+                    if streamed or held is not _ABSENT:
+                        raise HistoryImportError("This export has two lists of exchanges.")
+                    if kind == "json" and version is not _ABSENT:
+                        self._check_version(version)
+                        yield from self._exchanges()
+                        streamed = True
+                    else:
+                        held = stream.value()
+                else:
+                    stream.value()
+            stream.end()
+        except JsonStreamError as exc:
+            what = {"har": "This HAR file", "json": "This export"}.get(kind or "", NEITHER)
+            raise HistoryImportError(f"{what} is not JSON: {exc}.") from None
+        if kind is None:
+            raise HistoryImportError(f"{NEITHER}.")
+        if kind == "json" and not streamed:
+            self._check_version(0 if version is _ABSENT else version)
+            held = None if held is _ABSENT else held
+            if not isinstance(held, list):
+                raise HistoryImportError(f"The export's exchanges must be a list, not {_kind(held)}.")
+            for item in held:
+                yield self._counted(_record_from_export(_Checked(item, f"Exchange {self.read + 1}")))
+            self._report()
+
+    @staticmethod
+    def _check_version(version: Any) -> None:
+        if not isinstance(version, int) or isinstance(version, bool):
+            raise HistoryImportError("The export's version must be a number.")
+        if version > JSON_VERSION:
+            raise HistoryImportError("This export was written by a newer Event Console.")
+
+    def _counted(self, record: Record) -> Record:
+        self._tick()
+        return record
+
+    def _tick(self) -> None:
+        self.read += 1
+        if self.every is not None and self.read % PROGRESS_EVERY == 0:
+            self.every(self.read, False)
+
+    def _report(self) -> None:
+        """The last report, after the last entry."""
+        if self.every is not None:
+            self.every(self.read, True)
+
+    def _har_log(self) -> Iterator[Record]:
+        stream = self.stream
+        if stream.peek() != "{":
+            stream.value()
+            raise HistoryImportError("This is not a HAR file (no log object).")
+        entries = False
+        for key in stream.members():
+            if key != "entries":
+                stream.value()
+                continue
+            if entries:
+                raise HistoryImportError("This HAR file's log has two lists of entries.")
+            entries = True
+            if stream.peek() != "[":
+                raise HistoryImportError(f"This HAR file's log.entries must be a list, not {_kind(stream.value())}.")
+            for raw in stream.items():
+                number = self.read + 1
+                record = _record_from_har(_Checked(raw, f"Entry {number}"), self.unknown)
+                self._tick()
+                if record is None:
+                    self.skipped += 1
+                else:
+                    yield record
+        if not entries:
+            raise HistoryImportError("This HAR file's log.entries must be a list, not null.")
+        self._report()
+
+    def _exchanges(self) -> Iterator[Record]:
+        stream = self.stream
+        if stream.peek() != "[":
+            raise HistoryImportError(f"The export's exchanges must be a list, not {_kind(stream.value())}.")
+        for item in stream.items():
+            yield self._counted(_record_from_export(_Checked(item, f"Exchange {self.read + 1}")))
+        self._report()
+
+
+def read_import(text: str, keep_unknown: bool = False) -> tuple[list[Record], int]:
+    """Records from the text of either kind of file (HAR or the app's JSON export), and how many
+    HAR entries matched no known endpoint and were skipped (kept as vendor "other" with
     `keep_unknown`). Raises HistoryImportError, naming the entry and the field, for anything
-    malformed; reports `progress(entries read, of)` as it reads, and raises ImportStopped once
-    `cancelled()` says so."""
+    malformed. (A file is read as it is walked instead: console.engine.history_ops.)"""
     if not isinstance(text, str):
         raise HistoryImportError("The file is not text.")
-    text = text.lstrip("\ufeff")  # a byte-order mark, as some browsers write
-    stripped = text.lstrip()
-    if stripped.startswith("{") and '"log"' in stripped[:200]:
-        return from_har(text, keep_unknown, progress, cancelled)
-    try:
-        data = json.loads(text)
-    except (ValueError, RecursionError):
-        raise HistoryImportError("This file is neither a HAR file nor an Event Console JSON export "
-                                 "(it is not JSON).") from None
-    if isinstance(data, dict) and data.get("format") == JSON_FORMAT:
-        return from_json_export(text, progress, cancelled), 0
-    if isinstance(data, dict) and "log" in data:
-        return from_har(text, keep_unknown, progress, cancelled)
-    raise HistoryImportError("This file is neither a HAR file nor an Event Console JSON export.")
+    reader = EntryReader(JsonStream(io.StringIO(text.lstrip("\ufeff")).read),  # a BOM, as some browsers write
+                         Unknown.KEEP if keep_unknown else Unknown.SKIP)
+    return list(reader.records()), reader.skipped

@@ -97,8 +97,9 @@ class Maintenance(Connections):
                 "SELECT 1 FROM exchanges WHERE deleted = ? LIMIT 1", (int(batch),)).fetchone() is not None
 
     def _purge_deleted(self, progress: Progress | None, cancelled: Callable[[], bool]) -> None:
-        """Removes for good the rows an earlier delete marked (they can no longer be undone)."""
-        self._purge("deleted IS NOT NULL", (), progress, cancelled)
+        """Removes for good the rows an earlier delete marked (they can no longer be undone);
+        not those an import under way keeps hidden (marked below zero: console.core.history.imports)."""
+        self._purge("deleted > 0", (), progress, cancelled)
         with self.transaction() as db:
             db.execute("DELETE FROM meta WHERE key = 'undo_batch'")
 

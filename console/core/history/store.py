@@ -1,20 +1,19 @@
 """HistoryStore: the history database of one data home, its parts put together: the file and
-its connections (connection.py), writes (writes.py), reads (queries.py) and maintenance
-(maintenance.py); a capture killed before recording what it answered is recovered at open
-(recovery.py)."""
+its connections (connection.py), writes (writes.py), reads (queries.py), maintenance
+(maintenance.py) and imports stored as their file is read (imports.py); a capture killed
+before recording what it answered is recovered at open (recovery.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from console.core.history.connection import FILE_NAME, Connections
-from console.core.history.maintenance import Maintenance
+from console.core.history.imports import Imports
 from console.core.history.queries import Queries
 from console.core.history.recovery import count_waiting, recover_captures
-from console.core.history.writes import Writes
 
 
-class HistoryStore(Queries, Writes, Maintenance, Connections):
+class HistoryStore(Queries, Imports, Connections):
     """The history database. Safe to use from several threads: writes go through one
     connection under a lock; every thread reads through a connection of its own (see
     Connections._reading), so a read never waits for a write in progress, however long.

@@ -45,18 +45,23 @@ class Writes(Connections):
         """Stores several exchanges in one transaction (imports, generated test data).
         Raises HistoryUnavailable when they cannot be written (read-only, disk full, …)."""
         self.check_writable()
-        ids: list[int] = []
         try:
             with self.transaction() as db:
-                for r in records:
-                    row_id = db.execute(INSERT_ROW, r.row()).lastrowid
-                    assert row_id is not None  # an INSERT has one
-                    ids.append(row_id)
-                    db.execute(INSERT_BODIES, (row_id, *r.bodies()))
-                    self._add_keys(db, r, row_id)
-                    self._index(db, row_id, r)
+                return self._insert(db, records)
         except sqlite3.Error as exc:
             raise HistoryUnavailable(self.path, exc) from None
+
+    def _insert(self, db: sqlite3.Connection, records: list[Record]) -> list[int]:
+        """Writes the exchanges in the transaction `db`, with their bodies, keys and search
+        text; their ids."""
+        ids: list[int] = []
+        for r in records:
+            row_id = db.execute(INSERT_ROW, r.row()).lastrowid
+            assert row_id is not None  # an INSERT has one
+            ids.append(row_id)
+            db.execute(INSERT_BODIES, (row_id, *r.bodies()))
+            self._add_keys(db, r, row_id)
+            self._index(db, row_id, r)
         return ids
 
     def complete(self, exchange_id: int, r: Record) -> None:

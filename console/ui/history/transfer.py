@@ -6,16 +6,13 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox
 
-from console.core.history.export import ImportStopped
+from console.core.history.export import ImportStopped, Unknown
 from console.engine.history_ops import (
     ExportStopped,
     Imported,
-    ImportRead,
     apply_retention,
     export_to_file,
     import_file,
-    import_read,
-    read_for_import,
 )
 
 
@@ -49,68 +46,56 @@ def export_dialog(panel, fmt: str, everything: bool = False) -> None:
 
 
 def import_dialog(panel) -> None:
-    """Asks for a HAR or JSON file and imports it. The file is read and checked first, in the
-    background with the bar and Stop of long changes (a large HAR takes seconds); then comes
-    the question about its entries of no known endpoint, if any, and what was read is written
-    (read again only to keep those entries too)."""
+    """Asks for a HAR or JSON file and imports it, in the background with the bar and Stop of
+    long changes (a large HAR takes seconds; Stop imports nothing). The file is stored as it is
+    read; entries of no known endpoint are left out, and once the rest is in, the user is asked
+    whether to import those too (the file read again for them alone)."""
     from PySide6.QtWidgets import QFileDialog
 
     path, _ = QFileDialog.getOpenFileName(panel, "Import history", "", "HAR or JSON (*.har *.json);;All files (*)")
     if not path:
         return
+    _import(panel, path, Unknown.SKIP)
 
-    def read(progress, cancelled) -> ImportRead | None:
-        return _unless_stopped(lambda: read_for_import(path, progress=progress, cancelled=cancelled))
 
-    panel.long_change(read, lambda got: "" if got is not None else f"Nothing was imported from {path}.",
-                      reload=lambda _got: False, then=lambda got: _import_what_was_read(panel, path, got),
+def _import(panel, path: str, unknown: Unknown) -> None:
+    store = panel.store
+
+    def work(progress, cancelled) -> Imported | None:
+        try:
+            return import_file(store, path, unknown, progress=progress, cancelled=cancelled)
+        except ImportStopped:
+            return None  # nothing was written
+
+    def said(result: Imported | None) -> str:
+        from console.core.history.export import import_summary
+
+        if result is None:
+            return f"Nothing was imported from {path}."
+        return import_summary(path, result.imported, 0, result.repeated)
+
+    def then(result: Imported | None) -> None:
+        if result is not None and result.skipped and unknown is Unknown.SKIP:
+            _ask_about_unknown(panel, path, result.skipped)
+
+    panel.long_change(work, said, reload=lambda result: result is not None, then=then,
                       failed=lambda error: _not_imported(panel, path, error))
 
 
-def _unless_stopped(work):
-    """work(), or None when the user stopped it (ImportStopped: nothing was written)."""
-    try:
-        return work()
-    except ImportStopped:
-        return None
+def _ask_about_unknown(panel, path: str, skipped: int) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    if QMessageBox.question(
+            panel, "Import", f"{skipped} entr{'y' if skipped == 1 else 'ies'} of this file match no endpoint of "
+            "the five APIs and were not imported. Import them too, as plain exchanges you can view and export?"
+    ) == QMessageBox.StandardButton.Yes:
+        _import(panel, path, Unknown.ONLY)
 
 
 def _not_imported(panel, path: str, error: str) -> None:
     from PySide6.QtWidgets import QMessageBox
 
     QMessageBox.warning(panel, "Import", f"Could not import {path}: {error}")
-
-
-def _import_what_was_read(panel, path: str, got: ImportRead) -> None:
-    """The file was read well (a long change hands on no result when stopped): asks about its
-    unknown entries, if any, then imports it."""
-    from PySide6.QtWidgets import QMessageBox
-
-    keep = False
-    if got.skipped:
-        keep = QMessageBox.question(
-            panel, "Import", f"{got.skipped} entr{'y' if got.skipped == 1 else 'ies'} of this file match no "
-            "endpoint of the five APIs. Keep them too, as plain exchanges you can view and export?"
-        ) == QMessageBox.StandardButton.Yes
-
-    def said(result) -> str:
-        from console.core.history.export import import_summary
-
-        if result is None:
-            return f"Nothing was imported from {path}."
-        imported, skipped, repeated = result
-        return import_summary(path, imported, skipped if not keep else 0, repeated).replace(
-            " (--keep-unknown keeps them as vendor 'other')", "")
-
-    store = panel.store
-
-    def work(progress, cancelled) -> Imported | None:
-        if keep:  # what was read left those entries out: read again, keeping them
-            return _unless_stopped(lambda: import_file(store, path, keep_unknown=True, progress=progress,
-                                                       cancelled=cancelled))
-        return import_read(store, got, progress)
-
-    panel.long_change(work, said, reload=lambda result: result is not None)
 
 
 def retention_dialog(panel) -> None:
