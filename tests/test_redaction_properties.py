@@ -150,3 +150,44 @@ def test_the_text_check_sees_what_the_walk_masks():
     assert redact_text("eyJhbGciOi.eyJzdWIiOi.sig") in json.loads(redact_json_text(escaped_jwt))["a"]
     assert not _nothing_to_mask("[" * 201 + "]" * 201, [])
     assert redact_json_text('{"p\\u0061ssword": "k", "token-like": "\\"apiKey\\": 1"}') == '{"password":"***","token-like":"\\"apiKey\\": 1"}'
+
+
+def test_free_text_skips_its_patterns_only_when_none_could_match(monkeypatch):
+    """redact_text looks for a separator, a scheme or a JWT's start before running its patterns;
+    over texts made of what the patterns look for, it answers what running them answers."""
+    from hypothesis import given as given_
+    from hypothesis import settings as settings_
+
+    from console.core import redact
+
+    pieces = st.sampled_from(["token", "=", ":", " ", "Bearer ", "basic ", "BEARER ", "Basic ", "eyJhbGciOi.eyJzdWIiOi.s",
+                              "abcdefgh", "apiKey", '"', "://", "&", "x"])
+
+    @settings_(max_examples=500, deadline=None)
+    @given_(st.lists(pieces, max_size=8).map("".join))
+    def check(text):
+        with monkeypatch.context() as patched:
+            patched.setattr(redact, "_may_hold_credential", lambda _text: True)
+            expected = redact.redact_text(text)
+        assert redact.redact_text(text) == expected
+
+    check()
+
+
+har_bodies = st.one_of(json_values.map(json.dumps), st.sampled_from(
+    ["a=1&token=abc", "a=1&b=2", '{"apiKey": "k"}', '{"x": "\udcff", "token": "t"}', '{"x": "\udcff"}', "not json",
+     '{"p": "eyJhbGciOi.eyJzdWIiOi.sig"}', "Bearer abcdefgh", "\udcff=1&secret=2"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(har_bodies)
+def test_an_imported_payload_is_masked_as_if_read_alone(body):
+    """An imported HAR request's payload is its body's text: masked once with the body when the
+    body needed nothing, and always as redact_json_text would mask it alone."""
+    from console.core.history.export import _Checked, _record_from_har
+
+    entry = {"request": {"method": "POST", "url": "https://api.synerise.com/v4/events/custom",
+                         "headers": [], "postData": {"mimeType": "application/json", "text": body}}}
+    record = _record_from_har(_Checked(entry, "Entry 1"))
+    assert record.payload == redact_json_text(body)
+    assert record.request_body == redact_body(body.encode("utf-8", "surrogatepass"))

@@ -126,12 +126,22 @@ _SCHEME_VALUE = re.compile(r"\b([Bb]earer|BEARER|Basic)(\s+)([A-Za-z0-9._~+/=-]{
 _JWT = re.compile(r"\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*")
 
 
+def _may_hold_credential(text: str) -> bool:
+    """Whether the patterns above could match: none can without a separator (=, :), a scheme's
+    name or a JWT's start. Most header values have none, and these scans cost a twentieth of
+    running the three patterns."""
+    return ("=" in text or ":" in text or "eyJ" in text or "earer" in text or "EARER" in text
+            or "Basic" in text)
+
+
 def redact_text(text: str, secrets: Iterable[str] = ()) -> str:
     """Free text (an unreadable body, an error, a log line) with known secret values masked and
     anything shaped like a credential masked too: `token=…`, `"APIKey": "…"`, `Bearer …`, JWTs."""
     if not text:
         return text
     text = mask_text(text, secrets)
+    if not _may_hold_credential(text):
+        return text
 
     def assignment(match: re.Match[str]) -> str:
         if not is_secret_field(match["name"]) or match["value"].startswith(MASK):

@@ -337,11 +337,13 @@ class _Checked:
         self.data, self.where = data, where
 
     def get(self, name: str, kinds: tuple[Any, ...], required: bool = False, default: Any = None) -> Any:
-        if name not in self.data or self.data[name] is None:
+        value = self.data.get(name)
+        if value is None:
             if required:
                 raise HistoryImportError(f"{self.where}: {name} is missing.")
             return default
-        value = self.data[name]
+        if type(value) in kinds and type(value) is not float:  # the usual case, in one test
+            return value
         if isinstance(value, bool) and bool not in kinds:
             raise HistoryImportError(f"{self.where}: {name} must be {_words(kinds)}, not true/false.")
         if not isinstance(value, kinds):
@@ -554,13 +556,17 @@ def _record_from_har(entry: _Checked, unknown: Unknown = Unknown.SKIP) -> Record
         elapsed = 0  # HAR's -1: not known
     comment = content.get("comment", (str,), default="") if content else ""
     started = entry.get("startedDateTime", (str,))
+    sent = body_text.encode("utf-8", "surrogatepass") if body_text else b""
+    request_body = redact_body(sent) or b""
+    if payload and not (payload == body_text and request_body is sent):
+        payload = redact_json_text(payload)  # (the body's own text, found clean just now, is not read again)
     return Record(
         time=_time(started, where) if started else _now(), vendor=vendor, operation=operation,
         profile=(own.get("profile", (str,)) if own else None) or "imported", method=method,
         url=redact_url(url),
         request_headers=redact_headers(_har_headers(request, f"{where} request")),
-        request_body=(redact_body(body_text.encode("utf-8", "surrogatepass")) or b"") if body_text else b"",
-        payload=redact_json_text(payload) if payload else payload,
+        request_body=request_body,
+        payload=payload,
         settings=(own.strings("settings") if own else None) or {},
         credential=own.get("credential", (str,)) if own else None, status=status,
         reason=response.get("statusText", (str,)) if response and status else None,

@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Iterable
 from itertools import islice
 
-from console.core.history.connection import HistoryUnavailable, marks
+from console.core.history.connection import HistoryUnavailable
 from console.core.history.maintenance import CHUNK, Maintenance
 from console.core.history.records import Record
 from console.core.history.writes import Writes
@@ -43,8 +43,7 @@ class Imports(Writes, Maintenance):
                 repeated += len(chunk) - len(fresh)
                 if fresh:
                     with self.transaction() as db:
-                        ids = self._insert(db, fresh)
-                        db.execute(f"UPDATE exchanges SET deleted = ? WHERE id IN ({marks(ids)})", [batch, *ids])
+                        self._insert(db, fresh, hidden=batch)
                 stored += len(fresh)
         except sqlite3.Error as exc:
             self._take_back(batch)

@@ -193,6 +193,9 @@ FTS_FILL = (f"INSERT INTO exchanges_fts(rowid, url, payload, response_body) SELE
 
 # Statements of one exchange written.
 INSERT_ROW = f"INSERT INTO exchanges ({', '.join(ROW_COLUMNS)}) VALUES ({', '.join('?' * len(ROW_COLUMNS))})"
+# The same, hidden (marked deleted by an import under way: console.core.history.imports).
+INSERT_HIDDEN_ROW = (f"INSERT INTO exchanges ({', '.join(ROW_COLUMNS)}, deleted) "
+                     f"VALUES ({', '.join('?' * (len(ROW_COLUMNS) + 1))})")
 INSERT_BODIES = (f"INSERT INTO exchange_bodies (id, {', '.join(BODY_COLUMNS)}) "
                  f"VALUES ({', '.join('?' * (len(BODY_COLUMNS) + 1))})")
 INSERT_FTS = (f"INSERT INTO exchanges_fts(rowid, url, payload, response_body) VALUES "

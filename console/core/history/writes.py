@@ -11,6 +11,7 @@ from console.core.history.schema import (
     BODY_COLUMNS,
     INSERT_BODIES,
     INSERT_FTS,
+    INSERT_HIDDEN_ROW,
     INSERT_ROW,
     ROW_COLUMNS,
 )
@@ -51,12 +52,13 @@ class Writes(Connections):
         except sqlite3.Error as exc:
             raise HistoryUnavailable(self.path, exc) from None
 
-    def _insert(self, db: sqlite3.Connection, records: list[Record]) -> list[int]:
+    def _insert(self, db: sqlite3.Connection, records: list[Record], hidden: int | None = None) -> list[int]:
         """Writes the exchanges in the transaction `db`, with their bodies, keys and search
-        text; their ids."""
+        text (marked deleted by `hidden`, an import's number, if given); their ids."""
         ids: list[int] = []
         for r in records:
-            row_id = db.execute(INSERT_ROW, r.row()).lastrowid
+            row_id = (db.execute(INSERT_ROW, r.row()) if hidden is None else
+                      db.execute(INSERT_HIDDEN_ROW, (*r.row(), hidden))).lastrowid
             assert row_id is not None  # an INSERT has one
             ids.append(row_id)
             db.execute(INSERT_BODIES, (row_id, *r.bodies()))
