@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 from console.core.history import journal as capture_journal
@@ -28,7 +27,7 @@ def record(n: int, **changes) -> Record:
                   credential="APIKey", status=200, reason="OK", response_headers={"Content-Type": "application/json"},
                   response_body=b'{"status":"success"}', response_size=20, response_truncated=False, error=None,
                   error_kind=None, elapsed_ms=0.0, issues=[], forced=False, outcome="answered", source="capture")
-    return replace(base, **changes)
+    return base._replace(**changes)
 
 
 def die(journal: CaptureJournal) -> None:
@@ -212,7 +211,7 @@ def test_a_capture_killed_between_its_history_write_and_done_is_recorded_once(tm
     for n in range(3):
         journal.write(record(n))
     store = HistoryStore(tmp_path)
-    store.record_many([replace(record(0), issues=[]), replace(record(1), payload='{"n": 1, "checked": true}')])
+    store.record_many([record(0)._replace(issues=[]), record(1)._replace(payload='{"n": 1, "checked": true}')])
     store.close()  # ... and the capture is killed before its two "done" lines
     die(journal)
     store = HistoryStore(tmp_path)

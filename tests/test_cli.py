@@ -253,3 +253,15 @@ def test_help_lists_every_command_but_the_hidden_one(capsys):
     assert "diagnostics" not in out and "SUPPRESS" not in out
     hidden = _parser("diagnostics").parse_args(["diagnostics", "a", "b"])  # there when it is run
     assert (hidden.command, hidden.words) == ("diagnostics", ["a", "b"])
+
+
+@pytest.mark.parametrize("columns", ["60", "132", "", "wide"])
+def test_help_is_as_wide_as_argparse_makes_it_without_importing_shutil(monkeypatch, columns):
+    """The command line's help formatter reads the terminal's width itself (argparse's imports
+    shutil for it); it comes to what argparse's own comes to."""
+    import argparse
+
+    from console.cli import _Formatter
+
+    monkeypatch.setenv("COLUMNS", columns)
+    assert _Formatter("event-console")._width == argparse.HelpFormatter("event-console")._width

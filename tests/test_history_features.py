@@ -83,9 +83,7 @@ def test_vendor_operation_profile_and_time_filters(store):
 def test_cancelled_and_not_sent_filters(tmp_path):
     s = HistoryStore(tmp_path)
     base = make_records(3)
-    from dataclasses import replace
-
-    s.record_many([replace(base[0], outcome="cancelled"), replace(base[1], outcome="not-sent", status=None),
+    s.record_many([base[0]._replace(outcome="cancelled"), base[1]._replace(outcome="not-sent", status=None),
                    base[2]])
     assert [r.outcome for r in s.page(filters=HistoryFilter(status_class="cancelled"))] == ["cancelled"]
     assert [r.outcome for r in s.page(filters=HistoryFilter(status_class="not sent"))] == ["not-sent"]

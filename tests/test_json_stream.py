@@ -102,3 +102,12 @@ def test_errors_say_where():
         stream = JsonStream(io.StringIO("[1] [2]").read)
         list(stream.items())
         stream.end()
+
+
+def test_a_value_nested_too_deeply_is_refused_not_raised():
+    from console.core.history.export import HistoryImportError, read_import
+
+    with pytest.raises(JsonStreamError, match="Nested too deeply"):
+        list(JsonStream(io.StringIO("[" + "[" * 100_000 + "]" * 100_000 + "]").read).items())
+    with pytest.raises(HistoryImportError, match="This HAR file is not JSON: Nested too deeply"):
+        read_import('{"log": {"entries": [' + "[" * 100_000 + "]" * 100_000 + "]}}")

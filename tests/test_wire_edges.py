@@ -425,7 +425,7 @@ def test_har_import_masks_credentials_wherever_they_sit():
                                  "text": json.dumps({"token": "live-token-in-answer", "ok": True})}},
     }]}}
     (record,), skipped = read_import(json.dumps(har))
-    stored = json.dumps({k: (v.decode() if isinstance(v, bytes) else v) for k, v in record.__dict__.items()})
+    stored = json.dumps({k: (v.decode() if isinstance(v, bytes) else v) for k, v in record._asdict().items()})
     for secret in ("live-tracker-key", "cHJveHk6c2VjcmV0", "live-x-auth", "live-nested-key", "live-cookie",
                    "live-token-in-answer"):
         assert secret not in stored, secret

@@ -16,7 +16,6 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import replace
 from functools import cache
 from http import HTTPStatus
 from pathlib import Path
@@ -239,7 +238,7 @@ class Capture:
             if response is not None:  # masked by shape too: the login's token, a key the vendor echoes
                 fields.update(response_headers=redact_headers(response.headers, secrets),
                               response_body=redact_body(response.body, response.headers.get("Content-Type", ""), secrets))
-            record = replace(record, **fields, outcome=Outcome.ANSWERED if response is not None else Outcome.NO_ANSWER)
+            record = record._replace(**fields, outcome=Outcome.ANSWERED if response is not None else Outcome.NO_ANSWER)
             self.journal.write(record, ticket)
         else:
             incoming = Incoming(method=method, path=rest, query=parse_query(query), headers=lowered, body=body)
@@ -372,7 +371,7 @@ class Capture:
             except Exception as exc:  # noqa: BLE001 - recorded with what went wrong, never dropped
                 issues = (Issue(ERROR, "", f"The request could not be checked ({type(exc).__name__}: {exc}).",
                                 IssueCode.CAPTURE_CHECK_FAILED),)
-        return replace(record, **checked, issues=[i.to_json() for i in issues]), issues
+        return record._replace(**checked, issues=[i.to_json() for i in issues]), issues
 
     def _write(self, batch: list[tuple[_Pending, Record, tuple[Issue, ...]]]) -> None:
         if not batch:

@@ -43,6 +43,7 @@ class ImportStopped(Exception):
 # An import reports how far it read (and asks whether to stop) every this many entries.
 PROGRESS_EVERY = 200
 
+
 class Unknown(Enum):
     """What an import does with a HAR entry that matches no endpoint of the five APIs."""
 

@@ -25,7 +25,6 @@ import os
 import stat
 import threading
 from collections.abc import Iterator
-from dataclasses import fields
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -63,7 +62,7 @@ def _try_lock(fd: int) -> bool:
 def encode(record: Any) -> dict[str, Any]:
     """A history Record as JSON-ready data (bodies in base64). (This module does not import
     history, which imports it to recover what killed captures left.)"""
-    data = {f.name: getattr(record, f.name) for f in fields(record)}  # not asdict: it deep-copies
+    data = dict(record._asdict())
     for name in _BYTES_FIELDS:
         if data[name] is not None:
             data[name] = base64.b64encode(data[name]).decode("ascii")

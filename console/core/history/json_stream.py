@@ -91,6 +91,8 @@ class JsonStream:
                     want *= 2
                     continue
                 raise JsonStreamError(exc.msg, self._dropped + exc.pos) from None
+            except RecursionError:  # nested deeper than Python may recurse: no entry of a HAR
+                raise JsonStreamError("Nested too deeply", self._dropped + self._pos) from None
             # A number near the end may go on ("12" of "125", "1" of "1e5"): read on and again.
             if len(self._text) - end < _NEAR_END and self._more(want):
                 want *= 2

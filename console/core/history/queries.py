@@ -43,7 +43,7 @@ class Queries(Connections):
         with `whole`, everything stored about each, bodies included (an export's pages)."""
         f = filters or HistoryFilter(search=search)
         if search and not f.search:
-            f = HistoryFilter(**{**f.__dict__, "search": search})
+            f = f._replace(search=search)
         try:
             return self._page(before_id, limit, f, ids_only, use_index=self.fts, whole=whole)
         except sqlite3.OperationalError:  # a search FTS cannot parse: LIKE finds it instead

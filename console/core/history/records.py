@@ -1,12 +1,15 @@
 """What history stores and how it is asked: Record (one exchange to store, secrets masked
-already), HistoryFilter (what a list shows), Retention (how much is kept), Progress."""
+already), HistoryFilter (what a list shows), Retention (how much is kept), Progress.
+
+NamedTuples, not dataclasses: every command that reads history imports these, and building three
+dataclasses (and importing their module) cost more than the rest of the history store's import
+(bench/history_cli.py)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from console.core.history.entry import event_name_of, issue_counts
 from console.core.outcomes import Source, status_class
@@ -15,8 +18,7 @@ from console.core.outcomes import Source, status_class
 Progress = Callable[[int, "int | None"], None]
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(NamedTuple):
     """One exchange to store, secrets already masked."""
 
     time: str
@@ -42,7 +44,7 @@ class Record:
     issues: list[dict[str, str]]
     forced: bool
     outcome: str
-    keys: list[str] = field(default_factory=list)
+    keys: list[str] = []  # noqa: RUF012 - shared by records made without keys, and never changed in place
     # Where the keys count (vendor rules say; the profile when empty): VibeTrace's dedupe is
     # per account, so two profiles for one account share it.
     scope: str = ""
@@ -66,8 +68,7 @@ class Record:
         )
 
 
-@dataclass(frozen=True)
-class HistoryFilter:
+class HistoryFilter(NamedTuple):
     """What the list shows: every field empty means everything."""
 
     vendor: str = ""
@@ -82,8 +83,7 @@ class HistoryFilter:
     issues: str = ""  # a key of ISSUE_FILTERS: "errors" or "warnings"
 
 
-@dataclass(frozen=True)
-class Retention:
+class Retention(NamedTuple):
     """Keep the last `keep_last` exchanges and those of the last `keep_days` days (0: no
     limit); pinned exchanges are always kept."""
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import types
 import typing
-from dataclasses import fields
 from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
@@ -31,7 +30,7 @@ def journal_record(values: object) -> Record | None:
     (a damaged or foreign journal: each field's type is checked before it reaches the file)."""
     if not isinstance(values, dict):
         return None
-    known = {f.name: f for f in fields(Record)}
+    known = Record._fields
     hints = _record_types()
     kept = {}
     for name, value in values.items():
