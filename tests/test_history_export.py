@@ -197,29 +197,55 @@ def test_an_import_is_stored_as_it_is_read_and_shown_only_whole(tmp_path, monkey
     assert store.count() == 449
 
 
+def _hidden(store, batch, count):
+    """What an import numbered `batch` leaves after its first chunk: rows marked by it."""
+    from tests.history_data import make_records
+
+    with store.transaction() as db:
+        store._insert(db, make_records(count), hidden=batch)
+    with store._reading() as db:
+        return db.execute("SELECT COUNT(*) FROM exchanges WHERE deleted = ?", (batch,)).fetchone()[0]
+
+
 def test_what_a_killed_import_left_hidden_is_removed_by_the_next(tmp_path):
+    """A killed import's rows stay hidden (a user's delete of everything leaves them too), and
+    the next import takes them back, with the lock file nobody holds any more."""
+    from console.engine.history_ops import import_file
+
+    store = HistoryStore(tmp_path / "home")
+    assert _hidden(store, -1, 30) == 30
+    (tmp_path / "home" / "history-import-1.lock").write_text("")  # its process died: unlocked
+    assert store.count() == 0
+    store.delete(None)
+    assert _hidden(store, -1, 0) == 30
+    assert import_file(store, _har_of(tmp_path, 10)).imported == 9
+    with store._reading() as db:
+        assert db.execute("SELECT COUNT(*) FROM exchanges").fetchone()[0] == 9
+    assert not list((tmp_path / "home").glob("*.lock"))
+
+
+def test_an_import_another_process_runs_is_left_alone(tmp_path):
+    """Rows hidden by an import whose process still holds its lock file are not taken back."""
     import subprocess
     import sys
 
-    from console.core.history.imports import _MARK
     from console.engine.history_ops import import_file
-    from tests.history_data import make_records
 
     store = HistoryStore(tmp_path / "home")
-    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
-                          text=True, check=True).stdout.strip()
-    with store.transaction() as db:  # what an import killed after its first chunk leaves
-        ids = store._insert(db, make_records(30))
-        db.execute(f"UPDATE exchanges SET deleted = -1 WHERE id IN ({','.join('?' * len(ids))})", ids)
-        db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (f"{_MARK}-1", gone))
-    assert store.count() == 0
-    store.delete(None)  # a user's delete of everything removes no import's rows…
-    with store._reading() as db:
-        assert db.execute("SELECT COUNT(*) FROM exchanges").fetchone()[0] == 30
-    assert import_file(store, _har_of(tmp_path, 10)).imported == 9  # …the next import does
-    with store._reading() as db:
-        assert db.execute("SELECT COUNT(*) FROM exchanges").fetchone()[0] == 9
-        assert db.execute("SELECT COUNT(*) FROM meta WHERE key LIKE ?", (_MARK + "%",)).fetchone()[0] == 0
+    assert _hidden(store, -1, 20) == 20
+    lock = tmp_path / "home" / "history-import-1.lock"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import os, sys, time\nfrom console.core.files import try_lock\n"
+         f"fd = os.open({str(lock)!r}, os.O_RDWR | os.O_CREAT)\nassert try_lock(fd)\nprint('held', flush=True)\n"
+         "sys.stdin.read()"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        assert import_file(store, _har_of(tmp_path, 10)).imported == 9
+        assert _hidden(store, -1, 0) == 20 and store.count() == 9  # the other import's rows are there, hidden
+    finally:
+        holder.communicate("")
+    assert import_file(store, _har_of(tmp_path, 3)).repeated == 2  # its process gone: now taken back
+    assert _hidden(store, -1, 0) == 0
 
 
 def test_history_import_shows_its_progress_on_a_terminal_only(tmp_path, make_ctx):

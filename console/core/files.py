@@ -110,3 +110,23 @@ def files_under(path: str | Path, suffix: str) -> list[Path]:
     if not files:
         raise InputFileError(f"{path}: no {suffix} files in it")
     return files
+
+
+def try_lock(fd: int) -> bool:
+    """An exclusive lock on the open file, without waiting; False when another holds it. The
+    lock goes with the process: what a killed capture or import left is free to recover."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]  # Windows only
+            return True
+        except OSError:
+            return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except OSError:
+        return False

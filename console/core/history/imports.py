@@ -4,16 +4,20 @@ stay hidden until the last is written; then they are shown. An import that fails
 takes back what it wrote: history shows all of a file or none of it.
 
 A hidden row is marked `deleted` with the import's own negative number (a user's deletes are
-positive), so no list, count or search sees it. An import killed halfway leaves its rows hidden;
-the next import removes them once the process that wrote them is gone."""
+positive), so no list, count or search sees it. While it runs, an import holds a lock file
+beside history (the lock goes with its process); an import killed halfway leaves its rows hidden
+and its file unlocked, and the next import removes both."""
 
 from __future__ import annotations
 
 import os
 import sqlite3
 from collections.abc import Iterable
+from contextlib import suppress
 from itertools import islice
+from pathlib import Path
 
+from console.core.files import try_lock
 from console.core.history.connection import HistoryUnavailable
 from console.core.history.maintenance import CHUNK, Maintenance
 from console.core.history.records import Record
@@ -21,7 +25,6 @@ from console.core.history.writes import Writes
 
 # Exchanges written per transaction while an import reads its file.
 IMPORT_CHUNK = 500
-_MARK = "importing "  # meta key of an import under way: "importing -3" = the pid writing it
 
 
 class Imports(Writes, Maintenance):
@@ -33,7 +36,7 @@ class Imports(Writes, Maintenance):
         (a malformed entry, a Stop), what was stored is removed and the exception goes on.
         Returns (stored, already held); HistoryUnavailable when history cannot be written."""
         self.check_writable()
-        batch = self._begin_import()
+        batch, lock = self._begin_import()
         stored = repeated = 0
         try:
             source = iter(records)
@@ -46,55 +49,63 @@ class Imports(Writes, Maintenance):
                         self._insert(db, fresh, hidden=batch)
                 stored += len(fresh)
         except sqlite3.Error as exc:
-            self._take_back(batch)
+            self._take_back(batch, lock)
             raise HistoryUnavailable(self.path, exc) from None
         except BaseException:
-            self._take_back(batch)
+            self._take_back(batch, lock)
             raise
-        self._show(batch)
+        self._show(batch, lock)
         return stored, repeated
 
-    def _begin_import(self) -> int:
-        """A new import's number (negative), noted with this process's id. What imports whose
-        process is gone (killed halfway) left hidden is removed first."""
-        with self.transaction() as db:
-            under_way = {int(key[len(_MARK):]): int(pid) for key, pid in
-                         db.execute("SELECT key, value FROM meta WHERE key LIKE ?", (_MARK + "%",))}
+    def _lock_file(self, batch: int) -> Path:
+        return self.path.parent / f"{self.path.stem}-import{batch}.lock"
+
+    def _begin_import(self) -> tuple[int, int]:
+        """A new import's number (negative) and the descriptor of its lock file, held. What
+        imports whose process is gone (killed halfway) left hidden is removed first."""
+        with self.transaction() as db:  # one import at a time picks its number and takes its lock
             hidden = {int(row[0]) for row in db.execute("SELECT DISTINCT deleted FROM exchanges WHERE deleted < 0")}
-            batch = min([0, *hidden, *under_way]) - 1
-            db.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (f"{_MARK}{batch}", str(os.getpid())))
-        for left in hidden | set(under_way):
-            if not (left in under_way and _alive(under_way[left])):
-                self._take_back(left)
-        return batch
+            left = {int(p.stem.rpartition("-import")[2]) for p in self.path.parent.glob(f"{self.path.stem}-import-*.lock")
+                    if p.stem.rpartition("-import")[2].lstrip("-").isdigit()}
+            batch = min([0, *hidden, *left]) - 1
+            lock = os.open(self._lock_file(batch), os.O_RDWR | os.O_CREAT, 0o600)
+            try_lock(lock)  # a new file of this process's own: nobody else holds it
+        for number in hidden | left:
+            gone = _held_by_nobody(self._lock_file(number))
+            if gone is not None:
+                self._take_back(number, gone)
+        return batch, lock
 
-    def _take_back(self, batch: int) -> None:
-        """Removes what import `batch` stored (it failed, was stopped, or its process died)."""
+    def _take_back(self, batch: int, lock: int) -> None:
+        """Removes what import `batch` stored (it failed, was stopped, or its process died),
+        then its lock file."""
         self._purge("deleted = ?", (batch,))
-        with self.transaction() as db:
-            db.execute("DELETE FROM meta WHERE key = ?", (f"{_MARK}{batch}",))
+        self._release(batch, lock)
 
-    def _show(self, batch: int) -> None:
+    def _show(self, batch: int, lock: int) -> None:
         """Shows what import `batch` stored, a chunk per transaction (sends go on meanwhile)."""
         while True:
             with self.transaction() as db:
                 shown = db.execute("UPDATE exchanges SET deleted = NULL WHERE id IN (SELECT id FROM exchanges "
                                    "WHERE deleted = ? LIMIT ?)", (batch, CHUNK)).rowcount
-                if not shown:
-                    db.execute("DELETE FROM meta WHERE key = ?", (f"{_MARK}{batch}",))
-                    return
+            if not shown:
+                self._release(batch, lock)
+                return
+
+    def _release(self, batch: int, lock: int) -> None:
+        os.close(lock)  # the lock goes with it (and Windows removes no open file)
+        with suppress(OSError):
+            self._lock_file(batch).unlink()
 
 
-def _alive(pid: int) -> bool:
-    """Whether a process of this id runs (on this machine; the data home is local)."""
-    if pid <= 0:
-        return False
-    if pid == os.getpid():
-        return True
+def _held_by_nobody(path: Path) -> int | None:
+    """The lock file of an import, opened and locked, when no process holds it (its import is
+    over or was killed; a missing file counts so); None while an import holds it."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
-        return True  # there, but not ours to signal
-    return True
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:
+        return None  # not ours to judge: left alone
+    if try_lock(fd):
+        return fd
+    os.close(fd)
+    return None

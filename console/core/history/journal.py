@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from console.core.files import try_lock
 from console.core.outcomes import Outcome
 
 PREFIX = "capture-"
@@ -37,26 +38,6 @@ _BYTES_FIELDS = ("request_body", "response_body")
 NOT_CHECKED = ("Capture stopped before this request was checked against the vendor's rules (it was "
                "answered and kept, but its keys are never written down, so it cannot be checked now). "
                "Open it in the editor to check it.")
-
-
-def _try_lock(fd: int) -> bool:
-    """An exclusive lock on the open file, without waiting; False when another holds it. The
-    lock goes with the process: a killed capture's files are free to recover."""
-    try:
-        import fcntl
-    except ImportError:  # Windows
-        import msvcrt
-
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]  # Windows only
-            return True
-        except OSError:
-            return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return True
-    except OSError:
-        return False
 
 
 def encode(record: Any) -> dict[str, Any]:
@@ -90,7 +71,7 @@ class _File:
         self.path = path
         self.fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
         try:
-            _try_lock(self.fd)  # a new file of this process's own: nobody else holds it
+            try_lock(self.fd)  # a new file of this process's own: nobody else holds it
             _allocate(self.fd, size)
             self.map = mmap.mmap(self.fd, size)
         except BaseException:
@@ -335,7 +316,7 @@ def orphans(home: Path) -> Iterator[Orphan]:
             if info.st_size > MAX_FILE:
                 yield Orphan(path, [], f"it is {info.st_size // (1024 * 1024)} MB, larger than any journal")
                 continue
-            if not _try_lock(fd):
+            if not try_lock(fd):
                 continue  # a running capture's
             try:
                 if os.fstat(fd).st_ino != os.stat(path).st_ino:
