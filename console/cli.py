@@ -829,10 +829,11 @@ def _history_export(args, context, stdout, stderr) -> int:
     total = [0]
     shown = stderr.isatty() if hasattr(stderr, "isatty") else False
 
-    def progress(count: int, _total: int | None = None) -> None:
+    def progress(count: int, of: int | None = None) -> None:
         total[0] = count
         if shown:
-            print(f"\rExporting… {count:,} exchange(s)", end="", file=stderr, flush=True)
+            print(f"\rExporting… {count:,}" + (f" of {of:,}" if of else "") + " exchange(s)", end="", file=stderr,
+                  flush=True)
 
     try:
         if args.output:

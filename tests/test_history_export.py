@@ -264,3 +264,22 @@ def test_history_import_shows_its_progress_on_a_terminal_only(tmp_path, make_ctx
         assert ("Importing… 200 of about 2" in err.getvalue()) is shown  # estimated from the bytes read
         assert ("Importing… 250 of 250 entries" in err.getvalue()) is shown
         assert "Imported" in out.getvalue()
+
+
+def test_history_export_shows_how_many_of_how_many_on_a_terminal(tmp_path, make_ctx):
+    import io
+
+    from console import cli
+    from tests.history_data import fill
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    fill(make_ctx().history, 450)
+    for args, line in ((["--limit", "300"], "Exporting… 200 of 300 exchange(s)"), ([], "Exporting… 400 of 450 exchange(s)")):
+        err = Terminal()
+        out = tmp_path / "out.har"
+        assert cli.main(["history", "export", "--format", "har", "--output", str(out), *args], stdout=io.StringIO(),
+                        stderr=err, make_context=make_ctx) == 0
+        assert line in err.getvalue()

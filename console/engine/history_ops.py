@@ -48,9 +48,15 @@ def export_to(out: TextIO, store: HistoryStore, fmt: str, *, limit: int | None =
               progress: Progress | None = None, cancelled: Callable[[], bool] = lambda: False) -> int:
     """Writes the exchanges to the text stream `out` in `fmt` as they are read (a program's
     snippets oldest first, so that it replays them in the order they were sent); returns how
-    many. ExportStopped when `cancelled()`."""
+    many. ExportStopped when `cancelled()`. `progress(written, of)` says how far it is (of how
+    many when that is known ahead: not for a filtered list)."""
     entries = history_export.entries_for_export(store, limit, ids=ids, filters=filters,
                                                 oldest_first=fmt in history_export.PROGRAMS)
+    total: int | None = None
+    if ids is not None:
+        total = len(ids)
+    elif filters is None or filters == HistoryFilter():
+        total = store.count() if limit is None else min(limit, store.count())
 
     def until_stopped() -> Iterator[HistoryEntry]:
         for entry in entries:
@@ -59,7 +65,7 @@ def export_to(out: TextIO, store: HistoryStore, fmt: str, *, limit: int | None =
             yield entry
 
     return history_export.write_export(out, until_stopped(), fmt,
-                                       None if progress is None else (lambda n: progress(n, None)))
+                                       None if progress is None else (lambda n: progress(n, total)))
 
 
 def import_file(store: HistoryStore, path: str | Path, unknown: Unknown = Unknown.SKIP,
