@@ -111,3 +111,25 @@ def test_a_value_nested_too_deeply_is_refused_not_raised():
         list(JsonStream(io.StringIO("[" + "[" * 100_000 + "]" * 100_000 + "]").read).items())
     with pytest.raises(HistoryImportError, match="This HAR file is not JSON: Nested too deeply"):
         read_import('{"log": {"entries": [' + "[" * 100_000 + "]" * 100_000 + "]}}")
+
+
+def test_an_export_imports_whatever_the_order_of_its_members(make_ctx):
+    """The app's JSON export and a HAR import alike with their members in any order (a file
+    edited by hand, or written by another tool): exchanges before the format and version are
+    read whole, then checked; a version after them still counts."""
+    from console.core.history.export import HistoryImportError, read_import, to_json_export
+    from console.engine import pipeline
+    from tests.test_interchange import entry
+
+    ctx = make_ctx()
+    pipeline.send(ctx, pipeline.prepare(ctx, pipeline.Draft("mytracker", "login")))
+    data = json.loads(to_json_export(ctx.history.get_many([r.id for r in ctx.history.recent(1)])))
+    reordered = {"exchanges": data["exchanges"], "version": data["version"], "format": data["format"]}
+    ((record,), skipped) = read_import(json.dumps(reordered))
+    assert (record.vendor, record.operation, skipped) == ("mytracker", "login", 0)
+    with pytest.raises(HistoryImportError, match="newer Event Console"):
+        read_import(json.dumps({"format": data["format"], "exchanges": data["exchanges"], "version": 99}))
+    har = {"log": {"entries": [entry()], "creator": {"name": "x", "version": "1"}, "version": "1.2"}}
+    assert len(read_import(json.dumps(har))[0]) == 1
+    with pytest.raises(HistoryImportError, match="two log objects"):
+        read_import('{"log": {"entries": []}, "log": {"entries": []}}')
