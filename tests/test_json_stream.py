@@ -96,8 +96,10 @@ def test_a_long_array_is_read_a_chunk_at_a_time(monkeypatch):
 
 
 def test_errors_say_where():
-    with pytest.raises(JsonStreamError, match=r"Expecting ',' delimiter \(character 7\)"):
+    with pytest.raises(JsonStreamError, match="Expecting ',' delimiter at character 7$"):
         list(JsonStream(io.StringIO("[1, 2 3]").read).items())
+    with pytest.raises(JsonStreamError, match="Unterminated string starting at character 2$"):
+        list(JsonStream(io.StringIO('["abc').read).items())
     with pytest.raises(JsonStreamError, match="Extra data"):
         stream = JsonStream(io.StringIO("[1] [2]").read)
         list(stream.items())

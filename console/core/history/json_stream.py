@@ -24,7 +24,8 @@ class JsonStreamError(ValueError):
     """The text is not JSON, or not of the shape the reader expected, at `pos`."""
 
     def __init__(self, message: str, pos: int):
-        super().__init__(f"{message} (character {pos + 1})")
+        # json's own words, some of which end "… starting at" / "… character at"
+        super().__init__(f"{message}{'' if message.endswith(' at') else ' at'} character {pos + 1:,}")
         self.pos = pos
 
 
