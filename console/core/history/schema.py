@@ -192,11 +192,12 @@ FTS_FILL = (f"INSERT INTO exchanges_fts(rowid, url, payload, response_body) SELE
             "FROM exchanges e JOIN exchange_bodies b ON b.id = e.id")
 
 # Statements of one exchange written.
-INSERT_ROW = f"INSERT INTO exchanges ({', '.join(ROW_COLUMNS)}) VALUES ({', '.join('?' * len(ROW_COLUMNS))})"
-# The same, hidden (marked deleted by an import under way: console.core.history.imports).
-INSERT_HIDDEN_ROW = (f"INSERT INTO exchanges ({', '.join(ROW_COLUMNS)}, deleted) "
-                     f"VALUES ({', '.join('?' * (len(ROW_COLUMNS) + 1))})")
+# Exchanges written: each row with the id it is given (the next after the largest, under the
+# write lock) and its mark (NULL; an import under way hides its rows: console.core.history.imports).
+INSERT_ROWS = (f"INSERT INTO exchanges (id, {', '.join(ROW_COLUMNS)}, deleted) "
+               f"VALUES ({', '.join('?' * (len(ROW_COLUMNS) + 2))})")
 INSERT_BODIES = (f"INSERT INTO exchange_bodies (id, {', '.join(BODY_COLUMNS)}) "
                  f"VALUES ({', '.join('?' * (len(BODY_COLUMNS) + 1))})")
+INSERT_KEY = "INSERT INTO exchange_keys (key, exchange_id) VALUES (?, ?)"
 INSERT_FTS = (f"INSERT INTO exchanges_fts(rowid, url, payload, response_body) VALUES "
               f"(?, ?, substr(?, 1, {INDEXED_CHARS}), substr(CAST(? AS TEXT), 1, {INDEXED_CHARS}))")

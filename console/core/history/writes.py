@@ -11,8 +11,8 @@ from console.core.history.schema import (
     BODY_COLUMNS,
     INSERT_BODIES,
     INSERT_FTS,
-    INSERT_HIDDEN_ROW,
-    INSERT_ROW,
+    INSERT_KEY,
+    INSERT_ROWS,
     ROW_COLUMNS,
 )
 
@@ -54,16 +54,20 @@ class Writes(Connections):
 
     def _insert(self, db: sqlite3.Connection, records: list[Record], hidden: int | None = None) -> list[int]:
         """Writes the exchanges in the transaction `db`, with their bodies, keys and search
-        text (marked deleted by `hidden`, an import's number, if given); their ids."""
-        ids: list[int] = []
-        for r in records:
-            row_id = (db.execute(INSERT_ROW, r.row()) if hidden is None else
-                      db.execute(INSERT_HIDDEN_ROW, (*r.row(), hidden))).lastrowid
-            assert row_id is not None  # an INSERT has one
-            ids.append(row_id)
-            db.execute(INSERT_BODIES, (row_id, *r.bodies()))
-            self._add_keys(db, r, row_id)
-            self._index(db, row_id, r)
+        text (marked deleted by `hidden`, an import's number, if given); their ids. Each table's
+        rows go in one executemany: a statement a row cost a fifth of an import's write."""
+        if not records:
+            return []
+        first = int(db.execute("SELECT COALESCE(MAX(id), 0) FROM exchanges").fetchone()[0]) + 1
+        ids = list(range(first, first + len(records)))
+        db.executemany(INSERT_ROWS, [(i, *r.row(), hidden) for i, r in zip(ids, records, strict=True)])
+        db.executemany(INSERT_BODIES, [(i, *r.bodies()) for i, r in zip(ids, records, strict=True)])
+        keys = [(scoped(r.vendor, r.scope or r.profile, k), i) for i, r in zip(ids, records, strict=True)
+                for k in r.keys]
+        if keys:
+            db.executemany(INSERT_KEY, keys)
+        if self.fts:
+            db.executemany(INSERT_FTS, [(i, r.url, r.payload, r.response_body) for i, r in zip(ids, records, strict=True)])
         return ids
 
     def complete(self, exchange_id: int, r: Record) -> None:
@@ -91,5 +95,4 @@ class Writes(Connections):
     @staticmethod
     def _add_keys(db: sqlite3.Connection, r: Record, exchange_id: int) -> None:
         if r.keys:
-            db.executemany("INSERT INTO exchange_keys (key, exchange_id) VALUES (?, ?)",
-                           [(scoped(r.vendor, r.scope or r.profile, k), exchange_id) for k in r.keys])
+            db.executemany(INSERT_KEY, [(scoped(r.vendor, r.scope or r.profile, k), exchange_id) for k in r.keys])
