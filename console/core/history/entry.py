@@ -150,41 +150,57 @@ class HistoryEntry(NamedTuple):
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> HistoryEntry:
-        """An entry from a stored row (list columns, or every column), types made right."""
-        values: dict[str, Any] = {}
-        for name in cls._fields:
-            if name in row:
-                values[name] = row[name]
-        for name in ("time", "vendor", "operation", "profile", "method", "url", "outcome"):
-            value = values.get(name)
-            values[name] = value if isinstance(value, str) else ("" if value is None else str(value))
+        """An entry from a stored row (list columns, or every column), types made right.
+        Tested the usual way first (a type check that passes), since lists, searches and
+        exports make one for every row they read."""
+        values: dict[str, Any] = {name: row[name] for name in cls._fields if name in row}
+        get = values.get
+        for name in _TEXT:
+            value = get(name)
+            if type(value) is not str:
+                values[name] = "" if value is None else str(value)
         values["outcome"] = values["outcome"] or Outcome.ANSWERED
-        for name in ("reason", "error", "error_kind", "credential", "payload", "source", "event_name", "matched"):
-            value = values.get(name)
-            if value is not None and not isinstance(value, str):
+        for name in _OPTIONAL_TEXT:
+            value = get(name)
+            if value is not None and type(value) is not str:
                 values[name] = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
-        status = values.get("status")
-        values["status"] = status if isinstance(status, int) and not isinstance(status, bool) \
-            and 100 <= status <= 999 else None
-        for name in ("response_size", "request_size"):
-            if not isinstance(values.get(name), int):
+        status = get("status")
+        if not (type(status) is int and 100 <= status <= 999):
+            values["status"] = None
+        for name in _SIZES:
+            if not isinstance(get(name), int):
                 values[name] = None
-        if not isinstance(values.get("elapsed_ms"), (int, float)):
+        elapsed = get("elapsed_ms")
+        if type(elapsed) is not float and not isinstance(elapsed, (int, float)):
             values["elapsed_ms"] = None
-        for name in ("forced", "pinned", "response_truncated"):
-            values[name] = bool(values.get(name)) if isinstance(values.get(name), (int, float)) else False
-        for name in ("request_body", "response_body"):
-            if isinstance(values.get(name), str):
-                values[name] = values[name].encode("utf-8", "replace")
-        for name in ("request_headers", "settings", "response_headers"):
+        for name in _FLAGS:
+            value = get(name)
+            values[name] = bool(value) if isinstance(value, (int, float)) else False
+        for name in _BODIES:
+            value = get(name)
+            if type(value) is str:
+                values[name] = value.encode("utf-8", "replace")
+        for name in _OBJECTS:
             if name in values:
                 values[name] = _json_object(values[name])
-        values["issues"] = _issues(values.get("issues"))
+        issues = values["issues"] = _issues(get("issues"))
         for name in ("errors", "warnings"):  # NULL in a file older than the counts: counted from its issues
-            if not isinstance(values.get(name), int) or isinstance(values.get(name), bool):
-                values[name] = issue_counts(values["issues"])[name == "warnings"] if values["issues"] else 0
-        values["id"] = values.get("id") if isinstance(values.get("id"), int) else 0
+            value = get(name)
+            if type(value) is not int:
+                values[name] = issue_counts(issues)[name == "warnings"] if issues else 0
+        identity = get("id")
+        values["id"] = identity if isinstance(identity, int) else 0
         return cls(**values)
+
+
+# Columns from_row makes text (empty when missing), text or None, a size, a flag, bytes, and
+# a {name: text} object.
+_TEXT = ("time", "vendor", "operation", "profile", "method", "url", "outcome")
+_OPTIONAL_TEXT = ("reason", "error", "error_kind", "credential", "payload", "source", "event_name", "matched")
+_SIZES = ("response_size", "request_size")
+_FLAGS = ("forced", "pinned", "response_truncated")
+_BODIES = ("request_body", "response_body")
+_OBJECTS = ("request_headers", "settings", "response_headers")
 
 
 def _json_object(value: Any) -> dict[str, str] | None:
@@ -197,6 +213,8 @@ def _json_object(value: Any) -> dict[str, str] | None:
             return {}
     if not isinstance(value, dict):
         return {}
+    if all(type(v) is str for v in value.values()):  # as stored: JSON keys are text already
+        return value
     return {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in value.items()}
 
 
