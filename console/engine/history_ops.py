@@ -56,7 +56,8 @@ def export_to(out: TextIO, store: HistoryStore, fmt: str, *, limit: int | None =
     if ids is not None:
         total = len(ids)
     elif filters is None or filters == HistoryFilter():
-        total = store.count() if limit is None else min(limit, store.count())
+        with store.streaming():  # counted without mapping the index into memory (a 1M history's is megabytes)
+            total = store.count() if limit is None else min(limit, store.count())
 
     def until_stopped() -> Iterator[HistoryEntry]:
         for entry in entries:
