@@ -78,9 +78,11 @@ class Imports(Writes, Maintenance):
 
     def _take_back(self, batch: int, lock: int) -> None:
         """Removes what import `batch` stored (it failed, was stopped, or its process died),
-        then its lock file."""
-        self._purge("deleted = ?", (batch,))
-        self._release(batch, lock)
+        then its lock file (let go whatever happens)."""
+        try:
+            self._purge("deleted = ?", (batch,))
+        finally:
+            self._release(batch, lock)
 
     def _show(self, batch: int, lock: int) -> None:
         """Shows what import `batch` stored, a chunk per transaction (sends go on meanwhile)."""
