@@ -170,8 +170,7 @@ class HistoryEntry(NamedTuple):
         for name in _SIZES:
             if not isinstance(get(name), int):
                 values[name] = None
-        elapsed = get("elapsed_ms")
-        if type(elapsed) is not float and not isinstance(elapsed, (int, float)):
+        if not isinstance(get("elapsed_ms"), (int, float)):
             values["elapsed_ms"] = None
         for name in _FLAGS:
             value = get(name)
@@ -206,14 +205,15 @@ _OBJECTS = ("request_headers", "settings", "response_headers")
 def _json_object(value: Any) -> dict[str, str] | None:
     if value is None:
         return None
-    if isinstance(value, (str, bytes)):
+    parsed = isinstance(value, (str, bytes))
+    if parsed:
         try:
             value = json.loads(value)
         except (TypeError, ValueError, RecursionError):
             return {}
     if not isinstance(value, dict):
         return {}
-    if all(type(v) is str for v in value.values()):  # as stored: JSON keys are text already
+    if parsed and all(type(v) is str for v in value.values()):  # as stored (a new dict, JSON's keys text)
         return value
     return {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in value.items()}
 

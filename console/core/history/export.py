@@ -624,7 +624,6 @@ class EntryReader:
                 raise HistoryImportError(f"{NEITHER} (it is not JSON).") from None
             raise HistoryImportError(f"{NEITHER}.")
         kind: str | None = None  # "har" or "json", once a member says which
-        fmt: Any = None
         version: Any = _ABSENT
         held: Any = _ABSENT  # exchanges written before the export's format and version: read whole
         streamed = False
@@ -636,8 +635,7 @@ class EntryReader:
                     kind = "har"
                     yield from self._har_log()
                 elif key == "format" and kind != "har":
-                    fmt = stream.value()
-                    kind = "json" if fmt == JSON_FORMAT else None
+                    kind = "json" if stream.value() == JSON_FORMAT else None
                 elif key == "version":
                     version = stream.value()
                 elif key == "exchanges" and kind != "har":

@@ -65,8 +65,8 @@ class Imports(Writes, Maintenance):
         imports whose process is gone (killed halfway) left hidden is removed first."""
         with self.transaction() as db:  # one import at a time picks its number and takes its lock
             hidden = {int(row[0]) for row in db.execute("SELECT DISTINCT deleted FROM exchanges WHERE deleted < 0")}
-            left = {int(p.stem.rpartition("-import")[2]) for p in self.path.parent.glob(f"{self.path.stem}-import-*.lock")
-                    if p.stem.rpartition("-import")[2].lstrip("-").isdigit()}
+            numbers = (p.stem.rpartition("-import")[2] for p in self.path.parent.glob(f"{self.path.stem}-import-*.lock"))
+            left = {int(number) for number in numbers if number.lstrip("-").isdigit()}
             batch = min([0, *hidden, *left]) - 1
             lock = os.open(self._lock_file(batch), os.O_RDWR | os.O_CREAT, 0o600)
             try_lock(lock)  # a new file of this process's own: nobody else holds it

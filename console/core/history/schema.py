@@ -191,8 +191,7 @@ FTS_FILL = (f"INSERT INTO exchanges_fts(rowid, url, payload, response_body) SELE
             f"substr(b.payload, 1, {INDEXED_CHARS}), substr(CAST(b.response_body AS TEXT), 1, {INDEXED_CHARS}) "
             "FROM exchanges e JOIN exchange_bodies b ON b.id = e.id")
 
-# Statements of one exchange written.
-# Exchanges written: each row with the id it is given (the next after the largest, under the
+# Statements of exchanges written: each row with the id it is given (the next after the largest, under the
 # write lock) and its mark (NULL; an import under way hides its rows: console.core.history.imports).
 INSERT_ROWS = (f"INSERT INTO exchanges (id, {', '.join(ROW_COLUMNS)}, deleted) "
                f"VALUES ({', '.join('?' * (len(ROW_COLUMNS) + 2))})")

@@ -59,16 +59,15 @@ class Writes(Connections):
         if not records:
             return []
         first = int(db.execute("SELECT COALESCE(MAX(id), 0) FROM exchanges").fetchone()[0]) + 1
-        ids = list(range(first, first + len(records)))
-        db.executemany(INSERT_ROWS, [(i, *r.row(), hidden) for i, r in zip(ids, records, strict=True)])
-        db.executemany(INSERT_BODIES, [(i, *r.bodies()) for i, r in zip(ids, records, strict=True)])
-        keys = [(scoped(r.vendor, r.scope or r.profile, k), i) for i, r in zip(ids, records, strict=True)
-                for k in r.keys]
+        numbered = list(enumerate(records, start=first))
+        db.executemany(INSERT_ROWS, [(i, *r.row(), hidden) for i, r in numbered])
+        db.executemany(INSERT_BODIES, [(i, *r.bodies()) for i, r in numbered])
+        keys = [(scoped(r.vendor, r.scope or r.profile, k), i) for i, r in numbered for k in r.keys]
         if keys:
             db.executemany(INSERT_KEY, keys)
         if self.fts:
-            db.executemany(INSERT_FTS, [(i, r.url, r.payload, r.response_body) for i, r in zip(ids, records, strict=True)])
-        return ids
+            db.executemany(INSERT_FTS, [(i, r.url, r.payload, r.response_body) for i, r in numbered])
+        return [i for i, _ in numbered]
 
     def complete(self, exchange_id: int, r: Record) -> None:
         """Replaces a record made before a send (outcome "sending") by what the send came
